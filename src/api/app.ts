@@ -1,0 +1,108 @@
+/**
+ * `buildApp(deps)` assembles the Fastify application and never listens (STYLE.md habit 10): tests
+ * call `app.inject`, `serve` calls `app.listen`. The clock and the logger can be injected.
+ */
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
+import type { Db } from '../storage/database.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { HubSessions, loadHubSessionSecret } from '../services/hub-session.service.ts';
+import { LastUsedRecorder } from '../services/last-used-recorder.ts';
+import { createGuard, type Guard } from './auth.ts';
+import { replyWithError } from './error-reply.ts';
+import { validatorCompiler } from './validators.ts';
+import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { loginRoutes } from './routes/login.routes.ts';
+import { userRoutes } from './routes/users.routes.ts';
+
+export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  db: Db;
+  clock?: Clock;
+  /** A pino logger; defaults to one at `config.logLevel` on stdout. */
+  logger?: Logger;
+}
+
+export interface RouteDeps {
+  ctx: ServiceContext;
+  guard: Guard;
+  sessions: HubSessions;
+}
+
+/** Secrets never reach a log line: headers that carry them are redacted by the logger itself. */
+export const logRedactPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'password',
+  'secret',
+  'token',
+];
+
+export function createLogger(level: string): Logger {
+  return pino({ level, redact: { paths: logRedactPaths, censor: '[redacted]' } });
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger ?? createLogger(deps.config.logLevel);
+  const app: App = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: 64 * 1024,
+    // Per-request log lines only at debug: the token endpoint is a hot path (issue 8).
+    logController: new LogController({
+      disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
+    }),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+
+  const lastUsed = new LastUsedRecorder(deps.db, log, deps.config.lastUsedFlushIntervalMs);
+  const ctx: ServiceContext = { db: deps.db, clock, config: deps.config, log, lastUsed };
+  const sessions = new HubSessions(ctx, await loadHubSessionSecret(deps.db, clock.now()));
+  const routeDeps: RouteDeps = { ctx, guard: createGuard(sessions, deps.config.tokenPrefix), sessions };
+
+  app.decorate('services', ctx);
+  app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ detail: `no route for ${request.method} ${request.url.split('?')[0]}`, message: 'not found' }),
+  );
+  app.addHook('onClose', async () => {
+    await lastUsed.close();
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'tokenhub API',
+        version: '0.1.0',
+        description: 'Docker Hub compatible access-token API and registry token service.',
+      },
+      servers: [{ url: deps.config.publicUrl }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+  });
+
+  await app.register(async (scope) => healthRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => loginRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => userRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => accessTokenRoutes(scope as App, routeDeps));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: ServiceContext;
+  }
+}

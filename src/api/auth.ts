@@ -1,0 +1,54 @@
+/**
+ * Hub API authentication. Every route states which principal kinds it accepts:
+ * `guard(['password'])` for account administration and token management, `guard(['password',
+ * 'pat'])` where a PAT-derived session may act. Missing or bad credentials answer 401; a session of
+ * a kind the route does not accept answers 403 with Docker Hub's message.
+ */
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { AppError } from '../core/errors.ts';
+import { looksLikeTokenSecret } from '../core/token-secret.ts';
+import type { HubPrincipal, HubSessions, PrincipalKind } from '../services/hub-session.service.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by a `guard` pre-handler; routes without a guard never read it. */
+    principal?: HubPrincipal;
+  }
+}
+
+/** Reads the bearer JWT (`Authorization: Bearer <jwt>`, or Docker Hub's older `JWT <jwt>`). */
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^(?:Bearer|JWT)\s+(\S+)$/i.exec(header);
+  if (!match?.[1]) throw new AppError('AUTHENTICATION_REQUIRED', 'the Authorization header must be "Bearer <token>"');
+  return match[1];
+}
+
+export function createGuard(sessions: HubSessions, tokenPrefix: string) {
+  return function guard(allowed: readonly PrincipalKind[]): preHandlerAsyncHookHandler {
+    return async (request: FastifyRequest, _reply: FastifyReply) => {
+      const jwt = bearerToken(request);
+      if (!jwt) throw new AppError('AUTHENTICATION_REQUIRED');
+      if (looksLikeTokenSecret(tokenPrefix, jwt)) {
+        throw new AppError(
+          'SESSION_INVALID',
+          'an access token is not a session: exchange it at POST /v2/auth/token or /v2/users/login first',
+        );
+      }
+      const principal = await sessions.verify(jwt);
+      if (!allowed.includes(principal.kind)) {
+        throw new AppError(principal.kind === 'pat' ? 'PAT_NOT_ALLOWED' : 'FORBIDDEN');
+      }
+      request.principal = principal;
+    };
+  };
+}
+
+export type Guard = ReturnType<typeof createGuard>;
+
+/** The principal a guard set; throws if a route forgot its guard (a bug, so a 500). */
+export function principalOf(request: FastifyRequest): HubPrincipal {
+  if (!request.principal) throw new Error(`route ${request.routeOptions.url} has no guard`);
+  return request.principal;
+}

@@ -1,0 +1,41 @@
+/**
+ * Hub-style pagination: `page` from 1, `page_size` capped at `maxPageSize`, and `next`/`previous`
+ * as full URLs (or null), built on the configured public URL.
+ */
+import { Type } from 'typebox';
+
+export const maxPageSize = 100;
+
+export const paginationQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
+  page_size: Type.Optional(
+    Type.Integer({ minimum: 1, default: 10, description: `Values above ${maxPageSize} are capped to it.` }),
+  ),
+});
+
+export interface PageRequest {
+  page: number;
+  pageSize: number;
+  limit: number;
+  offset: number;
+}
+
+export function pageRequest(query: { page?: number; page_size?: number }, defaultSize = 10): PageRequest {
+  const page = query.page ?? 1;
+  const pageSize = Math.min(query.page_size ?? defaultSize, maxPageSize);
+  return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
+}
+
+/** `next` and `previous` links for a page of `total` items at `path` on `publicUrl`. */
+export function pageLinks(
+  publicUrl: string,
+  path: string,
+  page: PageRequest,
+  total: number,
+): { next: string | null; previous: string | null } {
+  const link = (n: number) => `${publicUrl}${path}?page=${n}&page_size=${page.pageSize}`;
+  return {
+    next: page.offset + page.pageSize < total ? link(page.page + 1) : null,
+    previous: page.page > 1 ? link(Math.min(page.page - 1, Math.max(1, Math.ceil(total / page.pageSize)))) : null,
+  };
+}

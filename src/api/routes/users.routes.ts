@@ -1,0 +1,93 @@
+/**
+ * Accounts: sign-up (`POST /v2/users`, when `TOKENHUB_SIGNUP=open`), the current user
+ * (`GET /v2/users/me`) and password change (`PUT /v2/users/me/password`, password session only).
+ */
+import { Type } from 'typebox';
+import { AppError } from '../../core/errors.ts';
+import { changePassword, createAccount } from '../../services/account.service.ts';
+import type { UserRow } from '../../storage/user.repository.ts';
+import type { App, RouteDeps } from '../app.ts';
+import { principalOf } from '../auth.ts';
+import { requestMeta } from '../request-meta.ts';
+import { errorReplies } from '../schemas.ts';
+
+const userObject = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  email: Type.String(),
+  is_admin: Type.Boolean(),
+  date_joined: Type.String({ format: 'date-time' }),
+});
+
+function toUserObject(user: UserRow) {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    is_admin: user.is_admin === 1,
+    date_joined: user.created_at,
+  };
+}
+
+export async function userRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
+  app.post(
+    '/v2/users',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign up (only when the instance allows open sign-up)',
+        body: Type.Object({
+          username: Type.String({ maxLength: 256 }),
+          email: Type.String({ maxLength: 320 }),
+          password: Type.String({ maxLength: 1024 }),
+        }),
+        response: { 201: userObject, ...errorReplies(400, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      if (ctx.config.signup !== 'open') throw new AppError('SIGNUP_CLOSED');
+      const user = await createAccount(ctx, request.body, requestMeta(request));
+      return reply.status(201).send(toUserObject(user));
+    },
+  );
+
+  app.get(
+    '/v2/users/me',
+    {
+      preHandler: guard(['password', 'pat']),
+      schema: {
+        tags: ['accounts'],
+        summary: 'The signed-in account',
+        security: [{ bearer: [] }],
+        response: { 200: userObject, ...errorReplies(401) },
+      },
+    },
+    async (request) => toUserObject(principalOf(request).user),
+  );
+
+  app.put(
+    '/v2/users/me/password',
+    {
+      preHandler: guard(['password']),
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change the password; ends every other session',
+        security: [{ bearer: [] }],
+        body: Type.Object({
+          current_password: Type.String({ minLength: 1, maxLength: 1024 }),
+          new_password: Type.String({ maxLength: 1024 }),
+        }),
+        response: { 204: Type.Null(), ...errorReplies(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(
+        ctx,
+        principalOf(request).user.id,
+        { currentPassword: request.body.current_password, newPassword: request.body.new_password },
+        requestMeta(request),
+      );
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * Entry point of the `tokenhub` command: `serve`, `admin …` (operator commands on the local
+ * database). Exit codes: 0 success, 1 an error (one line on stderr), 2 a usage error.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.ts';
+import { AppError } from '../core/errors.ts';
+import { registerAdminCommands } from './admin.commands.ts';
+import { serve } from './serve.command.ts';
+
+const program = new Command('tokenhub')
+  .description('Docker Hub style access tokens and registry token service')
+  .exitOverride()
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Start the tokenhub server (settings from TOKENHUB_* environment variables)')
+  .addHelpText('after', '\nExample:\n  TOKENHUB_PORT=8080 tokenhub serve')
+  .action(async () => {
+    await serve(process.env);
+  });
+
+registerAdminCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof ConfigError || error instanceof AppError) {
+    process.stderr.write(`tokenhub: ${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`tokenhub: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

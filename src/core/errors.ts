@@ -1,0 +1,78 @@
+/**
+ * The one error catalogue. Domain code throws `AppError` with a code from `errorCatalogue`;
+ * `src/api/error-reply.ts` is the only place that turns a code into an HTTP status and a body.
+ * Handlers never write status numbers for errors.
+ *
+ * `shape` picks the body the Docker Hub API uses for that family of routes (PROTOCOLS.md §1):
+ * - `hub`: `{detail, message}` (account and personal-access-token routes)
+ * - `org`: `{errinfo, detail, message}` (organization and organization-access-token routes)
+ * - `validation`: `{fields: {name: [msg]}, text}` (400 on a malformed request)
+ * - `registry`: `{details}` (the registry token endpoint; docker and skopeo show `details`)
+ * A route may override the shape (the org routes render every error as `org`).
+ */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, shape: 'validation', message: 'the request is invalid' },
+  BAD_REQUEST: { status: 400, shape: 'hub', message: 'the request is malformed' },
+  UNKNOWN_SCOPE: { status: 400, shape: 'validation', message: 'unknown scope' },
+  EXPIRY_INVALID: { status: 400, shape: 'validation', message: 'invalid expiry' },
+  AUTHENTICATION_REQUIRED: { status: 401, shape: 'hub', message: 'authentication required' },
+  INVALID_CREDENTIALS: { status: 401, shape: 'hub', message: 'incorrect username or password' },
+  SESSION_INVALID: { status: 401, shape: 'hub', message: 'the session token is invalid or expired' },
+  TOKEN_EXPIRED: { status: 401, shape: 'hub', message: 'token expired' },
+  TOKEN_INACTIVE: { status: 401, shape: 'hub', message: 'token is inactive' },
+  PAT_NOT_ALLOWED: {
+    status: 403,
+    shape: 'hub',
+    message: 'token issued from personal access token is not allowed',
+  },
+  OAT_NOT_ALLOWED: {
+    status: 403,
+    shape: 'hub',
+    message: 'token issued from organization access token is not allowed',
+  },
+  FORBIDDEN: { status: 403, shape: 'hub', message: 'you are not allowed to do this' },
+  SIGNUP_CLOSED: { status: 403, shape: 'hub', message: 'sign-up is closed on this instance' },
+  NOT_FOUND: { status: 404, shape: 'hub', message: 'not found' },
+  TOKEN_NOT_FOUND: { status: 404, shape: 'hub', message: 'access token not found' },
+  USERNAME_TAKEN: { status: 409, shape: 'hub', message: 'this username is already taken' },
+  TOKEN_EXPIRED_NOT_EDITABLE: {
+    status: 409,
+    shape: 'hub',
+    message: 'an expired token cannot be changed, only deleted',
+  },
+  REGISTRY_SCOPE_INVALID: { status: 400, shape: 'registry', message: 'malformed scope' },
+  REGISTRY_SERVICE_UNKNOWN: { status: 400, shape: 'registry', message: 'unknown service' },
+  REGISTRY_BAD_REQUEST: { status: 400, shape: 'registry', message: 'malformed token request' },
+  REGISTRY_UNAUTHORIZED: { status: 401, shape: 'registry', message: 'incorrect username or password' },
+  RATE_LIMITED: { status: 429, shape: 'hub', message: 'too many requests' },
+  INTERNAL: { status: 500, shape: 'hub', message: 'internal server error' },
+} as const satisfies Record<string, { status: number; shape: ErrorShape; message: string }>;
+
+export type ErrorShape = 'hub' | 'org' | 'validation' | 'registry';
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** Field-level messages for `VALIDATION_FAILED`-style errors: `{token_label: ['too long']}`. */
+export type FieldErrors = Record<string, string[]>;
+
+/**
+ * A coded, expected error. `message` is safe to show to the client; anything that must not reach
+ * the client goes in `cause` (logged, never rendered).
+ *
+ * @example throw new AppError('UNKNOWN_SCOPE', 'unknown scope: repo:root', { fields: { scopes: ['unknown scope: repo:root'] } })
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: FieldErrors | undefined;
+
+  constructor(code: ErrorCode, message?: string, options: { fields?: FieldErrors; cause?: unknown } = {}) {
+    super(message ?? errorCatalogue[code].message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.fields = options.fields;
+  }
+}
+
+/** Shorthand for a 400 that names one field. */
+export function fieldError(field: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', message, { fields: { [field]: [message] } });
+}

@@ -1,0 +1,96 @@
+/**
+ * Accounts: sign-up, the operator's create-user, password checks and password change.
+ */
+import { assertValidNewAccount, normalizeUsername, passwordProblem } from '../core/account-rules.ts';
+import { AppError, fieldError } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../core/password-hashing.ts';
+import {
+  findUserById,
+  findUserByUsername,
+  insertUser,
+  type UserRow,
+  updateUserPassword,
+} from '../storage/user.repository.ts';
+import { recordAudit } from './audit.service.ts';
+import { isoNow, type RequestMeta, type ServiceContext } from './context.ts';
+
+export interface NewAccount {
+  username: string;
+  email: string;
+  password: string;
+  isAdmin?: boolean;
+}
+
+/**
+ * Creates an account.
+ * @throws AppError VALIDATION_FAILED (bad fields), USERNAME_TAKEN.
+ */
+export async function createAccount(ctx: ServiceContext, input: NewAccount, meta: RequestMeta): Promise<UserRow> {
+  const username = normalizeUsername(input.username);
+  const email = input.email.trim();
+  assertValidNewAccount({ username, email, password: input.password });
+  if (await findUserByUsername(ctx.db, username)) throw new AppError('USERNAME_TAKEN');
+  const now = isoNow(ctx);
+  const user: UserRow = {
+    id: newId(),
+    username,
+    email,
+    password_hash: await hashPassword(input.password),
+    is_admin: input.isAdmin ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+    sessions_valid_after: null,
+  };
+  try {
+    await insertUser(ctx.db, user);
+  } catch (error) {
+    // Two sign-ups racing for one name: the unique index decides.
+    if (await findUserByUsername(ctx.db, username)) throw new AppError('USERNAME_TAKEN', undefined, { cause: error });
+    throw error;
+  }
+  await recordAudit(ctx, {
+    account: { id: user.id, name: username },
+    action: 'account.create',
+    name: username,
+    actor: { id: user.id, name: username },
+    meta,
+  });
+  return user;
+}
+
+/**
+ * Checks a username and password. Unknown users cost the same argon2 time as known ones.
+ * @returns the user, or undefined when either is wrong.
+ */
+export async function checkPassword(ctx: ServiceContext, identifier: string, password: string): Promise<UserRow | undefined> {
+  const user = await findUserByUsername(ctx.db, normalizeUsername(identifier));
+  if (!user) return verifyAgainstDummy(password).then(() => undefined);
+  return (await verifyPassword(user.password_hash, password)) ? user : undefined;
+}
+
+/**
+ * Changes the password after checking the current one, and ends older Hub sessions.
+ * @throws AppError INVALID_CREDENTIALS, VALIDATION_FAILED.
+ */
+export async function changePassword(
+  ctx: ServiceContext,
+  userId: string,
+  input: { currentPassword: string; newPassword: string },
+  meta: RequestMeta,
+): Promise<void> {
+  const user = await findUserById(ctx.db, userId);
+  if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
+    throw new AppError('INVALID_CREDENTIALS', 'the current password is incorrect');
+  }
+  const problem = passwordProblem(input.newPassword);
+  if (problem) throw fieldError('new_password', problem);
+  await updateUserPassword(ctx.db, user.id, await hashPassword(input.newPassword), isoNow(ctx));
+  await recordAudit(ctx, {
+    account: { id: user.id, name: user.username },
+    action: 'account.password.change',
+    name: user.username,
+    actor: { id: user.id, name: user.username },
+    meta,
+  });
+}

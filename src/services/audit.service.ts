@@ -1,0 +1,51 @@
+/**
+ * Records audit events. Event data must never hold a secret: callers pass labels, ids and changed
+ * field names, and `recordAudit` drops any key that looks like a secret as a second line of defence.
+ */
+import { newId } from '../core/ids.ts';
+import { insertAuditEvent } from '../storage/audit.repository.ts';
+import type { Db } from '../storage/database.ts';
+import { isoNow, type RequestMeta, type ServiceContext } from './context.ts';
+
+export const auditActions = {
+  'account.login.success': 'Signed in',
+  'account.login.failure': 'Failed sign-in',
+  'account.create': 'Account created',
+  'account.password.change': 'Password changed',
+  'account.access_token.create': 'Personal access token created',
+  'account.access_token.update': 'Personal access token updated',
+  'account.access_token.delete': 'Personal access token deleted',
+} as const;
+
+export type AuditAction = keyof typeof auditActions;
+
+export interface AuditEventInput {
+  account: { id: string; name: string };
+  action: AuditAction;
+  name: string;
+  actor: { id: string | null; name: string };
+  meta: RequestMeta;
+  data?: Record<string, unknown>;
+}
+
+const secretLikeKey = /secret|password|token$|hash/i;
+
+export async function recordAudit(
+  ctx: Pick<ServiceContext, 'clock'> & { db: Db },
+  event: AuditEventInput,
+): Promise<void> {
+  const data = Object.fromEntries(Object.entries(event.data ?? {}).filter(([key]) => !secretLikeKey.test(key)));
+  await insertAuditEvent(ctx.db, {
+    id: newId(),
+    account_id: event.account.id,
+    account_name: event.account.name,
+    action: event.action,
+    name: event.name.slice(0, 200),
+    actor_id: event.actor.id,
+    actor_name: event.actor.name,
+    ip: event.meta.ip.slice(0, 64),
+    user_agent: event.meta.userAgent.slice(0, 512),
+    data: JSON.stringify(data),
+    created_at: isoNow(ctx),
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * One credential check for every door (Hub login, registry `/token`): a username with either the
+ * account password or one of the account's tokens as the secret.
+ *
+ * Order of checks for a token (ARCHITECTURE.md, "Hot path"): format and checksum (no I/O) →
+ * SHA-256 → one indexed read → owner, active, expiry. Error messages never tell whether a username
+ * exists; "token expired" or "token is inactive" is said only once the secret itself matched its
+ * owner.
+ */
+import { normalizeUsername } from '../core/account-rules.ts';
+import { tokenStatus } from '../core/access-token-rules.ts';
+import { AppError } from '../core/errors.ts';
+import { hashTokenSecret, looksLikeTokenSecret, parseTokenSecret } from '../core/token-secret.ts';
+import { type AccessTokenRow, findTokenByHash } from '../storage/access-token.repository.ts';
+import { findUserById, type UserRow } from '../storage/user.repository.ts';
+import { checkPassword } from './account.service.ts';
+import type { RequestMeta, ServiceContext } from './context.ts';
+
+export type AuthenticatedCredential =
+  | { method: 'password'; user: UserRow }
+  | { method: 'pat'; user: UserRow; token: AccessTokenRow };
+
+/**
+ * Finds the token a secret stands for: format and checksum first (no I/O), then one indexed read.
+ * @throws AppError INVALID_CREDENTIALS when the secret is malformed, unknown or deleted.
+ */
+export async function findTokenBySecret(ctx: ServiceContext, secret: string): Promise<AccessTokenRow> {
+  if (!parseTokenSecret(ctx.config.tokenPrefix, secret)) throw new AppError('INVALID_CREDENTIALS');
+  const token = await findTokenByHash(ctx.db, hashTokenSecret(secret));
+  if (!token) throw new AppError('INVALID_CREDENTIALS');
+  return token;
+}
+
+/**
+ * Refuses an expired or inactive token, and records the use of a usable one (buffered).
+ * Call only once the secret is known to belong to the claimed owner.
+ * @throws AppError TOKEN_EXPIRED, TOKEN_INACTIVE.
+ */
+export function assertTokenUsable(ctx: ServiceContext, token: AccessTokenRow, meta: RequestMeta): void {
+  const now = ctx.clock.now();
+  const status = tokenStatus(token, now);
+  if (status === 'expired') throw new AppError('TOKEN_EXPIRED');
+  if (status === 'inactive') throw new AppError('TOKEN_INACTIVE');
+  ctx.lastUsed.record({ tokenId: token.id, at: now.toISOString(), ip: meta.ip, userAgent: meta.userAgent });
+}
+
+/**
+ * Authenticates `identifier` (a username) with `secret` (its password or one of its PATs).
+ * @throws AppError INVALID_CREDENTIALS, TOKEN_EXPIRED, TOKEN_INACTIVE.
+ */
+export async function authenticateCredentials(
+  ctx: ServiceContext,
+  identifier: string,
+  secret: string,
+  meta: RequestMeta,
+): Promise<AuthenticatedCredential> {
+  const username = normalizeUsername(identifier);
+  if (looksLikeTokenSecret(ctx.config.tokenPrefix, secret)) {
+    const token = await findTokenBySecret(ctx, secret);
+    if (token.kind !== 'pat') throw new AppError('INVALID_CREDENTIALS');
+    const user = await findUserById(ctx.db, token.owner_id);
+    if (!user || user.username !== username) throw new AppError('INVALID_CREDENTIALS');
+    assertTokenUsable(ctx, token, meta);
+    return { method: 'pat', user, token };
+  }
+  const user = await checkPassword(ctx, username, secret);
+  if (!user) throw new AppError('INVALID_CREDENTIALS');
+  return { method: 'password', user };
+}

@@ -1,0 +1,50 @@
+/**
+ * Opens the store named by the configuration: SQLite through better-sqlite3 (WAL mode, a file
+ * under ./data by default) or PostgreSQL through pg. Both speak the same Kysely schema.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, type LogEvent, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL only: the schema to use (tests give each run its own). */
+  schema?: string;
+  /** Called for every query run; tests count writes with it. */
+  onQuery?: (event: LogEvent) => void;
+  /** PostgreSQL pool size per process. */
+  poolSize?: number;
+}
+
+export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Db {
+  const log = options.onQuery;
+  if (config.dialect === 'sqlite') {
+    if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+    const sqlite = new SqliteDatabase(config.path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
+  }
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${quoteSchema(options.schema)}` } : {}),
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+}
+
+function quoteSchema(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
+  return schema;
+}
+
+export function dialectOf(db: Db): 'sqlite' | 'postgres' {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}

@@ -1,0 +1,27 @@
+/**
+ * Migrations, one set for SQLite and PostgreSQL, named by timestamp. Kept as a static map (not a
+ * folder scan) so they work the same from the source tree and from any bundle.
+ */
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
+import * as initial from './migrations/2026-11-24T0001-initial.ts';
+import type { Database } from './schema.ts';
+
+const migrations: Record<string, Migration> = {
+  '2026-11-24T0001-initial': initial,
+};
+
+/**
+ * Brings the schema to the latest version. Safe to call from several processes at once: Kysely
+ * takes a lock (an advisory lock on PostgreSQL) around the run.
+ * @throws Error naming the migration that failed.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed`, { cause: result.error });
+  }
+  return result;
+}

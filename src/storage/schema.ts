@@ -1,0 +1,86 @@
+/**
+ * The Kysely view of the database, one interface per table. Portable across SQLite and
+ * PostgreSQL: timestamps are ISO 8601 UTC strings (`2026-11-24T06:40:00.000Z`, which sort as
+ * text), booleans are integers 0/1, lists are JSON text.
+ */
+export interface UsersTable {
+  id: string;
+  /** Lowercase; unique. */
+  username: string;
+  email: string;
+  /** argon2id PHC string. */
+  password_hash: string;
+  is_admin: number;
+  created_at: string;
+  updated_at: string;
+  /** Hub sessions issued before this instant are refused (set on password change). */
+  sessions_valid_after: string | null;
+}
+
+export interface AccessTokensTable {
+  id: string;
+  /** `user` for personal tokens, `org` for organization tokens. */
+  owner_kind: 'user' | 'org';
+  owner_id: string;
+  kind: 'pat' | 'oat';
+  generated_by: 'manual' | 'auto';
+  label: string;
+  description: string;
+  /** JSON: PAT scope list, or OAT resources. */
+  scopes: string;
+  /** SHA-256 hex of the whole secret; unique. */
+  secret_hash: string;
+  /** Non-secret display hint (`thub_pat_Ab3x…`). */
+  hint: string;
+  client_id: string;
+  created_at: string;
+  /** User id of the creator (for OATs, the owner who made it). */
+  created_by: string | null;
+  creator_ip: string;
+  creator_ua: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+  last_used_ua: string | null;
+  is_active: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  /** Id of the account (user or organization) whose log holds the event. */
+  account_id: string;
+  account_name: string;
+  /** Dotted action name, e.g. `account.access_token.create`. */
+  action: string;
+  /** What the action was about (a token label, a member name). */
+  name: string;
+  actor_id: string | null;
+  actor_name: string;
+  ip: string;
+  user_agent: string;
+  /** JSON object with what changed; never a secret. */
+  data: string;
+  created_at: string;
+}
+
+export interface ServerKeysTable {
+  id: string;
+  /** `hub-session` (HMAC secret) or `registry-signing` (P-256 key). */
+  purpose: string;
+  /** `next` (published, not signing), `active` (signing), `retired`. */
+  state: string;
+  /** PEM private key, or base64 HMAC secret. */
+  private_key: string;
+  certificate: string | null;
+  key_id: string | null;
+  created_at: string;
+  activated_at: string | null;
+  retired_at: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  access_tokens: AccessTokensTable;
+  audit_events: AuditEventsTable;
+  server_keys: ServerKeysTable;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    // Suites share one PostgreSQL server and, for the end-to-end suite, real registry processes;
+    // files run in parallel workers but each file isolates its own schema, ports and temp dirs.
+    pool: 'forks',
+  },
+});
