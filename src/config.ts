@@ -55,7 +55,11 @@ export const settingSpecs: readonly SettingSpec[] = [
     default: 'thub_',
     description: 'Instance prefix of token secrets (`<prefix>pat_…`); 2-16 of `a-z0-9`, ending in `_`.',
   },
-  { env: 'TOKENHUB_SIGNUP', default: 'open', description: '`open` allows `POST /v2/users`; `closed` refuses it.' },
+  {
+    env: 'TOKENHUB_SIGNUP',
+    default: 'open',
+    description: '`open` allows `POST /v2/users`; `closed` refuses it.',
+  },
   {
     env: 'TOKENHUB_HUB_JWT_TTL_SECONDS',
     default: '600',
@@ -99,7 +103,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -124,10 +129,13 @@ function parseDatabase(env: Env): DatabaseConfig {
   }
   if (raw.startsWith('sqlite:')) {
     const path = raw.slice('sqlite:'.length);
-    if (path === '') throw new ConfigError('TOKENHUB_DATABASE_URL: sqlite: needs a path, e.g. sqlite:./data/tokenhub.db');
+    if (path === '')
+      throw new ConfigError('TOKENHUB_DATABASE_URL: sqlite: needs a path, e.g. sqlite:./data/tokenhub.db');
     return { dialect: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
   }
-  throw new ConfigError(`TOKENHUB_DATABASE_URL must start with sqlite: or postgres://, got "${redactUrl(raw)}"`);
+  throw new ConfigError(
+    `TOKENHUB_DATABASE_URL must start with sqlite: or postgres://, got "${redactUrl(raw)}"`,
+  );
 }
 
 /** Hides a password in a database URL before it reaches an error message or a log line. */
@@ -175,7 +183,15 @@ export function loadConfig(env: Env): Readonly<Config> {
     signup: oneOf(env, 'TOKENHUB_SIGNUP', 'open', ['open', 'closed']),
     hubJwtTtlSeconds: integer(env, 'TOKENHUB_HUB_JWT_TTL_SECONDS', 600, 60, 86_400),
     lastUsedFlushIntervalMs: integer(env, 'TOKENHUB_LAST_USED_FLUSH_INTERVAL_MS', 5000, 100, 60_000),
-    logLevel: oneOf(env, 'TOKENHUB_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    logLevel: oneOf(env, 'TOKENHUB_LOG_LEVEL', 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ]),
     registryService: read(env, 'TOKENHUB_REGISTRY_SERVICE') ?? 'tokenhub-registry',
     registryIssuer: read(env, 'TOKENHUB_REGISTRY_ISSUER') ?? 'tokenhub',
     registryTokenTtlSeconds: integer(env, 'TOKENHUB_REGISTRY_TOKEN_TTL_SECONDS', 300, 60, 3600),

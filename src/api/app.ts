@@ -2,26 +2,33 @@
  * `buildApp(deps)` assembles the Fastify application and never listens (STYLE.md habit 10): tests
  * call `app.inject`, `serve` calls `app.listen`. The clock and the logger can be injected.
  */
+
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
-import type { Db } from '../storage/database.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/hub-session.service.ts';
 import { LastUsedRecorder } from '../services/last-used-recorder.ts';
+import type { Db } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
 import { replyWithError } from './error-reply.ts';
-import { validatorCompiler } from './validators.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
+import { validatorCompiler } from './validators.ts';
 
-export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type App = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -72,7 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('services', ctx);
   app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ detail: `no route for ${request.method} ${request.url.split('?')[0]}`, message: 'not found' }),
+    reply
+      .status(404)
+      .send({ detail: `no route for ${request.method} ${request.url.split('?')[0]}`, message: 'not found' }),
   );
   app.addHook('onClose', async () => {
     await lastUsed.close();

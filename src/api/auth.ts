@@ -21,7 +21,8 @@ function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const match = /^(?:Bearer|JWT)\s+(\S+)$/i.exec(header);
-  if (!match?.[1]) throw new AppError('AUTHENTICATION_REQUIRED', 'the Authorization header must be "Bearer <token>"');
+  if (!match?.[1])
+    throw new AppError('AUTHENTICATION_REQUIRED', 'the Authorization header must be "Bearer <token>"');
   return match[1];
 }
 

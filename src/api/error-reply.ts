@@ -39,7 +39,7 @@ function validationFields(error: FastifyError): FieldErrors {
           : params.missingProperty
         : path || (error.validationContext ?? 'body');
     const message = `${name} ${issue.message ?? 'is invalid'}`;
-    (fields[name] ??= []).push(message);
+    fields[name] = [...(fields[name] ?? []), message];
   }
   return fields;
 }
@@ -62,7 +62,9 @@ export function replyWithError(error: unknown, request: FastifyRequest, reply: F
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Fastify's client errors (malformed JSON, wrong content type, body too large...).
     const message = clientErrorMessage(fastifyError);
-    return reply.status(status).send(errorBody(routeShape ?? 'hub', fastifyError.code ?? 'BAD_REQUEST', message));
+    return reply
+      .status(status)
+      .send(errorBody(routeShape ?? 'hub', fastifyError.code ?? 'BAD_REQUEST', message));
   }
   request.log.error({ err: error }, 'unexpected error');
   const message = `internal server error (request id ${request.id})`;

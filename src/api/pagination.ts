@@ -36,6 +36,7 @@ export function pageLinks(
   const link = (n: number) => `${publicUrl}${path}?page=${n}&page_size=${page.pageSize}`;
   return {
     next: page.offset + page.pageSize < total ? link(page.page + 1) : null,
-    previous: page.page > 1 ? link(Math.min(page.page - 1, Math.max(1, Math.ceil(total / page.pageSize)))) : null,
+    previous:
+      page.page > 1 ? link(Math.min(page.page - 1, Math.max(1, Math.ceil(total / page.pageSize)))) : null,
   };
 }

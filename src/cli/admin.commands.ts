@@ -3,8 +3,8 @@
  * `TOKENHUB_DATABASE_URL`, no server needed. Passwords come from stdin, never from an argument.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../config.ts';
 import { createLogger } from '../api/app.ts';
+import { loadConfig } from '../config.ts';
 import { systemClock } from '../core/clock.ts';
 import { createAccount } from '../services/account.service.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -32,7 +32,9 @@ async function withServices<T>(work: (ctx: ServiceContext) => Promise<T>): Promi
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export function registerAdminCommands(program: Command): void {
@@ -55,12 +57,21 @@ export function registerAdminCommands(program: Command): void {
     .requiredOption('--email <email>', 'email address')
     .requiredOption('--password-stdin', 'read the password from standard input')
     .option('--admin', 'make the account an instance administrator')
-    .addHelpText('after', '\nExample:\n  echo "$PASSWORD" | tokenhub admin create-user alice --email alice@example.com --password-stdin')
+    .addHelpText(
+      'after',
+      '\nExample:\n  echo "$PASSWORD" | tokenhub admin create-user alice --email alice@example.com --password-stdin',
+    )
     .action(async (username: string, options: { email: string; admin?: boolean }) => {
       const password = await readStdin();
       const user = await withServices((ctx) =>
-        createAccount(ctx, { username, email: options.email, password, isAdmin: options.admin === true }, operatorMeta),
+        createAccount(
+          ctx,
+          { username, email: options.email, password, isAdmin: options.admin === true },
+          operatorMeta,
+        ),
       );
-      process.stdout.write(`created user ${user.username}${user.is_admin ? ' (instance administrator)' : ''}\n`);
+      process.stdout.write(
+        `created user ${user.username}${user.is_admin ? ' (instance administrator)' : ''}\n`,
+      );
     });
 }

@@ -2,8 +2,9 @@
  * `tokenhub serve`: migrate, build the app, listen; on SIGINT/SIGTERM stop accepting, flush the
  * buffered last-used writes, close the store.
  */
-import { loadConfig, redactUrl } from '../config.ts';
+
 import { buildApp, createLogger } from '../api/app.ts';
+import { loadConfig, redactUrl } from '../config.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 

@@ -26,7 +26,11 @@ export interface NewAccount {
  * Creates an account.
  * @throws AppError VALIDATION_FAILED (bad fields), USERNAME_TAKEN.
  */
-export async function createAccount(ctx: ServiceContext, input: NewAccount, meta: RequestMeta): Promise<UserRow> {
+export async function createAccount(
+  ctx: ServiceContext,
+  input: NewAccount,
+  meta: RequestMeta,
+): Promise<UserRow> {
   const username = normalizeUsername(input.username);
   const email = input.email.trim();
   assertValidNewAccount({ username, email, password: input.password });
@@ -46,7 +50,8 @@ export async function createAccount(ctx: ServiceContext, input: NewAccount, meta
     await insertUser(ctx.db, user);
   } catch (error) {
     // Two sign-ups racing for one name: the unique index decides.
-    if (await findUserByUsername(ctx.db, username)) throw new AppError('USERNAME_TAKEN', undefined, { cause: error });
+    if (await findUserByUsername(ctx.db, username))
+      throw new AppError('USERNAME_TAKEN', undefined, { cause: error });
     throw error;
   }
   await recordAudit(ctx, {
@@ -63,7 +68,11 @@ export async function createAccount(ctx: ServiceContext, input: NewAccount, meta
  * Checks a username and password. Unknown users cost the same argon2 time as known ones.
  * @returns the user, or undefined when either is wrong.
  */
-export async function checkPassword(ctx: ServiceContext, identifier: string, password: string): Promise<UserRow | undefined> {
+export async function checkPassword(
+  ctx: ServiceContext,
+  identifier: string,
+  password: string,
+): Promise<UserRow | undefined> {
   const user = await findUserByUsername(ctx.db, normalizeUsername(identifier));
   if (!user) return verifyAgainstDummy(password).then(() => undefined);
   return (await verifyPassword(user.password_hash, password)) ? user : undefined;

@@ -34,7 +34,9 @@ export async function recordAudit(
   ctx: Pick<ServiceContext, 'clock'> & { db: Db },
   event: AuditEventInput,
 ): Promise<void> {
-  const data = Object.fromEntries(Object.entries(event.data ?? {}).filter(([key]) => !secretLikeKey.test(key)));
+  const data = Object.fromEntries(
+    Object.entries(event.data ?? {}).filter(([key]) => !secretLikeKey.test(key)),
+  );
   await insertAuditEvent(ctx.db, {
     id: newId(),
     account_id: event.account.id,

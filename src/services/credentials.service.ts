@@ -7,8 +7,9 @@
  * exists; "token expired" or "token is inactive" is said only once the secret itself matched its
  * owner.
  */
-import { normalizeUsername } from '../core/account-rules.ts';
+
 import { tokenStatus } from '../core/access-token-rules.ts';
+import { normalizeUsername } from '../core/account-rules.ts';
 import { AppError } from '../core/errors.ts';
 import { hashTokenSecret, looksLikeTokenSecret, parseTokenSecret } from '../core/token-secret.ts';
 import { type AccessTokenRow, findTokenByHash } from '../storage/access-token.repository.ts';

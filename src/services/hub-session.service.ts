@@ -9,16 +9,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { type PatScope, highestPatScope } from '../core/access-token-scopes.ts';
 import { tokenStatus } from '../core/access-token-rules.ts';
+import { highestPatScope, type PatScope } from '../core/access-token-scopes.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { findTokenById } from '../storage/access-token.repository.ts';
 import type { Db } from '../storage/database.ts';
 import { insertServerKey, listLiveServerKeys } from '../storage/server-key.repository.ts';
 import { findUserById, type UserRow } from '../storage/user.repository.ts';
-import type { AuthenticatedCredential } from './credentials.service.ts';
 import type { ServiceContext } from './context.ts';
+import type { AuthenticatedCredential } from './credentials.service.ts';
 
 const sessionIssuer = 'tokenhub';
 const sessionAudience = 'tokenhub-hub-api';
@@ -93,7 +93,8 @@ export class HubSessions {
         requiredClaims: ['sub', 'exp', 'iat'],
       }));
     } catch (error) {
-      if (error instanceof joseErrors.JOSEError) throw new AppError('SESSION_INVALID', undefined, { cause: error });
+      if (error instanceof joseErrors.JOSEError)
+        throw new AppError('SESSION_INVALID', undefined, { cause: error });
       throw error;
     }
     const user = typeof payload.sub === 'string' ? await findUserById(this.#ctx.db, payload.sub) : undefined;

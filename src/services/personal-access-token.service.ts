@@ -2,8 +2,9 @@
  * Personal access tokens: create (secret returned once), list, read, update, delete, bulk delete.
  * Only the SHA-256 of a secret is stored.
  */
-import { type PatScope, isPatScope, highestPatScope } from '../core/access-token-scopes.ts';
+
 import { assertValidLabel, parseTokenExpiry, tokenStatus } from '../core/access-token-rules.ts';
+import { highestPatScope, isPatScope, type PatScope } from '../core/access-token-scopes.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { generateTokenSecret, hashTokenSecret, type TokenSecret, tokenHint } from '../core/token-secret.ts';
@@ -17,8 +18,9 @@ import {
   type TokenOwner,
   updateOwnedToken,
 } from '../storage/access-token.repository.ts';
+import type { Db } from '../storage/database.ts';
 import { recordAudit } from './audit.service.ts';
-import { type RequestMeta, type ServiceContext } from './context.ts';
+import type { RequestMeta, ServiceContext } from './context.ts';
 
 export interface AccountRef {
   id: string;
@@ -37,7 +39,9 @@ export function parsePatScopes(raw: readonly string[] | undefined): PatScope[] {
   const scopes = raw && raw.length > 0 ? raw : ['repo:public_read'];
   for (const scope of scopes) {
     if (!isPatScope(scope)) {
-      throw new AppError('UNKNOWN_SCOPE', `unknown scope: ${scope}`, { fields: { scopes: [`unknown scope: ${scope}`] } });
+      throw new AppError('UNKNOWN_SCOPE', `unknown scope: ${scope}`, {
+        fields: { scopes: [`unknown scope: ${scope}`] },
+      });
     }
   }
   return [highestPatScope(scopes as PatScope[])];
@@ -105,7 +109,11 @@ export async function listPersonalAccessTokens(
 }
 
 /** @throws AppError TOKEN_NOT_FOUND when the token is not the account's (or does not exist). */
-export async function getPersonalAccessToken(ctx: ServiceContext, account: AccountRef, id: string): Promise<AccessTokenRow> {
+export async function getPersonalAccessToken(
+  ctx: ServiceContext,
+  account: AccountRef,
+  id: string,
+): Promise<AccessTokenRow> {
   const row = await findOwnedToken(ctx.db, ownerOf(account), id);
   if (!row || row.kind !== 'pat') throw new AppError('TOKEN_NOT_FOUND');
   return row;
@@ -161,11 +169,7 @@ export async function deletePersonalAccessTokens(
   const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
   await ctx.db.transaction().execute(async (tx) => {
     const rows: AccessTokenRow[] = [];
-    for (const id of unique) {
-      const row = await findOwnedToken(tx, ownerOf(account), id);
-      if (!row || row.kind !== 'pat') throw new AppError('TOKEN_NOT_FOUND', `access token not found: ${id}`);
-      rows.push(row);
-    }
+    for (const id of unique) rows.push(await findOwnedPat(tx, account, id));
     const deleted = await deleteOwnedTokens(tx, ownerOf(account), unique);
     if (deleted !== unique.length) throw new AppError('TOKEN_NOT_FOUND');
     for (const row of rows) {
@@ -183,4 +187,3 @@ export async function deletePersonalAccessTokens(
     }
   });
 }
-

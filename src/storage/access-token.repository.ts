@@ -20,7 +20,11 @@ export async function findTokenById(db: Db, id: string): Promise<AccessTokenRow 
   return db.selectFrom('access_tokens').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findOwnedToken(db: Db, owner: TokenOwner, id: string): Promise<AccessTokenRow | undefined> {
+export async function findOwnedToken(
+  db: Db,
+  owner: TokenOwner,
+  id: string,
+): Promise<AccessTokenRow | undefined> {
   return db
     .selectFrom('access_tokens')
     .selectAll()
@@ -48,14 +52,19 @@ export async function listOwnedTokens(
     .execute();
   const counts = await db
     .selectFrom('access_tokens')
-    .select((eb) => [eb.fn.countAll<string | number>().as('total'), eb.fn.sum<string | number>('is_active').as('active')])
+    .select((eb) => [
+      eb.fn.countAll<string | number>().as('total'),
+      eb.fn.sum<string | number>('is_active').as('active'),
+    ])
     .where('owner_kind', '=', owner.kind)
     .where('owner_id', '=', owner.id)
     .executeTakeFirstOrThrow();
   return { rows, total: Number(counts.total), active: Number(counts.active ?? 0) };
 }
 
-export type AccessTokenChanges = Partial<Pick<AccessTokenRow, 'label' | 'description' | 'scopes' | 'is_active'>>;
+export type AccessTokenChanges = Partial<
+  Pick<AccessTokenRow, 'label' | 'description' | 'scopes' | 'is_active'>
+>;
 
 export async function updateOwnedToken(
   db: Db,

@@ -26,5 +26,10 @@ export async function listAuditEvents(db: Db, query: AuditQuery): Promise<AuditE
   if (query.name) select = select.where('name', '=', query.name);
   if (query.from) select = select.where('created_at', '>=', query.from);
   if (query.to) select = select.where('created_at', '<=', query.to);
-  return select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute();
+  return select
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.limit)
+    .offset(query.offset)
+    .execute();
 }

@@ -17,7 +17,12 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | undefi
 }
 
 /** Replaces the password hash and ends every Hub session issued before `changedAt`. */
-export async function updateUserPassword(db: Db, id: string, passwordHash: string, changedAt: string): Promise<void> {
+export async function updateUserPassword(
+  db: Db,
+  id: string,
+  passwordHash: string,
+  changedAt: string,
+): Promise<void> {
   await db
     .updateTable('users')
     .set({ password_hash: passwordHash, updated_at: changedAt, sessions_valid_after: changedAt })

@@ -58,7 +58,9 @@ describe('POST /v2/access-tokens', () => {
 
   it('defaults to public read-only and keeps the highest of several levels', async () => {
     expect((await t.createPat(aliceJwt, { scopes: undefined })).scopes).toEqual(['repo:public_read']);
-    expect((await t.createPat(aliceJwt, { scopes: ['repo:read', 'repo:admin'] })).scopes).toEqual(['repo:admin']);
+    expect((await t.createPat(aliceJwt, { scopes: ['repo:read', 'repo:admin'] })).scopes).toEqual([
+      'repo:admin',
+    ]);
   });
 
   it.each([
@@ -142,7 +144,9 @@ describe('GET /v2/access-tokens', () => {
     expect(body.results.every((r: { token: string }) => r.token === '')).toBe(true);
     expect(body.next).toBe('http://tokenhub.test/v2/access-tokens?page=2&page_size=5');
     expect(body.previous).toBeNull();
-    const last = (await fresh.inject({ method: 'GET', url: '/v2/access-tokens?page=3&page_size=5', jwt })).json();
+    const last = (
+      await fresh.inject({ method: 'GET', url: '/v2/access-tokens?page=3&page_size=5', jwt })
+    ).json();
     expect(last.results).toHaveLength(2);
     expect(last.next).toBeNull();
     expect(last.previous).toBe('http://tokenhub.test/v2/access-tokens?page=2&page_size=5');
@@ -152,8 +156,12 @@ describe('GET /v2/access-tokens', () => {
     const huge = await fresh.inject({ method: 'GET', url: '/v2/access-tokens?page_size=100000', jwt });
     expect(huge.statusCode).toBe(200);
     expect(huge.json().results).toHaveLength(12);
-    expect((await fresh.inject({ method: 'GET', url: '/v2/access-tokens?page=0', jwt })).statusCode).toBe(400);
-    expect((await fresh.inject({ method: 'GET', url: '/v2/access-tokens?page_size=abc', jwt })).statusCode).toBe(400);
+    expect((await fresh.inject({ method: 'GET', url: '/v2/access-tokens?page=0', jwt })).statusCode).toBe(
+      400,
+    );
+    expect(
+      (await fresh.inject({ method: 'GET', url: '/v2/access-tokens?page_size=abc', jwt })).statusCode,
+    ).toBe(400);
   });
 
   it('counts inactive tokens apart', async () => {
@@ -184,13 +192,28 @@ describe('PATCH /v2/access-tokens/{uuid}', () => {
     expect(renamed.json()).toMatchObject({ token_label: 'after', is_active: true, token: '' });
     const off = await t.inject({ method: 'PATCH', url, jwt: aliceJwt, body: { is_active: false } });
     expect(off.json()).toMatchObject({ is_active: false, status: 'inactive' });
-    const refused = await t.inject({ method: 'POST', url: '/v2/auth/token', body: { identifier: 'alice', secret: pat.token } });
+    const refused = await t.inject({
+      method: 'POST',
+      url: '/v2/auth/token',
+      body: { identifier: 'alice', secret: pat.token },
+    });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().detail).toBe('token is inactive');
-    const on = await t.inject({ method: 'PATCH', url, jwt: aliceJwt, body: { is_active: true, scopes: ['repo:admin'] } });
+    const on = await t.inject({
+      method: 'PATCH',
+      url,
+      jwt: aliceJwt,
+      body: { is_active: true, scopes: ['repo:admin'] },
+    });
     expect(on.json()).toMatchObject({ is_active: true, scopes: ['repo:admin'], status: 'active' });
     expect(
-      (await t.inject({ method: 'POST', url: '/v2/auth/token', body: { identifier: 'alice', secret: pat.token } })).statusCode,
+      (
+        await t.inject({
+          method: 'POST',
+          url: '/v2/auth/token',
+          body: { identifier: 'alice', secret: pat.token },
+        })
+      ).statusCode,
     ).toBe(200);
   });
 
@@ -213,7 +236,11 @@ describe('PATCH /v2/access-tokens/{uuid}', () => {
       expect(listed.json().status).toBe('expired');
       const res = await t.inject({ method: 'PATCH', url, jwt, body: { token_label: 'y' } });
       expect(res.statusCode).toBe(409);
-      const login = await t.inject({ method: 'POST', url: '/v2/auth/token', body: { identifier: 'alice', secret: pat.token } });
+      const login = await t.inject({
+        method: 'POST',
+        url: '/v2/auth/token',
+        body: { identifier: 'alice', secret: pat.token },
+      });
       expect(login.statusCode).toBe(401);
       expect(login.json().detail).toBe('token expired');
       expect((await t.inject({ method: 'DELETE', url, jwt })).statusCode).toBe(204);
@@ -224,11 +251,22 @@ describe('PATCH /v2/access-tokens/{uuid}', () => {
 
   it('answers 404 for another account’s token and 400 for a non-uuid id', async () => {
     const pat = await t.createPat(aliceJwt);
-    const res = await t.inject({ method: 'PATCH', url: `/v2/access-tokens/${pat.uuid}`, jwt: bobJwt, body: { is_active: false } });
+    const res = await t.inject({
+      method: 'PATCH',
+      url: `/v2/access-tokens/${pat.uuid}`,
+      jwt: bobJwt,
+      body: { is_active: false },
+    });
     expect(res.statusCode).toBe(404);
-    expect((await t.inject({ method: 'GET', url: `/v2/access-tokens/${pat.uuid}`, jwt: bobJwt })).statusCode).toBe(404);
-    expect((await t.inject({ method: 'DELETE', url: `/v2/access-tokens/${pat.uuid}`, jwt: bobJwt })).statusCode).toBe(404);
-    expect((await t.inject({ method: 'GET', url: '/v2/access-tokens/42', jwt: aliceJwt })).statusCode).toBe(400);
+    expect(
+      (await t.inject({ method: 'GET', url: `/v2/access-tokens/${pat.uuid}`, jwt: bobJwt })).statusCode,
+    ).toBe(404);
+    expect(
+      (await t.inject({ method: 'DELETE', url: `/v2/access-tokens/${pat.uuid}`, jwt: bobJwt })).statusCode,
+    ).toBe(404);
+    expect((await t.inject({ method: 'GET', url: '/v2/access-tokens/42', jwt: aliceJwt })).statusCode).toBe(
+      400,
+    );
     const still = await t.inject({ method: 'GET', url: `/v2/access-tokens/${pat.uuid}`, jwt: aliceJwt });
     expect(still.json().is_active).toBe(true);
   });
@@ -240,8 +278,14 @@ describe('DELETE and bulk delete', () => {
     const res = await t.inject({ method: 'DELETE', url: `/v2/access-tokens/${pat.uuid}`, jwt: aliceJwt });
     expect(res.statusCode).toBe(204);
     expect(res.body).toBe('');
-    expect((await t.inject({ method: 'GET', url: `/v2/access-tokens/${pat.uuid}`, jwt: aliceJwt })).statusCode).toBe(404);
-    const login = await t.inject({ method: 'POST', url: '/v2/auth/token', body: { identifier: 'alice', secret: pat.token } });
+    expect(
+      (await t.inject({ method: 'GET', url: `/v2/access-tokens/${pat.uuid}`, jwt: aliceJwt })).statusCode,
+    ).toBe(404);
+    const login = await t.inject({
+      method: 'POST',
+      url: '/v2/auth/token',
+      body: { identifier: 'alice', secret: pat.token },
+    });
     expect(login.statusCode).toBe(401);
     expect(login.json().detail).toBe('incorrect username or password');
   });
@@ -257,8 +301,12 @@ describe('DELETE and bulk delete', () => {
       body: { uuids: [a.uuid, bobs.uuid] },
     });
     expect(refused.statusCode).toBe(404);
-    expect((await t.inject({ method: 'GET', url: `/v2/access-tokens/${a.uuid}`, jwt: aliceJwt })).statusCode).toBe(200);
-    expect((await t.inject({ method: 'GET', url: `/v2/access-tokens/${bobs.uuid}`, jwt: bobJwt })).statusCode).toBe(200);
+    expect(
+      (await t.inject({ method: 'GET', url: `/v2/access-tokens/${a.uuid}`, jwt: aliceJwt })).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.inject({ method: 'GET', url: `/v2/access-tokens/${bobs.uuid}`, jwt: bobJwt })).statusCode,
+    ).toBe(200);
 
     const done = await t.inject({
       method: 'POST',
@@ -268,9 +316,16 @@ describe('DELETE and bulk delete', () => {
     });
     expect(done.statusCode).toBe(204);
     for (const id of [a.uuid, b.uuid]) {
-      expect((await t.inject({ method: 'GET', url: `/v2/access-tokens/${id}`, jwt: aliceJwt })).statusCode).toBe(404);
+      expect(
+        (await t.inject({ method: 'GET', url: `/v2/access-tokens/${id}`, jwt: aliceJwt })).statusCode,
+      ).toBe(404);
     }
-    const empty = await t.inject({ method: 'POST', url: '/v2/access-tokens/bulk-delete', jwt: aliceJwt, body: { uuids: [] } });
+    const empty = await t.inject({
+      method: 'POST',
+      url: '/v2/access-tokens/bulk-delete',
+      jwt: aliceJwt,
+      body: { uuids: [] },
+    });
     expect(empty.statusCode).toBe(400);
   });
 });
@@ -278,7 +333,12 @@ describe('DELETE and bulk delete', () => {
 describe('audit events', () => {
   it('records create, update and delete with actor, IP and user agent, never the secret', async () => {
     const pat = await t.createPat(aliceJwt, { token_label: 'audited' });
-    await t.inject({ method: 'PATCH', url: `/v2/access-tokens/${pat.uuid}`, jwt: aliceJwt, body: { token_label: 'audited2' } });
+    await t.inject({
+      method: 'PATCH',
+      url: `/v2/access-tokens/${pat.uuid}`,
+      jwt: aliceJwt,
+      body: { token_label: 'audited2' },
+    });
     await t.inject({ method: 'DELETE', url: `/v2/access-tokens/${pat.uuid}`, jwt: aliceJwt });
     const events = await t.database.db
       .selectFrom('audit_events')

@@ -150,7 +150,12 @@ export async function accessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Pr
       },
     },
     async (request, reply) => {
-      await deletePersonalAccessTokens(ctx, principalOf(request).user, request.body.uuids, requestMeta(request));
+      await deletePersonalAccessTokens(
+        ctx,
+        principalOf(request).user,
+        request.body.uuids,
+        requestMeta(request),
+      );
       return reply.status(204).send(null);
     },
   );
@@ -181,7 +186,8 @@ export async function accessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Pr
         tags,
         security,
         summary: 'Rename, activate/deactivate, or change the level of a personal access token',
-        description: 'Changing `scopes` is a tokenhub extension (the Docker Hub console allows it). Expiry never changes.',
+        description:
+          'Changing `scopes` is a tokenhub extension (the Docker Hub console allows it). Expiry never changes.',
         params: uuidParam,
         body: Type.Object({
           token_label: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -216,7 +222,12 @@ export async function accessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Pr
       },
     },
     async (request, reply) => {
-      await deletePersonalAccessTokens(ctx, principalOf(request).user, [request.params.uuid], requestMeta(request));
+      await deletePersonalAccessTokens(
+        ctx,
+        principalOf(request).user,
+        [request.params.uuid],
+        requestMeta(request),
+      );
       return reply.status(204).send(null);
     },
   );

@@ -6,7 +6,9 @@ const statusReply = Type.Object({ status: Type.String() });
 
 /** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the store answers). */
 export async function healthRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
-  app.get('/healthz', { schema: { tags: ['health'], response: { 200: statusReply } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { tags: ['health'], response: { 200: statusReply } } }, async () => ({
+    status: 'ok',
+  }));
 
   app.get(
     '/readyz',

@@ -66,7 +66,9 @@ export async function loginRoutes(app: App, { ctx, sessions }: RouteDeps): Promi
         response: { 200: Type.Object({ token: Type.String() }), ...errorReplies(400, 401) },
       },
     },
-    async (request) => ({ token: await logIn(request.body.username, request.body.password, requestMeta(request)) }),
+    async (request) => ({
+      token: await logIn(request.body.username, request.body.password, requestMeta(request)),
+    }),
   );
 
   app.post(

@@ -76,7 +76,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('retired_at', 'varchar(32)')
     .execute();
   // At most one signing key per purpose: concurrent first starts cannot both create one.
-  await sql`create unique index server_keys_one_active on server_keys (purpose) where state = 'active'`.execute(db);
+  await sql`create unique index server_keys_one_active on server_keys (purpose) where state = 'active'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

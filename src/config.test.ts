@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      publicUrl: 'http://127.0.0.1:8080',
+      tokenPrefix: 'thub_',
+      signup: 'open',
+      hubJwtTtlSeconds: 600,
+      registryService: 'tokenhub-registry',
+      registryIssuer: 'tokenhub',
+      registryTokenTtlSeconds: 300,
+    });
+    expect(config.database).toMatchObject({ dialect: 'sqlite' });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads PostgreSQL URLs and strips a trailing slash from the public URL', () => {
+    const config = loadConfig({
+      TOKENHUB_DATABASE_URL: 'postgres://u:p@db:5432/x',
+      TOKENHUB_PUBLIC_URL: 'https://hub.example.com/',
+    });
+    expect(config.database).toEqual({ dialect: 'postgres', url: 'postgres://u:p@db:5432/x' });
+    expect(config.publicUrl).toBe('https://hub.example.com');
+  });
+
+  it.each([
+    ['TOKENHUB_PORT', 'eighty'],
+    ['TOKENHUB_PORT', '70000'],
+    ['TOKENHUB_SIGNUP', 'maybe'],
+    ['TOKENHUB_DATABASE_URL', 'mysql://x'],
+    ['TOKENHUB_PUBLIC_URL', 'not a url'],
+    ['TOKENHUB_PUBLIC_URL', 'ftp://x'],
+    ['TOKENHUB_TOKEN_PREFIX', 'Bad-'],
+    ['TOKENHUB_HUB_JWT_TTL_SECONDS', '5'],
+    ['TOKENHUB_LOG_LEVEL', 'loud'],
+    ['TOKENHUB_REPOSITORY_DEFAULT_PRIVATE', 'yes'],
+  ])('names %s when it is "%s"', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('never puts a database password in an error', () => {
+    expect(() => loadConfig({ TOKENHUB_DATABASE_URL: 'mysql://u:hunter2@x' })).toThrow(/u:\*\*\*@/);
+  });
+});

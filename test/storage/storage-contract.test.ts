@@ -1,0 +1,175 @@
+/**
+ * One storage contract, run on SQLite and on PostgreSQL (when TOKENHUB_TEST_PG_URL is set).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessTokenRow } from '../../src/storage/access-token.repository.ts';
+import {
+  deleteOwnedTokens,
+  findOwnedToken,
+  findTokenByHash,
+  insertAccessToken,
+  listOwnedTokens,
+  updateOwnedToken,
+  writeLastUses,
+} from '../../src/storage/access-token.repository.ts';
+import { insertAuditEvent, listAuditEvents } from '../../src/storage/audit.repository.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
+import { insertServerKey, listLiveServerKeys } from '../../src/storage/server-key.repository.ts';
+import { findUserByUsername, insertUser, updateUserPassword } from '../../src/storage/user.repository.ts';
+import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';
+
+function tokenRow(overrides: Partial<AccessTokenRow>): AccessTokenRow {
+  return {
+    id: crypto.randomUUID(),
+    owner_kind: 'user',
+    owner_id: 'u1',
+    kind: 'pat',
+    generated_by: 'manual',
+    label: 'label',
+    description: '',
+    scopes: '["repo:read"]',
+    secret_hash: crypto.randomUUID().replaceAll('-', '').padEnd(64, '0'),
+    hint: 'thub_pat_abcd…',
+    client_id: '',
+    created_at: '2026-01-01T00:00:00.000Z',
+    created_by: 'u1',
+    creator_ip: '127.0.0.1',
+    creator_ua: 'ua',
+    expires_at: null,
+    last_used_at: null,
+    last_used_ip: null,
+    last_used_ua: null,
+    is_active: 1,
+    ...overrides,
+  };
+}
+
+describe.each(testDialects('storage contract'))('storage contract on %s', (dialect) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase(dialect);
+  });
+  afterAll(async () => database.close());
+
+  it('migrations are idempotent', async () => {
+    const again = await migrateToLatest(database.db);
+    expect(again.results).toEqual([]);
+  });
+
+  it('users: unique lowercase usernames, password change sets the session cut-off', async () => {
+    const user = {
+      id: 'u1',
+      username: 'alice',
+      email: 'a@example.com',
+      password_hash: '$argon2id$...',
+      is_admin: 0,
+      created_at: '2026-01-01T00:00:00.000Z',
+      updated_at: '2026-01-01T00:00:00.000Z',
+      sessions_valid_after: null,
+    };
+    await insertUser(database.db, user);
+    await expect(insertUser(database.db, { ...user, id: 'u2' })).rejects.toThrow();
+    await updateUserPassword(database.db, 'u1', 'new-hash', '2026-02-01T00:00:00.000Z');
+    expect(await findUserByUsername(database.db, 'alice')).toMatchObject({
+      password_hash: 'new-hash',
+      sessions_valid_after: '2026-02-01T00:00:00.000Z',
+    });
+  });
+
+  it('tokens: found by hash, scoped to their owner, listed newest first with counts', async () => {
+    const older = tokenRow({ created_at: '2026-01-01T00:00:00.000Z', secret_hash: 'a'.repeat(64) });
+    const newer = tokenRow({ created_at: '2026-01-02T00:00:00.000Z', is_active: 0 });
+    const other = tokenRow({ owner_id: 'u2' });
+    for (const row of [older, newer, other]) await insertAccessToken(database.db, row);
+    await expect(insertAccessToken(database.db, tokenRow({ secret_hash: 'a'.repeat(64) }))).rejects.toThrow();
+    expect((await findTokenByHash(database.db, 'a'.repeat(64)))?.id).toBe(older.id);
+    expect(await findOwnedToken(database.db, { kind: 'user', id: 'u1' }, other.id)).toBeUndefined();
+    const page = await listOwnedTokens(database.db, { kind: 'user', id: 'u1' }, { limit: 10, offset: 0 });
+    expect(page.rows.map((r) => r.id)).toEqual([newer.id, older.id]);
+    expect(page).toMatchObject({ total: 2, active: 1 });
+    const empty = await listOwnedTokens(
+      database.db,
+      { kind: 'user', id: 'nobody' },
+      { limit: 10, offset: 0 },
+    );
+    expect(empty).toEqual({ rows: [], total: 0, active: 0 });
+  });
+
+  it('tokens: updates and deletes touch only the owner’s rows', async () => {
+    const mine = tokenRow({});
+    const theirs = tokenRow({ owner_id: 'u2' });
+    await insertAccessToken(database.db, mine);
+    await insertAccessToken(database.db, theirs);
+    expect(
+      await updateOwnedToken(database.db, { kind: 'user', id: 'u1' }, theirs.id, { label: 'x' }),
+    ).toBeUndefined();
+    expect(
+      (await updateOwnedToken(database.db, { kind: 'user', id: 'u1' }, mine.id, { label: 'renamed' }))?.label,
+    ).toBe('renamed');
+    expect(await deleteOwnedTokens(database.db, { kind: 'user', id: 'u1' }, [mine.id, theirs.id])).toBe(1);
+    expect(await findOwnedToken(database.db, { kind: 'user', id: 'u2' }, theirs.id)).toBeDefined();
+  });
+
+  it('last-used batches never move time backwards', async () => {
+    const row = tokenRow({});
+    await insertAccessToken(database.db, row);
+    await writeLastUses(database.db, [
+      { tokenId: row.id, at: '2026-01-05T00:00:00.000Z', ip: '10.0.0.1', userAgent: 'a' },
+    ]);
+    await writeLastUses(database.db, [
+      { tokenId: row.id, at: '2026-01-04T00:00:00.000Z', ip: '10.0.0.2', userAgent: 'b' },
+    ]);
+    expect(await findOwnedToken(database.db, { kind: 'user', id: 'u1' }, row.id)).toMatchObject({
+      last_used_at: '2026-01-05T00:00:00.000Z',
+      last_used_ip: '10.0.0.1',
+    });
+  });
+
+  it('audit events: filtered and newest first', async () => {
+    for (const [i, action] of ['a.one', 'a.two', 'a.one'].entries()) {
+      await insertAuditEvent(database.db, {
+        id: crypto.randomUUID(),
+        account_id: 'acc',
+        account_name: 'alice',
+        action,
+        name: `n${i}`,
+        actor_id: 'u1',
+        actor_name: 'alice',
+        ip: '127.0.0.1',
+        user_agent: 'ua',
+        data: '{}',
+        created_at: `2026-01-0${i + 1}T00:00:00.000Z`,
+      });
+    }
+    const all = await listAuditEvents(database.db, { accountId: 'acc', limit: 10, offset: 0 });
+    expect(all.map((e) => e.name)).toEqual(['n2', 'n1', 'n0']);
+    const ones = await listAuditEvents(database.db, {
+      accountId: 'acc',
+      action: 'a.one',
+      from: '2026-01-02',
+      limit: 10,
+      offset: 0,
+    });
+    expect(ones.map((e) => e.name)).toEqual(['n2']);
+  });
+
+  it('server keys: at most one active key per purpose, even when two processes race', async () => {
+    const key = (id: string) => ({
+      id,
+      purpose: 'hub-session',
+      state: 'active',
+      private_key: id,
+      certificate: null,
+      key_id: null,
+      created_at: '2026-01-01T00:00:00.000Z',
+      activated_at: null,
+      retired_at: null,
+    });
+    const results = await Promise.all([
+      insertServerKey(database.db, key('k1')),
+      insertServerKey(database.db, key('k2')),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await listLiveServerKeys(database.db, 'hub-session')).toHaveLength(1);
+  });
+});
