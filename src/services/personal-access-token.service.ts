@@ -114,8 +114,12 @@ export async function getPersonalAccessToken(
   account: AccountRef,
   id: string,
 ): Promise<AccessTokenRow> {
-  const row = await findOwnedToken(ctx.db, ownerOf(account), id);
-  if (!row || row.kind !== 'pat') throw new AppError('TOKEN_NOT_FOUND');
+  return findOwnedPat(ctx.db, account, id);
+}
+
+async function findOwnedPat(db: Db, account: AccountRef, id: string): Promise<AccessTokenRow> {
+  const row = await findOwnedToken(db, ownerOf(account), id);
+  if (row?.kind !== 'pat') throw new AppError('TOKEN_NOT_FOUND', `access token not found: ${id}`);
   return row;
 }
 
