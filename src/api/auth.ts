@@ -27,10 +27,21 @@ function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 export function createGuard(sessions: HubSessions, tokenPrefix: string) {
-  return function guard(allowed: readonly PrincipalKind[]): preHandlerAsyncHookHandler {
+  /**
+   * @param allowed principal kinds the route accepts.
+   * @param options.optional the route also serves anonymous callers (`request.principal` unset);
+   *   credentials that are sent must still be valid.
+   */
+  return function guard(
+    allowed: readonly PrincipalKind[],
+    options: { optional?: boolean } = {},
+  ): preHandlerAsyncHookHandler {
     return async (request: FastifyRequest, _reply: FastifyReply) => {
       const jwt = bearerToken(request);
-      if (!jwt) throw new AppError('AUTHENTICATION_REQUIRED');
+      if (!jwt) {
+        if (options.optional) return;
+        throw new AppError('AUTHENTICATION_REQUIRED');
+      }
       if (looksLikeTokenSecret(tokenPrefix, jwt)) {
         throw new AppError(
           'SESSION_INVALID',

@@ -78,9 +78,23 @@ export interface ServerKeysTable {
   retired_at: string | null;
 }
 
+export interface RepositoriesTable {
+  id: string;
+  /** The owning namespace: a username (organizations later share the same space). */
+  namespace: string;
+  /** The path below the namespace (`app`, `team/app`). */
+  name: string;
+  is_private: number;
+  description: string;
+  created_at: string;
+  updated_at: string;
+  created_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   access_tokens: AccessTokensTable;
   audit_events: AuditEventsTable;
   server_keys: ServerKeysTable;
+  repositories: RepositoriesTable;
 }

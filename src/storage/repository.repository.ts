@@ -1,0 +1,56 @@
+/** Repositories (`namespace/name`). */
+import type { Db } from './database.ts';
+import type { RepositoriesTable } from './schema.ts';
+
+export type RepositoryRow = RepositoriesTable;
+
+export async function findRepository(db: Db, namespace: string, name: string): Promise<RepositoryRow | undefined> {
+  return db
+    .selectFrom('repositories')
+    .selectAll()
+    .where('namespace', '=', namespace)
+    .where('name', '=', name)
+    .executeTakeFirst();
+}
+
+/**
+ * Inserts a repository unless one of that name exists (a concurrent first push may have made it);
+ * returns the row that is there afterwards.
+ */
+export async function insertRepositoryIfAbsent(db: Db, row: RepositoryRow): Promise<RepositoryRow> {
+  await db
+    .insertInto('repositories')
+    .values(row)
+    .onConflict((oc) => oc.columns(['namespace', 'name']).doNothing())
+    .execute();
+  const stored = await findRepository(db, row.namespace, row.name);
+  if (!stored) throw new Error(`repository ${row.namespace}/${row.name} vanished after insert`);
+  return stored;
+}
+
+/** One page of a namespace's repositories, by name; `publicOnly` hides private ones. */
+export async function listNamespaceRepositories(
+  db: Db,
+  namespace: string,
+  options: { publicOnly: boolean; limit: number; offset: number },
+): Promise<{ rows: RepositoryRow[]; total: number }> {
+  let base = db.selectFrom('repositories').where('namespace', '=', namespace);
+  if (options.publicOnly) base = base.where('is_private', '=', 0);
+  const rows = await base.selectAll().orderBy('name').limit(options.limit).offset(options.offset).execute();
+  const { total } = await base
+    .select((eb) => eb.fn.countAll<string | number>().as('total'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(total) };
+}
+
+export async function updateRepository(
+  db: Db,
+  id: string,
+  changes: Partial<Pick<RepositoryRow, 'is_private' | 'description' | 'updated_at'>>,
+): Promise<void> {
+  await db.updateTable('repositories').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteRepository(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('repositories').where('id', '=', id).execute();
+}
