@@ -13,12 +13,15 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/hub-session.service.ts';
 import { LastUsedRecorder } from '../services/last-used-recorder.ts';
+import { RegistrySigner } from '../services/registry-keys.service.ts';
+import { RegistryRefreshTokens } from '../services/registry-refresh-token.service.ts';
 import type { Db } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
 import { replyWithError } from './error-reply.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
+import { registryTokenRoutes } from './routes/registry-token.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { validatorCompiler } from './validators.ts';
 
@@ -42,7 +45,12 @@ export interface RouteDeps {
   ctx: ServiceContext;
   guard: Guard;
   sessions: HubSessions;
+  registrySigner: RegistrySigner;
+  refreshTokens: RegistryRefreshTokens;
 }
+
+/** How often each process re-reads the active registry signing key (rotation without restart). */
+const signerRefreshIntervalMs = 30_000;
 
 /** Secrets never reach a log line: headers that carry them are redacted by the logger itself. */
 export const logRedactPaths = [
@@ -73,10 +81,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const lastUsed = new LastUsedRecorder(deps.db, log, deps.config.lastUsedFlushIntervalMs);
   const ctx: ServiceContext = { db: deps.db, clock, config: deps.config, log, lastUsed };
-  const sessions = new HubSessions(ctx, await loadHubSessionSecret(deps.db, clock.now()));
-  const routeDeps: RouteDeps = { ctx, guard: createGuard(sessions, deps.config.tokenPrefix), sessions };
+  const sessionSecret = await loadHubSessionSecret(deps.db, clock.now());
+  const sessions = new HubSessions(ctx, sessionSecret);
+  const registrySigner = await RegistrySigner.open(deps.db, clock, signerRefreshIntervalMs);
+  const routeDeps: RouteDeps = {
+    ctx,
+    guard: createGuard(sessions, deps.config.tokenPrefix),
+    sessions,
+    registrySigner,
+    refreshTokens: new RegistryRefreshTokens(ctx, sessionSecret),
+  };
 
   app.decorate('services', ctx);
+  app.decorate('registrySigner', registrySigner);
   app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     reply
@@ -84,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       .send({ detail: `no route for ${request.method} ${request.url.split('?')[0]}`, message: 'not found' }),
   );
   app.addHook('onClose', async () => {
+    registrySigner.close();
     await lastUsed.close();
   });
 
@@ -106,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => loginRoutes(scope as App, routeDeps));
   await app.register(async (scope) => userRoutes(scope as App, routeDeps));
   await app.register(async (scope) => accessTokenRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => registryTokenRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
@@ -113,5 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 declare module 'fastify' {
   interface FastifyInstance {
     services: ServiceContext;
+    /** The registry signer; `refresh()` picks up a key activated elsewhere at once. */
+    registrySigner: RegistrySigner;
   }
 }

@@ -14,14 +14,21 @@ declare module 'fastify' {
   }
 }
 
-export function errorBody(shape: ErrorShape, code: string, message: string, fields?: FieldErrors): object {
+export function errorBody(
+  shape: ErrorShape,
+  code: string,
+  message: string,
+  status: number,
+  fields?: FieldErrors,
+): object {
   switch (shape) {
     case 'validation':
       return { fields: fields ?? {}, text: message, detail: message, message };
     case 'org':
       return { errinfo: { code }, detail: message, message };
     case 'registry':
-      return { details: message, errors: [{ code: 'UNAUTHORIZED', message }] };
+      // docker shows `details`; skopeo and containerd read the distribution `errors` list.
+      return { details: message, errors: [{ code: status === 401 ? 'UNAUTHORIZED' : 'DENIED', message }] };
     case 'hub':
       return { detail: message, message };
   }
@@ -48,15 +55,19 @@ export function replyWithError(error: unknown, request: FastifyRequest, reply: F
   const routeShape = request.routeOptions.config?.errorShape;
   if (error instanceof AppError) {
     const entry = errorCatalogue[error.code];
-    const shape = routeShape && entry.shape !== 'validation' ? routeShape : entry.shape;
+    const shape =
+      routeShape === 'registry' || (routeShape && entry.shape !== 'validation') ? routeShape : entry.shape;
     if (entry.status >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.status(entry.status).send(errorBody(shape, error.code, error.message, error.fields));
+    return reply
+      .status(entry.status)
+      .send(errorBody(shape, error.code, error.message, entry.status, error.fields));
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const fields = validationFields(fastifyError);
     const text = Object.values(fields).flat().join('; ') || 'the request is invalid';
-    return reply.status(400).send(errorBody('validation', 'VALIDATION_FAILED', text, fields));
+    const shape = routeShape === 'registry' ? 'registry' : 'validation';
+    return reply.status(400).send(errorBody(shape, 'VALIDATION_FAILED', text, 400, fields));
   }
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -64,11 +75,11 @@ export function replyWithError(error: unknown, request: FastifyRequest, reply: F
     const message = clientErrorMessage(fastifyError);
     return reply
       .status(status)
-      .send(errorBody(routeShape ?? 'hub', fastifyError.code ?? 'BAD_REQUEST', message));
+      .send(errorBody(routeShape ?? 'hub', fastifyError.code ?? 'BAD_REQUEST', message, status));
   }
   request.log.error({ err: error }, 'unexpected error');
   const message = `internal server error (request id ${request.id})`;
-  return reply.status(500).send(errorBody(routeShape ?? 'hub', 'INTERNAL', message));
+  return reply.status(500).send(errorBody(routeShape ?? 'hub', 'INTERNAL', message, 500));
 }
 
 function clientErrorMessage(error: FastifyError): string {

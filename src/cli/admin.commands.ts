@@ -11,6 +11,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { LastUsedRecorder } from '../services/last-used-recorder.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
+import { registerRegistryCommands } from './registry.commands.ts';
 
 const operatorMeta = { ip: 'local', userAgent: 'tokenhub-cli' };
 
@@ -74,4 +75,6 @@ export function registerAdminCommands(program: Command): void {
         `created user ${user.username}${user.is_admin ? ' (instance administrator)' : ''}\n`,
       );
     });
+
+  registerRegistryCommands(admin, withServices);
 }

@@ -34,7 +34,10 @@ export const errorCatalogue = {
   SIGNUP_CLOSED: { status: 403, shape: 'hub', message: 'sign-up is closed on this instance' },
   NOT_FOUND: { status: 404, shape: 'hub', message: 'not found' },
   TOKEN_NOT_FOUND: { status: 404, shape: 'hub', message: 'access token not found' },
+  NAMESPACE_NOT_FOUND: { status: 404, shape: 'hub', message: 'namespace not found' },
+  REPOSITORY_NOT_FOUND: { status: 404, shape: 'hub', message: 'repository not found' },
   USERNAME_TAKEN: { status: 409, shape: 'hub', message: 'this username is already taken' },
+  REPOSITORY_EXISTS: { status: 409, shape: 'hub', message: 'this repository already exists' },
   TOKEN_EXPIRED_NOT_EDITABLE: {
     status: 409,
     shape: 'hub',

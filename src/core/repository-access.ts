@@ -39,7 +39,10 @@ export function accountRights(
 }
 
 /** Actions a token's scope lets through; no token (a password) caps nothing. */
-export function scopeCap(subject: AccessSubject, repository: RepositoryFacts | undefined): Set<RepositoryAction> {
+export function scopeCap(
+  subject: AccessSubject,
+  repository: RepositoryFacts | undefined,
+): Set<RepositoryAction> {
   if (subject.kind === 'anonymous' || subject.patScope === undefined) return new Set(allRepositoryActions);
   if (subject.patScope === 'repo:public_read') {
     return new Set(repository && !repository.isPrivate ? (['pull'] as const) : []);

@@ -15,6 +15,9 @@ export const auditActions = {
   'account.access_token.create': 'Personal access token created',
   'account.access_token.update': 'Personal access token updated',
   'account.access_token.delete': 'Personal access token deleted',
+  'repository.create': 'Repository created',
+  'repository.update': 'Repository updated',
+  'repository.delete': 'Repository deleted',
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

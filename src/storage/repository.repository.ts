@@ -4,7 +4,11 @@ import type { RepositoriesTable } from './schema.ts';
 
 export type RepositoryRow = RepositoriesTable;
 
-export async function findRepository(db: Db, namespace: string, name: string): Promise<RepositoryRow | undefined> {
+export async function findRepository(
+  db: Db,
+  namespace: string,
+  name: string,
+): Promise<RepositoryRow | undefined> {
   return db
     .selectFrom('repositories')
     .selectAll()

@@ -67,7 +67,7 @@ export interface ServerKeysTable {
   id: string;
   /** `hub-session` (HMAC secret) or `registry-signing` (P-256 key). */
   purpose: string;
-  /** `next` (published, not signing), `active` (signing), `retired`. */
+  /** `next` (published, not signing yet), `active` (signing), `previous` (published, no longer signing), `retired`. */
   state: string;
   /** PEM private key, or base64 HMAC secret. */
   private_key: string;

@@ -41,10 +41,12 @@ export async function insertServerKey(db: Db, row: ServerKeyRow): Promise<boolea
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+export type ServerKeyState = 'next' | 'active' | 'previous' | 'retired';
+
 export async function setServerKeyState(
   db: Db,
   id: string,
-  state: 'next' | 'active' | 'retired',
+  state: ServerKeyState,
   at: string,
 ): Promise<void> {
   await db

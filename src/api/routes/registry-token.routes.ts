@@ -1,0 +1,218 @@
+/**
+ * The registry token endpoint (PROTOCOLS.md §2): `GET /token` (docker, skopeo, podman) and the
+ * OAuth form `POST /token` (containerd), plus the certificate bundle for the registry's
+ * `rootcertbundle`. Every request is a short list of steps:
+ *
+ *   check the service → authenticate (Basic, OAuth password or refresh grant, or anonymous)
+ *   → parse the scopes → resolve the grant → sign
+ *
+ * Errors use the registry body `{details, errors}` (docker prints `details`, skopeo `errors`).
+ */
+import { randomBytes } from 'node:crypto';
+import { Type } from 'typebox';
+import { highestPatScope, type PatScope } from '../../core/access-token-scopes.ts';
+import { AppError } from '../../core/errors.ts';
+import type { AccessSubject } from '../../core/repository-access.ts';
+import { resolveGrants } from '../../registry/grant.ts';
+import { formatScope, parseScopes } from '../../registry/scope.ts';
+import type { RequestMeta } from '../../services/context.ts';
+import { type AuthenticatedCredential, authenticateCredentials } from '../../services/credentials.service.ts';
+import { certificateBundle, listPublishedRegistryKeys } from '../../services/registry-keys.service.ts';
+import type { App, RouteDeps } from '../app.ts';
+import { requestMeta } from '../request-meta.ts';
+
+const maxScopesPerRequest = 32;
+const registryError = Type.Object({
+  details: Type.String(),
+  errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+});
+const registryErrors = { 400: registryError, 401: registryError };
+const tokenFields = {
+  token: Type.String({ description: 'The registry JWT (same as access_token).' }),
+  access_token: Type.String(),
+  expires_in: Type.Integer({ description: 'Seconds.' }),
+  issued_at: Type.String({ format: 'date-time' }),
+};
+
+/** Reads `Authorization: Basic`; absent means anonymous. */
+function basicCredentials(header: string | undefined): { username: string; secret: string } | undefined {
+  if (!header) return undefined;
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim());
+  const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) throw new AppError('REGISTRY_UNAUTHORIZED', 'malformed Basic credentials');
+  return { username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+function subjectOf(credential: AuthenticatedCredential | undefined): AccessSubject {
+  if (!credential) return { kind: 'anonymous' };
+  const { user } = credential;
+  const patScope: PatScope | undefined =
+    credential.method === 'pat' ? highestPatScope(JSON.parse(credential.token.scopes)) : undefined;
+  return { kind: 'account', username: user.username, isAdmin: user.is_admin === 1, patScope };
+}
+
+export async function registryTokenRoutes(
+  app: App,
+  { ctx, registrySigner, refreshTokens }: RouteDeps,
+): Promise<void> {
+  // The OAuth form; scopes arrive space-separated in one parameter.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16 * 1024 },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
+
+  function checkService(service: string | undefined): void {
+    if (service !== undefined && service !== ctx.config.registryService) {
+      throw new AppError(
+        'REGISTRY_SERVICE_UNKNOWN',
+        `unknown service "${service.slice(0, 100)}": this token server serves "${ctx.config.registryService}"`,
+      );
+    }
+  }
+
+  function parseRequestedScopes(raws: readonly string[]) {
+    if (raws.length > maxScopesPerRequest) {
+      throw new AppError('REGISTRY_SCOPE_INVALID', `at most ${maxScopesPerRequest} scopes per request`);
+    }
+    return parseScopes(raws);
+  }
+
+  async function authenticate(
+    username: string,
+    secret: string,
+    meta: RequestMeta,
+  ): Promise<AuthenticatedCredential> {
+    try {
+      return await authenticateCredentials(ctx, username, secret, meta);
+    } catch (error) {
+      if (error instanceof AppError)
+        throw new AppError('REGISTRY_UNAUTHORIZED', error.message, { cause: error });
+      throw error;
+    }
+  }
+
+  async function issue(
+    credential: AuthenticatedCredential | undefined,
+    scopes: ReturnType<typeof parseScopes>,
+  ) {
+    const access = await resolveGrants(ctx, {
+      subject: subjectOf(credential),
+      actorId: credential?.user.id ?? null,
+      scopes,
+    });
+    const now = ctx.clock.now();
+    const iat = Math.floor(now.getTime() / 1000);
+    const ttl = ctx.config.registryTokenTtlSeconds;
+    const jwt = registrySigner.current.sign({
+      iss: ctx.config.registryIssuer,
+      sub: credential?.user.username ?? '',
+      aud: ctx.config.registryService,
+      exp: iat + ttl,
+      nbf: iat,
+      iat,
+      jti: randomBytes(16).toString('base64url'),
+      access,
+    });
+    return { token: jwt, access_token: jwt, expires_in: ttl, issued_at: new Date(iat * 1000).toISOString() };
+  }
+
+  app.get(
+    '/token',
+    {
+      config: { errorShape: 'registry' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Registry token (Docker Registry v2 token authentication), HTTP Basic or anonymous',
+        querystring: Type.Object({
+          service: Type.Optional(Type.String({ maxLength: 255 })),
+          scope: Type.Optional(Type.Array(Type.String({ maxLength: 1024 }))),
+          account: Type.Optional(Type.String({ maxLength: 256 })),
+          client_id: Type.Optional(Type.String({ maxLength: 256 })),
+          offline_token: Type.Optional(Type.String({ maxLength: 16 })),
+        }),
+        response: { 200: Type.Object(tokenFields), ...registryErrors },
+      },
+    },
+    async (request) => {
+      checkService(request.query.service);
+      const basic = basicCredentials(request.headers.authorization);
+      const credential = basic && (await authenticate(basic.username, basic.secret, requestMeta(request)));
+      // Never a refresh_token from GET: docker would store it and later use the POST refresh grant.
+      return issue(credential, parseRequestedScopes(request.query.scope ?? []));
+    },
+  );
+
+  app.post(
+    '/token',
+    {
+      config: { errorShape: 'registry' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Registry token, OAuth2 form (password and refresh_token grants)',
+        body: Type.Object({
+          grant_type: Type.Union([Type.Literal('password'), Type.Literal('refresh_token')]),
+          service: Type.Optional(Type.String({ maxLength: 255 })),
+          client_id: Type.Optional(Type.String({ maxLength: 256 })),
+          access_type: Type.Optional(Type.String({ maxLength: 16 })),
+          scope: Type.Optional(Type.String({ maxLength: 8192 })),
+          username: Type.Optional(Type.String({ maxLength: 256 })),
+          password: Type.Optional(Type.String({ maxLength: 1024 })),
+          refresh_token: Type.Optional(Type.String({ maxLength: 4096 })),
+        }),
+        response: {
+          200: Type.Object({
+            ...tokenFields,
+            scope: Type.String(),
+            refresh_token: Type.Optional(Type.String()),
+          }),
+          ...registryErrors,
+        },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      checkService(body.service);
+      const meta = requestMeta(request);
+      let credential: AuthenticatedCredential;
+      if (body.grant_type === 'password') {
+        if (!body.username || !body.password) {
+          throw new AppError('REGISTRY_BAD_REQUEST', 'the password grant needs username and password');
+        }
+        credential = await authenticate(body.username, body.password, meta);
+      } else {
+        if (!body.refresh_token)
+          throw new AppError('REGISTRY_BAD_REQUEST', 'the refresh grant needs refresh_token');
+        credential = await refreshTokens.redeem(body.refresh_token, meta).catch((error: unknown) => {
+          throw error instanceof AppError ? new AppError('REGISTRY_UNAUTHORIZED', error.message) : error;
+        });
+      }
+      const scopes = parseRequestedScopes((body.scope ?? '').split(' ').filter(Boolean));
+      const reply = await issue(credential, scopes);
+      const offline = body.access_type === 'offline' && body.grant_type === 'password';
+      return {
+        ...reply,
+        scope: scopes.map(formatScope).join(' '),
+        ...(offline ? { refresh_token: await refreshTokens.issue(credential) } : {}),
+      };
+    },
+  );
+
+  app.get(
+    '/v2/registry/certs.pem',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Certificate bundle for the registry `auth.token.rootcertbundle`',
+        produces: ['application/x-pem-file'],
+      },
+    },
+    async (_request, reply) => {
+      const pem = certificateBundle(await listPublishedRegistryKeys(ctx.db));
+      return reply.type('application/x-pem-file').send(pem);
+    },
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * Grant resolution for the registry token endpoint (PROTOCOLS.md §2, "Grants"):
+ *
+ *   granted = requested ∩ what the subject may do on that repository (core/repository-access.ts)
+ *
+ * One access entry per requested resource, actions sorted, possibly `actions: []`: a refusal is a
+ * result, not an error. `*` on a repository is expanded to the actions the registry checks
+ * (pull, push, delete), because the registry compares action names exactly.
+ *
+ * A repository that does not exist yet is created (private unless configured otherwise) when push
+ * is granted on it: the registry does not tell tokenhub about pushes, so the first push grant in a
+ * namespace the subject may push to stands for the first push.
+ */
+
+import { newId } from '../core/ids.ts';
+import {
+  type AccessSubject,
+  allowedRepositoryActions,
+  allRepositoryActions,
+  mayListCatalog,
+  type RepositoryAction,
+  splitRepositoryName,
+} from '../core/repository-access.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { findRepository, insertRepositoryIfAbsent } from '../storage/repository.repository.ts';
+import type { RegistryAccessEntry } from './jwt-signer.ts';
+import type { RegistryScope } from './scope.ts';
+
+export interface GrantRequest {
+  subject: AccessSubject;
+  /** User id recorded as the creator of repositories created by a push grant. */
+  actorId: string | null;
+  scopes: readonly RegistryScope[];
+}
+
+export async function resolveGrants(
+  ctx: ServiceContext,
+  request: GrantRequest,
+): Promise<RegistryAccessEntry[]> {
+  const entries: RegistryAccessEntry[] = [];
+  for (const scope of request.scopes) {
+    if (scope.type === 'registry') {
+      const granted =
+        scope.name === 'catalog' && scope.actions.includes('*') && mayListCatalog(request.subject);
+      entries.push({ type: 'registry', name: scope.name, actions: granted ? ['*'] : [] });
+      continue;
+    }
+    entries.push({
+      type: 'repository',
+      name: scope.name,
+      actions: await repositoryGrant(ctx, request, scope),
+    });
+  }
+  return entries;
+}
+
+async function repositoryGrant(
+  ctx: ServiceContext,
+  request: GrantRequest,
+  scope: RegistryScope,
+): Promise<string[]> {
+  const path = splitRepositoryName(scope.name);
+  if (!path) return [];
+  const requested = new Set<RepositoryAction>(
+    scope.actions.flatMap((action) => (action === '*' ? allRepositoryActions : [action as RepositoryAction])),
+  );
+  const repository = await findRepository(ctx.db, path.namespace, path.name);
+  const facts = repository && { namespace: repository.namespace, isPrivate: repository.is_private === 1 };
+  const allowed = allowedRepositoryActions(request.subject, path.namespace, facts);
+  const granted = [...requested].filter((action) => allowed.has(action)).sort();
+  if (!repository && granted.includes('push')) {
+    const now = ctx.clock.now().toISOString();
+    await insertRepositoryIfAbsent(ctx.db, {
+      id: newId(),
+      namespace: path.namespace,
+      name: path.name,
+      is_private: ctx.config.repositoryDefaultPrivate ? 1 : 0,
+      description: '',
+      created_at: now,
+      updated_at: now,
+      created_by: request.actorId,
+    });
+  }
+  return granted;
+}
