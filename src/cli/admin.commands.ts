@@ -15,14 +15,17 @@ import { registerRegistryCommands } from './registry.commands.ts';
 
 const operatorMeta = { ip: 'local', userAgent: 'tokenhub-cli' };
 
-/** Opens the configured store, migrates it, runs `work`, and closes everything. */
-async function withServices<T>(work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
+/** Opens the configured store, migrates it (unless told not to), runs `work`, and closes everything. */
+async function withServices<T>(
+  work: (ctx: ServiceContext) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
   const config = loadConfig(process.env);
   const log = createLogger(process.env.TOKENHUB_LOG_LEVEL ? config.logLevel : 'warn');
   const db = openDatabase(config.database);
   const lastUsed = new LastUsedRecorder(db, log, 0);
   try {
-    await migrateToLatest(db);
+    if (options.migrate !== false) await migrateToLatest(db);
     return await work({ db, clock: systemClock, config, log, lastUsed });
   } finally {
     await lastUsed.close();
@@ -45,10 +48,13 @@ export function registerAdminCommands(program: Command): void {
     .command('migrate')
     .description('Bring the database schema to the latest version')
     .action(async () => {
-      const names = await withServices(async (ctx) => {
-        const { results } = await migrateToLatest(ctx.db);
-        return (results ?? []).map((r) => r.migrationName);
-      });
+      const names = await withServices(
+        async (ctx) => {
+          const { results } = await migrateToLatest(ctx.db);
+          return (results ?? []).map((r) => r.migrationName);
+        },
+        { migrate: false },
+      );
       process.stdout.write(names.length ? `applied: ${names.join(', ')}\n` : 'database is up to date\n');
     });
 

@@ -17,11 +17,12 @@ import {
 } from '../../src/services/registry-keys.service.ts';
 import { insertRepositoryIfAbsent } from '../../src/storage/repository.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
-import { dockerLogin, requireBinaries, skopeo } from '../support/clients.ts';
+import { dockerLogin, requireBinaries, runCommand, skopeo } from '../support/clients.ts';
 import { buildOciLayout, type OciLayout } from '../support/oci-image.ts';
 import { type RunningRegistry, startRegistry } from '../support/registry-process.ts';
 
 const binariesPresent = requireBinaries(['docker-registry', 'skopeo']);
+const bin = new URL('../../bin/tokenhub.js', import.meta.url).pathname;
 
 describe.skipIf(!binariesPresent)('registry token service with the real registry and clients', () => {
   let t: TestApp;
@@ -297,6 +298,45 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
     expect(row.last_used_at).not.toBeNull();
     expect(row.last_used_ip).toBe('127.0.0.1');
     expect(row.last_used_ua).toMatch(/skopeo|containers|Go-http-client/i);
+  });
+
+  it('a registry configured from `tokenhub admin registry-config` works as the README says', async () => {
+    if (t.database.config.dialect !== 'sqlite') throw new Error('the e2e suite runs on SQLite');
+    const cliBundle = join(dir, 'cli-bundle.pem');
+    const cli = await runCommand(process.execPath, [bin, 'admin', 'registry-config', '--bundle', cliBundle], {
+      env: { TOKENHUB_DATABASE_URL: `sqlite:${t.database.config.path}`, TOKENHUB_PUBLIC_URL: tokenhubUrl },
+    });
+    expect(cli.code).toBe(0);
+    const setting = (name: string) => new RegExp(`^    ${name}: (.+)$`, 'm').exec(cli.stdout)?.[1] ?? '';
+    const configured = await startRegistry({
+      realm: setting('realm'),
+      service: setting('service'),
+      issuer: setting('issuer'),
+      rootCertBundlePath: setting('rootcertbundle'),
+    });
+    try {
+      expect(setting('realm')).toBe(`${tokenhubUrl}/token`);
+      const inspect = await skopeo([
+        'inspect',
+        '--tls-verify=false',
+        '--creds',
+        `alice:${secrets['repo:write']}`,
+        `docker://127.0.0.1:${configured.port}/alice/app:1`,
+      ]);
+      // Authentication passed: the fresh registry has no such image yet.
+      expect(inspect.stderr).toMatch(/manifest unknown|not found/i);
+      const pushed = await skopeo([
+        'copy',
+        '--dest-tls-verify=false',
+        '--dest-creds',
+        `alice:${secrets['repo:write']}`,
+        `oci:${layoutDir}:1`,
+        `docker://127.0.0.1:${configured.port}/alice/app:1`,
+      ]);
+      expect(pushed.code).toBe(0);
+    } finally {
+      await configured.stop();
+    }
   });
 
   it('key rotation: tokens signed before and after both verify at a registry with both certificates', async () => {
