@@ -48,9 +48,18 @@ export interface InjectOptions {
 export const defaultPassword = 'correct horse battery';
 
 export async function createTestApp(
-  options: { dialect?: DialectName; env?: Record<string, string>; start?: string } = {},
+  options: {
+    dialect?: DialectName;
+    env?: Record<string, string>;
+    start?: string;
+    /** Called with the SQL of every query the app runs (tests count reads and writes with it). */
+    onQuery?: (sql: string) => void;
+  } = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase(options.dialect ?? 'sqlite');
+  const onQuery = options.onQuery;
+  const database = await openTestDatabase(options.dialect ?? 'sqlite', {
+    ...(onQuery ? { onQuery: (event) => onQuery(event.query.sql) } : {}),
+  });
   const config = loadConfig({
     TOKENHUB_PUBLIC_URL: 'http://tokenhub.test',
     TOKENHUB_LOG_LEVEL: 'debug',

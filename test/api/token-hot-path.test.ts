@@ -1,0 +1,62 @@
+/**
+ * The hot path's promises (ARCHITECTURE.md, "Hot path"): a malformed or mistyped token is refused
+ * before any database read, a PAT costs one indexed read of the token (plus its owner), and last-used
+ * tracking writes in batches, not per request.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app-harness.ts';
+
+let t: TestApp;
+let queries: string[] = [];
+let pat: { uuid: string; token: string };
+
+beforeAll(async () => {
+  t = await createTestApp({ onQuery: (sql) => queries.push(sql) });
+  const password = await t.signUp('alice');
+  pat = await t.createPat(await t.login('alice', password), { scopes: ['repo:write'] });
+  await t.app.services.lastUsed.flush();
+});
+afterAll(async () => t.close());
+
+const basic = (secret: string) => `Basic ${Buffer.from(`alice:${secret}`).toString('base64')}`;
+const tokenRequest = (secret: string) =>
+  t.inject({
+    method: 'GET',
+    url: '/token?service=tokenhub-registry',
+    headers: { authorization: basic(secret) },
+  });
+
+describe('the /token hot path', () => {
+  it('refuses a token with a bad checksum without touching the database', async () => {
+    const last = pat.token.at(-1) === 'a' ? 'b' : 'a';
+    const mistyped = pat.token.slice(0, -1) + last;
+    queries = [];
+    const res = await tokenRequest(mistyped);
+    expect(res.statusCode).toBe(401);
+    expect(queries).toEqual([]);
+  });
+
+  it('authenticates a PAT with indexed reads and no write', async () => {
+    queries = [];
+    expect((await tokenRequest(pat.token)).statusCode).toBe(200);
+    expect(queries.every((sql) => sql.startsWith('select'))).toBe(true);
+    expect(queries.length).toBeLessThanOrEqual(2);
+    expect(queries[0]).toContain('"secret_hash" = ?');
+  });
+
+  it('a burst of 1,000 uses costs one write at the next flush', async () => {
+    queries = [];
+    for (let i = 0; i < 1000; i++) expect((await tokenRequest(pat.token)).statusCode).toBe(200);
+    expect(queries.filter((sql) => !sql.startsWith('select'))).toEqual([]);
+    await t.app.services.lastUsed.flush();
+    const writes = queries.filter((sql) => !sql.startsWith('select'));
+    expect(writes.filter((sql) => sql.startsWith('update'))).toHaveLength(1);
+    expect(writes.length).toBeLessThanOrEqual(3); // begin, the update, commit
+    const row = await t.database.db
+      .selectFrom('access_tokens')
+      .select('last_used_at')
+      .where('id', '=', pat.uuid)
+      .executeTakeFirstOrThrow();
+    expect(row.last_used_at).toBe(t.clock.now().toISOString());
+  });
+});
