@@ -22,6 +22,7 @@ import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
 import { registryTokenRoutes } from './routes/registry-token.routes.ts';
+import { repositoryRoutes } from './routes/repositories.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { validatorCompiler } from './validators.ts';
 
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => loginRoutes(scope as App, routeDeps));
   await app.register(async (scope) => userRoutes(scope as App, routeDeps));
   await app.register(async (scope) => accessTokenRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => repositoryRoutes(scope as App, routeDeps));
   await app.register(async (scope) => registryTokenRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -1,4 +1,7 @@
 import { AppError } from '../core/errors.ts';
+import { isRepositoryName, maxRepositoryNameLength } from '../core/repository-name.ts';
+
+export { isRepositoryName, maxRepositoryNameLength };
 
 /**
  * Parser for the registry token scope grammar (distribution `docs/spec/auth/scope.md`, PROTOCOLS.md §2):
@@ -28,19 +31,8 @@ export type RegistryScope = {
 
 /** Longest raw scope string accepted (characters); longer input is refused before any parsing. */
 export const maxScopeLength = 512;
-/** Longest repository name (characters, host prefix included), as in the distribution reference grammar. */
-export const maxRepositoryNameLength = 255;
 
 const typePattern = /^(repository|registry)(?:\(([a-z0-9]+)\))?$/;
-/**
- * A path component. The spec writes the separator as `[._]|__|[-]*`; the empty alternative of
- * `[-]*` only splits a run of `[a-z0-9]` in two, so `-+` accepts the same language without the
- * nested quantifier that makes the original regex backtrack exponentially on input like `aaaa…!`.
- */
-const pathComponentPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-/** `host[:port]`: dot-separated DNS labels (upper case allowed, as in the reference grammar). */
-const domainPattern =
-  /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?$/;
 /** Registry-level resources are single words (`catalog`); which ones are granted is policy, not syntax. */
 const registryResourcePattern = /^[a-z0-9]+$/;
 
@@ -109,21 +101,6 @@ export function parseScopes(raws: readonly string[]): RegistryScope[] {
 export function formatScope(scope: RegistryScope): string {
   const type = scope.resourceClass === undefined ? scope.type : `${scope.type}(${scope.resourceClass})`;
   return `${type}:${scope.name}:${scope.actions.join(',')}`;
-}
-
-/**
- * True for an OCI distribution repository name: optional `host[:port]/` prefix, then lower-case
- * path components separated by `/`, at most {@link maxRepositoryNameLength} characters in all.
- * As in the reference grammar, a first component that is valid as a path component is a path
- * component; otherwise it must be a domain and be followed by at least one path component.
- */
-export function isRepositoryName(name: string): boolean {
-  if (name.length === 0 || name.length > maxRepositoryNameLength) return false;
-  const [first, ...rest] = name.split('/');
-  if (first === undefined) return false;
-  const firstIsDomain = !pathComponentPattern.test(first);
-  if (firstIsDomain && (rest.length === 0 || !domainPattern.test(first))) return false;
-  return rest.every((component) => pathComponentPattern.test(component));
 }
 
 function parseActions(list: string): RegistryAction[] | undefined {

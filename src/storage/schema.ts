@@ -91,10 +91,72 @@ export interface RepositoriesTable {
   created_by: string | null;
 }
 
+export interface NamespacesTable {
+  /** A username or an organization name; each name once. */
+  name: string;
+  kind: 'user' | 'org';
+  owner_id: string;
+}
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  /** `free` (no OATs), `team` (10 OATs), `business` (100 OATs). */
+  tier: 'free' | 'team' | 'business';
+  created_at: string;
+  updated_at: string;
+  created_by: string | null;
+}
+
+export interface OrgMembersTable {
+  org_id: string;
+  user_id: string;
+  role: 'owner' | 'member';
+  created_at: string;
+}
+
+export interface OrgGroupsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface OrgGroupMembersTable {
+  group_id: string;
+  user_id: string;
+}
+
+export interface OrgGroupRepositoriesTable {
+  group_id: string;
+  /** Repository name below the organization (`api` for `acme/api`). */
+  repository: string;
+  permission: 'read' | 'write' | 'admin';
+}
+
+export interface OrgInvitesTable {
+  id: string;
+  org_id: string;
+  /** Username or email as the inviter typed it (lowercased). */
+  invitee: string;
+  /** Set when the invitee is (or became) a known user. */
+  invitee_user_id: string | null;
+  role: 'owner' | 'member';
+  invited_by: string | null;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   access_tokens: AccessTokensTable;
   audit_events: AuditEventsTable;
   server_keys: ServerKeysTable;
   repositories: RepositoriesTable;
+  namespaces: NamespacesTable;
+  organizations: OrganizationsTable;
+  org_members: OrgMembersTable;
+  org_groups: OrgGroupsTable;
+  org_group_members: OrgGroupMembersTable;
+  org_group_repositories: OrgGroupRepositoriesTable;
+  org_invites: OrgInvitesTable;
 }
