@@ -5,6 +5,7 @@ import { assertValidNewAccount, normalizeUsername, passwordProblem } from '../co
 import { AppError, fieldError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../core/password-hashing.ts';
+import { claimNamespace } from '../storage/namespace.repository.ts';
 import {
   findUserById,
   findUserByUsername,
@@ -34,7 +35,6 @@ export async function createAccount(
   const username = normalizeUsername(input.username);
   const email = input.email.trim();
   assertValidNewAccount({ username, email, password: input.password });
-  if (await findUserByUsername(ctx.db, username)) throw new AppError('USERNAME_TAKEN');
   const now = isoNow(ctx);
   const user: UserRow = {
     id: newId(),
@@ -46,14 +46,13 @@ export async function createAccount(
     updated_at: now,
     sessions_valid_after: null,
   };
-  try {
-    await insertUser(ctx.db, user);
-  } catch (error) {
-    // Two sign-ups racing for one name: the unique index decides.
-    if (await findUserByUsername(ctx.db, username))
-      throw new AppError('USERNAME_TAKEN', undefined, { cause: error });
-    throw error;
-  }
+  // Usernames and organization names share one space; the namespace row decides races.
+  await ctx.db.transaction().execute(async (tx) => {
+    if (!(await claimNamespace(tx, { name: username, kind: 'user', owner_id: user.id }))) {
+      throw new AppError('USERNAME_TAKEN');
+    }
+    await insertUser(tx, user);
+  });
   await recordAudit(ctx, {
     account: { id: user.id, name: username },
     action: 'account.create',
