@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'f
 import { AppError } from '../core/errors.ts';
 import { looksLikeTokenSecret } from '../core/token-secret.ts';
 import type { HubPrincipal, HubSessions, PrincipalKind } from '../services/hub-session.service.ts';
+import type { UserRow } from '../storage/user.repository.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,7 +51,7 @@ export function createGuard(sessions: HubSessions, tokenPrefix: string) {
       }
       const principal = await sessions.verify(jwt);
       if (!allowed.includes(principal.kind)) {
-        throw new AppError(principal.kind === 'pat' ? 'PAT_NOT_ALLOWED' : 'FORBIDDEN');
+        throw new AppError(deniedCode[principal.kind]);
       }
       request.principal = principal;
     };
@@ -58,6 +59,19 @@ export function createGuard(sessions: HubSessions, tokenPrefix: string) {
 }
 
 export type Guard = ReturnType<typeof createGuard>;
+
+/** Docker Hub's refusals for a session of a kind the route does not accept. */
+const deniedCode = { password: 'FORBIDDEN', pat: 'PAT_NOT_ALLOWED', oat: 'OAT_NOT_ALLOWED' } as const;
+
+/**
+ * The signed-in account of a route whose guard accepts only account sessions (password, PAT);
+ * throws if the guard let an OAT through (a bug, so a 500).
+ */
+export function accountOf(request: FastifyRequest): UserRow {
+  const principal = principalOf(request);
+  if (principal.kind === 'oat') throw new Error(`route ${request.routeOptions.url} lets OAT sessions in`);
+  return principal.user;
+}
 
 /** The principal a guard set; throws if a route forgot its guard (a bug, so a 500). */
 export function principalOf(request: FastifyRequest): HubPrincipal {

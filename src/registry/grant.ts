@@ -17,11 +17,13 @@ import {
   type AccessSubject,
   allowedRepositoryActions,
   allRepositoryActions,
+  type MembershipFacts,
   mayListCatalog,
   type RepositoryAction,
   splitRepositoryName,
 } from '../core/repository-access.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { findOrganizationByName, findRepositoryMembership } from '../storage/organization.repository.ts';
 import { findRepository, insertRepositoryIfAbsent } from '../storage/repository.repository.ts';
 import type { RegistryAccessEntry } from './jwt-signer.ts';
 import type { RegistryScope } from './scope.ts';
@@ -30,6 +32,8 @@ export interface GrantRequest {
   subject: AccessSubject;
   /** User id recorded as the creator of repositories created by a push grant. */
   actorId: string | null;
+  /** The signed-in user, whose organization memberships count (none for anonymous and OATs). */
+  userId: string | null;
   scopes: readonly RegistryScope[];
 }
 
@@ -54,6 +58,18 @@ export async function resolveGrants(
   return entries;
 }
 
+/** The user's role and group permissions when the namespace is an organization. */
+async function membershipIn(
+  ctx: ServiceContext,
+  request: GrantRequest,
+  namespace: string,
+  name: string,
+): Promise<MembershipFacts | undefined> {
+  if (request.subject.kind !== 'account' || request.userId === null) return undefined;
+  const org = await findOrganizationByName(ctx.db, namespace);
+  return org && findRepositoryMembership(ctx.db, org.id, request.userId, name);
+}
+
 async function repositoryGrant(
   ctx: ServiceContext,
   request: GrantRequest,
@@ -66,7 +82,8 @@ async function repositoryGrant(
   );
   const repository = await findRepository(ctx.db, path.namespace, path.name);
   const facts = repository && { namespace: repository.namespace, isPrivate: repository.is_private === 1 };
-  const allowed = allowedRepositoryActions(request.subject, path.namespace, facts);
+  const membership = await membershipIn(ctx, request, path.namespace, path.name);
+  const allowed = allowedRepositoryActions(request.subject, path.namespace, facts, membership, path.name);
   const granted = [...requested].filter((action) => allowed.has(action)).sort();
   if (!repository && granted.includes('push')) {
     const now = ctx.clock.now().toISOString();

@@ -12,14 +12,47 @@ import { tokenStatus } from '../core/access-token-rules.ts';
 import { normalizeUsername } from '../core/account-rules.ts';
 import { AppError } from '../core/errors.ts';
 import { hashTokenSecret, looksLikeTokenSecret, parseTokenSecret } from '../core/token-secret.ts';
-import { type AccessTokenRow, findTokenByHash } from '../storage/access-token.repository.ts';
+import { type AccessTokenRow, findTokenByHash, findTokenById } from '../storage/access-token.repository.ts';
+import { findOrganizationById, type OrganizationRow } from '../storage/organization.repository.ts';
 import { findUserById, type UserRow } from '../storage/user.repository.ts';
 import { checkPassword } from './account.service.ts';
 import type { RequestMeta, ServiceContext } from './context.ts';
 
 export type AuthenticatedCredential =
   | { method: 'password'; user: UserRow }
-  | { method: 'pat'; user: UserRow; token: AccessTokenRow };
+  | { method: 'pat'; user: UserRow; token: AccessTokenRow }
+  | { method: 'oat'; org: OrganizationRow; token: AccessTokenRow };
+
+/** Who a credential acts as: the user, or the organization for an OAT. */
+export function credentialOwner(credential: AuthenticatedCredential): { id: string; name: string } {
+  return credential.method === 'oat'
+    ? { id: credential.org.id, name: credential.org.name }
+    : { id: credential.user.id, name: credential.user.username };
+}
+
+/**
+ * Re-checks, for a session or refresh token that named it, that a token still belongs to `ownerId`
+ * and is usable, and returns the credential it stands for.
+ * @returns undefined when the token or its owner is gone or it was moved to another owner.
+ * @throws AppError TOKEN_EXPIRED, TOKEN_INACTIVE.
+ */
+export async function reloadTokenCredential(
+  ctx: ServiceContext,
+  tokenId: string,
+  ownerId: string,
+  meta: RequestMeta | undefined,
+): Promise<AuthenticatedCredential | undefined> {
+  const token = await findTokenById(ctx.db, tokenId);
+  if (!token || token.owner_id !== ownerId) return undefined;
+  if (meta) assertTokenUsable(ctx, token, meta);
+  else if (tokenStatus(token, ctx.clock.now()) !== 'active') return undefined;
+  if (token.kind === 'oat') {
+    const org = await findOrganizationById(ctx.db, ownerId);
+    return org && { method: 'oat', org, token };
+  }
+  const user = await findUserById(ctx.db, ownerId);
+  return user && { method: 'pat', user, token };
+}
 
 /**
  * Finds the token a secret stands for: format and checksum first (no I/O), then one indexed read.
@@ -46,7 +79,8 @@ export function assertTokenUsable(ctx: ServiceContext, token: AccessTokenRow, me
 }
 
 /**
- * Authenticates `identifier` (a username) with `secret` (its password or one of its PATs).
+ * Authenticates `identifier` with `secret`: a username with its password or one of its PATs, or an
+ * organization name with one of its OATs (Docker Hub: "login name = organization").
  * @throws AppError INVALID_CREDENTIALS, TOKEN_EXPIRED, TOKEN_INACTIVE.
  */
 export async function authenticateCredentials(
@@ -58,7 +92,12 @@ export async function authenticateCredentials(
   const username = normalizeUsername(identifier);
   if (looksLikeTokenSecret(ctx.config.tokenPrefix, secret)) {
     const token = await findTokenBySecret(ctx, secret);
-    if (token.kind !== 'pat') throw new AppError('INVALID_CREDENTIALS');
+    if (token.kind === 'oat') {
+      const org = await findOrganizationById(ctx.db, token.owner_id);
+      if (!org || org.name !== username) throw new AppError('INVALID_CREDENTIALS');
+      assertTokenUsable(ctx, token, meta);
+      return { method: 'oat', org, token };
+    }
     const user = await findUserById(ctx.db, token.owner_id);
     if (!user || user.username !== username) throw new AppError('INVALID_CREDENTIALS');
     assertTokenUsable(ctx, token, meta);

@@ -9,23 +9,28 @@
  */
 import { randomBytes } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { tokenStatus } from '../core/access-token-rules.ts';
 import { highestPatScope, type PatScope } from '../core/access-token-scopes.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import { findTokenById } from '../storage/access-token.repository.ts';
+import type { OatResource } from '../core/organization-rules.ts';
 import type { Db } from '../storage/database.ts';
+import type { OrganizationRow } from '../storage/organization.repository.ts';
 import { insertServerKey, listLiveServerKeys } from '../storage/server-key.repository.ts';
 import { findUserById, type UserRow } from '../storage/user.repository.ts';
 import type { ServiceContext } from './context.ts';
-import type { AuthenticatedCredential } from './credentials.service.ts';
+import {
+  type AuthenticatedCredential,
+  credentialOwner,
+  reloadTokenCredential,
+} from './credentials.service.ts';
 
 const sessionIssuer = 'tokenhub';
 const sessionAudience = 'tokenhub-hub-api';
 
 export type HubPrincipal =
   | { kind: 'password'; user: UserRow }
-  | { kind: 'pat'; user: UserRow; tokenId: string; scope: PatScope };
+  | { kind: 'pat'; user: UserRow; tokenId: string; scope: PatScope }
+  | { kind: 'oat'; org: OrganizationRow; tokenId: string; resources: OatResource[] };
 
 export type PrincipalKind = HubPrincipal['kind'];
 
@@ -62,16 +67,17 @@ export class HubSessions {
   async issue(credential: AuthenticatedCredential): Promise<string> {
     const now = this.#ctx.clock.now();
     const iat = Math.floor(now.getTime() / 1000);
+    const owner = credentialOwner(credential);
     return new SignJWT({
-      username: credential.user.username,
+      username: owner.name,
       auth: credential.method,
       iat_ms: now.getTime(),
-      ...(credential.method === 'pat' ? { tid: credential.token.id } : {}),
+      ...(credential.method === 'password' ? {} : { tid: credential.token.id }),
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(sessionIssuer)
       .setAudience(sessionAudience)
-      .setSubject(credential.user.id)
+      .setSubject(owner.id)
       .setJti(newId())
       .setIssuedAt(iat)
       .setExpirationTime(iat + this.#ctx.config.hubJwtTtlSeconds)
@@ -97,19 +103,27 @@ export class HubSessions {
         throw new AppError('SESSION_INVALID', undefined, { cause: error });
       throw error;
     }
-    const user = typeof payload.sub === 'string' ? await findUserById(this.#ctx.db, payload.sub) : undefined;
-    if (!user) throw new AppError('SESSION_INVALID');
-    const issuedAtMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : 0;
-    if (user.sessions_valid_after && issuedAtMs < Date.parse(user.sessions_valid_after)) {
-      throw new AppError('SESSION_INVALID');
-    }
-    if (payload.auth === 'password') return { kind: 'password', user };
-    if (payload.auth === 'pat' && typeof payload.tid === 'string') {
-      const token = await findTokenById(this.#ctx.db, payload.tid);
-      if (!token || token.owner_id !== user.id || tokenStatus(token, this.#ctx.clock.now()) !== 'active') {
+    const subject = typeof payload.sub === 'string' ? payload.sub : '';
+    if (payload.auth === 'password') {
+      const user = await findUserById(this.#ctx.db, subject);
+      const issuedAtMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : 0;
+      if (!user || (user.sessions_valid_after && issuedAtMs < Date.parse(user.sessions_valid_after))) {
         throw new AppError('SESSION_INVALID');
       }
-      return { kind: 'pat', user, tokenId: token.id, scope: highestPatScope(JSON.parse(token.scopes)) };
+      return { kind: 'password', user };
+    }
+    // A token-derived session lives only as long as its token is active.
+    const credential =
+      typeof payload.tid === 'string'
+        ? await reloadTokenCredential(this.#ctx, payload.tid, subject, undefined)
+        : undefined;
+    if (credential?.method === 'pat') {
+      const scope = highestPatScope(JSON.parse(credential.token.scopes));
+      return { kind: 'pat', user: credential.user, tokenId: credential.token.id, scope };
+    }
+    if (credential?.method === 'oat') {
+      const resources = JSON.parse(credential.token.scopes) as OatResource[];
+      return { kind: 'oat', org: credential.org, tokenId: credential.token.id, resources };
     }
     throw new AppError('SESSION_INVALID');
   }

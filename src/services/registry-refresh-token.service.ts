@@ -8,10 +8,13 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import { findTokenById } from '../storage/access-token.repository.ts';
 import { findUserById } from '../storage/user.repository.ts';
 import type { RequestMeta, ServiceContext } from './context.ts';
-import { type AuthenticatedCredential, assertTokenUsable } from './credentials.service.ts';
+import {
+  type AuthenticatedCredential,
+  credentialOwner,
+  reloadTokenCredential,
+} from './credentials.service.ts';
 
 const audience = 'tokenhub-registry-refresh';
 const issuer = 'tokenhub';
@@ -30,18 +33,18 @@ export class RegistryRefreshTokens {
     const now = this.#ctx.clock.now();
     const iat = Math.floor(now.getTime() / 1000);
     let exp = iat + refreshTtlDays * 86_400;
-    if (credential.method === 'pat' && credential.token.expires_at) {
+    if (credential.method !== 'password' && credential.token.expires_at) {
       exp = Math.min(exp, Math.floor(Date.parse(credential.token.expires_at) / 1000));
     }
     return new SignJWT({
       auth: credential.method,
       iat_ms: now.getTime(),
-      ...(credential.method === 'pat' ? { tid: credential.token.id } : {}),
+      ...(credential.method === 'password' ? {} : { tid: credential.token.id }),
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(issuer)
       .setAudience(audience)
-      .setSubject(credential.user.id)
+      .setSubject(credentialOwner(credential).id)
       .setJti(newId())
       .setIssuedAt(iat)
       .setExpirationTime(exp)
@@ -71,17 +74,19 @@ export class RegistryRefreshTokens {
       throw error;
     }
     const revoked = new AppError('INVALID_CREDENTIALS', 'the refresh token was revoked');
-    const user = typeof payload.sub === 'string' ? await findUserById(this.#ctx.db, payload.sub) : undefined;
-    if (!user) throw revoked;
+    const subject = typeof payload.sub === 'string' ? payload.sub : '';
     if (payload.auth === 'password') {
+      const user = await findUserById(this.#ctx.db, subject);
       const issuedAtMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : 0;
-      if (user.sessions_valid_after && issuedAtMs < Date.parse(user.sessions_valid_after)) throw revoked;
+      if (!user || (user.sessions_valid_after && issuedAtMs < Date.parse(user.sessions_valid_after)))
+        throw revoked;
       return { method: 'password', user };
     }
-    const token =
-      typeof payload.tid === 'string' ? await findTokenById(this.#ctx.db, payload.tid) : undefined;
-    if (!token || token.owner_id !== user.id) throw revoked;
-    assertTokenUsable(this.#ctx, token, meta);
-    return { method: 'pat', user, token };
+    const credential =
+      typeof payload.tid === 'string'
+        ? await reloadTokenCredential(this.#ctx, payload.tid, subject, meta)
+        : undefined;
+    if (!credential) throw revoked;
+    return credential;
   }
 }

@@ -48,6 +48,8 @@ export interface RepositoryActor {
  */
 export function accessSubjectOf(principal: HubPrincipal | undefined): AccessSubject {
   if (!principal) return { kind: 'anonymous' };
+  if (principal.kind === 'oat')
+    return { kind: 'oat', orgName: principal.org.name, resources: principal.resources };
   const account = {
     kind: 'account' as const,
     username: principal.user.username,
@@ -56,7 +58,9 @@ export function accessSubjectOf(principal: HubPrincipal | undefined): AccessSubj
   return principal.kind === 'pat' ? { ...account, patScope: principal.scope } : account;
 }
 
+/** Only account sessions reach the repository write routes (their guards refuse OAT sessions). */
 export function repositoryActorOf(principal: HubPrincipal): RepositoryActor {
+  if (principal.kind === 'oat') throw new Error('OAT sessions cannot manage repositories');
   const { id, username } = principal.user;
   return { subject: accessSubjectOf(principal), account: { id, username } };
 }

@@ -14,7 +14,7 @@ import {
 } from '../../services/personal-access-token.service.ts';
 import type { AccessTokenRow } from '../../storage/access-token.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
-import { principalOf } from '../auth.ts';
+import { accountOf } from '../auth.ts';
 import { pageLinks, pageRequest, paginationQuery } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
 import { errorReplies, uuidParam } from '../schemas.ts';
@@ -90,7 +90,7 @@ export async function accessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Pr
       },
     },
     async (request, reply) => {
-      const { user } = principalOf(request);
+      const user = accountOf(request);
       const { row, secret } = await createPersonalAccessToken(
         ctx,
         user,
@@ -124,7 +124,7 @@ export async function accessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Pr
     },
     async (request) => {
       const page = pageRequest(request.query);
-      const { rows, total, active } = await listPersonalAccessTokens(ctx, principalOf(request).user, page);
+      const { rows, total, active } = await listPersonalAccessTokens(ctx, accountOf(request), page);
       const now = ctx.clock.now();
       return {
         count: total,
@@ -150,12 +150,7 @@ export async function accessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Pr
       },
     },
     async (request, reply) => {
-      await deletePersonalAccessTokens(
-        ctx,
-        principalOf(request).user,
-        request.body.uuids,
-        requestMeta(request),
-      );
+      await deletePersonalAccessTokens(ctx, accountOf(request), request.body.uuids, requestMeta(request));
       return reply.status(204).send(null);
     },
   );
@@ -173,7 +168,7 @@ export async function accessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Pr
       },
     },
     async (request) => {
-      const row = await getPersonalAccessToken(ctx, principalOf(request).user, request.params.uuid);
+      const row = await getPersonalAccessToken(ctx, accountOf(request), request.params.uuid);
       return toAccessTokenObject(row, ctx.clock.now());
     },
   );
@@ -200,7 +195,7 @@ export async function accessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Pr
     async (request) => {
       const row = await updatePersonalAccessToken(
         ctx,
-        principalOf(request).user,
+        accountOf(request),
         request.params.uuid,
         { label: request.body.token_label, isActive: request.body.is_active, scopes: request.body.scopes },
         requestMeta(request),
@@ -222,12 +217,7 @@ export async function accessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Pr
       },
     },
     async (request, reply) => {
-      await deletePersonalAccessTokens(
-        ctx,
-        principalOf(request).user,
-        [request.params.uuid],
-        requestMeta(request),
-      );
+      await deletePersonalAccessTokens(ctx, accountOf(request), [request.params.uuid], requestMeta(request));
       return reply.status(204).send(null);
     },
   );

@@ -8,7 +8,7 @@ import { normalizeUsername } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
 import { recordAudit } from '../../services/audit.service.ts';
 import type { RequestMeta } from '../../services/context.ts';
-import { authenticateCredentials } from '../../services/credentials.service.ts';
+import { authenticateCredentials, credentialOwner } from '../../services/credentials.service.ts';
 import { findUserByUsername } from '../../storage/user.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { requestMeta } from '../request-meta.ts';
@@ -27,13 +27,17 @@ export async function loginRoutes(app: App, { ctx, sessions }: RouteDeps): Promi
   async function logIn(identifier: string, secret: string, meta: RequestMeta): Promise<string> {
     try {
       const credential = await authenticateCredentials(ctx, identifier, secret, meta);
+      const owner = credentialOwner(credential);
       await recordAudit(ctx, {
-        account: { id: credential.user.id, name: credential.user.username },
+        account: owner,
         action: 'account.login.success',
-        name: credential.user.username,
-        actor: { id: credential.user.id, name: credential.user.username },
+        name: owner.name,
+        actor: credential.method === 'oat' ? { id: null, name: credential.token.label } : owner,
         meta,
-        data: { method: credential.method },
+        data: {
+          method: credential.method,
+          ...(credential.method === 'password' ? {} : { uuid: credential.token.id }),
+        },
       });
       return await sessions.issue(credential);
     } catch (error) {

@@ -12,11 +12,16 @@ import { randomBytes } from 'node:crypto';
 import { Type } from 'typebox';
 import { highestPatScope, type PatScope } from '../../core/access-token-scopes.ts';
 import { AppError } from '../../core/errors.ts';
+import type { OatResource } from '../../core/organization-rules.ts';
 import type { AccessSubject } from '../../core/repository-access.ts';
 import { resolveGrants } from '../../registry/grant.ts';
 import { formatScope, parseScopes } from '../../registry/scope.ts';
 import type { RequestMeta } from '../../services/context.ts';
-import { type AuthenticatedCredential, authenticateCredentials } from '../../services/credentials.service.ts';
+import {
+  type AuthenticatedCredential,
+  authenticateCredentials,
+  credentialOwner,
+} from '../../services/credentials.service.ts';
 import { certificateBundle, listPublishedRegistryKeys } from '../../services/registry-keys.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { requestMeta } from '../request-meta.ts';
@@ -46,10 +51,23 @@ function basicCredentials(header: string | undefined): { username: string; secre
 
 function subjectOf(credential: AuthenticatedCredential | undefined): AccessSubject {
   if (!credential) return { kind: 'anonymous' };
+  if (credential.method === 'oat') {
+    return {
+      kind: 'oat',
+      orgName: credential.org.name,
+      resources: JSON.parse(credential.token.scopes) as OatResource[],
+    };
+  }
   const { user } = credential;
   const patScope: PatScope | undefined =
     credential.method === 'pat' ? highestPatScope(JSON.parse(credential.token.scopes)) : undefined;
   return { kind: 'account', username: user.username, isAdmin: user.is_admin === 1, patScope };
+}
+
+/** The user recorded as creator of a repository that a push grant creates. */
+function actorIdOf(credential: AuthenticatedCredential | undefined): string | null {
+  if (!credential) return null;
+  return credential.method === 'oat' ? credential.token.created_by : credential.user.id;
 }
 
 export async function registryTokenRoutes(
@@ -101,7 +119,8 @@ export async function registryTokenRoutes(
   ) {
     const access = await resolveGrants(ctx, {
       subject: subjectOf(credential),
-      actorId: credential?.user.id ?? null,
+      actorId: actorIdOf(credential),
+      userId: credential && credential.method !== 'oat' ? credential.user.id : null,
       scopes,
     });
     const now = ctx.clock.now();
@@ -109,7 +128,7 @@ export async function registryTokenRoutes(
     const ttl = ctx.config.registryTokenTtlSeconds;
     const jwt = registrySigner.current.sign({
       iss: ctx.config.registryIssuer,
-      sub: credential?.user.username ?? '',
+      sub: credential ? credentialOwner(credential).name : '',
       aud: ctx.config.registryService,
       exp: iat + ttl,
       nbf: iat,

@@ -7,7 +7,7 @@ import { AppError } from '../../core/errors.ts';
 import { changePassword, createAccount } from '../../services/account.service.ts';
 import type { UserRow } from '../../storage/user.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
-import { principalOf } from '../auth.ts';
+import { accountOf } from '../auth.ts';
 import { requestMeta } from '../request-meta.ts';
 import { errorReplies } from '../schemas.ts';
 
@@ -62,7 +62,7 @@ export async function userRoutes(app: App, { ctx, guard }: RouteDeps): Promise<v
         response: { 200: userObject, ...errorReplies(401) },
       },
     },
-    async (request) => toUserObject(principalOf(request).user),
+    async (request) => toUserObject(accountOf(request)),
   );
 
   app.put(
@@ -83,7 +83,7 @@ export async function userRoutes(app: App, { ctx, guard }: RouteDeps): Promise<v
     async (request, reply) => {
       await changePassword(
         ctx,
-        principalOf(request).user.id,
+        accountOf(request).id,
         { currentPassword: request.body.current_password, newPassword: request.body.new_password },
         requestMeta(request),
       );
