@@ -47,6 +47,33 @@ export const errorCatalogue = {
   REGISTRY_SERVICE_UNKNOWN: { status: 400, shape: 'registry', message: 'unknown service' },
   REGISTRY_BAD_REQUEST: { status: 400, shape: 'registry', message: 'malformed token request' },
   REGISTRY_UNAUTHORIZED: { status: 401, shape: 'registry', message: 'incorrect username or password' },
+  ORG_NOT_FOUND: { status: 404, shape: 'org', message: 'organization not found' },
+  ORG_FORBIDDEN: {
+    status: 403,
+    shape: 'org',
+    message: 'you are not allowed to do this in this organization',
+  },
+  ORG_NAME_TAKEN: {
+    status: 409,
+    shape: 'org',
+    message: 'this name is already taken by a user or an organization',
+  },
+  OAT_TIER_REQUIRED: {
+    status: 403,
+    shape: 'org',
+    message: 'organization access tokens need a Team or Business organization',
+  },
+  OAT_LIMIT_REACHED: {
+    status: 409,
+    shape: 'org',
+    message: 'the organization has reached its access token limit',
+  },
+  OAT_INACTIVE_NOT_EDITABLE: {
+    status: 409,
+    shape: 'org',
+    message: 'an inactive organization access token cannot be changed or reactivated, only deleted',
+  },
+  OAT_NOT_FOUND: { status: 404, shape: 'org', message: 'organization access token not found' },
   RATE_LIMITED: { status: 429, shape: 'hub', message: 'too many requests' },
   INTERNAL: { status: 500, shape: 'hub', message: 'internal server error' },
 } as const satisfies Record<string, { status: number; shape: ErrorShape; message: string }>;

@@ -18,6 +18,23 @@ export const auditActions = {
   'repository.create': 'Repository created',
   'repository.update': 'Repository updated',
   'repository.delete': 'Repository deleted',
+  'org.create': 'Organization created',
+  'org.tier.change': 'Organization tier changed',
+  'org.member.add': 'Member added',
+  'org.member.role.change': 'Member role changed',
+  'org.member.remove': 'Member removed',
+  'org.group.create': 'Group created',
+  'org.group.delete': 'Group deleted',
+  'org.group.member.add': 'Group member added',
+  'org.group.member.remove': 'Group member removed',
+  'org.group.repository.permission': 'Group repository permission set',
+  'org.invite.create': 'Invite sent',
+  'org.invite.accept': 'Invite accepted',
+  'org.invite.decline': 'Invite declined',
+  'org.invite.cancel': 'Invite cancelled',
+  'org.access_token.create': 'Organization access token created',
+  'org.access_token.update': 'Organization access token updated',
+  'org.access_token.delete': 'Organization access token deleted',
 } as const;
 
 export type AuditAction = keyof typeof auditActions;
