@@ -8,5 +8,6 @@ export default defineConfig({
     // Suites share one PostgreSQL server and, for the end-to-end suite, real registry processes;
     // files run in parallel workers but each file isolates its own schema, ports and temp dirs.
     pool: 'forks',
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
