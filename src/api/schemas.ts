@@ -5,8 +5,16 @@
 import { type TSchema, Type } from 'typebox';
 
 export const hubError = Type.Object(
-  { detail: Type.String(), message: Type.String() },
-  { description: 'Docker Hub error body; clients show `message`, then `detail`.' },
+  {
+    detail: Type.String(),
+    message: Type.String(),
+    errinfo: Type.Optional(Type.Object({ code: Type.String() }, { additionalProperties: true })),
+  },
+  {
+    description:
+      'Docker Hub error body; clients show `message`, then `detail`. Organization routes add `errinfo`.',
+    additionalProperties: true,
+  },
 );
 
 export const validationError = Type.Object(
@@ -35,7 +43,10 @@ export function errorReplies(...statuses: number[]): Record<number, TSchema> {
       status,
       status === 400
         ? Type.Union([validationError, hubError], { description: errorDescriptions[status] })
-        : Type.Object(hubError.properties, { description: errorDescriptions[status] }),
+        : Type.Object(hubError.properties, {
+            description: errorDescriptions[status],
+            additionalProperties: true,
+          }),
     ]),
   );
 }

@@ -62,6 +62,17 @@ export async function listOwnedTokens(
   return { rows, total: Number(counts.total), active: Number(counts.active ?? 0) };
 }
 
+/** All of an owner's tokens, whatever their state (the OAT cap counts expired and inactive ones). */
+export async function countOwnedTokens(db: Db, owner: TokenOwner): Promise<number> {
+  const { total } = await db
+    .selectFrom('access_tokens')
+    .select((eb) => eb.fn.countAll<string | number>().as('total'))
+    .where('owner_kind', '=', owner.kind)
+    .where('owner_id', '=', owner.id)
+    .executeTakeFirstOrThrow();
+  return Number(total);
+}
+
 export type AccessTokenChanges = Partial<
   Pick<AccessTokenRow, 'label' | 'description' | 'scopes' | 'is_active'>
 >;
