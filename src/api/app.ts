@@ -21,6 +21,8 @@ import { replyWithError } from './error-reply.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
+import { orgAccessTokenRoutes } from './routes/org-access-tokens.routes.ts';
+import { orgRoutes } from './routes/orgs.routes.ts';
 import { registryTokenRoutes } from './routes/registry-token.routes.ts';
 import { repositoryRoutes } from './routes/repositories.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
@@ -127,6 +129,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => accessTokenRoutes(scope as App, routeDeps));
   await app.register(async (scope) => repositoryRoutes(scope as App, routeDeps));
   await app.register(async (scope) => registryTokenRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => orgRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => orgAccessTokenRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
