@@ -4,9 +4,7 @@
  * trusts tokenhub's certificate bundle, and real clients log in, push, pull and delete with PATs of
  * every level (PROTOCOLS.md §2 and §3).
  */
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.ts';
@@ -16,106 +14,39 @@ import {
   retirePreviousKeys,
 } from '../../src/services/registry-keys.service.ts';
 import { insertRepositoryIfAbsent } from '../../src/storage/repository.repository.ts';
-import { createTestApp, type TestApp } from '../support/app-harness.ts';
+import type { TestApp } from '../support/app-harness.ts';
 import { dockerLogin, requireBinaries, runCommand, skopeo } from '../support/clients.ts';
-import { buildOciLayout, type OciLayout } from '../support/oci-image.ts';
-import { type RunningRegistry, startRegistry } from '../support/registry-process.ts';
+import { startRegistry } from '../support/registry-process.ts';
+import { type RegistryStack, sha256, startRegistryStack } from '../support/registry-stack.ts';
 
 const binariesPresent = requireBinaries(['docker-registry', 'skopeo']);
 const bin = new URL('../../bin/tokenhub.js', import.meta.url).pathname;
 
 describe.skipIf(!binariesPresent)('registry token service with the real registry and clients', () => {
+  let stack: RegistryStack;
   let t: TestApp;
-  let dir: string;
-  let tokenhubUrl: string;
-  let registry: RunningRegistry;
-  let registryHost: string;
-  let bundlePath: string;
-  let layout: OciLayout;
-  let layoutDir: string;
   const secrets: Record<string, string> = {};
   let alicePassword: string;
 
-  async function writeBundle(): Promise<void> {
-    const res = await fetch(`${tokenhubUrl}/v2/registry/certs.pem`);
-    await writeFile(bundlePath, await res.text());
-  }
-
-  async function restartRegistry(): Promise<void> {
-    await registry?.stop();
-    registry = await startRegistry({
-      realm: `${tokenhubUrl}/token`,
-      service: t.config.registryService,
-      issuer: t.config.registryIssuer,
-      rootCertBundlePath: bundlePath,
-    });
-    registryHost = `127.0.0.1:${registry.port}`;
-  }
-
-  const image = (repo: string, tag = '1') => `docker://${registryHost}/${repo}:${tag}`;
-  const push = (creds: string | undefined, repo: string) =>
-    skopeo([
-      'copy',
-      '--dest-tls-verify=false',
-      ...(creds ? ['--dest-creds', creds] : ['--dest-no-creds']),
-      `oci:${layoutDir}:1`,
-      image(repo),
-    ]);
-  const pull = (creds: string | undefined, repo: string, into: string) =>
-    skopeo([
-      'copy',
-      '--src-tls-verify=false',
-      ...(creds ? ['--src-creds', creds] : ['--src-no-creds']),
-      image(repo),
-      `oci:${into}:1`,
-    ]);
-  const inspectRaw = (creds: string | undefined, repo: string) =>
-    skopeo([
-      'inspect',
-      '--raw',
-      '--tls-verify=false',
-      ...(creds ? ['--creds', creds] : ['--no-creds']),
-      image(repo),
-    ]);
-  const sha256 = (bytes: string | Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-
-  async function registryToken(secret: string): Promise<string> {
-    const res = await fetch(
-      `${tokenhubUrl}/token?service=${t.config.registryService}&scope=repository:alice/app:pull`,
-      {
-        headers: { authorization: `Basic ${Buffer.from(`alice:${secret}`).toString('base64')}` },
-      },
-    );
-    return ((await res.json()) as { token: string }).token;
-  }
+  const image = (repo: string, tag = '1') => `docker://${stack.registryHost}/${repo}:${tag}`;
+  const push = (creds: string | undefined, repo: string) => stack.push(creds, repo);
+  const pull = (creds: string | undefined, repo: string, into: string) => stack.pull(creds, repo, into);
+  const inspectRaw = (creds: string | undefined, repo: string) => stack.inspectRaw(creds, repo);
+  const registryToken = (secret: string) => stack.registryToken('alice', secret, 'repository:alice/app:pull');
 
   async function makePat(user: string, password: string, scope: string, extra: Record<string, unknown> = {}) {
-    const pat = await t.createPat(await t.login(user, password), {
-      token_label: scope,
-      scopes: [scope],
-      ...extra,
-    });
-    return pat;
+    return t.createPat(await t.login(user, password), { token_label: scope, scopes: [scope], ...extra });
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tokenhub-e2e-'));
-    bundlePath = join(dir, 'bundle.pem');
-    // The registry checks exp/nbf against real time, so the manual clock starts now.
-    t = await createTestApp({ start: new Date().toISOString(), env: { TOKENHUB_LOG_LEVEL: 'info' } });
-    tokenhubUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    await writeBundle();
-    await restartRegistry();
-
+    stack = await startRegistryStack();
+    t = stack.t;
     alicePassword = await t.signUp('alice');
     await t.signUp('bobby');
     for (const scope of ['repo:public_read', 'repo:read', 'repo:write', 'repo:admin']) {
       secrets[scope] = (await makePat('alice', alicePassword, scope)).token;
     }
     secrets.bob = (await makePat('bobby', alicePassword, 'repo:admin')).token;
-
-    layoutDir = join(dir, 'layout');
-    layout = await buildOciLayout(layoutDir, { tag: '1', payload: `hello from tokenhub ${Date.now()}` });
 
     // alice/pub is public: pushed first, then made public.
     const now = new Date().toISOString();
@@ -132,28 +63,24 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
     expect((await push(`alice:${secrets['repo:write']}`, 'alice/pub')).code).toBe(0);
   }, 60_000);
 
-  afterAll(async () => {
-    await registry?.stop();
-    await t?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => stack?.stop());
 
   it('docker login succeeds with a PAT and shows tokenhub’s message for a wrong secret', async (context) => {
     if (!requireBinaries(['docker'])) context.skip();
-    const config = join(dir, 'docker-ok');
+    const config = join(stack.dir, 'docker-ok');
     const ok = await dockerLogin({
-      registryHost,
+      registryHost: stack.registryHost,
       username: 'alice',
       secret: secrets['repo:read'] ?? '',
       dockerConfigDir: config,
     });
     expect(ok.stdout + ok.stderr).toContain('Login Succeeded');
-    expect(await readFile(join(config, 'config.json'), 'utf8')).toContain(registryHost);
+    expect(await readFile(join(config, 'config.json'), 'utf8')).toContain(stack.registryHost);
     const bad = await dockerLogin({
-      registryHost,
+      registryHost: stack.registryHost,
       username: 'alice',
       secret: 'not-the-password',
-      dockerConfigDir: join(dir, 'docker-bad'),
+      dockerConfigDir: join(stack.dir, 'docker-bad'),
     });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('incorrect username or password');
@@ -165,19 +92,19 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
     expect(pushed.code).toBe(0);
     const raw = await inspectRaw(`alice:${secrets['repo:write']}`, 'alice/app');
     expect(raw.code).toBe(0);
-    expect(sha256(raw.stdout)).toBe(layout.manifestDigest);
-    const into = join(dir, 'pulled-app');
+    expect(sha256(raw.stdout)).toBe(stack.layout.manifestDigest);
+    const into = join(stack.dir, 'pulled-app');
     expect((await pull(`alice:${secrets['repo:write']}`, 'alice/app', into)).code).toBe(0);
-    const hex = layout.layerDigest.slice('sha256:'.length);
+    const hex = stack.layout.layerDigest.slice('sha256:'.length);
     expect(await readFile(join(into, 'blobs', 'sha256', hex))).toEqual(
-      await readFile(join(layoutDir, 'blobs', 'sha256', hex)),
+      await readFile(join(stack.layoutDir, 'blobs', 'sha256', hex)),
     );
     const tags = await skopeo([
       'list-tags',
       '--tls-verify=false',
       '--creds',
       `alice:${secrets['repo:write']}`,
-      `docker://${registryHost}/alice/app`,
+      `docker://${stack.registryHost}/alice/app`,
     ]);
     expect(JSON.parse(tags.stdout).Tags).toEqual(['1']);
     // Created on first push, private by default.
@@ -243,7 +170,7 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
     const jwt = await t.login('alice', alicePassword);
     const check = async (secret: string) => {
       const res = await fetch(
-        `${tokenhubUrl}/token?service=${t.config.registryService}&scope=repository:alice/app:pull`,
+        `${stack.tokenhubUrl}/token?service=${t.config.registryService}&scope=repository:alice/app:pull`,
         {
           headers: { authorization: `Basic ${Buffer.from(`alice:${secret}`).toString('base64')}` },
         },
@@ -302,9 +229,12 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
 
   it('a registry configured from `tokenhub admin registry-config` works as the README says', async () => {
     if (t.database.config.dialect !== 'sqlite') throw new Error('the e2e suite runs on SQLite');
-    const cliBundle = join(dir, 'cli-bundle.pem');
+    const cliBundle = join(stack.dir, 'cli-bundle.pem');
     const cli = await runCommand(process.execPath, [bin, 'admin', 'registry-config', '--bundle', cliBundle], {
-      env: { TOKENHUB_DATABASE_URL: `sqlite:${t.database.config.path}`, TOKENHUB_PUBLIC_URL: tokenhubUrl },
+      env: {
+        TOKENHUB_DATABASE_URL: `sqlite:${t.database.config.path}`,
+        TOKENHUB_PUBLIC_URL: stack.tokenhubUrl,
+      },
     });
     expect(cli.code).toBe(0);
     const setting = (name: string) => new RegExp(`^    ${name}: (.+)$`, 'm').exec(cli.stdout)?.[1] ?? '';
@@ -315,7 +245,7 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
       rootCertBundlePath: setting('rootcertbundle'),
     });
     try {
-      expect(setting('realm')).toBe(`${tokenhubUrl}/token`);
+      expect(setting('realm')).toBe(`${stack.tokenhubUrl}/token`);
       const inspect = await skopeo([
         'inspect',
         '--tls-verify=false',
@@ -330,7 +260,7 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
         '--dest-tls-verify=false',
         '--dest-creds',
         `alice:${secrets['repo:write']}`,
-        `oci:${layoutDir}:1`,
+        `oci:${stack.layoutDir}:1`,
         `docker://127.0.0.1:${configured.port}/alice/app:1`,
       ]);
       expect(pushed.code).toBe(0);
@@ -342,16 +272,15 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
   it('key rotation: tokens signed before and after both verify at a registry with both certificates', async () => {
     const oldToken = await registryToken(secrets['repo:read'] ?? '');
     const next = await createNextKey(t.database.db, t.clock);
-    await writeBundle();
-    expect((await readFile(bundlePath, 'utf8')).match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
-    await restartRegistry();
+    await stack.restartRegistry();
+    expect((await readFile(stack.bundlePath, 'utf8')).match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
     await activateNextKey(t.database.db, t.clock);
     await t.app.registrySigner.refresh();
     expect(t.app.registrySigner.current.keyId).toBe(next.key_id);
 
     // `GET /v2/` accepts any token the registry can verify (each restart starts with empty storage).
     const verifyWith = (token: string) =>
-      fetch(`http://${registryHost}/v2/`, { headers: { authorization: `Bearer ${token}` } });
+      fetch(`http://${stack.registryHost}/v2/`, { headers: { authorization: `Bearer ${token}` } });
     expect((await verifyWith(oldToken)).status).toBe(200);
     const newToken = await registryToken(secrets['repo:read'] ?? '');
     const header = JSON.parse(Buffer.from(newToken.split('.')[0] ?? '', 'base64url').toString());
@@ -361,8 +290,7 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
 
     // Retiring the old key drops it from the bundle: a registry reloaded with it refuses old tokens.
     expect(await retirePreviousKeys(t.database.db, t.clock)).toBe(1);
-    await writeBundle();
-    await restartRegistry();
+    await stack.restartRegistry();
     expect((await verifyWith(oldToken)).status).toBe(401);
     expect((await verifyWith(newToken)).status).toBe(200);
   });
