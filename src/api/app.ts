@@ -11,6 +11,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { CredentialJwts } from '../services/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/hub-session.service.ts';
 import { LastUsedRecorder } from '../services/last-used-recorder.ts';
 import { RegistrySigner } from '../services/registry-keys.service.ts';
@@ -84,15 +85,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const lastUsed = new LastUsedRecorder(deps.db, log, deps.config.lastUsedFlushIntervalMs);
   const ctx: ServiceContext = { db: deps.db, clock, config: deps.config, log, lastUsed };
-  const sessionSecret = await loadHubSessionSecret(deps.db, clock.now());
-  const sessions = new HubSessions(ctx, sessionSecret);
+  const credentialJwts = new CredentialJwts(ctx, await loadHubSessionSecret(deps.db, clock.now()));
+  const sessions = new HubSessions(ctx, credentialJwts);
   const registrySigner = await RegistrySigner.open(deps.db, clock, signerRefreshIntervalMs);
   const routeDeps: RouteDeps = {
     ctx,
     guard: createGuard(sessions, deps.config.tokenPrefix),
     sessions,
     registrySigner,
-    refreshTokens: new RegistryRefreshTokens(ctx, sessionSecret),
+    refreshTokens: new RegistryRefreshTokens(ctx, credentialJwts),
   };
 
   app.decorate('services', ctx);

@@ -8,7 +8,6 @@
  * still active and unexpired, so revoking a PAT also ends what it opened.
  */
 import { randomBytes } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { highestPatScope, type PatScope } from '../core/access-token-scopes.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
@@ -16,15 +15,11 @@ import type { OatResource } from '../core/organization-rules.ts';
 import type { Db } from '../storage/database.ts';
 import type { OrganizationRow } from '../storage/organization.repository.ts';
 import { insertServerKey, listLiveServerKeys } from '../storage/server-key.repository.ts';
-import { findUserById, type UserRow } from '../storage/user.repository.ts';
+import type { UserRow } from '../storage/user.repository.ts';
 import type { ServiceContext } from './context.ts';
-import {
-  type AuthenticatedCredential,
-  credentialOwner,
-  reloadTokenCredential,
-} from './credentials.service.ts';
+import type { CredentialJwts } from './credential-jwt.ts';
+import type { AuthenticatedCredential } from './credentials.service.ts';
 
-const sessionIssuer = 'tokenhub';
 const sessionAudience = 'tokenhub-hub-api';
 
 export type HubPrincipal =
@@ -55,33 +50,18 @@ export async function loadHubSessionSecret(db: Db, now: Date): Promise<Uint8Arra
 }
 
 export class HubSessions {
-  readonly #secret: Uint8Array;
+  readonly #jwts: CredentialJwts;
   readonly #ctx: ServiceContext;
 
-  constructor(ctx: ServiceContext, secret: Uint8Array) {
+  constructor(ctx: ServiceContext, jwts: CredentialJwts) {
     this.#ctx = ctx;
-    this.#secret = secret;
+    this.#jwts = jwts;
   }
 
-  /** Signs a session for a just-authenticated credential. */
+  /** Signs a session for a just-authenticated credential, valid `hubJwtTtlSeconds`. */
   async issue(credential: AuthenticatedCredential): Promise<string> {
-    const now = this.#ctx.clock.now();
-    const iat = Math.floor(now.getTime() / 1000);
-    const owner = credentialOwner(credential);
-    return new SignJWT({
-      username: owner.name,
-      auth: credential.method,
-      iat_ms: now.getTime(),
-      ...(credential.method === 'password' ? {} : { tid: credential.token.id }),
-    })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(sessionIssuer)
-      .setAudience(sessionAudience)
-      .setSubject(owner.id)
-      .setJti(newId())
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + this.#ctx.config.hubJwtTtlSeconds)
-      .sign(this.#secret);
+    const iat = Math.floor(this.#ctx.clock.now().getTime() / 1000);
+    return this.#jwts.issue(credential, sessionAudience, iat + this.#ctx.config.hubJwtTtlSeconds);
   }
 
   /**
@@ -89,42 +69,22 @@ export class HubSessions {
    * @throws AppError SESSION_INVALID on any problem (bad signature, expired, revoked).
    */
   async verify(jwt: string): Promise<HubPrincipal> {
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(jwt, this.#secret, {
-        algorithms: ['HS256'],
-        issuer: sessionIssuer,
-        audience: sessionAudience,
-        currentDate: this.#ctx.clock.now(),
-        requiredClaims: ['sub', 'exp', 'iat'],
-      }));
-    } catch (error) {
-      if (error instanceof joseErrors.JOSEError)
-        throw new AppError('SESSION_INVALID', undefined, { cause: error });
-      throw error;
-    }
-    const subject = typeof payload.sub === 'string' ? payload.sub : '';
-    if (payload.auth === 'password') {
-      const user = await findUserById(this.#ctx.db, subject);
-      const issuedAtMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : 0;
-      if (!user || (user.sessions_valid_after && issuedAtMs < Date.parse(user.sessions_valid_after))) {
-        throw new AppError('SESSION_INVALID');
+    const resolved = await this.#jwts.resolve(jwt, sessionAudience);
+    if (resolved.status !== 'ok') throw new AppError('SESSION_INVALID');
+    const { credential } = resolved;
+    switch (credential.method) {
+      case 'password':
+        return { kind: 'password', user: credential.user };
+      case 'pat': {
+        const scope = highestPatScope(JSON.parse(credential.token.scopes));
+        return { kind: 'pat', user: credential.user, tokenId: credential.token.id, scope };
       }
-      return { kind: 'password', user };
+      case 'oat': {
+        const resources = JSON.parse(credential.token.scopes) as OatResource[];
+        return { kind: 'oat', org: credential.org, tokenId: credential.token.id, resources };
+      }
+      default:
+        throw new AppError('SESSION_INVALID');
     }
-    // A token-derived session lives only as long as its token is active.
-    const credential =
-      typeof payload.tid === 'string'
-        ? await reloadTokenCredential(this.#ctx, payload.tid, subject, undefined)
-        : undefined;
-    if (credential?.method === 'pat') {
-      const scope = highestPatScope(JSON.parse(credential.token.scopes));
-      return { kind: 'pat', user: credential.user, tokenId: credential.token.id, scope };
-    }
-    if (credential?.method === 'oat') {
-      const resources = JSON.parse(credential.token.scopes) as OatResource[];
-      return { kind: 'oat', org: credential.org, tokenId: credential.token.id, resources };
-    }
-    throw new AppError('SESSION_INVALID');
   }
 }

@@ -11,9 +11,8 @@ import {
   tokenStatus,
 } from '../core/access-token-rules.ts';
 import { AppError, fieldError } from '../core/errors.ts';
-import { newId } from '../core/ids.ts';
 import { oatLimitByTier, parseOatResources } from '../core/organization-rules.ts';
-import { generateTokenSecret, hashTokenSecret, type TokenSecret, tokenHint } from '../core/token-secret.ts';
+import type { TokenSecret } from '../core/token-secret.ts';
 import {
   type AccessTokenChanges,
   type AccessTokenRow,
@@ -29,6 +28,7 @@ import { lockOrganization, type OrganizationRow } from '../storage/organization.
 import type { UserRow } from '../storage/user.repository.ts';
 import { recordAudit } from './audit.service.ts';
 import type { RequestMeta, ServiceContext } from './context.ts';
+import { draftToken } from './token-issuance.ts';
 
 export type OatResourceInput = { type: string; path: string; scopes: readonly string[] };
 
@@ -66,29 +66,19 @@ export async function createOrgAccessToken(
   const description = assertValidDescription(input.description);
   const resources = parseOatResources(org.name, input.resources);
   const expiresAt = parseTokenExpiry('expires_at', input.expiresAt, now);
-  const secret = generateTokenSecret(ctx.config.tokenPrefix, 'oat');
-  const row: AccessTokenRow = {
-    id: newId(),
-    owner_kind: 'org',
-    owner_id: org.id,
-    kind: 'oat',
-    generated_by: 'manual',
-    label,
-    description,
-    scopes: JSON.stringify(resources),
-    secret_hash: hashTokenSecret(secret.reveal()),
-    hint: tokenHint(ctx.config.tokenPrefix, secret.reveal()),
-    client_id: '',
-    created_at: now.toISOString(),
-    created_by: creator.id,
-    creator_ip: meta.ip.slice(0, 64),
-    creator_ua: meta.userAgent.slice(0, 512),
-    expires_at: expiresAt,
-    last_used_at: null,
-    last_used_ip: null,
-    last_used_ua: null,
-    is_active: 1,
-  };
+  const { row, secret } = draftToken(
+    ctx,
+    {
+      kind: 'oat',
+      owner: ownerOf(org),
+      label,
+      description,
+      scopes: resources,
+      expiresAt,
+      createdBy: creator.id,
+    },
+    meta,
+  );
   await ctx.db.transaction().execute(async (tx) => {
     const locked = await lockOrganization(tx, org.id);
     if (!locked) throw new AppError('ORG_NOT_FOUND');

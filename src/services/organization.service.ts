@@ -106,7 +106,8 @@ export async function authorizeOrgAction(
 ): Promise<OrgRole | undefined> {
   if (principal.kind === 'oat') {
     if (action === 'token-manage' || action === 'audit-read') throw new AppError('OAT_NOT_ALLOWED');
-    if (principal.org.id !== org.id) throw new AppError('ORG_FORBIDDEN', 'this token belongs to another organization');
+    if (principal.org.id !== org.id)
+      throw new AppError('ORG_FORBIDDEN', 'this token belongs to another organization');
     const scope = `scope-${action}` as OrgScope;
     if (action !== 'org-read' && !oatOrgScopes(org.name, principal.resources).has(scope)) {
       throw new AppError('ORG_FORBIDDEN', `this organization access token does not have ${scope}`);

@@ -6,8 +6,7 @@
 import { assertValidLabel, parseTokenExpiry, tokenStatus } from '../core/access-token-rules.ts';
 import { highestPatScope, isPatScope, type PatScope } from '../core/access-token-scopes.ts';
 import { AppError } from '../core/errors.ts';
-import { newId } from '../core/ids.ts';
-import { generateTokenSecret, hashTokenSecret, type TokenSecret, tokenHint } from '../core/token-secret.ts';
+import type { TokenSecret } from '../core/token-secret.ts';
 import {
   type AccessTokenChanges,
   type AccessTokenRow,
@@ -21,6 +20,7 @@ import {
 import type { Db } from '../storage/database.ts';
 import { recordAudit } from './audit.service.ts';
 import type { RequestMeta, ServiceContext } from './context.ts';
+import { draftToken } from './token-issuance.ts';
 
 export interface AccountRef {
   id: string;
@@ -65,29 +65,20 @@ export async function createPersonalAccessToken(
   const label = assertValidLabel('token_label', input.label);
   const scopes = parsePatScopes(input.scopes);
   const expiresAt = parseTokenExpiry('expires_at', input.expiresAt, now);
-  const secret = generateTokenSecret(ctx.config.tokenPrefix, 'pat');
-  const row: AccessTokenRow = {
-    id: newId(),
-    owner_kind: 'user',
-    owner_id: account.id,
-    kind: 'pat',
-    generated_by: input.generatedBy ?? 'manual',
-    label,
-    description: '',
-    scopes: JSON.stringify(scopes),
-    secret_hash: hashTokenSecret(secret.reveal()),
-    hint: tokenHint(ctx.config.tokenPrefix, secret.reveal()),
-    client_id: (input.clientId ?? '').slice(0, 100),
-    created_at: now.toISOString(),
-    created_by: account.id,
-    creator_ip: meta.ip.slice(0, 64),
-    creator_ua: meta.userAgent.slice(0, 512),
-    expires_at: expiresAt,
-    last_used_at: null,
-    last_used_ip: null,
-    last_used_ua: null,
-    is_active: 1,
-  };
+  const { row, secret } = draftToken(
+    ctx,
+    {
+      kind: 'pat',
+      owner: ownerOf(account),
+      label,
+      scopes,
+      expiresAt,
+      createdBy: account.id,
+      generatedBy: input.generatedBy,
+      clientId: input.clientId,
+    },
+    meta,
+  );
   await insertAccessToken(ctx.db, row);
   await recordAudit(ctx, {
     account: { id: account.id, name: account.username },

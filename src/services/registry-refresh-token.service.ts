@@ -5,50 +5,30 @@
  * them: deleting or deactivating the PAT, or changing the password, revokes the refresh token.
  * Lifetime: `refreshTtlDays`, never past the PAT's own expiry.
  */
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../core/errors.ts';
-import { newId } from '../core/ids.ts';
-import { findUserById } from '../storage/user.repository.ts';
 import type { RequestMeta, ServiceContext } from './context.ts';
-import {
-  type AuthenticatedCredential,
-  credentialOwner,
-  reloadTokenCredential,
-} from './credentials.service.ts';
+import type { CredentialJwts } from './credential-jwt.ts';
+import type { AuthenticatedCredential } from './credentials.service.ts';
 
 const audience = 'tokenhub-registry-refresh';
-const issuer = 'tokenhub';
 export const refreshTtlDays = 90;
 
 export class RegistryRefreshTokens {
   readonly #ctx: ServiceContext;
-  readonly #secret: Uint8Array;
+  readonly #jwts: CredentialJwts;
 
-  constructor(ctx: ServiceContext, secret: Uint8Array) {
+  constructor(ctx: ServiceContext, jwts: CredentialJwts) {
     this.#ctx = ctx;
-    this.#secret = secret;
+    this.#jwts = jwts;
   }
 
   async issue(credential: AuthenticatedCredential): Promise<string> {
-    const now = this.#ctx.clock.now();
-    const iat = Math.floor(now.getTime() / 1000);
+    const iat = Math.floor(this.#ctx.clock.now().getTime() / 1000);
     let exp = iat + refreshTtlDays * 86_400;
     if (credential.method !== 'password' && credential.token.expires_at) {
       exp = Math.min(exp, Math.floor(Date.parse(credential.token.expires_at) / 1000));
     }
-    return new SignJWT({
-      auth: credential.method,
-      iat_ms: now.getTime(),
-      ...(credential.method === 'password' ? {} : { tid: credential.token.id }),
-    })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setSubject(credentialOwner(credential).id)
-      .setJti(newId())
-      .setIssuedAt(iat)
-      .setExpirationTime(exp)
-      .sign(this.#secret);
+    return this.#jwts.issue(credential, audience, exp);
   }
 
   /**
@@ -56,37 +36,12 @@ export class RegistryRefreshTokens {
    * @throws AppError INVALID_CREDENTIALS (bad, expired or revoked refresh token), TOKEN_EXPIRED, TOKEN_INACTIVE.
    */
   async redeem(refreshToken: string, meta: RequestMeta): Promise<AuthenticatedCredential> {
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(refreshToken, this.#secret, {
-        algorithms: ['HS256'],
-        issuer,
-        audience,
-        currentDate: this.#ctx.clock.now(),
-        requiredClaims: ['sub', 'exp'],
-      }));
-    } catch (error) {
-      if (error instanceof joseErrors.JOSEError) {
-        throw new AppError('INVALID_CREDENTIALS', 'the refresh token is invalid or expired', {
-          cause: error,
-        });
-      }
-      throw error;
+    const resolved = await this.#jwts.resolve(refreshToken, audience, meta);
+    if (resolved.status === 'invalid') {
+      throw new AppError('INVALID_CREDENTIALS', 'the refresh token is invalid or expired');
     }
-    const revoked = new AppError('INVALID_CREDENTIALS', 'the refresh token was revoked');
-    const subject = typeof payload.sub === 'string' ? payload.sub : '';
-    if (payload.auth === 'password') {
-      const user = await findUserById(this.#ctx.db, subject);
-      const issuedAtMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : 0;
-      if (!user || (user.sessions_valid_after && issuedAtMs < Date.parse(user.sessions_valid_after)))
-        throw revoked;
-      return { method: 'password', user };
-    }
-    const credential =
-      typeof payload.tid === 'string'
-        ? await reloadTokenCredential(this.#ctx, payload.tid, subject, meta)
-        : undefined;
-    if (!credential) throw revoked;
-    return credential;
+    if (resolved.status === 'revoked')
+      throw new AppError('INVALID_CREDENTIALS', 'the refresh token was revoked');
+    return resolved.credential;
   }
 }
