@@ -22,6 +22,9 @@ export interface Config {
   registryIssuer: string;
   registryTokenTtlSeconds: number;
   repositoryDefaultPrivate: boolean;
+  /** 32-byte key that encrypts TOTP secrets at rest; from the variable, else from `secretKeyFile`. */
+  secretKey: Buffer | undefined;
+  secretKeyFile: string;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +94,17 @@ export const settingSpecs: readonly SettingSpec[] = [
     default: 'true',
     description: 'Whether a repository created by its first push is private (`true`/`false`).',
   },
+  {
+    env: 'TOKENHUB_SECRET_KEY',
+    default: '(unset)',
+    description:
+      'Base64 of 32 random bytes that encrypt TOTP secrets at rest (AES-256-GCM). Set the same value on every process; when unset, the key file is used.',
+  },
+  {
+    env: 'TOKENHUB_SECRET_KEY_FILE',
+    default: './data/secret.key',
+    description: 'Where the encryption key is kept when `TOKENHUB_SECRET_KEY` is unset; created (mode 0600) on first start.',
+  },
 ];
 
 function read(env: Env, name: string): string | undefined {
@@ -141,6 +155,16 @@ function parseDatabase(env: Env): DatabaseConfig {
 /** Hides a password in a database URL before it reaches an error message or a log line. */
 export function redactUrl(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+function parseSecretKey(env: Env): Buffer | undefined {
+  const raw = read(env, 'TOKENHUB_SECRET_KEY');
+  if (raw === undefined) return undefined;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(raw)) {
+    throw new ConfigError('TOKENHUB_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
+  }
+  return key;
 }
 
 function parsePublicUrl(env: Env, host: string, port: number): string {
@@ -196,6 +220,8 @@ export function loadConfig(env: Env): Readonly<Config> {
     registryIssuer: read(env, 'TOKENHUB_REGISTRY_ISSUER') ?? 'tokenhub',
     registryTokenTtlSeconds: integer(env, 'TOKENHUB_REGISTRY_TOKEN_TTL_SECONDS', 300, 60, 3600),
     repositoryDefaultPrivate: parseBoolean(env, 'TOKENHUB_REPOSITORY_DEFAULT_PRIVATE', true),
+    secretKey: parseSecretKey(env),
+    secretKeyFile: resolve(read(env, 'TOKENHUB_SECRET_KEY_FILE') ?? './data/secret.key'),
   };
   return Object.freeze(config);
 }
