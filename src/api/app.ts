@@ -16,16 +16,22 @@ import { HubSessions, loadHubSessionSecret } from '../services/hub-session.servi
 import { LastUsedRecorder } from '../services/last-used-recorder.ts';
 import { RegistrySigner } from '../services/registry-keys.service.ts';
 import { RegistryRefreshTokens } from '../services/registry-refresh-token.service.ts';
+import { lazySecretKey } from '../services/secret-key.ts';
 import type { Db } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
 import { replyWithError } from './error-reply.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
+import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
 import { orgAccessTokenRoutes } from './routes/org-access-tokens.routes.ts';
+import { orgGroupRoutes } from './routes/org-groups.routes.ts';
+import { orgInviteRoutes } from './routes/org-invites.routes.ts';
+import { orgMemberRoutes } from './routes/org-members.routes.ts';
 import { orgRoutes } from './routes/orgs.routes.ts';
 import { registryTokenRoutes } from './routes/registry-token.routes.ts';
 import { repositoryRoutes } from './routes/repositories.routes.ts';
+import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { validatorCompiler } from './validators.ts';
 
@@ -76,6 +82,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app: App = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
+    // Repository names may be 255 characters; Fastify's default parameter limit is 100.
+    routerOptions: { maxParamLength: 300 },
     // Per-request log lines only at debug: the token endpoint is a hot path (issue 8).
     logController: new LogController({
       disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
@@ -84,7 +92,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
 
   const lastUsed = new LastUsedRecorder(deps.db, log, deps.config.lastUsedFlushIntervalMs);
-  const ctx: ServiceContext = { db: deps.db, clock, config: deps.config, log, lastUsed };
+  const ctx: ServiceContext = {
+    db: deps.db,
+    clock,
+    config: deps.config,
+    log,
+    lastUsed,
+    secretKey: lazySecretKey(deps.config),
+  };
   const credentialJwts = new CredentialJwts(ctx, await loadHubSessionSecret(deps.db, clock.now()));
   const sessions = new HubSessions(ctx, credentialJwts);
   const registrySigner = await RegistrySigner.open(deps.db, clock, signerRefreshIntervalMs);
@@ -128,10 +143,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => loginRoutes(scope as App, routeDeps));
   await app.register(async (scope) => userRoutes(scope as App, routeDeps));
   await app.register(async (scope) => accessTokenRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => twoFactorRoutes(scope as App, routeDeps));
   await app.register(async (scope) => repositoryRoutes(scope as App, routeDeps));
   await app.register(async (scope) => registryTokenRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgAccessTokenRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => orgMemberRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => orgGroupRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => orgInviteRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => auditLogRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

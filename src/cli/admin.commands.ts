@@ -9,8 +9,10 @@ import { systemClock } from '../core/clock.ts';
 import { createAccount } from '../services/account.service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { LastUsedRecorder } from '../services/last-used-recorder.ts';
+import { lazySecretKey } from '../services/secret-key.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
+import { registerOrgCommands } from './org.commands.ts';
 import { registerRegistryCommands } from './registry.commands.ts';
 
 const operatorMeta = { ip: 'local', userAgent: 'tokenhub-cli' };
@@ -26,7 +28,7 @@ async function withServices<T>(
   const lastUsed = new LastUsedRecorder(db, log, 0);
   try {
     if (options.migrate !== false) await migrateToLatest(db);
-    return await work({ db, clock: systemClock, config, log, lastUsed });
+    return await work({ db, clock: systemClock, config, log, lastUsed, secretKey: lazySecretKey(config) });
   } finally {
     await lastUsed.close();
     await db.destroy();
@@ -83,4 +85,5 @@ export function registerAdminCommands(program: Command): void {
     });
 
   registerRegistryCommands(admin, withServices);
+  registerOrgCommands(admin, withServices);
 }

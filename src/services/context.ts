@@ -15,6 +15,8 @@ export interface ServiceContext {
   config: Readonly<Config>;
   log: Logger;
   lastUsed: LastUsedRecorder;
+  /** The at-rest encryption key (services/secret-key.ts), loaded on first use. */
+  secretKey(): Buffer;
 }
 
 /** Who made a request, as recorded in audit events and token metadata. */

@@ -17,6 +17,7 @@ import { findOrganizationById, type OrganizationRow } from '../storage/organizat
 import { findUserById, type UserRow } from '../storage/user.repository.ts';
 import { checkPassword } from './account.service.ts';
 import type { RequestMeta, ServiceContext } from './context.ts';
+import { isTwoFactorEnabled } from './two-factor.service.ts';
 
 export type AuthenticatedCredential =
   | { method: 'password'; user: UserRow }
@@ -52,6 +53,18 @@ export async function reloadTokenCredential(
   }
   const user = await findUserById(ctx.db, ownerId);
   return user && { method: 'pat', user, token };
+}
+
+/**
+ * A correct password of an account with two-factor sign-in on: only the Hub login routes may go on
+ * (with a second step); every other door refuses it and asks for a token.
+ */
+export class SecondFactorRequired extends AppError {
+  readonly user: UserRow;
+  constructor(user: UserRow) {
+    super('TWO_FACTOR_REQUIRED');
+    this.user = user;
+  }
 }
 
 /**
@@ -105,5 +118,6 @@ export async function authenticateCredentials(
   }
   const user = await checkPassword(ctx, username, secret);
   if (!user) throw new AppError('INVALID_CREDENTIALS');
+  if (await isTwoFactorEnabled(ctx, user.id)) throw new SecondFactorRequired(user);
   return { method: 'password', user };
 }

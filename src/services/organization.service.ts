@@ -3,8 +3,8 @@
  * decision every organization route asks: may this session do this action in this organization?
  *
  * - Password sessions: owners may do everything; members may read members and groups.
- * - PAT sessions: the same reads for members; never edits or token management (a PAT never
- *   administers).
+ * - PAT sessions: the same reads for members, and the audit log for owners; never edits or token
+ *   management (a PAT never administers).
  * - OAT sessions: exactly the `TYPE_ORG` scopes of the token, for its own organization only; never
  *   token management or the audit log.
  */
@@ -38,7 +38,10 @@ export type OrgAction =
   | 'token-manage'
   | 'audit-read';
 
+/** What any member may do; the rest needs an owner. */
 const memberReadable: ReadonlySet<OrgAction> = new Set(['member-read', 'group-read', 'org-read']);
+/** Reads an owner may also do with a PAT session (a PAT never administers, but may read). */
+const ownerReadable: ReadonlySet<OrgAction> = new Set(['audit-read']);
 
 /**
  * Creates an organization on the free tier with `creator` as its only owner.
@@ -118,7 +121,7 @@ export async function authorizeOrgAction(
   const isAdmin = principal.user.is_admin === 1;
   if (!role && !isAdmin) throw new AppError('ORG_FORBIDDEN', `you are not a member of ${org.name}`);
   if (memberReadable.has(action)) return role;
-  if (principal.kind === 'pat') throw new AppError('PAT_NOT_ALLOWED');
+  if (principal.kind === 'pat' && !ownerReadable.has(action)) throw new AppError('PAT_NOT_ALLOWED');
   if (role !== 'owner' && !isAdmin)
     throw new AppError('ORG_FORBIDDEN', `only owners of ${org.name} may do this`);
   return role;

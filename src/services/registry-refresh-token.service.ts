@@ -9,6 +9,7 @@ import { AppError } from '../core/errors.ts';
 import type { RequestMeta, ServiceContext } from './context.ts';
 import type { CredentialJwts } from './credential-jwt.ts';
 import type { AuthenticatedCredential } from './credentials.service.ts';
+import { isTwoFactorEnabled } from './two-factor.service.ts';
 
 const audience = 'tokenhub-registry-refresh';
 export const refreshTtlDays = 90;
@@ -40,8 +41,12 @@ export class RegistryRefreshTokens {
     if (resolved.status === 'invalid') {
       throw new AppError('INVALID_CREDENTIALS', 'the refresh token is invalid or expired');
     }
-    if (resolved.status === 'revoked')
+    const credential = resolved.status === 'ok' ? resolved.credential : undefined;
+    // A password refresh token stops working once two-factor sign-in is on: tokens only.
+    const passwordBlocked =
+      credential?.method === 'password' && (await isTwoFactorEnabled(this.#ctx, credential.user.id));
+    if (!credential || passwordBlocked)
       throw new AppError('INVALID_CREDENTIALS', 'the refresh token was revoked');
-    return resolved.credential;
+    return credential;
   }
 }

@@ -1,6 +1,7 @@
 /** Audit events: append-only rows, read per account. */
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from './database.ts';
-import type { AuditEventsTable } from './schema.ts';
+import type { AuditEventsTable, Database } from './schema.ts';
 
 export type AuditEventRow = AuditEventsTable;
 
@@ -8,28 +9,52 @@ export async function insertAuditEvent(db: Db, row: AuditEventRow): Promise<void
   await db.insertInto('audit_events').values(row).execute();
 }
 
-export interface AuditQuery {
+/** Which events of one account to read. `from`/`to` are inclusive ISO 8601 UTC instants (`…Z`). */
+export interface AuditFilter {
   accountId: string;
   action?: string;
   actorName?: string;
   name?: string;
   from?: string;
   to?: string;
+}
+
+export interface AuditQuery extends AuditFilter {
   limit: number;
   offset: number;
 }
 
+/** One WHERE for the list and the count, so a page and its total never disagree. */
+function matching(filter: AuditFilter) {
+  return (eb: ExpressionBuilder<Database, 'audit_events'>) => {
+    const conditions = [eb('account_id', '=', filter.accountId)];
+    if (filter.action) conditions.push(eb('action', '=', filter.action));
+    if (filter.actorName) conditions.push(eb('actor_name', '=', filter.actorName));
+    if (filter.name) conditions.push(eb('name', '=', filter.name));
+    if (filter.from) conditions.push(eb('created_at', '>=', filter.from));
+    if (filter.to) conditions.push(eb('created_at', '<=', filter.to));
+    return eb.and(conditions);
+  };
+}
+
+/** Newest first (ties broken by id, so pages are stable). */
 export async function listAuditEvents(db: Db, query: AuditQuery): Promise<AuditEventRow[]> {
-  let select = db.selectFrom('audit_events').selectAll().where('account_id', '=', query.accountId);
-  if (query.action) select = select.where('action', '=', query.action);
-  if (query.actorName) select = select.where('actor_name', '=', query.actorName);
-  if (query.name) select = select.where('name', '=', query.name);
-  if (query.from) select = select.where('created_at', '>=', query.from);
-  if (query.to) select = select.where('created_at', '<=', query.to);
-  return select
+  return db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where(matching(query))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(query.limit)
     .offset(query.offset)
     .execute();
+}
+
+export async function countAuditEvents(db: Db, filter: AuditFilter): Promise<number> {
+  const { total } = await db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<string | number>().as('total'))
+    .where(matching(filter))
+    .executeTakeFirstOrThrow();
+  return Number(total);
 }

@@ -7,12 +7,14 @@ import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migrat
 import * as initial from './migrations/2026-11-24T0001-initial.ts';
 import * as repositories from './migrations/2026-11-24T0002-repositories.ts';
 import * as organizations from './migrations/2026-11-24T0003-organizations.ts';
+import * as twoFactor from './migrations/2026-11-24T0004-two-factor.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
   '2026-11-24T0001-initial': initial,
   '2026-11-24T0002-repositories': repositories,
   '2026-11-24T0003-organizations': organizations,
+  '2026-11-24T0004-two-factor': twoFactor,
 };
 
 /**

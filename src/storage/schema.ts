@@ -146,6 +146,34 @@ export interface OrgInvitesTable {
   created_at: string;
 }
 
+export interface UserTotpTable {
+  user_id: string;
+  /** AES-256-GCM sealed base32 secret (core/secret-box.ts) once enabled. */
+  secret_sealed: string | null;
+  /** Sealed secret between setup and the confirming code. */
+  pending_secret_sealed: string | null;
+  enabled_at: string | null;
+  /** Highest TOTP time step accepted: a code is never accepted twice. */
+  last_used_step: number | string;
+}
+
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 hex of the normalized code. */
+  code_hash: string;
+  used_at: string | null;
+}
+
+export interface LoginChallengesTable {
+  /** SHA-256 hex of the login_2fa_token. */
+  token_hash: string;
+  user_id: string;
+  expires_at: string;
+  attempts: number;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   access_tokens: AccessTokensTable;
@@ -159,4 +187,7 @@ export interface Database {
   org_group_members: OrgGroupMembersTable;
   org_group_repositories: OrgGroupRepositoriesTable;
   org_invites: OrgInvitesTable;
+  user_totp: UserTotpTable;
+  recovery_codes: RecoveryCodesTable;
+  login_challenges: LoginChallengesTable;
 }

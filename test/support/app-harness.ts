@@ -3,6 +3,7 @@
  * logger whose every line is captured (tests grep it for secrets). Nothing listens; requests go
  * through `app.inject`.
  */
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
@@ -63,6 +64,7 @@ export async function createTestApp(
   const config = loadConfig({
     TOKENHUB_PUBLIC_URL: 'http://tokenhub.test',
     TOKENHUB_LOG_LEVEL: 'debug',
+    TOKENHUB_SECRET_KEY: randomBytes(32).toString('base64'),
     ...options.env,
   });
   const clock = createManualClock(options.start ?? '2026-03-01T12:00:00.000Z');

@@ -1,14 +1,24 @@
 /**
  * Hub login (PROTOCOLS.md §1): `POST /v2/users/login {username, password}` → `{token}` and
  * `POST /v2/auth/token {identifier, secret}` → `{access_token}`. The secret may be the password or a
- * PAT of that account; the session JWT records which.
+ * PAT of that account (or an OAT with the organization name); the session JWT records which.
+ *
+ * With two-factor sign-in on, a correct password answers 401 `{detail, login_2fa_token}` and
+ * `POST /v2/users/2fa-login {login_2fa_token, code}` finishes the login. Tokens skip the second step.
  */
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { normalizeUsername } from '../../core/account-rules.ts';
-import { AppError } from '../../core/errors.ts';
+import { AppError, errorCatalogue } from '../../core/errors.ts';
 import { recordAudit } from '../../services/audit.service.ts';
 import type { RequestMeta } from '../../services/context.ts';
-import { authenticateCredentials, credentialOwner } from '../../services/credentials.service.ts';
+import {
+  type AuthenticatedCredential,
+  authenticateCredentials,
+  credentialOwner,
+  SecondFactorRequired,
+} from '../../services/credentials.service.ts';
+import { finishTwoFactorLogin, startTwoFactorLogin } from '../../services/two-factor.service.ts';
 import { findUserByUsername } from '../../storage/user.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { requestMeta } from '../request-meta.ts';
@@ -24,26 +34,45 @@ const authTokenBody = Type.Object({
 });
 
 export async function loginRoutes(app: App, { ctx, sessions }: RouteDeps): Promise<void> {
-  async function logIn(identifier: string, secret: string, meta: RequestMeta): Promise<string> {
+  /** A session for `credential`, with its success audited. */
+  async function openSession(credential: AuthenticatedCredential, meta: RequestMeta, twoFactor = false) {
+    const owner = credentialOwner(credential);
+    await recordAudit(ctx, {
+      account: owner,
+      action: 'account.login.success',
+      name: owner.name,
+      actor: credential.method === 'oat' ? { id: null, name: credential.token.label } : owner,
+      meta,
+      data: {
+        method: credential.method,
+        ...(twoFactor ? { two_factor: true } : {}),
+        ...(credential.method === 'password' ? {} : { uuid: credential.token.id }),
+      },
+    });
+    return sessions.issue(credential);
+  }
+
+  /** @returns the session JWT, or the login_2fa_token when a second step is needed. */
+  async function logIn(
+    identifier: string,
+    secret: string,
+    meta: RequestMeta,
+  ): Promise<{ session: string } | { loginToken: string }> {
     try {
-      const credential = await authenticateCredentials(ctx, identifier, secret, meta);
-      const owner = credentialOwner(credential);
-      await recordAudit(ctx, {
-        account: owner,
-        action: 'account.login.success',
-        name: owner.name,
-        actor: credential.method === 'oat' ? { id: null, name: credential.token.label } : owner,
-        meta,
-        data: {
-          method: credential.method,
-          ...(credential.method === 'password' ? {} : { uuid: credential.token.id }),
-        },
-      });
-      return await sessions.issue(credential);
+      return {
+        session: await openSession(await authenticateCredentials(ctx, identifier, secret, meta), meta),
+      };
     } catch (error) {
+      if (error instanceof SecondFactorRequired)
+        return { loginToken: await startTwoFactorLogin(ctx, error.user) };
       if (error instanceof AppError) await recordLoginFailure(identifier, error, meta);
       throw error;
     }
+  }
+
+  function secondStepReply(reply: FastifyReply, loginToken: string) {
+    const message = errorCatalogue.TWO_FACTOR_REQUIRED.message;
+    return reply.status(401).send({ detail: message, message, login_2fa_token: loginToken });
   }
 
   async function recordLoginFailure(identifier: string, error: AppError, meta: RequestMeta): Promise<void> {
@@ -70,9 +99,30 @@ export async function loginRoutes(app: App, { ctx, sessions }: RouteDeps): Promi
         response: { 200: Type.Object({ token: Type.String() }), ...errorReplies(400, 401) },
       },
     },
-    async (request) => ({
-      token: await logIn(request.body.username, request.body.password, requestMeta(request)),
-    }),
+    async (request, reply) => {
+      const result = await logIn(request.body.username, request.body.password, requestMeta(request));
+      return 'session' in result ? { token: result.session } : secondStepReply(reply, result.loginToken);
+    },
+  );
+
+  app.post(
+    '/v2/users/2fa-login',
+    {
+      schema: {
+        tags: ['login'],
+        summary: 'Second step of a password login with two-factor sign-in on: a TOTP or recovery code',
+        body: Type.Object({
+          login_2fa_token: Type.String({ minLength: 1, maxLength: 256 }),
+          code: Type.String({ minLength: 1, maxLength: 64 }),
+        }),
+        response: { 200: Type.Object({ token: Type.String() }), ...errorReplies(400, 401, 429) },
+      },
+    },
+    async (request) => {
+      const meta = requestMeta(request);
+      const user = await finishTwoFactorLogin(ctx, request.body.login_2fa_token, request.body.code, meta);
+      return { token: await openSession({ method: 'password', user }, meta, true) };
+    },
   );
 
   app.post(
@@ -85,8 +135,11 @@ export async function loginRoutes(app: App, { ctx, sessions }: RouteDeps): Promi
         response: { 200: Type.Object({ access_token: Type.String() }), ...errorReplies(400, 401) },
       },
     },
-    async (request) => ({
-      access_token: await logIn(request.body.identifier, request.body.secret, requestMeta(request)),
-    }),
+    async (request, reply) => {
+      const result = await logIn(request.body.identifier, request.body.secret, requestMeta(request));
+      return 'session' in result
+        ? { access_token: result.session }
+        : secondStepReply(reply, result.loginToken);
+    },
   );
 }

@@ -21,6 +21,7 @@ import {
   type AuthenticatedCredential,
   authenticateCredentials,
   credentialOwner,
+  SecondFactorRequired,
 } from '../../services/credentials.service.ts';
 import { certificateBundle, listPublishedRegistryKeys } from '../../services/registry-keys.service.ts';
 import type { App, RouteDeps } from '../app.ts';
@@ -107,8 +108,15 @@ export async function registryTokenRoutes(
     try {
       return await authenticateCredentials(ctx, username, secret, meta);
     } catch (error) {
-      if (error instanceof AppError)
+      if (error instanceof SecondFactorRequired) {
+        throw new AppError(
+          'REGISTRY_UNAUTHORIZED',
+          'two-factor authentication is enabled for this account: use a personal access token as the password',
+        );
+      }
+      if (error instanceof AppError) {
         throw new AppError('REGISTRY_UNAUTHORIZED', error.message, { cause: error });
+      }
       throw error;
     }
   }

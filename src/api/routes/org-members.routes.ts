@@ -1,0 +1,164 @@
+/**
+ * Organization members (Docker Hub's `/v2/orgs/{org}/members`): list, change a role, remove. Members
+ * join through invites (org-invites.routes.ts) or the operator's `admin add-member`. Who may call is
+ * `authorizeOrgAction`'s decision (member-read, member-edit); a member may also leave with a
+ * password session. Email addresses are shown to owners only, never to organization access tokens.
+ */
+import { Type } from 'typebox';
+import { normalizeUsername } from '../../core/account-rules.ts';
+import type { OrgRole } from '../../core/organization-rules.ts';
+import type { HubPrincipal } from '../../services/hub-session.service.ts';
+import {
+  auditActorOf,
+  changeMemberRole,
+  listMembers,
+  type OrgMemberView,
+  removeMember,
+} from '../../services/org-membership.service.ts';
+import type { App, RouteDeps } from '../app.ts';
+import { principalOf } from '../auth.ts';
+import { authorizeOrgRequest } from '../org-auth.ts';
+import { pageLinks, pageRequest, paginationQuery } from '../pagination.ts';
+import { requestMeta } from '../request-meta.ts';
+import { errorReplies } from '../schemas.ts';
+import { orgParams } from './orgs.routes.ts';
+
+export const orgRole = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
+
+export const memberObject = Type.Object({
+  username: Type.String(),
+  email: Type.Optional(
+    Type.String({ description: 'Shown to owners only; never to organization access tokens.' }),
+  ),
+  role: orgRole,
+  joined_at: Type.String({ format: 'date-time' }),
+  groups: Type.Array(Type.String(), { description: "Names of the organization's groups the member is in." }),
+});
+
+export const memberParams = Type.Object({
+  ...orgParams.properties,
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+});
+
+/** Owners (and instance administrators, who may act as owners) see addresses; OATs never do. */
+export function toMemberObject(member: OrgMemberView, principal: HubPrincipal, role: OrgRole | undefined) {
+  const seesEmail = principal.kind !== 'oat' && (role === 'owner' || principal.user.is_admin === 1);
+  const { email, ...rest } = member;
+  return seesEmail ? { ...rest, email } : rest;
+}
+
+export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
+  const config = { errorShape: 'org' as const };
+  const tags = ['organization members'];
+  const security = [{ bearer: [] }];
+  const anySession = guard(['password', 'pat', 'oat']);
+
+  app.get(
+    '/v2/orgs/:org/members',
+    {
+      config,
+      preHandler: anySession,
+      schema: {
+        tags,
+        security,
+        summary: 'List the members of an organization, by username',
+        params: orgParams,
+        querystring: paginationQuery,
+        response: {
+          200: Type.Object({
+            count: Type.Integer(),
+            next: Type.Union([Type.String(), Type.Null()]),
+            previous: Type.Union([Type.String(), Type.Null()]),
+            results: Type.Array(memberObject),
+          }),
+          ...errorReplies(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { org, principal, role } = await authorizeOrgRequest(
+        ctx,
+        request,
+        request.params.org,
+        'member-read',
+      );
+      const page = pageRequest(request.query);
+      const { members, total } = await listMembers(ctx, org, page);
+      return {
+        count: total,
+        ...pageLinks(ctx.config.publicUrl, `/v2/orgs/${org.name}/members`, page, total),
+        results: members.map((member) => toMemberObject(member, principal, role)),
+      };
+    },
+  );
+
+  app.put(
+    '/v2/orgs/:org/members/:username',
+    {
+      config,
+      preHandler: anySession,
+      schema: {
+        tags,
+        security,
+        summary: "Change a member's role; the last owner cannot be demoted",
+        params: memberParams,
+        body: Type.Object({ role: orgRole }),
+        response: { 200: memberObject, ...errorReplies(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { org, principal, role } = await authorizeOrgRequest(
+        ctx,
+        request,
+        request.params.org,
+        'member-edit',
+      );
+      const member = await changeMemberRole(
+        ctx,
+        org,
+        request.params.username,
+        request.body.role,
+        await auditActorOf(ctx, principal),
+        requestMeta(request),
+      );
+      return toMemberObject(member, principal, role);
+    },
+  );
+
+  app.delete(
+    '/v2/orgs/:org/members/:username',
+    {
+      config,
+      preHandler: anySession,
+      schema: {
+        tags,
+        security,
+        summary: 'Remove a member (and from every group of the organization), or leave',
+        description:
+          'Owners remove anyone; a member may remove themselves with a password session. The last owner cannot be removed.',
+        params: memberParams,
+        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const caller = principalOf(request);
+      const leaving =
+        caller.kind === 'password' && caller.user.username === normalizeUsername(request.params.username);
+      const { org, principal } = await authorizeOrgRequest(
+        ctx,
+        request,
+        request.params.org,
+        leaving ? 'member-read' : 'member-edit',
+      );
+      await removeMember(
+        ctx,
+        org,
+        request.params.username,
+        await auditActorOf(ctx, principal),
+        requestMeta(request),
+        { leaving },
+      );
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * Two-factor sign-in management (password session only): `POST /v2/users/me/2fa/setup` →
+ * `{secret, otpauth_uri}`; `POST /v2/users/me/2fa/enable {code}` → `{recovery_codes}` (shown once);
+ * `POST /v2/users/me/2fa/disable {password, code}` → 204. `GET /v2/users/me/2fa` tells the state.
+ */
+import { Type } from 'typebox';
+import {
+  disableTwoFactor,
+  enableTwoFactor,
+  isTwoFactorEnabled,
+  setUpTwoFactor,
+} from '../../services/two-factor.service.ts';
+import { countUnusedRecoveryCodes } from '../../storage/two-factor.repository.ts';
+import type { App, RouteDeps } from '../app.ts';
+import { accountOf } from '../auth.ts';
+import { requestMeta } from '../request-meta.ts';
+import { errorReplies } from '../schemas.ts';
+
+export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
+  const passwordOnly = guard(['password']);
+  const tags = ['two-factor'];
+  const security = [{ bearer: [] }];
+  const code = Type.String({ minLength: 1, maxLength: 64 });
+
+  app.get(
+    '/v2/users/me/2fa',
+    {
+      preHandler: passwordOnly,
+      schema: {
+        tags,
+        security,
+        summary: 'Whether two-factor sign-in is on, and how many recovery codes are left',
+        response: {
+          200: Type.Object({ enabled: Type.Boolean(), recovery_codes_left: Type.Integer() }),
+          ...errorReplies(401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const user = accountOf(request);
+      return {
+        enabled: await isTwoFactorEnabled(ctx, user.id),
+        recovery_codes_left: await countUnusedRecoveryCodes(ctx.db, user.id),
+      };
+    },
+  );
+
+  app.post(
+    '/v2/users/me/2fa/setup',
+    {
+      preHandler: passwordOnly,
+      schema: {
+        tags,
+        security,
+        summary: 'Start enabling two-factor sign-in: a new TOTP secret (confirm it with /enable)',
+        response: {
+          200: Type.Object({ secret: Type.String(), otpauth_uri: Type.String() }),
+          ...errorReplies(401, 403, 409),
+        },
+      },
+    },
+    async (request) => {
+      const { secret, otpauthUri } = await setUpTwoFactor(ctx, accountOf(request));
+      return { secret, otpauth_uri: otpauthUri };
+    },
+  );
+
+  app.post(
+    '/v2/users/me/2fa/enable',
+    {
+      preHandler: passwordOnly,
+      schema: {
+        tags,
+        security,
+        summary: 'Confirm with a code from the app; answers 10 single-use recovery codes, shown once',
+        body: Type.Object({ code }),
+        response: {
+          200: Type.Object({ recovery_codes: Type.Array(Type.String()) }),
+          ...errorReplies(400, 401, 403, 409),
+        },
+      },
+    },
+    async (request) => ({
+      recovery_codes: await enableTwoFactor(ctx, accountOf(request), request.body.code, requestMeta(request)),
+    }),
+  );
+
+  app.post(
+    '/v2/users/me/2fa/disable',
+    {
+      preHandler: passwordOnly,
+      schema: {
+        tags,
+        security,
+        summary: 'Turn two-factor sign-in off (password and a current or recovery code)',
+        body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }), code }),
+        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      await disableTwoFactor(ctx, accountOf(request), request.body, requestMeta(request));
+      return reply.status(204).send(null);
+    },
+  );
+}

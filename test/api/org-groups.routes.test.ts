@@ -1,0 +1,324 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/core/ids.ts';
+import { generateTokenSecret, hashTokenSecret } from '../../src/core/token-secret.ts';
+import { addMember } from '../../src/services/org-membership.service.ts';
+import { createOrganization } from '../../src/services/organization.service.ts';
+import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
+import { findUserByUsername, type UserRow } from '../../src/storage/user.repository.ts';
+import { createTestApp, type InjectOptions, type TestApp } from '../support/app-harness.ts';
+import { runSharedSecuritySuite } from '../support/security-suite.ts';
+
+const meta = { ip: '127.0.0.1', userAgent: 'test' };
+const operator = { id: null, name: 'operator' };
+
+let t: TestApp;
+let password: string;
+const jwts: Record<string, string> = {};
+let acme: OrganizationRow;
+
+async function userRow(username: string): Promise<UserRow> {
+  const user = await findUserByUsername(t.database.db, username);
+  if (!user) throw new Error(`no user ${username}`);
+  return user;
+}
+
+async function setUpOrg(name: string, owner = 'alice', members: string[] = ['bobby']) {
+  const org = await createOrganization(t.app.services, await userRow(owner), name, meta);
+  for (const member of members) await addMember(t.app.services, org, member, 'member', operator, meta);
+  return org;
+}
+
+/** An OAT inserted directly with the given organization scopes; returns a session JWT from it. */
+async function oatSession(org: OrganizationRow, scopes: string[], label = 'robot'): Promise<string> {
+  const secret = generateTokenSecret('thub_', 'oat').reveal();
+  const now = t.clock.now().toISOString();
+  await t.database.db
+    .insertInto('access_tokens')
+    .values({
+      id: newId(),
+      owner_kind: 'org',
+      owner_id: org.id,
+      kind: 'oat',
+      generated_by: 'manual',
+      label,
+      description: '',
+      scopes: JSON.stringify([{ type: 'TYPE_ORG', path: org.name, scopes }]),
+      secret_hash: hashTokenSecret(secret),
+      hint: `${secret.slice(0, 13)}…`,
+      client_id: '',
+      created_at: now,
+      created_by: null,
+      creator_ip: '127.0.0.1',
+      creator_ua: 'test',
+      expires_at: null,
+      last_used_at: null,
+      last_used_ip: null,
+      last_used_ua: null,
+      is_active: 1,
+    })
+    .execute();
+  return t.login(org.name, secret);
+}
+
+const call = (method: InjectOptions['method'], url: string, jwt?: string, body?: unknown) =>
+  t.inject({ method, url, jwt, body });
+
+async function groupAudit(org: OrganizationRow) {
+  return t.database.db
+    .selectFrom('audit_events')
+    .select(['action', 'name', 'actor_name', 'data'])
+    .where('account_id', '=', org.id)
+    .where('action', 'like', 'org.group.%')
+    .execute();
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  password = await t.signUp('alice');
+  for (const name of ['bobby', 'carol', 'daisy']) await t.signUp(name);
+  for (const name of ['alice', 'bobby', 'carol', 'daisy']) jwts[name] = await t.login(name, password);
+  acme = await setUpOrg('acme', 'alice', ['bobby', 'daisy']);
+});
+afterAll(async () => t.close());
+
+describe('groups', () => {
+  it('creates, lists (by name, with member counts) and deletes groups', async () => {
+    const created = await call('POST', '/v2/orgs/acme/groups', jwts.alice, { name: 'Devs' });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toEqual({
+      id: expect.any(String),
+      name: 'devs',
+      created_at: '2026-03-01T12:00:00.000Z',
+      member_count: 0,
+    });
+    expect((await call('POST', '/v2/orgs/acme/groups', jwts.alice, { name: 'a.b_c-9' })).statusCode).toBe(
+      201,
+    );
+    const duplicate = await call('POST', '/v2/orgs/acme/groups', jwts.alice, { name: 'devs' });
+    expect(duplicate.statusCode).toBe(409);
+    expect(duplicate.json()).toEqual({
+      errinfo: { code: 'GROUP_EXISTS' },
+      detail: 'acme already has a group named devs',
+      message: 'acme already has a group named devs',
+    });
+    const list = await call('GET', '/v2/orgs/acme/groups', jwts.bobby);
+    expect(list.json()).toMatchObject({ count: 2, next: null, previous: null });
+    expect(list.json().results.map((g: { name: string }) => g.name)).toEqual(['a.b_c-9', 'devs']);
+    expect((await call('DELETE', '/v2/orgs/acme/groups/a.b_c-9', jwts.alice)).statusCode).toBe(204);
+    const gone = await call('DELETE', '/v2/orgs/acme/groups/a.b_c-9', jwts.alice);
+    expect(gone.statusCode).toBe(404);
+    expect(gone.json().errinfo).toEqual({ code: 'GROUP_NOT_FOUND' });
+    expect((await groupAudit(acme)).map((e) => [e.action, e.name])).toEqual([
+      ['org.group.create', 'devs'],
+      ['org.group.create', 'a.b_c-9'],
+      ['org.group.delete', 'a.b_c-9'],
+    ]);
+  });
+
+  it.each([[''], ['-devs'], ['dev team'], ['x'.repeat(65)], ['dévs']])(
+    'refuses the name %j with a 400',
+    async (name) => {
+      const res = await call('POST', '/v2/orgs/acme/groups', jwts.alice, { name });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().fields).toHaveProperty('name');
+    },
+  );
+});
+
+describe('group members', () => {
+  it('adds organization members, lists and removes them', async () => {
+    await call('POST', '/v2/orgs/acme/groups', jwts.alice, { name: 'web' });
+    const added = await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, { username: 'Bobby' });
+    expect(added.statusCode).toBe(201);
+    expect(added.json()).toEqual({ username: 'bobby', role: 'member' });
+    await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, { username: 'alice' });
+    const again = await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, { username: 'bobby' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().errinfo).toEqual({ code: 'ALREADY_GROUP_MEMBER' });
+    const list = await call('GET', '/v2/orgs/acme/groups/web/members', jwts.daisy);
+    expect(list.json()).toEqual({
+      count: 2,
+      next: null,
+      previous: null,
+      results: [
+        { username: 'alice', role: 'owner' },
+        { username: 'bobby', role: 'member' },
+      ],
+    });
+    expect((await call('DELETE', '/v2/orgs/acme/groups/web/members/bobby', jwts.alice)).statusCode).toBe(204);
+    const notIn = await call('DELETE', '/v2/orgs/acme/groups/web/members/bobby', jwts.alice);
+    expect(notIn.statusCode).toBe(404);
+    expect(notIn.json().errinfo).toEqual({ code: 'GROUP_MEMBER_NOT_FOUND' });
+    expect((await groupAudit(acme)).filter((e) => e.action.startsWith('org.group.member'))).toEqual([
+      { action: 'org.group.member.add', name: 'bobby', actor_name: 'alice', data: '{"group":"web"}' },
+      { action: 'org.group.member.add', name: 'alice', actor_name: 'alice', data: '{"group":"web"}' },
+      { action: 'org.group.member.remove', name: 'bobby', actor_name: 'alice', data: '{"group":"web"}' },
+    ]);
+  });
+
+  it('says clearly when the user is not in the organization, or does not exist', async () => {
+    const outsider = await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, {
+      username: 'carol',
+    });
+    expect(outsider.statusCode).toBe(404);
+    expect(outsider.json()).toMatchObject({
+      errinfo: { code: 'MEMBER_NOT_FOUND' },
+      message: 'carol is not a member of acme; invite them to the organization first',
+    });
+    const unknown = await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, {
+      username: 'nobody99',
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({
+      errinfo: { code: 'USER_NOT_FOUND' },
+      message: 'no user named nobody99',
+    });
+    const noGroup = await call('POST', '/v2/orgs/acme/groups/nope/members', jwts.alice, {
+      username: 'bobby',
+    });
+    expect(noGroup.statusCode).toBe(404);
+    expect(noGroup.json().errinfo).toEqual({ code: 'GROUP_NOT_FOUND' });
+    expect((await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, {})).statusCode).toBe(400);
+  });
+});
+
+describe('group repository permissions', () => {
+  it('sets, replaces, lists and removes a permission; the registry grant follows', async () => {
+    await call('POST', '/v2/orgs/acme/groups', jwts.alice, { name: 'pushers' });
+    await call('POST', '/v2/orgs/acme/groups/pushers/members', jwts.alice, { username: 'daisy' });
+    const url = '/v2/orgs/acme/groups/pushers/repositories';
+    const grant = async () => {
+      const res = await t.inject({
+        method: 'GET',
+        url: '/token?service=tokenhub-registry&scope=repository:acme/api:pull,push,delete',
+        headers: { authorization: `Basic ${Buffer.from(`daisy:${password}`).toString('base64')}` },
+      });
+      return JSON.parse(Buffer.from(res.json().token.split('.')[1], 'base64url').toString()).access[0]
+        .actions;
+    };
+    expect(await grant()).toEqual([]);
+    const set = await call('PUT', `${url}/api`, jwts.alice, { permission: 'read' });
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toEqual({ repository: 'api', permission: 'read' });
+    expect(await grant()).toEqual(['pull']);
+    expect((await call('PUT', `${url}/api`, jwts.alice, { permission: 'write' })).json().permission).toBe(
+      'write',
+    );
+    expect(await grant()).toEqual(['pull', 'push']);
+    expect((await call('PUT', `${url}/team%2Fweb`, jwts.alice, { permission: 'admin' })).statusCode).toBe(
+      200,
+    );
+    const list = await call('GET', url, jwts.bobby);
+    expect(list.json()).toEqual({
+      count: 2,
+      next: null,
+      previous: null,
+      results: [
+        { repository: 'api', permission: 'write' },
+        { repository: 'team/web', permission: 'admin' },
+      ],
+    });
+    expect((await call('DELETE', `${url}/api`, jwts.alice)).statusCode).toBe(204);
+    expect(await grant()).toEqual([]);
+    const none = await call('DELETE', `${url}/api`, jwts.alice);
+    expect(none.statusCode).toBe(404);
+    expect(none.json().errinfo).toEqual({ code: 'GROUP_REPOSITORY_NOT_FOUND' });
+    const permissions = (await groupAudit(acme)).filter(
+      (e) => e.action === 'org.group.repository.permission',
+    );
+    expect(permissions.map((e) => [e.name, JSON.parse(e.data).permission])).toEqual([
+      ['acme/api', 'read'],
+      ['acme/api', 'write'],
+      ['acme/team/web', 'admin'],
+      ['acme/api', null],
+    ]);
+  });
+
+  it('refuses bad repository names and permissions with 400, unknown groups with 404', async () => {
+    const url = '/v2/orgs/acme/groups/pushers/repositories';
+    for (const repo of ['API', 'a..b', '-x', 'a%2F%2Fb']) {
+      const res = await call('PUT', `${url}/${repo}`, jwts.alice, { permission: 'read' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().fields).toHaveProperty('repo');
+    }
+    expect((await call('PUT', `${url}/api`, jwts.alice, { permission: 'owner' })).statusCode).toBe(400);
+    // `acme/` + 250 characters is the longest repository name (255); one more is a 400.
+    const longest = await call('PUT', `${url}/${'a'.repeat(250)}`, jwts.alice, { permission: 'read' });
+    expect(longest.statusCode).toBe(200);
+    const tooLong = await call('PUT', `${url}/${'a'.repeat(251)}`, jwts.alice, { permission: 'read' });
+    expect(tooLong.statusCode).toBe(400);
+    const noGroup = await call('PUT', '/v2/orgs/acme/groups/nope/repositories/api', jwts.alice, {
+      permission: 'read',
+    });
+    expect(noGroup.statusCode).toBe(404);
+    expect((await call('GET', '/v2/orgs/acme/groups/nope/repositories', jwts.alice)).statusCode).toBe(404);
+  });
+});
+
+describe('authorization', () => {
+  it('members and PAT sessions read only; outsiders and other organizations are refused', async () => {
+    const patOf = async (who: string) =>
+      t.login(who, (await t.createPat(jwts[who] ?? '', { scopes: ['repo:admin'] })).token);
+    const bobbyPat = await patOf('bobby');
+    for (const jwt of [jwts.bobby, bobbyPat]) {
+      expect((await call('GET', '/v2/orgs/acme/groups', jwt)).statusCode).toBe(200);
+      expect((await call('GET', '/v2/orgs/acme/groups/web/members', jwt)).statusCode).toBe(200);
+      expect((await call('GET', '/v2/orgs/acme/groups/pushers/repositories', jwt)).statusCode).toBe(200);
+    }
+    const memberEdit = await call('POST', '/v2/orgs/acme/groups', jwts.bobby, { name: 'mine' });
+    expect(memberEdit.statusCode).toBe(403);
+    expect(memberEdit.json().errinfo).toEqual({ code: 'ORG_FORBIDDEN' });
+    for (const jwt of [bobbyPat, await patOf('alice')]) {
+      const res = await call('PUT', '/v2/orgs/acme/groups/web/repositories/api', jwt, {
+        permission: 'admin',
+      });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().detail).toBe('token issued from personal access token is not allowed');
+    }
+    expect((await call('GET', '/v2/orgs/acme/groups', jwts.carol)).statusCode).toBe(403);
+    expect((await call('GET', '/v2/orgs/nosuchorg/groups', jwts.alice)).statusCode).toBe(404);
+  });
+
+  it('an OAT needs scope-group-read to read and scope-group-edit to change, in its own organization', async () => {
+    const reader = await oatSession(acme, ['scope-group-read']);
+    expect((await call('GET', '/v2/orgs/acme/groups', reader)).statusCode).toBe(200);
+    const readOnly = await call('POST', '/v2/orgs/acme/groups', reader, { name: 'bots' });
+    expect(readOnly.statusCode).toBe(403);
+    expect(readOnly.json().message).toContain('scope-group-edit');
+    expect(
+      (await call('GET', '/v2/orgs/acme/groups', await oatSession(acme, ['scope-member-edit']))).statusCode,
+    ).toBe(403);
+    const editor = await oatSession(acme, ['scope-group-edit'], 'group-bot');
+    expect((await call('POST', '/v2/orgs/acme/groups', editor, { name: 'bots' })).statusCode).toBe(201);
+    expect((await call('GET', '/v2/orgs/acme/groups/bots/members', editor)).statusCode).toBe(200);
+    expect((await groupAudit(acme)).at(-1)).toMatchObject({
+      action: 'org.group.create',
+      actor_name: 'group-bot',
+    });
+    const rival = await setUpOrg('rival', 'carol', []);
+    const foreign = await oatSession(rival, ['scope-group-edit']);
+    expect((await call('GET', '/v2/orgs/acme/groups', foreign)).statusCode).toBe(403);
+    expect((await call('DELETE', '/v2/orgs/acme/groups/bots', foreign)).statusCode).toBe(403);
+  });
+});
+
+describe('security suite', () => {
+  const fixture = () => ({ t, username: 'alice', password });
+  runSharedSecuritySuite(fixture, {
+    method: 'POST',
+    url: '/v2/orgs/acme/groups',
+    body: { name: 'suite' },
+    allows: ['password', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'PUT',
+    url: '/v2/orgs/acme/groups/devs/repositories/api',
+    body: { permission: 'read' },
+    allows: ['password', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'DELETE',
+    url: '/v2/orgs/acme/groups/devs/members/bobby',
+    allows: ['password', 'oat'],
+  });
+});

@@ -1,0 +1,269 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/core/ids.ts';
+import { generateTokenSecret, hashTokenSecret } from '../../src/core/token-secret.ts';
+import { addMember } from '../../src/services/org-membership.service.ts';
+import { createOrganization } from '../../src/services/organization.service.ts';
+import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
+import { findUserByUsername, type UserRow } from '../../src/storage/user.repository.ts';
+import { createTestApp, type InjectOptions, type TestApp } from '../support/app-harness.ts';
+import { runSharedSecuritySuite } from '../support/security-suite.ts';
+
+const meta = { ip: '127.0.0.1', userAgent: 'test' };
+const operator = { id: null, name: 'operator' };
+
+let t: TestApp;
+let password: string;
+const jwts: Record<string, string> = {};
+
+async function userRow(username: string): Promise<UserRow> {
+  const user = await findUserByUsername(t.database.db, username);
+  if (!user) throw new Error(`no user ${username}`);
+  return user;
+}
+
+async function setUpOrg(name: string, owner = 'alice', members: string[] = ['bobby']) {
+  const org = await createOrganization(t.app.services, await userRow(owner), name, meta);
+  for (const member of members) await addMember(t.app.services, org, member, 'member', operator, meta);
+  return org;
+}
+
+/** An OAT inserted directly with the given organization scopes; returns a session JWT from it. */
+async function oatSession(org: OrganizationRow, scopes: string[], label = 'robot'): Promise<string> {
+  const secret = generateTokenSecret('thub_', 'oat').reveal();
+  const now = t.clock.now().toISOString();
+  await t.database.db
+    .insertInto('access_tokens')
+    .values({
+      id: newId(),
+      owner_kind: 'org',
+      owner_id: org.id,
+      kind: 'oat',
+      generated_by: 'manual',
+      label,
+      description: '',
+      scopes: JSON.stringify([{ type: 'TYPE_ORG', path: org.name, scopes }]),
+      secret_hash: hashTokenSecret(secret),
+      hint: `${secret.slice(0, 13)}…`,
+      client_id: '',
+      created_at: now,
+      created_by: null,
+      creator_ip: '127.0.0.1',
+      creator_ua: 'test',
+      expires_at: null,
+      last_used_at: null,
+      last_used_ip: null,
+      last_used_ua: null,
+      is_active: 1,
+    })
+    .execute();
+  return t.login(org.name, secret);
+}
+
+const call = (method: InjectOptions['method'], url: string, jwt?: string, body?: unknown) =>
+  t.inject({ method, url, jwt, body });
+const invite = (org: string, body: unknown, jwt = jwts.alice) =>
+  call('POST', `/v2/orgs/${org}/invites`, jwt, body);
+
+async function inviteAudit(org: OrganizationRow) {
+  return t.database.db
+    .selectFrom('audit_events')
+    .select(['action', 'name', 'actor_id', 'actor_name'])
+    .where('account_id', '=', org.id)
+    .where('action', 'like', 'org.invite.%')
+    .execute();
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  password = await t.signUp('alice');
+  for (const name of ['bobby', 'carol', 'daisy', 'ethan']) await t.signUp(name);
+  for (const name of ['alice', 'bobby', 'carol', 'daisy', 'ethan'])
+    jwts[name] = await t.login(name, password);
+});
+afterAll(async () => t.close());
+
+describe('owners send, list and cancel invites', () => {
+  let acme: OrganizationRow;
+  beforeAll(async () => {
+    acme = await setUpOrg('acme');
+  });
+
+  it('invites a user by name and a person by email; duplicates and members answer 409', async () => {
+    const byName = await invite('acme', { invitee: 'Carol' });
+    expect(byName.statusCode).toBe(201);
+    expect(byName.json()).toEqual({
+      id: expect.any(String),
+      org: 'acme',
+      invitee: 'carol',
+      role: 'member',
+      invited_by: 'alice',
+      created_at: '2026-03-01T12:00:00.000Z',
+    });
+    const byEmail = await invite('acme', { invitee: 'New.Person@Example.com', role: 'owner' });
+    expect(byEmail.json()).toMatchObject({ invitee: 'new.person@example.com', role: 'owner' });
+    const again = await invite('acme', { invitee: 'carol' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toEqual({
+      errinfo: { code: 'INVITE_EXISTS' },
+      detail: 'carol already has a pending invite to acme',
+      message: 'carol already has a pending invite to acme',
+    });
+    // The same person by address: their pending invite by name already counts.
+    expect((await invite('acme', { invitee: 'carol@example.com' })).statusCode).toBe(409);
+    const member = await invite('acme', { invitee: 'bobby@example.com' });
+    expect(member.statusCode).toBe(409);
+    expect(member.json().errinfo).toEqual({ code: 'ALREADY_MEMBER' });
+    const list = await call('GET', '/v2/orgs/acme/invites', jwts.alice);
+    expect(list.json()).toMatchObject({ count: 2, next: null, previous: null });
+  });
+
+  it('refuses malformed and unknown invitees clearly', async () => {
+    for (const invitee of ['a b', 'x!', 'no@', '@no']) {
+      const res = await invite('acme', { invitee });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().fields).toHaveProperty('invitee');
+    }
+    const unknown = await invite('acme', { invitee: 'nobody99' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({
+      errinfo: { code: 'USER_NOT_FOUND' },
+      message: 'no user named nobody99; invite an email address instead',
+    });
+    expect((await invite('acme', { invitee: 'daisy', role: 'admin' })).statusCode).toBe(400);
+    expect((await invite('acme', {})).statusCode).toBe(400);
+  });
+
+  it('cancels an invite; the invitee then cannot accept it', async () => {
+    const { id } = (await invite('acme', { invitee: 'daisy' })).json();
+    expect((await call('DELETE', `/v2/orgs/acme/invites/${id}`, jwts.alice)).statusCode).toBe(204);
+    const again = await call('DELETE', `/v2/orgs/acme/invites/${id}`, jwts.alice);
+    expect(again.statusCode).toBe(404);
+    expect(again.json().errinfo).toEqual({ code: 'INVITE_NOT_FOUND' });
+    expect((await call('POST', `/v2/invites/${id}/accept`, jwts.daisy)).statusCode).toBe(404);
+    expect((await call('DELETE', '/v2/orgs/acme/invites/not-a-uuid', jwts.alice)).statusCode).toBe(400);
+    expect((await inviteAudit(acme)).map((e) => [e.action, e.name])).toContainEqual([
+      'org.invite.cancel',
+      'daisy',
+    ]);
+  });
+
+  it('is for owners; members, PAT sessions and outsiders are refused; OATs need the invite scopes', async () => {
+    const memberRead = await call('GET', '/v2/orgs/acme/invites', jwts.bobby);
+    expect(memberRead.statusCode).toBe(403);
+    expect(memberRead.json().errinfo).toEqual({ code: 'ORG_FORBIDDEN' });
+    expect((await invite('acme', { invitee: 'ethan' }, jwts.bobby)).statusCode).toBe(403);
+    const alicePat = await t.login(
+      'alice',
+      (await t.createPat(jwts.alice ?? '', { scopes: ['repo:admin'] })).token,
+    );
+    const pat = await invite('acme', { invitee: 'ethan' }, alicePat);
+    expect(pat.statusCode).toBe(403);
+    expect(pat.json().detail).toBe('token issued from personal access token is not allowed');
+    expect((await call('GET', '/v2/orgs/acme/invites', jwts.carol)).statusCode).toBe(403);
+
+    const reader = await oatSession(acme, ['scope-invite-read']);
+    expect((await call('GET', '/v2/orgs/acme/invites', reader)).statusCode).toBe(200);
+    expect((await invite('acme', { invitee: 'ethan' }, reader)).statusCode).toBe(403);
+    const editor = await oatSession(acme, ['scope-invite-edit'], 'hr-bot');
+    const sent = await invite('acme', { invitee: 'ethan' }, editor);
+    expect(sent.statusCode).toBe(201);
+    expect(sent.json().invited_by).toBeNull();
+    expect((await inviteAudit(acme)).at(-1)).toMatchObject({ actor_id: null, actor_name: 'hr-bot' });
+    const rival = await setUpOrg('rival', 'carol', []);
+    expect(
+      (await call('GET', '/v2/orgs/acme/invites', await oatSession(rival, ['scope-invite-edit']))).statusCode,
+    ).toBe(403);
+  });
+});
+
+describe('invitees accept or decline', () => {
+  let org: OrganizationRow;
+  beforeAll(async () => {
+    org = await setUpOrg('joinorg', 'alice', []);
+  });
+
+  it('accept: only the invitee, with a password session; they join with the invite role', async () => {
+    const { id } = (await invite('joinorg', { invitee: 'bobby', role: 'owner' })).json();
+    const mine = await call('GET', '/v2/users/me/invites', jwts.bobby);
+    expect(mine.json().results).toEqual([expect.objectContaining({ id, org: 'joinorg', role: 'owner' })]);
+    expect((await call('GET', '/v2/users/me/invites', jwts.daisy)).json().results).toEqual([]);
+
+    const stranger = await call('POST', `/v2/invites/${id}/accept`, jwts.carol);
+    expect(stranger.statusCode).toBe(404);
+    expect(stranger.json()).toMatchObject({
+      errinfo: { code: 'INVITE_NOT_FOUND' },
+      message: 'invite not found',
+    });
+    expect((await call('POST', `/v2/invites/${id}/decline`, jwts.alice)).statusCode).toBe(404);
+    const bobbyPat = await t.login(
+      'bobby',
+      (await t.createPat(jwts.bobby ?? '', { scopes: ['repo:admin'] })).token,
+    );
+    const viaPat = await call('POST', `/v2/invites/${id}/accept`, bobbyPat);
+    expect(viaPat.statusCode).toBe(403);
+    expect(viaPat.json().detail).toBe('token issued from personal access token is not allowed');
+
+    const accepted = await call('POST', `/v2/invites/${id}/accept`, jwts.bobby);
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toEqual({
+      username: 'bobby',
+      email: 'bobby@example.com',
+      role: 'owner',
+      joined_at: '2026-03-01T12:00:00.000Z',
+      groups: [],
+    });
+    expect((await call('POST', `/v2/invites/${id}/accept`, jwts.bobby)).statusCode).toBe(404);
+    expect((await call('GET', '/v2/orgs/joinorg/invites', jwts.bobby)).json().count).toBe(0);
+    expect((await inviteAudit(org)).at(-1)).toMatchObject({
+      action: 'org.invite.accept',
+      actor_name: 'bobby',
+    });
+  });
+
+  it('an email invite is for whoever has that address, including someone who signs up later', async () => {
+    const { id } = (await invite('joinorg', { invitee: 'Frank@Example.com' })).json();
+    expect((await call('POST', `/v2/invites/${id}/accept`, jwts.carol)).statusCode).toBe(404);
+    await t.signUp('frank');
+    const frank = await t.login('frank', password);
+    expect((await call('GET', '/v2/users/me/invites', frank)).json().results).toHaveLength(1);
+    expect((await call('POST', `/v2/invites/${id}/accept`, frank)).json()).toMatchObject({ role: 'member' });
+  });
+
+  it('decline removes the invite and records it; a member cannot accept a stale invite', async () => {
+    const { id } = (await invite('joinorg', { invitee: 'daisy@example.com' })).json();
+    expect((await call('POST', `/v2/invites/${id}/decline`, jwts.daisy)).statusCode).toBe(204);
+    expect((await call('POST', `/v2/invites/${id}/accept`, jwts.daisy)).statusCode).toBe(404);
+    expect((await inviteAudit(org)).at(-1)).toMatchObject({ action: 'org.invite.decline', name: 'daisy' });
+
+    const stale = (await invite('joinorg', { invitee: 'ethan' })).json();
+    await addMember(t.app.services, org, 'ethan', 'member', operator, meta);
+    const res = await call('POST', `/v2/invites/${stale.id}/accept`, jwts.ethan);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().errinfo).toEqual({ code: 'ALREADY_MEMBER' });
+    expect((await call('POST', `/v2/invites/${stale.id}/decline`, jwts.ethan)).statusCode).toBe(204);
+    expect((await call('POST', '/v2/invites/not-a-uuid/accept', jwts.ethan)).statusCode).toBe(400);
+  });
+});
+
+describe('security suite', () => {
+  const fixture = () => ({ t, username: 'alice', password });
+  beforeAll(async () => {
+    await setUpOrg('suiteorg');
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'POST',
+    url: '/v2/orgs/suiteorg/invites',
+    body: { invitee: 'carol' },
+    allows: ['password', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'POST',
+    url: '/v2/invites/00000000-0000-4000-8000-000000000000/accept',
+    allows: ['password'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/users/me/invites',
+    allows: ['password', 'pat'],
+  });
+});

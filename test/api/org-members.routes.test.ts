@@ -1,0 +1,324 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/core/ids.ts';
+import { generateTokenSecret, hashTokenSecret } from '../../src/core/token-secret.ts';
+import {
+  addGroupMember,
+  createGroup,
+  setGroupRepositoryPermission,
+} from '../../src/services/org-group.service.ts';
+import { addMember } from '../../src/services/org-membership.service.ts';
+import { createOrganization } from '../../src/services/organization.service.ts';
+import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
+import { findUserByUsername, type UserRow } from '../../src/storage/user.repository.ts';
+import { createTestApp, type TestApp } from '../support/app-harness.ts';
+import { runSharedSecuritySuite } from '../support/security-suite.ts';
+
+const meta = { ip: '127.0.0.1', userAgent: 'test' };
+const operator = { id: null, name: 'operator' };
+
+let t: TestApp;
+let password: string;
+const jwts: Record<string, string> = {};
+
+async function userRow(username: string): Promise<UserRow> {
+  const user = await findUserByUsername(t.database.db, username);
+  if (!user) throw new Error(`no user ${username}`);
+  return user;
+}
+
+/** An organization owned by alice, with the given plain members. */
+async function setUpOrg(name: string, members: string[] = ['bobby']): Promise<OrganizationRow> {
+  const org = await createOrganization(t.app.services, await userRow('alice'), name, meta);
+  for (const member of members) await addMember(t.app.services, org, member, 'member', operator, meta);
+  return org;
+}
+
+/** An OAT inserted directly with the given organization scopes; returns a session JWT from it. */
+async function oatSession(org: OrganizationRow, scopes: string[], label = 'robot'): Promise<string> {
+  const secret = generateTokenSecret('thub_', 'oat').reveal();
+  await t.database.db
+    .insertInto('access_tokens')
+    .values({
+      id: newId(),
+      owner_kind: 'org',
+      owner_id: org.id,
+      kind: 'oat',
+      generated_by: 'manual',
+      label,
+      description: '',
+      scopes: JSON.stringify([{ type: 'TYPE_ORG', path: org.name, scopes }]),
+      secret_hash: hashTokenSecret(secret),
+      hint: `${secret.slice(0, 13)}…`,
+      client_id: '',
+      created_at: t.clock.now().toISOString(),
+      created_by: null,
+      creator_ip: '127.0.0.1',
+      creator_ua: 'test',
+      expires_at: null,
+      last_used_at: null,
+      last_used_ip: null,
+      last_used_ua: null,
+      is_active: 1,
+    })
+    .execute();
+  return t.login(org.name, secret);
+}
+
+async function patSession(username: string): Promise<string> {
+  const pat = await t.createPat(jwts[username] ?? '', { scopes: ['repo:admin'] });
+  return t.login(username, pat.token);
+}
+
+async function auditOf(org: OrganizationRow) {
+  return t.database.db
+    .selectFrom('audit_events')
+    .select(['action', 'name', 'actor_id', 'actor_name', 'data'])
+    .where('account_id', '=', org.id)
+    .where('action', 'like', 'org.member.%')
+    .execute();
+}
+
+const members = (org: string, jwt?: string, query = '') =>
+  t.inject({ method: 'GET', url: `/v2/orgs/${org}/members${query}`, jwt });
+const setRole = (org: string, username: string, role: unknown, jwt?: string) =>
+  t.inject({ method: 'PUT', url: `/v2/orgs/${org}/members/${username}`, jwt, body: { role } });
+const remove = (org: string, username: string, jwt?: string) =>
+  t.inject({ method: 'DELETE', url: `/v2/orgs/${org}/members/${username}`, jwt });
+
+beforeAll(async () => {
+  t = await createTestApp();
+  password = await t.signUp('alice');
+  for (const name of ['bobby', 'carol', 'daisy']) await t.signUp(name);
+  for (const name of ['alice', 'bobby', 'carol', 'daisy']) jwts[name] = await t.login(name, password);
+});
+afterAll(async () => t.close());
+
+describe('GET /v2/orgs/{org}/members', () => {
+  let acme: OrganizationRow;
+  beforeAll(async () => {
+    acme = await setUpOrg('acme', ['bobby', 'daisy']);
+    const devs = await createGroup(t.app.services, acme, 'devs', operator, meta);
+    await addGroupMember(t.app.services, acme, devs.name, 'bobby', operator, meta);
+  });
+
+  it('lists members by username with role, join time and groups; owners see addresses', async () => {
+    const res = await members('ACME', jwts.alice, '?page_size=2');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      count: 3,
+      next: 'http://tokenhub.test/v2/orgs/acme/members?page=2&page_size=2',
+      previous: null,
+      results: [
+        {
+          username: 'alice',
+          email: 'alice@example.com',
+          role: 'owner',
+          joined_at: '2026-03-01T12:00:00.000Z',
+          groups: [],
+        },
+        {
+          username: 'bobby',
+          email: 'bobby@example.com',
+          role: 'member',
+          joined_at: '2026-03-01T12:00:00.000Z',
+          groups: ['devs'],
+        },
+      ],
+    });
+    const second = (await members('acme', jwts.alice, '?page=2&page_size=2')).json();
+    expect(second.results.map((m: { username: string }) => m.username)).toEqual(['daisy']);
+  });
+
+  it('members (password or PAT session) read without addresses; outsiders and strangers do not', async () => {
+    for (const jwt of [jwts.bobby, await patSession('bobby')]) {
+      const res = await members('acme', jwt);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().results).toHaveLength(3);
+      expect(JSON.stringify(res.json())).not.toContain('@example.com');
+    }
+    const outsider = await members('acme', jwts.carol);
+    expect(outsider.statusCode).toBe(403);
+    expect(outsider.json()).toEqual({
+      errinfo: { code: 'ORG_FORBIDDEN' },
+      detail: 'you are not a member of acme',
+      message: 'you are not a member of acme',
+    });
+    const missing = await members('nosuchorg', jwts.alice);
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().errinfo).toEqual({ code: 'ORG_NOT_FOUND' });
+    expect((await members('acme')).statusCode).toBe(401);
+  });
+
+  it('an OAT with scope-member-read reads without addresses; other scopes and other organizations do not', async () => {
+    const reader = await oatSession(acme, ['scope-member-read']);
+    const res = await members('acme', reader);
+    expect(res.statusCode).toBe(200);
+    expect(JSON.stringify(res.json())).not.toContain('@example.com');
+    const groupReader = await members('acme', await oatSession(acme, ['scope-group-read']));
+    expect(groupReader.statusCode).toBe(403);
+    expect(groupReader.json().message).toContain('scope-member-read');
+    const rival = await createOrganization(t.app.services, await userRow('carol'), 'rival', meta);
+    const foreign = await members('acme', await oatSession(rival, ['scope-member-edit']));
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().errinfo).toEqual({ code: 'ORG_FORBIDDEN' });
+  });
+});
+
+describe('PUT /v2/orgs/{org}/members/{username}', () => {
+  let org: OrganizationRow;
+  beforeAll(async () => {
+    org = await setUpOrg('rolesorg');
+  });
+
+  it('changes a role, records it, and refuses to demote the last owner', async () => {
+    const promoted = await setRole('rolesorg', 'Bobby', 'owner', jwts.alice);
+    expect(promoted.statusCode).toBe(200);
+    expect(promoted.json()).toMatchObject({ username: 'bobby', role: 'owner', email: 'bobby@example.com' });
+    expect((await setRole('rolesorg', 'alice', 'member', jwts.bobby)).json().role).toBe('member');
+    const last = await setRole('rolesorg', 'bobby', 'member', jwts.bobby);
+    expect(last.statusCode).toBe(409);
+    expect(last.json()).toEqual({
+      errinfo: { code: 'LAST_OWNER' },
+      detail: 'an organization must keep at least one owner',
+      message: 'an organization must keep at least one owner',
+    });
+    // Setting the role a member already has is a no-op.
+    expect((await setRole('rolesorg', 'bobby', 'owner', jwts.bobby)).statusCode).toBe(200);
+    expect((await auditOf(org)).filter((e) => e.action === 'org.member.role.change')).toEqual([
+      expect.objectContaining({ name: 'bobby', actor_name: 'alice', data: '{"from":"member","to":"owner"}' }),
+      expect.objectContaining({ name: 'alice', actor_name: 'bobby', data: '{"from":"owner","to":"member"}' }),
+    ]);
+    expect((await setRole('rolesorg', 'alice', 'owner', jwts.bobby)).statusCode).toBe(200);
+  });
+
+  it('answers 404 for non-members and unknown users, 400 for a bad role', async () => {
+    const stranger = await setRole('rolesorg', 'carol', 'owner', jwts.alice);
+    expect(stranger.statusCode).toBe(404);
+    expect(stranger.json()).toMatchObject({
+      errinfo: { code: 'MEMBER_NOT_FOUND' },
+      message: 'carol is not a member of rolesorg',
+    });
+    expect((await setRole('rolesorg', 'nobody99', 'owner', jwts.alice)).statusCode).toBe(404);
+    const bad = await setRole('rolesorg', 'bobby', 'admin', jwts.alice);
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().fields)).toEqual(['role']);
+    expect((await setRole('rolesorg', 'x'.repeat(65), 'owner', jwts.alice)).statusCode).toBe(400);
+  });
+
+  it('is for owners: members get 403, PAT sessions get the Hub refusal, OATs need scope-member-edit', async () => {
+    const o = await setUpOrg('editorg', ['bobby', 'daisy']);
+    const member = await setRole('editorg', 'daisy', 'owner', jwts.bobby);
+    expect(member.statusCode).toBe(403);
+    expect(member.json().errinfo).toEqual({ code: 'ORG_FORBIDDEN' });
+    for (const who of ['bobby', 'alice']) {
+      const pat = await setRole('editorg', 'daisy', 'owner', await patSession(who));
+      expect(pat.statusCode).toBe(403);
+      expect(pat.json().detail).toBe('token issued from personal access token is not allowed');
+    }
+    expect((await setRole('editorg', 'daisy', 'owner', jwts.carol)).statusCode).toBe(403);
+    expect(
+      (await setRole('editorg', 'daisy', 'owner', await oatSession(o, ['scope-member-read']))).statusCode,
+    ).toBe(403);
+    const editor = await setRole(
+      'editorg',
+      'daisy',
+      'owner',
+      await oatSession(o, ['scope-member-edit'], 'ci-bot'),
+    );
+    expect(editor.statusCode).toBe(200);
+    expect(editor.json().email).toBeUndefined();
+    expect((await auditOf(o)).at(-1)).toMatchObject({ actor_id: null, actor_name: 'ci-bot' });
+  });
+});
+
+describe('DELETE /v2/orgs/{org}/members/{username}', () => {
+  it('removes a member from the organization and its groups, ending their registry rights', async () => {
+    const o = await setUpOrg('removeorg');
+    const ctx = t.app.services;
+    await createGroup(ctx, o, 'devs', operator, meta);
+    await addGroupMember(ctx, o, 'devs', 'bobby', operator, meta);
+    await setGroupRepositoryPermission(ctx, o, 'devs', 'api', 'write', operator, meta);
+    const grant = async () => {
+      const res = await t.inject({
+        method: 'GET',
+        url: '/token?service=tokenhub-registry&scope=repository:removeorg/api:pull,push',
+        headers: { authorization: `Basic ${Buffer.from(`bobby:${password}`).toString('base64')}` },
+      });
+      return JSON.parse(Buffer.from(res.json().token.split('.')[1], 'base64url').toString()).access[0]
+        .actions;
+    };
+    expect(await grant()).toEqual(['pull', 'push']);
+    expect((await remove('removeorg', 'bobby', jwts.alice)).statusCode).toBe(204);
+    expect(await grant()).toEqual([]);
+    expect((await members('removeorg', jwts.alice)).json().count).toBe(1);
+    const groupMembers = await t.inject({
+      method: 'GET',
+      url: '/v2/orgs/removeorg/groups/devs/members',
+      jwt: jwts.alice,
+    });
+    expect(groupMembers.json().count).toBe(0);
+    expect((await auditOf(o)).at(-1)).toMatchObject({
+      action: 'org.member.remove',
+      name: 'bobby',
+      actor_name: 'alice',
+    });
+    expect((await remove('removeorg', 'bobby', jwts.alice)).statusCode).toBe(404);
+  });
+
+  it('lets a member leave with a password session, not with a PAT, and never the last owner', async () => {
+    await setUpOrg('leaveorg', ['bobby', 'daisy']);
+    const viaPat = await remove('leaveorg', 'bobby', await patSession('bobby'));
+    expect(viaPat.statusCode).toBe(403);
+    expect(viaPat.json().detail).toBe('token issued from personal access token is not allowed');
+    expect((await remove('leaveorg', 'daisy', jwts.bobby)).statusCode).toBe(403);
+    expect((await remove('leaveorg', 'bobby', jwts.bobby)).statusCode).toBe(204);
+    expect((await remove('leaveorg', 'carol', jwts.carol)).statusCode).toBe(403);
+    const lastLeaving = await remove('leaveorg', 'alice', jwts.alice);
+    expect(lastLeaving.statusCode).toBe(409);
+    expect(lastLeaving.json().errinfo).toEqual({ code: 'LAST_OWNER' });
+    expect((await setRole('leaveorg', 'daisy', 'owner', jwts.alice)).statusCode).toBe(200);
+    expect((await remove('leaveorg', 'alice', jwts.daisy)).statusCode).toBe(204);
+    expect((await remove('leaveorg', 'daisy', jwts.daisy)).statusCode).toBe(409);
+  });
+
+  it('two owners demoting each other through the API never leave zero owners', async () => {
+    await setUpOrg('raceorg', ['bobby']);
+    await setRole('raceorg', 'bobby', 'owner', jwts.alice);
+    const results = await Promise.all([
+      setRole('raceorg', 'alice', 'member', jwts.bobby),
+      setRole('raceorg', 'bobby', 'member', jwts.alice),
+    ]);
+    // The loser is refused either by the last-owner check (409) or, when the winner committed before
+    // its authorization ran, as no longer an owner (403).
+    const [winner, loser] = results.map((r) => r.statusCode).sort();
+    expect(winner).toBe(200);
+    expect([403, 409]).toContain(loser);
+    const owners = (await members('raceorg', jwts.bobby))
+      .json()
+      .results.filter((m: { role: string }) => m.role === 'owner');
+    expect(owners).toHaveLength(1);
+  });
+});
+
+describe('security suite', () => {
+  const fixture = () => ({ t, username: 'alice', password });
+  beforeAll(async () => {
+    await setUpOrg('suiteorg', ['bobby']);
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/orgs/suiteorg/members',
+    allows: ['password', 'pat', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'PUT',
+    url: '/v2/orgs/suiteorg/members/bobby',
+    body: { role: 'owner' },
+    allows: ['password', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'DELETE',
+    url: '/v2/orgs/suiteorg/members/bobby',
+    allows: ['password', 'oat'],
+  });
+});

@@ -1,0 +1,259 @@
+/**
+ * The membership storage contract (members, groups, repository permissions, invites) and the
+ * last-owner race, on SQLite and on PostgreSQL (when TOKENHUB_TEST_PG_URL is set).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/core/errors.ts';
+import { changeMemberRole, removeMember } from '../../src/services/org-membership.service.ts';
+import { createOrganization } from '../../src/services/organization.service.ts';
+import {
+  findInviteForUser,
+  findUserIdsByEmail,
+  insertOrgInvite,
+  listInvitesAddressedTo,
+  listOrgInvites,
+  type OrgInviteRow,
+} from '../../src/storage/org-invite.repository.ts';
+import {
+  countOrgOwners,
+  deleteGroupMember,
+  deleteGroupRepository,
+  deleteOrgGroup,
+  deleteOrgMember,
+  findOrgGroup,
+  insertGroupMember,
+  insertOrgGroup,
+  listGroupMembers,
+  listGroupNamesOfMembers,
+  listGroupRepositories,
+  listOrgGroups,
+  listOrgMembers,
+  setOrgMemberRole,
+  upsertGroupRepository,
+} from '../../src/storage/org-membership.repository.ts';
+import {
+  findOrganizationByName,
+  findRepositoryMembership,
+  insertOrganization,
+  insertOrgMember,
+  type OrganizationRow,
+} from '../../src/storage/organization.repository.ts';
+import { findUserByUsername, insertUser, type UserRow } from '../../src/storage/user.repository.ts';
+import { createTestApp, type TestApp } from '../support/app-harness.ts';
+import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';
+
+const at = '2026-01-01T00:00:00.000Z';
+const page = { limit: 10, offset: 0 };
+
+function user(username: string, email = `${username}@example.com`): UserRow {
+  return {
+    id: crypto.randomUUID(),
+    username,
+    email,
+    password_hash: '$argon2id$...',
+    is_admin: 0,
+    created_at: at,
+    updated_at: at,
+    sessions_valid_after: null,
+  };
+}
+
+function org(name: string): OrganizationRow {
+  return { id: crypto.randomUUID(), name, tier: 'free', created_at: at, updated_at: at, created_by: null };
+}
+
+function group(orgId: string, name: string) {
+  return { id: crypto.randomUUID(), org_id: orgId, name, created_at: at };
+}
+
+describe.each(testDialects('org membership contract'))('org membership storage on %s', (dialect) => {
+  let database: TestDatabase;
+  const users = { ann: user('annie'), ben: user('benny'), cat: user('catty', 'Cat@Example.COM') };
+  const acme = org('acme');
+  const other = org('other');
+
+  beforeAll(async () => {
+    database = await openTestDatabase(dialect);
+    const { db } = database;
+    for (const row of Object.values(users)) await insertUser(db, row);
+    for (const row of [acme, other]) await insertOrganization(db, row);
+    await insertOrgMember(db, { org_id: acme.id, user_id: users.ben.id, role: 'member', created_at: at });
+    await insertOrgMember(db, { org_id: acme.id, user_id: users.ann.id, role: 'owner', created_at: at });
+    await insertOrgMember(db, { org_id: other.id, user_id: users.ben.id, role: 'owner', created_at: at });
+  });
+  afterAll(async () => database.close());
+
+  it('members: listed by username with a total; owners counted; roles changed', async () => {
+    const { db } = database;
+    const { rows, total } = await listOrgMembers(db, acme.id, page);
+    expect(total).toBe(2);
+    expect(rows.map((r) => [r.username, r.role])).toEqual([
+      ['annie', 'owner'],
+      ['benny', 'member'],
+    ]);
+    expect((await listOrgMembers(db, acme.id, { limit: 1, offset: 1 })).rows.map((r) => r.username)).toEqual([
+      'benny',
+    ]);
+    expect(await countOrgOwners(db, acme.id)).toBe(1);
+    await setOrgMemberRole(db, acme.id, users.ben.id, 'owner');
+    expect(await countOrgOwners(db, acme.id)).toBe(2);
+    await setOrgMemberRole(db, acme.id, users.ben.id, 'member');
+  });
+
+  it('groups: unique per organization, listed with member counts, deleted with their rows', async () => {
+    const { db } = database;
+    const devs = group(acme.id, 'devs');
+    expect(await insertOrgGroup(db, devs)).toBe(true);
+    expect(await insertOrgGroup(db, group(acme.id, 'devs'))).toBe(false);
+    expect(await insertOrgGroup(db, group(other.id, 'devs'))).toBe(true);
+    const ops = group(acme.id, 'ops');
+    await insertOrgGroup(db, ops);
+    expect(await insertGroupMember(db, devs.id, users.ben.id)).toBe(true);
+    expect(await insertGroupMember(db, devs.id, users.ben.id)).toBe(false);
+    await insertGroupMember(db, devs.id, users.ann.id);
+    const listed = await listOrgGroups(db, acme.id, page);
+    expect(listed.total).toBe(2);
+    expect(listed.rows.map((r) => [r.name, r.member_count])).toEqual([
+      ['devs', 2],
+      ['ops', 0],
+    ]);
+    const members = await listGroupMembers(db, acme.id, devs.id, page);
+    expect(members).toEqual({
+      rows: [
+        { username: 'annie', role: 'owner' },
+        { username: 'benny', role: 'member' },
+      ],
+      total: 2,
+    });
+    expect(await deleteGroupMember(db, devs.id, users.ann.id)).toBe(true);
+    expect(await deleteGroupMember(db, devs.id, users.ann.id)).toBe(false);
+
+    await upsertGroupRepository(db, { group_id: ops.id, repository: 'api', permission: 'read' });
+    await insertGroupMember(db, ops.id, users.ben.id);
+    await deleteOrgGroup(db, ops.id);
+    expect(await findOrgGroup(db, acme.id, 'ops')).toBeUndefined();
+    expect(await listGroupRepositories(db, ops.id, page)).toEqual({ rows: [], total: 0 });
+  });
+
+  it('repository permissions: set, replaced (previous returned), read by the grant, removed', async () => {
+    const { db } = database;
+    const devs = await findOrgGroup(db, acme.id, 'devs');
+    if (!devs) throw new Error('no group');
+    expect(
+      await upsertGroupRepository(db, { group_id: devs.id, repository: 'api', permission: 'read' }),
+    ).toBe(undefined);
+    expect(
+      await upsertGroupRepository(db, { group_id: devs.id, repository: 'api', permission: 'write' }),
+    ).toBe('read');
+    await upsertGroupRepository(db, { group_id: devs.id, repository: 'team/web', permission: 'admin' });
+    expect((await listGroupRepositories(db, devs.id, page)).rows).toEqual([
+      { group_id: devs.id, repository: 'api', permission: 'write' },
+      { group_id: devs.id, repository: 'team/web', permission: 'admin' },
+    ]);
+    expect(await findRepositoryMembership(db, acme.id, users.ben.id, 'api')).toEqual({
+      role: 'member',
+      groupPermissions: ['write'],
+    });
+    expect(await deleteGroupRepository(db, devs.id, 'team/web')).toBe('admin');
+    expect(await deleteGroupRepository(db, devs.id, 'team/web')).toBeUndefined();
+  });
+
+  it('removing a member takes them out of that organization’s groups only', async () => {
+    const { db } = database;
+    const otherGroup = group(other.id, 'crew');
+    await insertOrgGroup(db, otherGroup);
+    await insertGroupMember(db, otherGroup.id, users.ben.id);
+    expect((await listGroupNamesOfMembers(db, acme.id, [users.ben.id])).get(users.ben.id)).toEqual(['devs']);
+    await deleteOrgMember(db, acme.id, users.ben.id);
+    expect(await findRepositoryMembership(db, acme.id, users.ben.id, 'api')).toEqual({
+      role: undefined,
+      groupPermissions: [],
+    });
+    const devs = await findOrgGroup(db, acme.id, 'devs');
+    expect((await listGroupMembers(db, acme.id, devs?.id ?? '', page)).total).toBe(0);
+    expect((await listGroupNamesOfMembers(db, other.id, [users.ben.id])).get(users.ben.id)).toEqual(['crew']);
+  });
+
+  it('invites: one per invitee text, found by user id or lowercased email', async () => {
+    const { db } = database;
+    const invite = (invitee: string, userId: string | null): OrgInviteRow => ({
+      id: crypto.randomUUID(),
+      org_id: acme.id,
+      invitee,
+      invitee_user_id: userId,
+      role: 'member',
+      invited_by: users.ann.id,
+      created_at: at,
+    });
+    expect(await findUserIdsByEmail(db, 'cat@example.com')).toEqual([users.cat.id]);
+    expect(await insertOrgInvite(db, invite('benny', users.ben.id))).toBe(true);
+    expect(await insertOrgInvite(db, invite('benny', users.ben.id))).toBe(false);
+    expect(await insertOrgInvite(db, invite('cat@example.com', null))).toBe(true);
+    expect((await findInviteForUser(db, acme.id, users.ben.id))?.invitee).toBe('benny');
+    const listed = await listOrgInvites(db, acme.id, page);
+    expect(listed.total).toBe(2);
+    expect(listed.rows[0]).toMatchObject({ org_name: 'acme', invited_by_name: 'annie' });
+    const cats = await listInvitesAddressedTo(db, users.cat.id, 'cat@example.com');
+    expect(cats.map((r) => r.invitee)).toEqual(['cat@example.com']);
+  });
+});
+
+describe.each(testDialects('org last-owner race'))('last owner under concurrency on %s', (dialect) => {
+  let t: TestApp;
+  const meta = { ip: '127.0.0.1', userAgent: 'race' };
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect });
+    await t.signUp('owner1');
+    await t.signUp('owner2');
+  });
+  afterAll(async () => t.close());
+
+  async function twoOwnerOrg(name: string) {
+    const ctx = t.app.services;
+    const [a, b] = await Promise.all([
+      findUserByUsername(ctx.db, 'owner1'),
+      findUserByUsername(ctx.db, 'owner2'),
+    ]);
+    if (!a || !b) throw new Error('setup failed');
+    const created = await createOrganization(ctx, a, name, meta);
+    await insertOrgMember(ctx.db, { org_id: created.id, user_id: b.id, role: 'owner', created_at: at });
+    return { org: created, a: { id: a.id, name: a.username }, b: { id: b.id, name: b.username } };
+  }
+
+  const outcome = (result: PromiseSettledResult<unknown>) =>
+    result.status === 'fulfilled'
+      ? 'ok'
+      : result.reason instanceof AppError
+        ? result.reason.code
+        : String(result.reason);
+
+  it('two owners demoting each other at once never leave zero owners', async () => {
+    const ctx = t.app.services;
+    for (let round = 0; round < 15; round++) {
+      const { org: o, a, b } = await twoOwnerOrg(`demote${round}`);
+      const results = await Promise.allSettled([
+        changeMemberRole(ctx, o, 'owner2', 'member', a, meta),
+        changeMemberRole(ctx, o, 'owner1', 'member', b, meta),
+      ]);
+      expect(results.map(outcome).sort()).toEqual(['LAST_OWNER', 'ok']);
+      expect(await countOrgOwners(ctx.db, o.id)).toBe(1);
+    }
+  });
+
+  it('two owners removing each other (or leaving) at once never leave zero owners', async () => {
+    const ctx = t.app.services;
+    for (let round = 0; round < 15; round++) {
+      const { org: o, a, b } = await twoOwnerOrg(`remove${round}`);
+      const results = await Promise.allSettled([
+        removeMember(ctx, o, 'owner2', a, meta),
+        removeMember(ctx, o, 'owner2', b, meta, { leaving: true }),
+        removeMember(ctx, o, 'owner1', b, meta),
+      ]);
+      for (const result of results.map(outcome))
+        expect(['ok', 'LAST_OWNER', 'MEMBER_NOT_FOUND']).toContain(result);
+      expect(await countOrgOwners(ctx.db, o.id)).toBe(1);
+      expect((await findOrganizationByName(ctx.db, o.name))?.id).toBe(o.id);
+    }
+  });
+});
