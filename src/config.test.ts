@@ -48,3 +48,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TOKENHUB_DATABASE_URL: 'mysql://u:hunter2@x' })).toThrow(/u:\*\*\*@/);
   });
 });
+
+describe('TOKENHUB_TRUST_PROXY', () => {
+  it('is off by default, and takes true or a list of proxies', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TOKENHUB_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TOKENHUB_TRUST_PROXY: '10.0.0.0/8, 192.168.1.5' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.5',
+    ]);
+    expect(() => loadConfig({ TOKENHUB_TRUST_PROXY: 'everyone' })).toThrow('TOKENHUB_TRUST_PROXY');
+  });
+});

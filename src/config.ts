@@ -5,6 +5,7 @@
  * (`npm run docs:config`) and a test keeps the two in step.
  */
 import { resolve } from 'node:path';
+import type { RateRule } from './services/rate-limiter.ts';
 
 export type DatabaseConfig = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
 
@@ -16,6 +17,9 @@ export interface Config {
   tokenPrefix: string;
   signup: 'open' | 'closed';
   hubJwtTtlSeconds: number;
+  consoleSessionTtlSeconds: number;
+  /** Fastify `trustProxy`: false, true (trust every hop), or a list of proxy addresses/CIDRs. */
+  trustProxy: boolean | string[];
   lastUsedFlushIntervalMs: number;
   logLevel: string;
   registryService: string;
@@ -25,6 +29,17 @@ export interface Config {
   /** 32-byte key that encrypts TOTP secrets at rest; from the variable, else from `secretKeyFile`. */
   secretKey: Buffer | undefined;
   secretKeyFile: string;
+  /** Where rate-limit counters live: a Redis URL (shared by all processes), else in memory. */
+  redisUrl: string | undefined;
+  /** Fair-use throttles (docs/limits.md); `undefined` means disabled. */
+  rateLimits: RateLimits;
+}
+
+export interface RateLimits {
+  patCreate: RateRule | undefined;
+  loginFailuresPerAccount: RateRule | undefined;
+  loginFailuresPerIp: RateRule | undefined;
+  tokenPerPrincipal: RateRule | undefined;
 }
 
 export class ConfigError extends Error {
@@ -42,6 +57,12 @@ interface SettingSpec {
 /** Documentation rows for every setting; `loadConfig` reads exactly these names. */
 export const settingSpecs: readonly SettingSpec[] = [
   { env: 'TOKENHUB_HOST', default: '127.0.0.1', description: 'Address to listen on.' },
+  {
+    env: 'TOKENHUB_TRUST_PROXY',
+    default: 'false',
+    description:
+      "Behind a load balancer: `true`, or the proxies' addresses/CIDRs (comma-separated), so client IPs (audit, last used, per-IP limits) come from `X-Forwarded-For`.",
+  },
   { env: 'TOKENHUB_PORT', default: '8080', description: 'TCP port to listen on (0 picks a free one).' },
   {
     env: 'TOKENHUB_PUBLIC_URL',
@@ -67,6 +88,11 @@ export const settingSpecs: readonly SettingSpec[] = [
     env: 'TOKENHUB_HUB_JWT_TTL_SECONDS',
     default: '600',
     description: 'Lifetime of the Hub API session JWT from the login routes, in seconds (60-86400).',
+  },
+  {
+    env: 'TOKENHUB_CONSOLE_SESSION_TTL_SECONDS',
+    default: '28800',
+    description: 'Lifetime of a web console sign-in (an HttpOnly cookie), in seconds (300-604800).',
   },
   {
     env: 'TOKENHUB_LAST_USED_FLUSH_INTERVAL_MS',
@@ -103,7 +129,37 @@ export const settingSpecs: readonly SettingSpec[] = [
   {
     env: 'TOKENHUB_SECRET_KEY_FILE',
     default: './data/secret.key',
-    description: 'Where the encryption key is kept when `TOKENHUB_SECRET_KEY` is unset; created (mode 0600) on first start.',
+    description:
+      'Where the encryption key is kept when `TOKENHUB_SECRET_KEY` is unset; created (mode 0600) on first start.',
+  },
+  {
+    env: 'TOKENHUB_REDIS_URL',
+    default: '(unset)',
+    description:
+      "`redis://[user:password@]host:port[/db]` (or `rediss://`): rate-limit counters shared by every process. Unset: counted in each process's memory. An unreachable Redis fails open (logged).",
+  },
+  {
+    env: 'TOKENHUB_RATE_LIMIT_PAT_CREATE',
+    default: '50/1h',
+    description:
+      'Personal access tokens an account may create (`POST /v2/access-tokens`) per window, as `<limit>/<window>`; the window in seconds or with `s`, `m`, `h`, `d`. `0` disables. See docs/limits.md.',
+  },
+  {
+    env: 'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT',
+    default: '10/15m',
+    description:
+      'Failed sign-ins per account name (Hub login routes and `/token`) before further attempts, right or wrong, get 429 until the window ends. `0` disables.',
+  },
+  {
+    env: 'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP',
+    default: '50/15m',
+    description: 'Failed sign-ins per client address, as above. `0` disables.',
+  },
+  {
+    env: 'TOKENHUB_RATE_LIMIT_TOKEN_PER_PRINCIPAL',
+    default: '0',
+    description:
+      'Registry tokens (`/token`) per account (`user:<id>`, password or PAT) or per OAT (`oat:<token id>`) per window, e.g. `600/1m`. `0` (the default) disables.',
   },
 ];
 
@@ -157,6 +213,22 @@ export function redactUrl(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
+function parseTrustProxy(env: Env): boolean | string[] {
+  const raw = read(env, 'TOKENHUB_TRUST_PROXY');
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  const list = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (list.some((entry) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry))) {
+    throw new ConfigError(
+      `TOKENHUB_TRUST_PROXY must be true, false or a comma-separated list of addresses/CIDRs, got "${raw}"`,
+    );
+  }
+  return list;
+}
+
 function parseSecretKey(env: Env): Buffer | undefined {
   const raw = read(env, 'TOKENHUB_SECRET_KEY');
   if (raw === undefined) return undefined;
@@ -165,6 +237,44 @@ function parseSecretKey(env: Env): Buffer | undefined {
     throw new ConfigError('TOKENHUB_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
   }
   return key;
+}
+
+function parseRedisUrl(env: Env): string | undefined {
+  const raw = read(env, 'TOKENHUB_REDIS_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`TOKENHUB_REDIS_URL is not a valid URL: "${redactUrl(raw)}"`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(
+      `TOKENHUB_REDIS_URL must start with redis:// or rediss://, got "${redactUrl(raw)}"`,
+    );
+  }
+  return raw;
+}
+
+const windowUnits: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `<limit>/<window>` (window in seconds, or with an s/m/h/d unit); `0` or a zero limit disables. */
+function rateRule(env: Env, name: string, fallback: string): RateRule | undefined {
+  const raw = read(env, name) ?? fallback;
+  if (raw === '0') return undefined;
+  const match = /^(\d+)\/(\d+)([smhd]?)$/.exec(raw);
+  if (!match) {
+    throw new ConfigError(
+      `${name} must be <limit>/<window> such as 10/15m or 600/60, or 0 to disable, got "${raw}"`,
+    );
+  }
+  const limit = Number(match[1]);
+  const windowSeconds = Number(match[2]) * (windowUnits[match[3] ?? ''] ?? 1);
+  if (limit > 1_000_000) throw new ConfigError(`${name}: the limit must be at most 1000000, got ${limit}`);
+  if (windowSeconds < 1 || windowSeconds > 7 * 86_400) {
+    throw new ConfigError(`${name}: the window must be between 1 second and 7 days, got "${raw}"`);
+  }
+  return limit === 0 ? undefined : { limit, windowSeconds };
 }
 
 function parsePublicUrl(env: Env, host: string, port: number): string {
@@ -206,6 +316,8 @@ export function loadConfig(env: Env): Readonly<Config> {
     tokenPrefix,
     signup: oneOf(env, 'TOKENHUB_SIGNUP', 'open', ['open', 'closed']),
     hubJwtTtlSeconds: integer(env, 'TOKENHUB_HUB_JWT_TTL_SECONDS', 600, 60, 86_400),
+    trustProxy: parseTrustProxy(env),
+    consoleSessionTtlSeconds: integer(env, 'TOKENHUB_CONSOLE_SESSION_TTL_SECONDS', 28_800, 300, 604_800),
     lastUsedFlushIntervalMs: integer(env, 'TOKENHUB_LAST_USED_FLUSH_INTERVAL_MS', 5000, 100, 60_000),
     logLevel: oneOf(env, 'TOKENHUB_LOG_LEVEL', 'info', [
       'fatal',
@@ -222,6 +334,13 @@ export function loadConfig(env: Env): Readonly<Config> {
     repositoryDefaultPrivate: parseBoolean(env, 'TOKENHUB_REPOSITORY_DEFAULT_PRIVATE', true),
     secretKey: parseSecretKey(env),
     secretKeyFile: resolve(read(env, 'TOKENHUB_SECRET_KEY_FILE') ?? './data/secret.key'),
+    redisUrl: parseRedisUrl(env),
+    rateLimits: Object.freeze({
+      patCreate: rateRule(env, 'TOKENHUB_RATE_LIMIT_PAT_CREATE', '50/1h'),
+      loginFailuresPerAccount: rateRule(env, 'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT', '10/15m'),
+      loginFailuresPerIp: rateRule(env, 'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP', '50/15m'),
+      tokenPerPrincipal: rateRule(env, 'TOKENHUB_RATE_LIMIT_TOKEN_PER_PRINCIPAL', '0'),
+    }),
   };
   return Object.freeze(config);
 }

@@ -4,6 +4,7 @@
  */
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -14,14 +15,17 @@ import type { ServiceContext } from '../services/context.ts';
 import { CredentialJwts } from '../services/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/hub-session.service.ts';
 import { LastUsedRecorder } from '../services/last-used-recorder.ts';
+import { createRateLimiter, type RateLimiter } from '../services/rate-limiter.ts';
 import { RegistrySigner } from '../services/registry-keys.service.ts';
 import { RegistryRefreshTokens } from '../services/registry-refresh-token.service.ts';
 import { lazySecretKey } from '../services/secret-key.ts';
 import type { Db } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
+import { ConsoleCsrf } from './console-session.ts';
 import { replyWithError } from './error-reply.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
+import { consoleSessionRoutes } from './routes/console-session.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
 import { orgAccessTokenRoutes } from './routes/org-access-tokens.routes.ts';
@@ -33,6 +37,7 @@ import { registryTokenRoutes } from './routes/registry-token.routes.ts';
 import { repositoryRoutes } from './routes/repositories.routes.ts';
 import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
+import { createRouteThrottles, type RouteThrottles } from './throttle.ts';
 import { validatorCompiler } from './validators.ts';
 
 export type App = FastifyInstance<
@@ -49,6 +54,8 @@ export interface AppDeps {
   clock?: Clock;
   /** A pino logger; defaults to one at `config.logLevel` on stdout. */
   logger?: Logger;
+  /** Rate-limit counters; defaults to the backend the config names. An injected one is not closed. */
+  rateLimiter?: RateLimiter;
 }
 
 export interface RouteDeps {
@@ -57,6 +64,11 @@ export interface RouteDeps {
   sessions: HubSessions;
   registrySigner: RegistrySigner;
   refreshTokens: RegistryRefreshTokens;
+  csrf: ConsoleCsrf;
+  /** Counters for limits of your own (`enforceRateLimit`, `limitFailures` in throttle.ts). */
+  rateLimiter: RateLimiter;
+  /** The configured limits, ready to apply (docs/limits.md). */
+  throttles: RouteThrottles;
 }
 
 /** How often each process re-reads the active registry signing key (rotation without restart). */
@@ -82,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app: App = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
+    trustProxy: deps.config.trustProxy,
     // Repository names may be 255 characters; Fastify's default parameter limit is 100.
     routerOptions: { maxParamLength: 300 },
     // Per-request log lines only at debug: the token endpoint is a hot path (issue 8).
@@ -100,19 +113,26 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     lastUsed,
     secretKey: lazySecretKey(deps.config),
   };
-  const credentialJwts = new CredentialJwts(ctx, await loadHubSessionSecret(deps.db, clock.now()));
+  const sessionSecret = await loadHubSessionSecret(deps.db, clock.now());
+  const credentialJwts = new CredentialJwts(ctx, sessionSecret);
+  const csrf = new ConsoleCsrf(sessionSecret);
   const sessions = new HubSessions(ctx, credentialJwts);
   const registrySigner = await RegistrySigner.open(deps.db, clock, signerRefreshIntervalMs);
+  const rateLimiter = deps.rateLimiter ?? (await createRateLimiter(deps.config, clock, log));
   const routeDeps: RouteDeps = {
     ctx,
-    guard: createGuard(sessions, deps.config.tokenPrefix),
+    guard: createGuard(sessions, deps.config.tokenPrefix, csrf),
+    csrf,
     sessions,
     registrySigner,
     refreshTokens: new RegistryRefreshTokens(ctx, credentialJwts),
+    rateLimiter,
+    throttles: createRouteThrottles(rateLimiter, deps.config.rateLimits, deps.config.tokenPrefix),
   };
 
   app.decorate('services', ctx);
   app.decorate('registrySigner', registrySigner);
+  app.decorate('rateLimiter', rateLimiter);
   app.setErrorHandler((error, request, reply) => replyWithError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     reply
@@ -122,8 +142,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => {
     registrySigner.close();
     await lastUsed.close();
+    if (!deps.rateLimiter) await rateLimiter.close();
   });
 
+  await app.register(cookie);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -144,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => userRoutes(scope as App, routeDeps));
   await app.register(async (scope) => accessTokenRoutes(scope as App, routeDeps));
   await app.register(async (scope) => twoFactorRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => consoleSessionRoutes(scope as App, routeDeps));
   await app.register(async (scope) => repositoryRoutes(scope as App, routeDeps));
   await app.register(async (scope) => registryTokenRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgRoutes(scope as App, routeDeps));
@@ -161,5 +184,7 @@ declare module 'fastify' {
     services: ServiceContext;
     /** The registry signer; `refresh()` picks up a key activated elsewhere at once. */
     registrySigner: RegistrySigner;
+    /** Rate-limit counters (memory or Redis, docs/limits.md). */
+    rateLimiter: RateLimiter;
   }
 }

@@ -2,13 +2,15 @@
  * Hub API authentication. Every route states which principal kinds it accepts:
  * `guard(['password'])` for account administration and token management, `guard(['password',
  * 'pat'])` where a PAT-derived session may act. Missing or bad credentials answer 401; a session of
- * a kind the route does not accept answers 403 with Docker Hub's message.
+ * a kind the route does not accept answers 403 with Docker Hub's message. The web console's cookie
+ * session is accepted too (console-session.ts), with a CSRF check on state-changing requests.
  */
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { AppError } from '../core/errors.ts';
 import { looksLikeTokenSecret } from '../core/token-secret.ts';
 import type { HubPrincipal, HubSessions, PrincipalKind } from '../services/hub-session.service.ts';
 import type { UserRow } from '../storage/user.repository.ts';
+import { type ConsoleCsrf, consoleCookieName, csrfHeaderName } from './console-session.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,7 +29,7 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return match[1];
 }
 
-export function createGuard(sessions: HubSessions, tokenPrefix: string) {
+export function createGuard(sessions: HubSessions, tokenPrefix: string, csrf: ConsoleCsrf) {
   /**
    * @param allowed principal kinds the route accepts.
    * @param options.optional the route also serves anonymous callers (`request.principal` unset);
@@ -38,7 +40,13 @@ export function createGuard(sessions: HubSessions, tokenPrefix: string) {
     options: { optional?: boolean } = {},
   ): preHandlerAsyncHookHandler {
     return async (request: FastifyRequest, _reply: FastifyReply) => {
-      const jwt = bearerToken(request);
+      const bearer = bearerToken(request);
+      // The console's cookie counts only without an Authorization header, and needs the CSRF token.
+      const cookieJwt = bearer ? undefined : request.cookies?.[consoleCookieName];
+      if (cookieJwt && !csrf.allows(request.method, cookieJwt, request.headers[csrfHeaderName])) {
+        throw new AppError('CSRF_INVALID');
+      }
+      const jwt = bearer ?? cookieJwt;
       if (!jwt) {
         if (options.optional) return;
         throw new AppError('AUTHENTICATION_REQUIRED');

@@ -28,10 +28,17 @@ export function errorBody(
       return { errinfo: { code }, detail: message, message };
     case 'registry':
       // docker shows `details`; skopeo and containerd read the distribution `errors` list.
-      return { details: message, errors: [{ code: status === 401 ? 'UNAUTHORIZED' : 'DENIED', message }] };
+      return { details: message, errors: [{ code: registryErrorCode(status), message }] };
     case 'hub':
       return { detail: message, message };
   }
+}
+
+/** Distribution's error codes for the statuses the token endpoint answers with. */
+function registryErrorCode(status: number): string {
+  if (status === 401) return 'UNAUTHORIZED';
+  if (status === 429) return 'TOOMANYREQUESTS';
+  return 'DENIED';
 }
 
 function validationFields(error: FastifyError): FieldErrors {

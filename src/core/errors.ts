@@ -31,6 +31,11 @@ export const errorCatalogue = {
     message: 'token issued from organization access token is not allowed',
   },
   FORBIDDEN: { status: 403, shape: 'hub', message: 'you are not allowed to do this' },
+  CSRF_INVALID: {
+    status: 403,
+    shape: 'hub',
+    message: 'missing or invalid CSRF token: send the X-CSRF-Token header the console session gave you',
+  },
   SIGNUP_CLOSED: { status: 403, shape: 'hub', message: 'sign-up is closed on this instance' },
   NOT_FOUND: { status: 404, shape: 'hub', message: 'not found' },
   TOKEN_NOT_FOUND: { status: 404, shape: 'hub', message: 'access token not found' },

@@ -58,10 +58,13 @@ export class HubSessions {
     this.#jwts = jwts;
   }
 
-  /** Signs a session for a just-authenticated credential, valid `hubJwtTtlSeconds`. */
-  async issue(credential: AuthenticatedCredential): Promise<string> {
+  /** Signs a session for a just-authenticated credential, valid `hubJwtTtlSeconds` unless told otherwise. */
+  async issue(
+    credential: AuthenticatedCredential,
+    ttlSeconds = this.#ctx.config.hubJwtTtlSeconds,
+  ): Promise<string> {
     const iat = Math.floor(this.#ctx.clock.now().getTime() / 1000);
-    return this.#jwts.issue(credential, sessionAudience, iat + this.#ctx.config.hubJwtTtlSeconds);
+    return this.#jwts.issue(credential, sessionAudience, iat + ttlSeconds);
   }
 
   /**

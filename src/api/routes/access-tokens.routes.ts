@@ -68,7 +68,7 @@ function toAccessTokenObject(row: AccessTokenRow, now: Date, secret = '') {
   };
 }
 
-export async function accessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
+export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: RouteDeps): Promise<void> {
   const passwordOnly = guard(['password']);
   const security = [{ bearer: [] }];
   const tags = ['personal access tokens'];
@@ -86,11 +86,12 @@ export async function accessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Pr
           scopes: Type.Optional(scopeList),
           expires_at: Type.Optional(nullableString({ maxLength: 64 })),
         }),
-        response: { 201: accessTokenObject, ...errorReplies(400, 401, 403) },
+        response: { 201: accessTokenObject, ...errorReplies(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {
       const user = accountOf(request);
+      await throttles.patCreate(reply, user.id);
       const { row, secret } = await createPersonalAccessToken(
         ctx,
         user,

@@ -6,23 +6,14 @@
  * With two-factor sign-in on, a correct password answers 401 `{detail, login_2fa_token}` and
  * `POST /v2/users/2fa-login {login_2fa_token, code}` finishes the login. Tokens skip the second step.
  */
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { normalizeUsername } from '../../core/account-rules.ts';
-import { AppError, errorCatalogue } from '../../core/errors.ts';
-import { recordAudit } from '../../services/audit.service.ts';
 import type { RequestMeta } from '../../services/context.ts';
-import {
-  type AuthenticatedCredential,
-  authenticateCredentials,
-  credentialOwner,
-  SecondFactorRequired,
-} from '../../services/credentials.service.ts';
-import { finishTwoFactorLogin, startTwoFactorLogin } from '../../services/two-factor.service.ts';
-import { findUserByUsername } from '../../storage/user.repository.ts';
+import { attemptLogin, recordLoginSuccess } from '../../services/hub-login.service.ts';
+import { finishTwoFactorLogin } from '../../services/two-factor.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { requestMeta } from '../request-meta.ts';
 import { errorReplies } from '../schemas.ts';
+import { secondStepReply } from '../second-step-reply.ts';
 
 const loginBody = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 256 }),
@@ -33,60 +24,13 @@ const authTokenBody = Type.Object({
   secret: Type.String({ minLength: 1, maxLength: 1024 }),
 });
 
-export async function loginRoutes(app: App, { ctx, sessions }: RouteDeps): Promise<void> {
-  /** A session for `credential`, with its success audited. */
-  async function openSession(credential: AuthenticatedCredential, meta: RequestMeta, twoFactor = false) {
-    const owner = credentialOwner(credential);
-    await recordAudit(ctx, {
-      account: owner,
-      action: 'account.login.success',
-      name: owner.name,
-      actor: credential.method === 'oat' ? { id: null, name: credential.token.label } : owner,
-      meta,
-      data: {
-        method: credential.method,
-        ...(twoFactor ? { two_factor: true } : {}),
-        ...(credential.method === 'password' ? {} : { uuid: credential.token.id }),
-      },
-    });
-    return sessions.issue(credential);
-  }
-
+export async function loginRoutes(app: App, { ctx, sessions, throttles }: RouteDeps): Promise<void> {
   /** @returns the session JWT, or the login_2fa_token when a second step is needed. */
-  async function logIn(
-    identifier: string,
-    secret: string,
-    meta: RequestMeta,
-  ): Promise<{ session: string } | { loginToken: string }> {
-    try {
-      return {
-        session: await openSession(await authenticateCredentials(ctx, identifier, secret, meta), meta),
-      };
-    } catch (error) {
-      if (error instanceof SecondFactorRequired)
-        return { loginToken: await startTwoFactorLogin(ctx, error.user) };
-      if (error instanceof AppError) await recordLoginFailure(identifier, error, meta);
-      throw error;
-    }
-  }
-
-  function secondStepReply(reply: FastifyReply, loginToken: string) {
-    const message = errorCatalogue.TWO_FACTOR_REQUIRED.message;
-    return reply.status(401).send({ detail: message, message, login_2fa_token: loginToken });
-  }
-
-  async function recordLoginFailure(identifier: string, error: AppError, meta: RequestMeta): Promise<void> {
-    // Failures are logged against the named account only when it exists; the reply never says.
-    const user = await findUserByUsername(ctx.db, normalizeUsername(identifier));
-    if (!user) return;
-    await recordAudit(ctx, {
-      account: { id: user.id, name: user.username },
-      action: 'account.login.failure',
-      name: user.username,
-      actor: { id: null, name: user.username },
-      meta,
-      data: { reason: error.code },
-    });
+  async function logIn(identifier: string, secret: string, meta: RequestMeta) {
+    const outcome = await attemptLogin(ctx, identifier, secret, meta);
+    if ('loginToken' in outcome) return outcome;
+    await recordLoginSuccess(ctx, outcome.credential, meta);
+    return { session: await sessions.issue(outcome.credential) };
   }
 
   app.post(
@@ -96,11 +40,17 @@ export async function loginRoutes(app: App, { ctx, sessions }: RouteDeps): Promi
         tags: ['login'],
         summary: 'Log in with a password or a personal access token (legacy route)',
         body: loginBody,
-        response: { 200: Type.Object({ token: Type.String() }), ...errorReplies(400, 401) },
+        response: { 200: Type.Object({ token: Type.String() }), ...errorReplies(400, 401, 429) },
       },
     },
     async (request, reply) => {
-      const result = await logIn(request.body.username, request.body.password, requestMeta(request));
+      const { username, password } = request.body;
+      const result = await throttles.loginAttempt(
+        request,
+        reply,
+        { identifier: username, secret: password },
+        () => logIn(username, password, requestMeta(request)),
+      );
       return 'session' in result ? { token: result.session } : secondStepReply(reply, result.loginToken);
     },
   );
@@ -121,7 +71,9 @@ export async function loginRoutes(app: App, { ctx, sessions }: RouteDeps): Promi
     async (request) => {
       const meta = requestMeta(request);
       const user = await finishTwoFactorLogin(ctx, request.body.login_2fa_token, request.body.code, meta);
-      return { token: await openSession({ method: 'password', user }, meta, true) };
+      const credential = { method: 'password', user } as const;
+      await recordLoginSuccess(ctx, credential, meta, true);
+      return { token: await sessions.issue(credential) };
     },
   );
 
@@ -132,11 +84,14 @@ export async function loginRoutes(app: App, { ctx, sessions }: RouteDeps): Promi
         tags: ['login'],
         summary: 'Exchange a username and password or personal access token for a session JWT',
         body: authTokenBody,
-        response: { 200: Type.Object({ access_token: Type.String() }), ...errorReplies(400, 401) },
+        response: { 200: Type.Object({ access_token: Type.String() }), ...errorReplies(400, 401, 429) },
       },
     },
     async (request, reply) => {
-      const result = await logIn(request.body.identifier, request.body.secret, requestMeta(request));
+      const { identifier, secret } = request.body;
+      const result = await throttles.loginAttempt(request, reply, { identifier, secret }, () =>
+        logIn(identifier, secret, requestMeta(request)),
+      );
       return 'session' in result
         ? { access_token: result.session }
         : secondStepReply(reply, result.loginToken);

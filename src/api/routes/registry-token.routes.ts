@@ -32,7 +32,7 @@ const registryError = Type.Object({
   details: Type.String(),
   errors: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
 });
-const registryErrors = { 400: registryError, 401: registryError };
+const registryErrors = { 400: registryError, 401: registryError, 429: registryError };
 const tokenFields = {
   token: Type.String({ description: 'The registry JWT (same as access_token).' }),
   access_token: Type.String(),
@@ -73,7 +73,7 @@ function actorIdOf(credential: AuthenticatedCredential | undefined): string | nu
 
 export async function registryTokenRoutes(
   app: App,
-  { ctx, registrySigner, refreshTokens }: RouteDeps,
+  { ctx, registrySigner, refreshTokens, throttles }: RouteDeps,
 ): Promise<void> {
   // The OAuth form; scopes arrive space-separated in one parameter.
   app.addContentTypeParser(
@@ -164,10 +164,18 @@ export async function registryTokenRoutes(
         response: { 200: Type.Object(tokenFields), ...registryErrors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       checkService(request.query.service);
       const basic = basicCredentials(request.headers.authorization);
-      const credential = basic && (await authenticate(basic.username, basic.secret, requestMeta(request)));
+      const credential =
+        basic &&
+        (await throttles.loginAttempt(
+          request,
+          reply,
+          { identifier: basic.username, secret: basic.secret },
+          () => authenticate(basic.username, basic.secret, requestMeta(request)),
+        ));
+      await throttles.tokenPerPrincipal?.(reply, credential);
       // Never a refresh_token from GET: docker would store it and later use the POST refresh grant.
       return issue(credential, parseRequestedScopes(request.query.scope ?? []));
     },
@@ -200,7 +208,7 @@ export async function registryTokenRoutes(
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body;
       checkService(body.service);
       const meta = requestMeta(request);
@@ -209,7 +217,13 @@ export async function registryTokenRoutes(
         if (!body.username || !body.password) {
           throw new AppError('REGISTRY_BAD_REQUEST', 'the password grant needs username and password');
         }
-        credential = await authenticate(body.username, body.password, meta);
+        const { username, password } = body;
+        credential = await throttles.loginAttempt(
+          request,
+          reply,
+          { identifier: username, secret: password },
+          () => authenticate(username, password, meta),
+        );
       } else {
         if (!body.refresh_token)
           throw new AppError('REGISTRY_BAD_REQUEST', 'the refresh grant needs refresh_token');
@@ -217,11 +231,12 @@ export async function registryTokenRoutes(
           throw error instanceof AppError ? new AppError('REGISTRY_UNAUTHORIZED', error.message) : error;
         });
       }
+      await throttles.tokenPerPrincipal?.(reply, credential);
       const scopes = parseRequestedScopes((body.scope ?? '').split(' ').filter(Boolean));
-      const reply = await issue(credential, scopes);
+      const granted = await issue(credential, scopes);
       const offline = body.access_type === 'offline' && body.grant_type === 'password';
       return {
-        ...reply,
+        ...granted,
         scope: scopes.map(formatScope).join(' '),
         ...(offline ? { refresh_token: await refreshTokens.issue(credential) } : {}),
       };

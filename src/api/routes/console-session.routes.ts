@@ -1,0 +1,149 @@
+/**
+ * Web console sign-in: the session lives in an HttpOnly cookie (console-session.ts), the reply
+ * carries the CSRF token the console sends back on every change. Passwords only (a token as the
+ * password is refused: the console manages tokens, which needs a password session), with the
+ * two-factor step when it is on.
+ *
+ *   POST /v2/console/session {username, password}        → 200 {username, csrf_token} + cookie, or 401 {login_2fa_token}
+ *   POST /v2/console/session/2fa {login_2fa_token, code}  → 200 {username, csrf_token} + cookie
+ *   GET /v2/console/session                               → 200 {username, csrf_token, …} or 401
+ *   DELETE /v2/console/session                            → 204, cookie cleared
+ */
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { AppError } from '../../core/errors.ts';
+import type { RequestMeta } from '../../services/context.ts';
+import { attemptLogin, recordLoginSuccess } from '../../services/hub-login.service.ts';
+import { finishTwoFactorLogin } from '../../services/two-factor.service.ts';
+import type { UserRow } from '../../storage/user.repository.ts';
+import type { App, RouteDeps } from '../app.ts';
+import { accountOf } from '../auth.ts';
+import { consoleCookieName, consoleCookieOptions } from '../console-session.ts';
+import { requestMeta } from '../request-meta.ts';
+import { errorReplies } from '../schemas.ts';
+import { secondStepReply } from '../second-step-reply.ts';
+
+const sessionObject = Type.Object({
+  username: Type.String(),
+  email: Type.String(),
+  is_admin: Type.Boolean(),
+  csrf_token: Type.String({ description: 'Send it as X-CSRF-Token on every state-changing request.' }),
+  expires_at: Type.String({ format: 'date-time' }),
+});
+
+export async function consoleSessionRoutes(
+  app: App,
+  { ctx, sessions, csrf, guard, throttles }: RouteDeps,
+): Promise<void> {
+  const tags = ['web console'];
+  const ttl = ctx.config.consoleSessionTtlSeconds;
+
+  async function startSession(reply: FastifyReply, user: UserRow, meta: RequestMeta, twoFactor: boolean) {
+    const credential = { method: 'password', user } as const;
+    await recordLoginSuccess(ctx, credential, meta, twoFactor);
+    const jwt = await sessions.issue(credential, ttl);
+    reply.setCookie(consoleCookieName, jwt, consoleCookieOptions(ctx.config, ttl));
+    return {
+      username: user.username,
+      email: user.email,
+      is_admin: user.is_admin === 1,
+      csrf_token: csrf.tokenFor(jwt),
+      expires_at: new Date(ctx.clock.now().getTime() + ttl * 1000).toISOString(),
+    };
+  }
+
+  app.post(
+    '/v2/console/session',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in to the web console with a password (sets the session cookie)',
+        body: Type.Object({
+          username: Type.String({ minLength: 1, maxLength: 256 }),
+          password: Type.String({ minLength: 1, maxLength: 1024 }),
+        }),
+        response: { 200: sessionObject, ...errorReplies(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const meta = requestMeta(request);
+      const { username, password } = request.body;
+      const outcome = await throttles.loginAttempt(
+        request,
+        reply,
+        { identifier: username, secret: password },
+        () => attemptLogin(ctx, username, password, meta),
+      );
+      if ('loginToken' in outcome) return secondStepReply(reply, outcome.loginToken);
+      if (outcome.credential.method !== 'password') {
+        throw new AppError(
+          'INVALID_CREDENTIALS',
+          'sign in to the console with your password, not an access token',
+        );
+      }
+      return startSession(reply, outcome.credential.user, meta, false);
+    },
+  );
+
+  app.post(
+    '/v2/console/session/2fa',
+    {
+      schema: {
+        tags,
+        summary: 'Second step of a console sign-in with two-factor on',
+        body: Type.Object({
+          login_2fa_token: Type.String({ minLength: 1, maxLength: 256 }),
+          code: Type.String({ minLength: 1, maxLength: 64 }),
+        }),
+        response: { 200: sessionObject, ...errorReplies(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const meta = requestMeta(request);
+      const user = await finishTwoFactorLogin(ctx, request.body.login_2fa_token, request.body.code, meta);
+      return startSession(reply, user, meta, true);
+    },
+  );
+
+  app.get(
+    '/v2/console/session',
+    {
+      preHandler: guard(['password']),
+      schema: {
+        tags,
+        summary: 'The console session (and its CSRF token) when the cookie is valid',
+        response: { 200: sessionObject, ...errorReplies(401, 403) },
+      },
+    },
+    async (request) => {
+      const user = accountOf(request);
+      const jwt = request.cookies[consoleCookieName];
+      if (!jwt) throw new AppError('AUTHENTICATION_REQUIRED', 'no console session cookie');
+      const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString() || '{}') as {
+        exp?: number;
+      };
+      return {
+        username: user.username,
+        email: user.email,
+        is_admin: user.is_admin === 1,
+        csrf_token: csrf.tokenFor(jwt),
+        expires_at: new Date((payload.exp ?? 0) * 1000).toISOString(),
+      };
+    },
+  );
+
+  app.delete(
+    '/v2/console/session',
+    {
+      schema: {
+        tags,
+        summary: 'Sign out of the console (clears the cookie)',
+        response: { 204: Type.Null() },
+      },
+    },
+    async (_request, reply) => {
+      reply.clearCookie(consoleCookieName, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+}
