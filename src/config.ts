@@ -40,6 +40,7 @@ export interface RateLimits {
   loginFailuresPerAccount: RateRule | undefined;
   loginFailuresPerIp: RateRule | undefined;
   tokenPerPrincipal: RateRule | undefined;
+  twoFactorFailures: RateRule | undefined;
 }
 
 export class ConfigError extends Error {
@@ -154,6 +155,11 @@ export const settingSpecs: readonly SettingSpec[] = [
     env: 'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP',
     default: '50/15m',
     description: 'Failed sign-ins per client address, as above. `0` disables.',
+  },
+  {
+    env: 'TOKENHUB_RATE_LIMIT_TWO_FACTOR_FAILURES',
+    default: '10/15m',
+    description: 'Wrong two-factor codes per account (on top of 5 per login token). `0` disables.',
   },
   {
     env: 'TOKENHUB_RATE_LIMIT_TOKEN_PER_PRINCIPAL',
@@ -340,6 +346,7 @@ export function loadConfig(env: Env): Readonly<Config> {
       loginFailuresPerAccount: rateRule(env, 'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT', '10/15m'),
       loginFailuresPerIp: rateRule(env, 'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP', '50/15m'),
       tokenPerPrincipal: rateRule(env, 'TOKENHUB_RATE_LIMIT_TOKEN_PER_PRINCIPAL', '0'),
+      twoFactorFailures: rateRule(env, 'TOKENHUB_RATE_LIMIT_TWO_FACTOR_FAILURES', '10/15m'),
     }),
   };
   return Object.freeze(config);

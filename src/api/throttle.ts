@@ -150,6 +150,8 @@ export interface RouteThrottles {
     credentials: { identifier: string; secret: string },
     attempt: () => Promise<T>,
   ): Promise<T>;
+  /** Wraps a second-step check: wrong two-factor codes per account. */
+  twoFactorAttempt<T>(reply: FastifyReply, userId: string, attempt: () => Promise<T>): Promise<T>;
   /**
    * `/token` per principal (anonymous requests are not counted). `undefined` when disabled, so the
    * hot path skips it without a call: `await throttles.tokenPerPrincipal?.(reply, credential)`.
@@ -165,6 +167,7 @@ export const buckets = {
   loginAccount: 'login-fail-account',
   loginIp: 'login-fail-ip',
   tokenPrincipal: 'token-principal',
+  twoFactor: 'two-factor-fail-account',
 } as const;
 
 /** `user:<id>` for a password or PAT, `oat:<token id>` for an OAT (its own bucket, not its organization's). */
@@ -206,6 +209,17 @@ export function createRouteThrottles(
         ],
         attempt,
         { message: 'too many failed sign-in attempts' },
+      ),
+    twoFactorAttempt: (reply, userId, attempt) =>
+      limitFailures(
+        limiter,
+        reply,
+        [{ bucket: buckets.twoFactor, key: `user:${userId}`, rule: limits.twoFactorFailures }],
+        attempt,
+        {
+          message: 'too many wrong two-factor codes',
+          isFailure: (error) => error instanceof AppError && error.code === 'TWO_FACTOR_CODE_INVALID',
+        },
       ),
     tokenPerPrincipal:
       perPrincipal &&

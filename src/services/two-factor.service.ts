@@ -130,6 +130,16 @@ export async function startTwoFactorLogin(ctx: ServiceContext, user: UserRow): P
   return token;
 }
 
+/** The account a pending login_2fa_token belongs to (for per-account limits), if it is still valid. */
+export async function twoFactorLoginUserId(
+  ctx: ServiceContext,
+  loginToken: string,
+): Promise<string | undefined> {
+  const challenge = await findLoginChallenge(ctx.db, sha256(loginToken));
+  if (!challenge || Date.parse(challenge.expires_at) <= ctx.clock.now().getTime()) return undefined;
+  return challenge.user_id;
+}
+
 /**
  * The second step: the login_2fa_token and a code.
  * @returns the user, whose password was checked in the first step.

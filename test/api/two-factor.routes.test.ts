@@ -307,3 +307,47 @@ describe('shared security suite', () => {
     allows: ['password'],
   });
 });
+
+describe('wrong codes per account', () => {
+  it('are limited across login tokens, and the limit answers 429 with Retry-After', async () => {
+    const app = await createTestApp({ env: { TOKENHUB_RATE_LIMIT_TWO_FACTOR_FAILURES: '3/15m' } });
+    try {
+      const p = await app.signUp('dave');
+      const jwt = await app.login('dave', p);
+      const { secret } = (await app.inject({ method: 'POST', url: '/v2/users/me/2fa/setup', jwt })).json();
+      await app.inject({
+        method: 'POST',
+        url: '/v2/users/me/2fa/enable',
+        jwt,
+        body: { code: totpCode(secret, app.clock.now()) },
+      });
+      app.clock.advanceSeconds(30);
+      const loginToken = async () =>
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/v2/users/login',
+            body: { username: 'dave', password: p },
+          })
+        ).json().login_2fa_token as string;
+      const step = async (code: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/v2/users/2fa-login',
+          body: { login_2fa_token: await loginToken(), code },
+        });
+      expect([
+        (await step('000000')).statusCode,
+        (await step('000000')).statusCode,
+        (await step('000000')).statusCode,
+      ]).toEqual([401, 401, 401]);
+      const limited = await step(totpCode(secret, app.clock.now()));
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toEqual(expect.any(String));
+      app.clock.advanceSeconds(900);
+      expect((await step(totpCode(secret, app.clock.now()))).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -14,14 +14,13 @@ import { Type } from 'typebox';
 import { AppError } from '../../core/errors.ts';
 import type { RequestMeta } from '../../services/context.ts';
 import { attemptLogin, recordLoginSuccess } from '../../services/hub-login.service.ts';
-import { finishTwoFactorLogin } from '../../services/two-factor.service.ts';
 import type { UserRow } from '../../storage/user.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
 import { consoleCookieName, consoleCookieOptions } from '../console-session.ts';
 import { requestMeta } from '../request-meta.ts';
 import { errorReplies } from '../schemas.ts';
-import { secondStepReply } from '../second-step-reply.ts';
+import { finishSecondStep, secondStepReply } from '../two-factor-step.ts';
 
 const sessionObject = Type.Object({
   username: Type.String(),
@@ -100,7 +99,8 @@ export async function consoleSessionRoutes(
     },
     async (request, reply) => {
       const meta = requestMeta(request);
-      const user = await finishTwoFactorLogin(ctx, request.body.login_2fa_token, request.body.code, meta);
+      const { login_2fa_token: loginToken, code } = request.body;
+      const user = await finishSecondStep(ctx, throttles, reply, { loginToken, code }, meta);
       return startSession(reply, user, meta, true);
     },
   );

@@ -9,11 +9,10 @@
 import { Type } from 'typebox';
 import type { RequestMeta } from '../../services/context.ts';
 import { attemptLogin, recordLoginSuccess } from '../../services/hub-login.service.ts';
-import { finishTwoFactorLogin } from '../../services/two-factor.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { requestMeta } from '../request-meta.ts';
 import { errorReplies } from '../schemas.ts';
-import { secondStepReply } from '../second-step-reply.ts';
+import { finishSecondStep, secondStepReply } from '../two-factor-step.ts';
 
 const loginBody = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 256 }),
@@ -68,9 +67,10 @@ export async function loginRoutes(app: App, { ctx, sessions, throttles }: RouteD
         response: { 200: Type.Object({ token: Type.String() }), ...errorReplies(400, 401, 429) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const meta = requestMeta(request);
-      const user = await finishTwoFactorLogin(ctx, request.body.login_2fa_token, request.body.code, meta);
+      const { login_2fa_token: loginToken, code } = request.body;
+      const user = await finishSecondStep(ctx, throttles, reply, { loginToken, code }, meta);
       const credential = { method: 'password', user } as const;
       await recordLoginSuccess(ctx, credential, meta, true);
       return { token: await sessions.issue(credential) };

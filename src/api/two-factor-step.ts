@@ -1,0 +1,35 @@
+/**
+ * The second step of a password sign-in with two-factor on (PROTOCOLS.md §1), shared by the Hub
+ * login routes and the web console.
+ */
+import type { FastifyReply } from 'fastify';
+import { AppError, errorCatalogue } from '../core/errors.ts';
+import type { RequestMeta, ServiceContext } from '../services/context.ts';
+import { finishTwoFactorLogin, twoFactorLoginUserId } from '../services/two-factor.service.ts';
+import type { UserRow } from '../storage/user.repository.ts';
+import type { RouteThrottles } from './throttle.ts';
+
+/** 401 with Docker Hub's message and the single-use `login_2fa_token` for the second step. */
+export function secondStepReply(reply: FastifyReply, loginToken: string): FastifyReply {
+  const message = errorCatalogue.TWO_FACTOR_REQUIRED.message;
+  return reply.status(401).send({ detail: message, message, login_2fa_token: loginToken });
+}
+
+/**
+ * Checks the code for a login_2fa_token, with wrong codes limited per account (on top of the
+ * token's own five attempts).
+ * @throws AppError TWO_FACTOR_CHALLENGE_INVALID, TWO_FACTOR_CODE_INVALID, RATE_LIMITED.
+ */
+export async function finishSecondStep(
+  ctx: ServiceContext,
+  throttles: RouteThrottles,
+  reply: FastifyReply,
+  input: { loginToken: string; code: string },
+  meta: RequestMeta,
+): Promise<UserRow> {
+  const userId = await twoFactorLoginUserId(ctx, input.loginToken);
+  if (!userId) throw new AppError('TWO_FACTOR_CHALLENGE_INVALID');
+  return throttles.twoFactorAttempt(reply, userId, () =>
+    finishTwoFactorLogin(ctx, input.loginToken, input.code, meta),
+  );
+}
