@@ -18,6 +18,8 @@ export interface Config {
   signup: 'open' | 'closed';
   hubJwtTtlSeconds: number;
   consoleSessionTtlSeconds: number;
+  /** Audit events older than this many days are deleted; 0 keeps them forever. */
+  auditRetentionDays: number;
   /** Fastify `trustProxy`: false, true (trust every hop), or a list of proxy addresses/CIDRs. */
   trustProxy: boolean | string[];
   lastUsedFlushIntervalMs: number;
@@ -25,6 +27,12 @@ export interface Config {
   registryService: string;
   registryIssuer: string;
   registryTokenTtlSeconds: number;
+  /** Lifetime of a device or desktop sign-in and of its auto-generated token, in days. */
+  deviceSignInTtlDays: number;
+  /** Lifetime of a device code and its user code (RFC 8628 `expires_in`), in seconds. */
+  deviceCodeTtlSeconds: number;
+  /** Minimum wait between device polls (RFC 8628 `interval`), in seconds. */
+  devicePollIntervalSeconds: number;
   repositoryDefaultPrivate: boolean;
   /** 32-byte key that encrypts TOTP secrets at rest; from the variable, else from `secretKeyFile`. */
   secretKey: Buffer | undefined;
@@ -91,6 +99,11 @@ export const settingSpecs: readonly SettingSpec[] = [
     description: 'Lifetime of the Hub API session JWT from the login routes, in seconds (60-86400).',
   },
   {
+    env: 'TOKENHUB_AUDIT_RETENTION_DAYS',
+    default: '365',
+    description: 'Audit events older than this many days are deleted (hourly); `0` keeps them forever.',
+  },
+  {
     env: 'TOKENHUB_CONSOLE_SESSION_TTL_SECONDS',
     default: '28800',
     description: 'Lifetime of a web console sign-in (an HttpOnly cookie), in seconds (300-604800).',
@@ -115,6 +128,23 @@ export const settingSpecs: readonly SettingSpec[] = [
     env: 'TOKENHUB_REGISTRY_TOKEN_TTL_SECONDS',
     default: '300',
     description: 'Lifetime of registry tokens from `/token`, in seconds (60-3600).',
+  },
+  {
+    env: 'TOKENHUB_DEVICE_SIGN_IN_TTL_DAYS',
+    default: '30',
+    description:
+      'Lifetime of a device sign-in (`/oauth/device/code`) or desktop sign-in, and of the auto-generated token it creates, in days (1-366). See docs/device-sign-in.md.',
+  },
+  {
+    env: 'TOKENHUB_DEVICE_CODE_TTL_SECONDS',
+    default: '600',
+    description: 'How long a device code and its user code can be approved and polled, in seconds (60-3600).',
+  },
+  {
+    env: 'TOKENHUB_DEVICE_POLL_INTERVAL_SECONDS',
+    default: '5',
+    description:
+      'Minimum wait between device polls at `/oauth/token`, in seconds (1-60); faster polls get `slow_down`.',
   },
   {
     env: 'TOKENHUB_REPOSITORY_DEFAULT_PRIVATE',
@@ -323,6 +353,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     signup: oneOf(env, 'TOKENHUB_SIGNUP', 'open', ['open', 'closed']),
     hubJwtTtlSeconds: integer(env, 'TOKENHUB_HUB_JWT_TTL_SECONDS', 600, 60, 86_400),
     trustProxy: parseTrustProxy(env),
+    auditRetentionDays: integer(env, 'TOKENHUB_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     consoleSessionTtlSeconds: integer(env, 'TOKENHUB_CONSOLE_SESSION_TTL_SECONDS', 28_800, 300, 604_800),
     lastUsedFlushIntervalMs: integer(env, 'TOKENHUB_LAST_USED_FLUSH_INTERVAL_MS', 5000, 100, 60_000),
     logLevel: oneOf(env, 'TOKENHUB_LOG_LEVEL', 'info', [
@@ -337,6 +368,9 @@ export function loadConfig(env: Env): Readonly<Config> {
     registryService: read(env, 'TOKENHUB_REGISTRY_SERVICE') ?? 'tokenhub-registry',
     registryIssuer: read(env, 'TOKENHUB_REGISTRY_ISSUER') ?? 'tokenhub',
     registryTokenTtlSeconds: integer(env, 'TOKENHUB_REGISTRY_TOKEN_TTL_SECONDS', 300, 60, 3600),
+    deviceSignInTtlDays: integer(env, 'TOKENHUB_DEVICE_SIGN_IN_TTL_DAYS', 30, 1, 366),
+    deviceCodeTtlSeconds: integer(env, 'TOKENHUB_DEVICE_CODE_TTL_SECONDS', 600, 60, 3600),
+    devicePollIntervalSeconds: integer(env, 'TOKENHUB_DEVICE_POLL_INTERVAL_SECONDS', 5, 1, 60),
     repositoryDefaultPrivate: parseBoolean(env, 'TOKENHUB_REPOSITORY_DEFAULT_PRIVATE', true),
     secretKey: parseSecretKey(env),
     secretKeyFile: resolve(read(env, 'TOKENHUB_SECRET_KEY_FILE') ?? './data/secret.key'),

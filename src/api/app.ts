@@ -15,6 +15,12 @@ import type { ServiceContext } from '../services/context.ts';
 import { CredentialJwts } from '../services/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/hub-session.service.ts';
 import { LastUsedRecorder } from '../services/last-used-recorder.ts';
+import {
+  auditRetention,
+  expiredLoginChallenges,
+  type MaintenanceTask,
+  startMaintenance,
+} from '../services/maintenance.ts';
 import { createRateLimiter, type RateLimiter } from '../services/rate-limiter.ts';
 import { RegistrySigner } from '../services/registry-keys.service.ts';
 import { RegistryRefreshTokens } from '../services/registry-refresh-token.service.ts';
@@ -70,6 +76,10 @@ export interface RouteDeps {
   /** The configured limits, ready to apply (docs/limits.md). */
   throttles: RouteThrottles;
 }
+
+/** Housekeeping (audit retention, expired login tokens) runs hourly in every process. */
+const maintenanceIntervalMs = 3_600_000;
+export const maintenanceTasks: readonly MaintenanceTask[] = [auditRetention, expiredLoginChallenges];
 
 /** How often each process re-reads the active registry signing key (rotation without restart). */
 const signerRefreshIntervalMs = 30_000;
@@ -139,7 +149,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       .status(404)
       .send({ detail: `no route for ${request.method} ${request.url.split('?')[0]}`, message: 'not found' }),
   );
+  const stopMaintenance = startMaintenance(ctx, maintenanceTasks, maintenanceIntervalMs);
   app.addHook('onClose', async () => {
+    stopMaintenance();
     registrySigner.close();
     await lastUsed.close();
     if (!deps.rateLimiter) await rateLimiter.close();

@@ -3,8 +3,9 @@
  * buffered last-used writes, close the store.
  */
 
-import { buildApp, createLogger } from '../api/app.ts';
+import { buildApp, createLogger, maintenanceTasks } from '../api/app.ts';
 import { loadConfig, redactUrl } from '../config.ts';
+import { runMaintenance } from '../services/maintenance.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 
@@ -14,6 +15,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   const db = openDatabase(config.database);
   await migrateToLatest(db);
   const app = await buildApp({ config, db, logger });
+  await runMaintenance(app.services, maintenanceTasks);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -19,6 +19,11 @@ export const auditActions = {
   'account.access_token.create': 'Personal access token created',
   'account.access_token.update': 'Personal access token updated',
   'account.access_token.delete': 'Personal access token deleted',
+  'account.access_token.auto_create': 'Auto-generated personal access token created',
+  'account.access_token.auto_remove': 'Auto-generated personal access token removed',
+  'account.device.approve': 'Device sign-in approved',
+  'account.device.deny': 'Device sign-in denied',
+  'account.access_token.expired_use': 'Expired personal access token used',
   'repository.create': 'Repository created',
   'repository.update': 'Repository updated',
   'repository.delete': 'Repository deleted',
@@ -39,6 +44,7 @@ export const auditActions = {
   'org.access_token.create': 'Organization access token created',
   'org.access_token.update': 'Organization access token updated',
   'org.access_token.delete': 'Organization access token deleted',
+  'org.access_token.expired_use': 'Expired organization access token used',
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

@@ -16,6 +16,7 @@ import { type AccessTokenRow, findTokenByHash, findTokenById } from '../storage/
 import { findOrganizationById, type OrganizationRow } from '../storage/organization.repository.ts';
 import { findUserById, type UserRow } from '../storage/user.repository.ts';
 import { checkPassword } from './account.service.ts';
+import { recordAudit } from './audit.service.ts';
 import type { RequestMeta, ServiceContext } from './context.ts';
 import { isTwoFactorEnabled } from './two-factor.service.ts';
 
@@ -45,14 +46,18 @@ export async function reloadTokenCredential(
 ): Promise<AuthenticatedCredential | undefined> {
   const token = await findTokenById(ctx.db, tokenId);
   if (!token || token.owner_id !== ownerId) return undefined;
-  if (meta) assertTokenUsable(ctx, token, meta);
-  else if (tokenStatus(token, ctx.clock.now()) !== 'active') return undefined;
+  let credential: AuthenticatedCredential | undefined;
   if (token.kind === 'oat') {
     const org = await findOrganizationById(ctx.db, ownerId);
-    return org && { method: 'oat', org, token };
+    credential = org && { method: 'oat', org, token };
+  } else {
+    const user = await findUserById(ctx.db, ownerId);
+    credential = user && { method: 'pat', user, token };
   }
-  const user = await findUserById(ctx.db, ownerId);
-  return user && { method: 'pat', user, token };
+  if (!credential) return undefined;
+  if (meta) await assertTokenUsable(ctx, token, credentialOwner(credential), meta);
+  else if (tokenStatus(token, ctx.clock.now()) !== 'active') return undefined;
+  return credential;
 }
 
 /**
@@ -78,15 +83,48 @@ export async function findTokenBySecret(ctx: ServiceContext, secret: string): Pr
   return token;
 }
 
+/** Expired-token uses are audited at most once an hour per token, so a retrying CI job cannot flood the log. */
+const expiredUseReportedAt = new Map<string, number>();
+const expiredUseReportIntervalMs = 3_600_000;
+
+async function auditExpiredUse(
+  ctx: ServiceContext,
+  token: AccessTokenRow,
+  owner: { id: string; name: string },
+  meta: RequestMeta,
+): Promise<void> {
+  const now = ctx.clock.now().getTime();
+  if (now - (expiredUseReportedAt.get(token.id) ?? Number.NEGATIVE_INFINITY) < expiredUseReportIntervalMs)
+    return;
+  if (expiredUseReportedAt.size > 10_000) expiredUseReportedAt.clear();
+  expiredUseReportedAt.set(token.id, now);
+  await recordAudit(ctx, {
+    account: owner,
+    action: token.kind === 'oat' ? 'org.access_token.expired_use' : 'account.access_token.expired_use',
+    name: token.label,
+    actor: { id: null, name: token.label },
+    meta,
+    data: { uuid: token.id, expires_at: token.expires_at },
+  });
+}
+
 /**
- * Refuses an expired or inactive token, and records the use of a usable one (buffered).
+ * Refuses an expired (audited) or inactive token, and records the use of a usable one (buffered).
  * Call only once the secret is known to belong to the claimed owner.
  * @throws AppError TOKEN_EXPIRED, TOKEN_INACTIVE.
  */
-export function assertTokenUsable(ctx: ServiceContext, token: AccessTokenRow, meta: RequestMeta): void {
+export async function assertTokenUsable(
+  ctx: ServiceContext,
+  token: AccessTokenRow,
+  owner: { id: string; name: string },
+  meta: RequestMeta,
+): Promise<void> {
   const now = ctx.clock.now();
   const status = tokenStatus(token, now);
-  if (status === 'expired') throw new AppError('TOKEN_EXPIRED');
+  if (status === 'expired') {
+    await auditExpiredUse(ctx, token, owner, meta);
+    throw new AppError('TOKEN_EXPIRED');
+  }
   if (status === 'inactive') throw new AppError('TOKEN_INACTIVE');
   ctx.lastUsed.record({ tokenId: token.id, at: now.toISOString(), ip: meta.ip, userAgent: meta.userAgent });
 }
@@ -108,12 +146,12 @@ export async function authenticateCredentials(
     if (token.kind === 'oat') {
       const org = await findOrganizationById(ctx.db, token.owner_id);
       if (!org || org.name !== username) throw new AppError('INVALID_CREDENTIALS');
-      assertTokenUsable(ctx, token, meta);
+      await assertTokenUsable(ctx, token, { id: org.id, name: org.name }, meta);
       return { method: 'oat', org, token };
     }
     const user = await findUserById(ctx.db, token.owner_id);
     if (!user || user.username !== username) throw new AppError('INVALID_CREDENTIALS');
-    assertTokenUsable(ctx, token, meta);
+    await assertTokenUsable(ctx, token, { id: user.id, name: user.username }, meta);
     return { method: 'pat', user, token };
   }
   const user = await checkPassword(ctx, username, secret);

@@ -58,3 +58,9 @@ export async function countAuditEvents(db: Db, filter: AuditFilter): Promise<num
     .executeTakeFirstOrThrow();
   return Number(total);
 }
+
+/** Retention: deletes events older than `cutoff`; returns how many went. */
+export async function deleteAuditEventsBefore(db: Db, cutoff: string): Promise<number> {
+  const result = await db.deleteFrom('audit_events').where('created_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
