@@ -29,6 +29,7 @@ import type { Db } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
 import { ConsoleCsrf } from './console-session.ts';
 import { replyWithError } from './error-reply.ts';
+import { registerMetrics } from './metrics.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { consoleSessionRoutes } from './routes/console-session.routes.ts';
@@ -157,6 +158,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     if (!deps.rateLimiter) await rateLimiter.close();
   });
 
+  // Before any route: hooks apply only to routes registered after them.
+  registerMetrics(app);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

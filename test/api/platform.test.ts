@@ -80,3 +80,22 @@ describe('logs', () => {
     }
   });
 });
+
+describe('GET /metrics', () => {
+  it('counts requests per route pattern, never per raw URL', async () => {
+    const password = await t.signUp('metrics1');
+    const jwt = await t.login('metrics1', password);
+    await t.inject({ method: 'GET', url: '/v2/access-tokens/00000000-0000-4000-8000-000000000000', jwt });
+    const res = await t.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toContain(
+      'tokenhub_http_requests_total{method="GET",route="/v2/access-tokens/:uuid",status="404"} 1',
+    );
+    expect(res.body).toMatch(
+      /tokenhub_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/v2\/auth\/token"\}/,
+    );
+    expect(res.body).not.toContain('00000000-0000-4000-8000-000000000000');
+    expect(res.body).toContain('tokenhub_process_cpu_user_seconds_total');
+  });
+});
