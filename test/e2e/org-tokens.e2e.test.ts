@@ -9,7 +9,7 @@ import { newId } from '../../src/core/ids.ts';
 import { changeOrganizationTier } from '../../src/services/organization.service.ts';
 import { insertRepositoryIfAbsent } from '../../src/storage/repository.repository.ts';
 import type { TestApp } from '../support/app-harness.ts';
-import { requireBinaries } from '../support/clients.ts';
+import { dockerLogin, hasBinary, requireBinaries } from '../support/clients.ts';
 import { type RegistryStack, startRegistryStack } from '../support/registry-stack.ts';
 
 const binariesPresent = requireBinaries(['docker-registry', 'skopeo']);

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.ts';
+import { totpCode } from '../../src/core/totp.ts';
 import {
   activateNextKey,
   createNextKey,
@@ -143,6 +144,25 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
 
   it('the account password works at the registry too', async () => {
     expect((await inspectRaw(`alice:${alicePassword}`, 'alice/app')).code).toBe(0);
+  });
+
+  it('with two-factor sign-in on, the password is refused at the registry and a PAT still works', async () => {
+    const password = await t.signUp('carol');
+    const jwt = await t.login('carol', password);
+    const pat = await t.createPat(jwt, { scopes: ['repo:write'] });
+    expect((await push(`carol:${password}`, 'carol/app')).code).toBe(0);
+    const { secret } = (await t.inject({ method: 'POST', url: '/v2/users/me/2fa/setup', jwt })).json();
+    const enabled = await t.inject({
+      method: 'POST',
+      url: '/v2/users/me/2fa/enable',
+      jwt,
+      body: { code: totpCode(secret, t.clock.now()) },
+    });
+    expect(enabled.statusCode).toBe(200);
+    const refused = await inspectRaw(`carol:${password}`, 'carol/app');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('use a personal access token');
+    expect((await inspectRaw(`carol:${pat.token}`, 'carol/app')).code).toBe(0);
   });
 
   it('repo:admin deletes a manifest; repo:write may not', async () => {
