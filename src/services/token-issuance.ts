@@ -16,7 +16,8 @@ export interface TokenDraft {
   /** PAT scope list or OAT resources, stored as JSON. */
   scopes: unknown;
   expiresAt: string | null;
-  createdBy: string;
+  /** The user who made it; null for tokens made by the system or the operator. */
+  createdBy: string | null;
   generatedBy?: 'manual' | 'auto';
   clientId?: string;
 }

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashTokenSecret } from '../../src/core/token-secret.ts';
 import { changeOrganizationTier, createOrganization } from '../../src/services/organization.service.ts';
 import { insertOrgMember } from '../../src/storage/organization.repository.ts';
-import { findUserByUsername, setUserAdmin, type UserRow } from '../../src/storage/user.repository.ts';
+import { setUserAdmin } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
+import { userRow } from '../support/org-fixtures.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
 
 interface LogEntry {
@@ -37,12 +38,6 @@ afterAll(async () => t.close());
 
 async function readLog(jwt: string, path: string) {
   return t.inject({ method: 'GET', url: path, jwt });
-}
-
-async function userRow(username: string): Promise<UserRow> {
-  const user = await findUserByUsername(t.database.db, username);
-  if (!user) throw new Error(`no user ${username}`);
-  return user;
 }
 
 /** Moves the manual clock so each event has its own timestamp (the log is ordered by time). */
@@ -259,11 +254,11 @@ describe("an organization's log", () => {
   const meta = { ip: '198.51.100.4', userAgent: 'tokenhub-admin' };
 
   beforeAll(async () => {
-    const alice = await userRow('alice');
+    const alice = await userRow(t, 'alice');
     const org = await createOrganization(t.app.services, alice, 'acmeco', meta);
     tick();
     await changeOrganizationTier(t.app.services, 'acmeco', 'team', { id: null, name: 'operator' }, meta);
-    const bobby = await userRow('bobby');
+    const bobby = await userRow(t, 'bobby');
     await insertOrgMember(t.database.db, {
       org_id: org.id,
       user_id: bobby.id,
@@ -314,7 +309,7 @@ describe("an organization's log", () => {
 
   it('is readable by an instance administrator who is not an owner, without addresses', async () => {
     await t.signUp('frank');
-    const frank = await userRow('frank');
+    const frank = await userRow(t, 'frank');
     await setUserAdmin(t.database.db, frank.id, true, t.clock.now().toISOString());
     const res = await readLog(await t.login('frank', password), '/v2/auditlogs/acmeco');
     expect(res.statusCode).toBe(200);

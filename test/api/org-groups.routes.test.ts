@@ -1,64 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/core/ids.ts';
-import { generateTokenSecret, hashTokenSecret } from '../../src/core/token-secret.ts';
-import { addMember } from '../../src/services/org-membership.service.ts';
-import { createOrganization } from '../../src/services/organization.service.ts';
 import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
-import { findUserByUsername, type UserRow } from '../../src/storage/user.repository.ts';
 import { createTestApp, type InjectOptions, type TestApp } from '../support/app-harness.ts';
+import { oatSession, setUpOrg } from '../support/org-fixtures.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
 
-const meta = { ip: '127.0.0.1', userAgent: 'test' };
-const operator = { id: null, name: 'operator' };
+const _operator = { id: null, name: 'operator' };
 
 let t: TestApp;
 let password: string;
 const jwts: Record<string, string> = {};
 let acme: OrganizationRow;
-
-async function userRow(username: string): Promise<UserRow> {
-  const user = await findUserByUsername(t.database.db, username);
-  if (!user) throw new Error(`no user ${username}`);
-  return user;
-}
-
-async function setUpOrg(name: string, owner = 'alice', members: string[] = ['bobby']) {
-  const org = await createOrganization(t.app.services, await userRow(owner), name, meta);
-  for (const member of members) await addMember(t.app.services, org, member, 'member', operator, meta);
-  return org;
-}
-
-/** An OAT inserted directly with the given organization scopes; returns a session JWT from it. */
-async function oatSession(org: OrganizationRow, scopes: string[], label = 'robot'): Promise<string> {
-  const secret = generateTokenSecret('thub_', 'oat').reveal();
-  const now = t.clock.now().toISOString();
-  await t.database.db
-    .insertInto('access_tokens')
-    .values({
-      id: newId(),
-      owner_kind: 'org',
-      owner_id: org.id,
-      kind: 'oat',
-      generated_by: 'manual',
-      label,
-      description: '',
-      scopes: JSON.stringify([{ type: 'TYPE_ORG', path: org.name, scopes }]),
-      secret_hash: hashTokenSecret(secret),
-      hint: `${secret.slice(0, 13)}…`,
-      client_id: '',
-      created_at: now,
-      created_by: null,
-      creator_ip: '127.0.0.1',
-      creator_ua: 'test',
-      expires_at: null,
-      last_used_at: null,
-      last_used_ip: null,
-      last_used_ua: null,
-      is_active: 1,
-    })
-    .execute();
-  return t.login(org.name, secret);
-}
 
 const call = (method: InjectOptions['method'], url: string, jwt?: string, body?: unknown) =>
   t.inject({ method, url, jwt, body });
@@ -77,7 +28,7 @@ beforeAll(async () => {
   password = await t.signUp('alice');
   for (const name of ['bobby', 'carol', 'daisy']) await t.signUp(name);
   for (const name of ['alice', 'bobby', 'carol', 'daisy']) jwts[name] = await t.login(name, password);
-  acme = await setUpOrg('acme', 'alice', ['bobby', 'daisy']);
+  acme = await setUpOrg(t, 'acme', { owner: 'alice', members: ['bobby', 'daisy'] });
 });
 afterAll(async () => t.close());
 
@@ -280,23 +231,24 @@ describe('authorization', () => {
   });
 
   it('an OAT needs scope-group-read to read and scope-group-edit to change, in its own organization', async () => {
-    const reader = await oatSession(acme, ['scope-group-read']);
+    const reader = await oatSession(t, acme, ['scope-group-read']);
     expect((await call('GET', '/v2/orgs/acme/groups', reader)).statusCode).toBe(200);
     const readOnly = await call('POST', '/v2/orgs/acme/groups', reader, { name: 'bots' });
     expect(readOnly.statusCode).toBe(403);
     expect(readOnly.json().message).toContain('scope-group-edit');
     expect(
-      (await call('GET', '/v2/orgs/acme/groups', await oatSession(acme, ['scope-member-edit']))).statusCode,
+      (await call('GET', '/v2/orgs/acme/groups', await oatSession(t, acme, ['scope-member-edit'])))
+        .statusCode,
     ).toBe(403);
-    const editor = await oatSession(acme, ['scope-group-edit'], 'group-bot');
+    const editor = await oatSession(t, acme, ['scope-group-edit'], 'group-bot');
     expect((await call('POST', '/v2/orgs/acme/groups', editor, { name: 'bots' })).statusCode).toBe(201);
     expect((await call('GET', '/v2/orgs/acme/groups/bots/members', editor)).statusCode).toBe(200);
     expect((await groupAudit(acme)).at(-1)).toMatchObject({
       action: 'org.group.create',
       actor_name: 'group-bot',
     });
-    const rival = await setUpOrg('rival', 'carol', []);
-    const foreign = await oatSession(rival, ['scope-group-edit']);
+    const rival = await setUpOrg(t, 'rival', { owner: 'carol', members: [] });
+    const foreign = await oatSession(t, rival, ['scope-group-edit']);
     expect((await call('GET', '/v2/orgs/acme/groups', foreign)).statusCode).toBe(403);
     expect((await call('DELETE', '/v2/orgs/acme/groups/bots', foreign)).statusCode).toBe(403);
   });

@@ -1,63 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/core/ids.ts';
-import { generateTokenSecret, hashTokenSecret } from '../../src/core/token-secret.ts';
 import { addMember } from '../../src/services/org-membership.service.ts';
-import { createOrganization } from '../../src/services/organization.service.ts';
 import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
-import { findUserByUsername, type UserRow } from '../../src/storage/user.repository.ts';
 import { createTestApp, type InjectOptions, type TestApp } from '../support/app-harness.ts';
+import { fixtureMeta as meta, oatSession, setUpOrg } from '../support/org-fixtures.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
 
-const meta = { ip: '127.0.0.1', userAgent: 'test' };
 const operator = { id: null, name: 'operator' };
 
 let t: TestApp;
 let password: string;
 const jwts: Record<string, string> = {};
-
-async function userRow(username: string): Promise<UserRow> {
-  const user = await findUserByUsername(t.database.db, username);
-  if (!user) throw new Error(`no user ${username}`);
-  return user;
-}
-
-async function setUpOrg(name: string, owner = 'alice', members: string[] = ['bobby']) {
-  const org = await createOrganization(t.app.services, await userRow(owner), name, meta);
-  for (const member of members) await addMember(t.app.services, org, member, 'member', operator, meta);
-  return org;
-}
-
-/** An OAT inserted directly with the given organization scopes; returns a session JWT from it. */
-async function oatSession(org: OrganizationRow, scopes: string[], label = 'robot'): Promise<string> {
-  const secret = generateTokenSecret('thub_', 'oat').reveal();
-  const now = t.clock.now().toISOString();
-  await t.database.db
-    .insertInto('access_tokens')
-    .values({
-      id: newId(),
-      owner_kind: 'org',
-      owner_id: org.id,
-      kind: 'oat',
-      generated_by: 'manual',
-      label,
-      description: '',
-      scopes: JSON.stringify([{ type: 'TYPE_ORG', path: org.name, scopes }]),
-      secret_hash: hashTokenSecret(secret),
-      hint: `${secret.slice(0, 13)}…`,
-      client_id: '',
-      created_at: now,
-      created_by: null,
-      creator_ip: '127.0.0.1',
-      creator_ua: 'test',
-      expires_at: null,
-      last_used_at: null,
-      last_used_ip: null,
-      last_used_ua: null,
-      is_active: 1,
-    })
-    .execute();
-  return t.login(org.name, secret);
-}
 
 const call = (method: InjectOptions['method'], url: string, jwt?: string, body?: unknown) =>
   t.inject({ method, url, jwt, body });
@@ -85,7 +37,7 @@ afterAll(async () => t.close());
 describe('owners send, list and cancel invites', () => {
   let acme: OrganizationRow;
   beforeAll(async () => {
-    acme = await setUpOrg('acme');
+    acme = await setUpOrg(t, 'acme');
   });
 
   it('invites a user by name and a person by email; duplicates and members answer 409', async () => {
@@ -161,17 +113,18 @@ describe('owners send, list and cancel invites', () => {
     expect(pat.json().detail).toBe('token issued from personal access token is not allowed');
     expect((await call('GET', '/v2/orgs/acme/invites', jwts.carol)).statusCode).toBe(403);
 
-    const reader = await oatSession(acme, ['scope-invite-read']);
+    const reader = await oatSession(t, acme, ['scope-invite-read']);
     expect((await call('GET', '/v2/orgs/acme/invites', reader)).statusCode).toBe(200);
     expect((await invite('acme', { invitee: 'ethan' }, reader)).statusCode).toBe(403);
-    const editor = await oatSession(acme, ['scope-invite-edit'], 'hr-bot');
+    const editor = await oatSession(t, acme, ['scope-invite-edit'], 'hr-bot');
     const sent = await invite('acme', { invitee: 'ethan' }, editor);
     expect(sent.statusCode).toBe(201);
     expect(sent.json().invited_by).toBeNull();
     expect((await inviteAudit(acme)).at(-1)).toMatchObject({ actor_id: null, actor_name: 'hr-bot' });
-    const rival = await setUpOrg('rival', 'carol', []);
+    const rival = await setUpOrg(t, 'rival', { owner: 'carol', members: [] });
     expect(
-      (await call('GET', '/v2/orgs/acme/invites', await oatSession(rival, ['scope-invite-edit']))).statusCode,
+      (await call('GET', '/v2/orgs/acme/invites', await oatSession(t, rival, ['scope-invite-edit'])))
+        .statusCode,
     ).toBe(403);
   });
 });
@@ -179,7 +132,7 @@ describe('owners send, list and cancel invites', () => {
 describe('invitees accept or decline', () => {
   let org: OrganizationRow;
   beforeAll(async () => {
-    org = await setUpOrg('joinorg', 'alice', []);
+    org = await setUpOrg(t, 'joinorg', { owner: 'alice', members: [] });
   });
 
   it('accept: only the invitee, with a password session; they join with the invite role', async () => {
@@ -248,7 +201,7 @@ describe('invitees accept or decline', () => {
 describe('security suite', () => {
   const fixture = () => ({ t, username: 'alice', password });
   beforeAll(async () => {
-    await setUpOrg('suiteorg');
+    await setUpOrg(t, 'suiteorg');
   });
   runSharedSecuritySuite(fixture, {
     method: 'POST',

@@ -1,68 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/core/ids.ts';
-import { generateTokenSecret, hashTokenSecret } from '../../src/core/token-secret.ts';
 import {
   addGroupMember,
   createGroup,
   setGroupRepositoryPermission,
 } from '../../src/services/org-group.service.ts';
-import { addMember } from '../../src/services/org-membership.service.ts';
 import { createOrganization } from '../../src/services/organization.service.ts';
 import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
-import { findUserByUsername, type UserRow } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
+import { fixtureMeta as meta, oatSession, setUpOrg, userRow } from '../support/org-fixtures.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
 
-const meta = { ip: '127.0.0.1', userAgent: 'test' };
 const operator = { id: null, name: 'operator' };
 
 let t: TestApp;
 let password: string;
 const jwts: Record<string, string> = {};
-
-async function userRow(username: string): Promise<UserRow> {
-  const user = await findUserByUsername(t.database.db, username);
-  if (!user) throw new Error(`no user ${username}`);
-  return user;
-}
-
-/** An organization owned by alice, with the given plain members. */
-async function setUpOrg(name: string, members: string[] = ['bobby']): Promise<OrganizationRow> {
-  const org = await createOrganization(t.app.services, await userRow('alice'), name, meta);
-  for (const member of members) await addMember(t.app.services, org, member, 'member', operator, meta);
-  return org;
-}
-
-/** An OAT inserted directly with the given organization scopes; returns a session JWT from it. */
-async function oatSession(org: OrganizationRow, scopes: string[], label = 'robot'): Promise<string> {
-  const secret = generateTokenSecret('thub_', 'oat').reveal();
-  await t.database.db
-    .insertInto('access_tokens')
-    .values({
-      id: newId(),
-      owner_kind: 'org',
-      owner_id: org.id,
-      kind: 'oat',
-      generated_by: 'manual',
-      label,
-      description: '',
-      scopes: JSON.stringify([{ type: 'TYPE_ORG', path: org.name, scopes }]),
-      secret_hash: hashTokenSecret(secret),
-      hint: `${secret.slice(0, 13)}…`,
-      client_id: '',
-      created_at: t.clock.now().toISOString(),
-      created_by: null,
-      creator_ip: '127.0.0.1',
-      creator_ua: 'test',
-      expires_at: null,
-      last_used_at: null,
-      last_used_ip: null,
-      last_used_ua: null,
-      is_active: 1,
-    })
-    .execute();
-  return t.login(org.name, secret);
-}
 
 async function patSession(username: string): Promise<string> {
   const pat = await t.createPat(jwts[username] ?? '', { scopes: ['repo:admin'] });
@@ -96,7 +48,7 @@ afterAll(async () => t.close());
 describe('GET /v2/orgs/{org}/members', () => {
   let acme: OrganizationRow;
   beforeAll(async () => {
-    acme = await setUpOrg('acme', ['bobby', 'daisy']);
+    acme = await setUpOrg(t, 'acme', { members: ['bobby', 'daisy'] });
     const devs = await createGroup(t.app.services, acme, 'devs', operator, meta);
     await addGroupMember(t.app.services, acme, devs.name, 'bobby', operator, meta);
   });
@@ -150,15 +102,15 @@ describe('GET /v2/orgs/{org}/members', () => {
   });
 
   it('an OAT with scope-member-read reads without addresses; other scopes and other organizations do not', async () => {
-    const reader = await oatSession(acme, ['scope-member-read']);
+    const reader = await oatSession(t, acme, ['scope-member-read']);
     const res = await members('acme', reader);
     expect(res.statusCode).toBe(200);
     expect(JSON.stringify(res.json())).not.toContain('@example.com');
-    const groupReader = await members('acme', await oatSession(acme, ['scope-group-read']));
+    const groupReader = await members('acme', await oatSession(t, acme, ['scope-group-read']));
     expect(groupReader.statusCode).toBe(403);
     expect(groupReader.json().message).toContain('scope-member-read');
-    const rival = await createOrganization(t.app.services, await userRow('carol'), 'rival', meta);
-    const foreign = await members('acme', await oatSession(rival, ['scope-member-edit']));
+    const rival = await createOrganization(t.app.services, await userRow(t, 'carol'), 'rival', meta);
+    const foreign = await members('acme', await oatSession(t, rival, ['scope-member-edit']));
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json().errinfo).toEqual({ code: 'ORG_FORBIDDEN' });
   });
@@ -167,7 +119,7 @@ describe('GET /v2/orgs/{org}/members', () => {
 describe('PUT /v2/orgs/{org}/members/{username}', () => {
   let org: OrganizationRow;
   beforeAll(async () => {
-    org = await setUpOrg('rolesorg');
+    org = await setUpOrg(t, 'rolesorg');
   });
 
   it('changes a role, records it, and refuses to demote the last owner', async () => {
@@ -206,7 +158,7 @@ describe('PUT /v2/orgs/{org}/members/{username}', () => {
   });
 
   it('is for owners: members get 403, PAT sessions get the Hub refusal, OATs need scope-member-edit', async () => {
-    const o = await setUpOrg('editorg', ['bobby', 'daisy']);
+    const o = await setUpOrg(t, 'editorg', { members: ['bobby', 'daisy'] });
     const member = await setRole('editorg', 'daisy', 'owner', jwts.bobby);
     expect(member.statusCode).toBe(403);
     expect(member.json().errinfo).toEqual({ code: 'ORG_FORBIDDEN' });
@@ -217,13 +169,13 @@ describe('PUT /v2/orgs/{org}/members/{username}', () => {
     }
     expect((await setRole('editorg', 'daisy', 'owner', jwts.carol)).statusCode).toBe(403);
     expect(
-      (await setRole('editorg', 'daisy', 'owner', await oatSession(o, ['scope-member-read']))).statusCode,
+      (await setRole('editorg', 'daisy', 'owner', await oatSession(t, o, ['scope-member-read']))).statusCode,
     ).toBe(403);
     const editor = await setRole(
       'editorg',
       'daisy',
       'owner',
-      await oatSession(o, ['scope-member-edit'], 'ci-bot'),
+      await oatSession(t, o, ['scope-member-edit'], 'ci-bot'),
     );
     expect(editor.statusCode).toBe(200);
     expect(editor.json().email).toBeUndefined();
@@ -233,7 +185,7 @@ describe('PUT /v2/orgs/{org}/members/{username}', () => {
 
 describe('DELETE /v2/orgs/{org}/members/{username}', () => {
   it('removes a member from the organization and its groups, ending their registry rights', async () => {
-    const o = await setUpOrg('removeorg');
+    const o = await setUpOrg(t, 'removeorg');
     const ctx = t.app.services;
     await createGroup(ctx, o, 'devs', operator, meta);
     await addGroupMember(ctx, o, 'devs', 'bobby', operator, meta);
@@ -266,7 +218,7 @@ describe('DELETE /v2/orgs/{org}/members/{username}', () => {
   });
 
   it('lets a member leave with a password session, not with a PAT, and never the last owner', async () => {
-    await setUpOrg('leaveorg', ['bobby', 'daisy']);
+    await setUpOrg(t, 'leaveorg', { members: ['bobby', 'daisy'] });
     const viaPat = await remove('leaveorg', 'bobby', await patSession('bobby'));
     expect(viaPat.statusCode).toBe(403);
     expect(viaPat.json().detail).toBe('token issued from personal access token is not allowed');
@@ -282,7 +234,7 @@ describe('DELETE /v2/orgs/{org}/members/{username}', () => {
   });
 
   it('two owners demoting each other through the API never leave zero owners', async () => {
-    await setUpOrg('raceorg', ['bobby']);
+    await setUpOrg(t, 'raceorg', { members: ['bobby'] });
     await setRole('raceorg', 'bobby', 'owner', jwts.alice);
     const results = await Promise.all([
       setRole('raceorg', 'alice', 'member', jwts.bobby),
@@ -303,7 +255,7 @@ describe('DELETE /v2/orgs/{org}/members/{username}', () => {
 describe('security suite', () => {
   const fixture = () => ({ t, username: 'alice', password });
   beforeAll(async () => {
-    await setUpOrg('suiteorg', ['bobby']);
+    await setUpOrg(t, 'suiteorg', { members: ['bobby'] });
   });
   runSharedSecuritySuite(fixture, {
     method: 'GET',

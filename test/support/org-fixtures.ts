@@ -1,0 +1,62 @@
+/**
+ * Organization fixtures for route tests: users by name, organizations with members, and OAT
+ * sessions minted straight into the store (through the same token drafting as the API).
+ */
+import type { OrgScope } from '../../src/core/organization-rules.ts';
+import { addMember } from '../../src/services/org-membership.service.ts';
+import { createOrganization } from '../../src/services/organization.service.ts';
+import { draftToken } from '../../src/services/token-issuance.ts';
+import { insertAccessToken } from '../../src/storage/access-token.repository.ts';
+import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
+import { findUserByUsername, type UserRow } from '../../src/storage/user.repository.ts';
+import type { TestApp } from './app-harness.ts';
+
+export const fixtureMeta = { ip: '127.0.0.1', userAgent: 'test' };
+const operator = { id: null, name: 'operator' };
+
+export async function userRow(t: TestApp, username: string): Promise<UserRow> {
+  const user = await findUserByUsername(t.database.db, username);
+  if (!user) throw new Error(`no user ${username}`);
+  return user;
+}
+
+/** An organization owned by `owner`, with the given plain members (they must exist). */
+export async function setUpOrg(
+  t: TestApp,
+  name: string,
+  options: { owner?: string; members?: readonly string[] } = {},
+): Promise<OrganizationRow> {
+  const org = await createOrganization(
+    t.app.services,
+    await userRow(t, options.owner ?? 'alice'),
+    name,
+    fixtureMeta,
+  );
+  for (const member of options.members ?? ['bobby']) {
+    await addMember(t.app.services, org, member, 'member', operator, fixtureMeta);
+  }
+  return org;
+}
+
+/** An OAT with the given organization scopes, inserted directly; returns a session JWT from it. */
+export async function oatSession(
+  t: TestApp,
+  org: OrganizationRow,
+  scopes: readonly (OrgScope | string)[],
+  label = 'robot',
+): Promise<string> {
+  const { row, secret } = draftToken(
+    t.app.services,
+    {
+      kind: 'oat',
+      owner: { kind: 'org', id: org.id },
+      label,
+      scopes: [{ type: 'TYPE_ORG', path: org.name, scopes }],
+      expiresAt: null,
+      createdBy: null,
+    },
+    fixtureMeta,
+  );
+  await insertAccessToken(t.database.db, row);
+  return t.login(org.name, secret.reveal());
+}
