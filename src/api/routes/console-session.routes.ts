@@ -42,12 +42,16 @@ export async function consoleSessionRoutes(
     await recordLoginSuccess(ctx, credential, meta, twoFactor);
     const jwt = await sessions.issue(credential, ttl);
     reply.setCookie(consoleCookieName, jwt, consoleCookieOptions(ctx.config, ttl));
+    return sessionReply(user, jwt, new Date(ctx.clock.now().getTime() + ttl * 1000));
+  }
+
+  function sessionReply(user: UserRow, jwt: string, expiresAt: Date) {
     return {
       username: user.username,
       email: user.email,
       is_admin: user.is_admin === 1,
       csrf_token: csrf.tokenFor(jwt),
-      expires_at: new Date(ctx.clock.now().getTime() + ttl * 1000).toISOString(),
+      expires_at: expiresAt.toISOString(),
     };
   }
 
@@ -122,13 +126,7 @@ export async function consoleSessionRoutes(
       const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString() || '{}') as {
         exp?: number;
       };
-      return {
-        username: user.username,
-        email: user.email,
-        is_admin: user.is_admin === 1,
-        csrf_token: csrf.tokenFor(jwt),
-        expires_at: new Date((payload.exp ?? 0) * 1000).toISOString(),
-      };
+      return sessionReply(user, jwt, new Date((payload.exp ?? 0) * 1000));
     },
   );
 
