@@ -348,18 +348,21 @@ describe('settings', () => {
       TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '5/2h',
       TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP: '0/15m',
       TOKENHUB_RATE_LIMIT_TOKEN_PER_PRINCIPAL: '100/1d',
+      TOKENHUB_RATE_LIMIT_TWO_FACTOR_FAILURES: '4/10m',
     }).rateLimits;
     expect(limits).toEqual({
       patCreate: { limit: 600, windowSeconds: 60 },
       loginFailuresPerAccount: { limit: 5, windowSeconds: 7200 },
       loginFailuresPerIp: undefined,
       tokenPerPrincipal: { limit: 100, windowSeconds: 86_400 },
+      twoFactorFailures: { limit: 4, windowSeconds: 600 },
     });
     expect(loadConfig({}).rateLimits).toEqual({
       patCreate: { limit: 50, windowSeconds: 3600 },
       loginFailuresPerAccount: { limit: 10, windowSeconds: 900 },
       loginFailuresPerIp: { limit: 50, windowSeconds: 900 },
       tokenPerPrincipal: undefined,
+      twoFactorFailures: { limit: 10, windowSeconds: 900 },
     });
     expect(loadConfig({}).redisUrl).toBeUndefined();
   });
