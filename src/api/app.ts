@@ -11,6 +11,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
+import { expiredAutoTokens } from '../services/auto-token.service.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { CredentialJwts } from '../services/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/hub-session.service.ts';
@@ -33,6 +34,7 @@ import { registerMetrics } from './metrics.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { consoleSessionRoutes } from './routes/console-session.routes.ts';
+import { deviceSignInRoutes } from './routes/device-sign-in.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
 import { orgAccessTokenRoutes } from './routes/org-access-tokens.routes.ts';
@@ -78,9 +80,13 @@ export interface RouteDeps {
   throttles: RouteThrottles;
 }
 
-/** Housekeeping (audit retention, expired login tokens) runs hourly in every process. */
+/** Housekeeping (audit retention, expired login and auto-generated tokens) runs hourly in each process. */
 const maintenanceIntervalMs = 3_600_000;
-export const maintenanceTasks: readonly MaintenanceTask[] = [auditRetention, expiredLoginChallenges];
+export const maintenanceTasks: readonly MaintenanceTask[] = [
+  auditRetention,
+  expiredLoginChallenges,
+  expiredAutoTokens,
+];
 
 /** How often each process re-reads the active registry signing key (rotation without restart). */
 const signerRefreshIntervalMs = 30_000;
@@ -190,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => orgGroupRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgInviteRoutes(scope as App, routeDeps));
   await app.register(async (scope) => auditLogRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => deviceSignInRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -31,8 +31,19 @@ export function errorBody(
       return { details: message, errors: [{ code: registryErrorCode(status), message }] };
     case 'hub':
       return { detail: message, message };
+    case 'oauth':
+      return { error: oauthError(code, status), error_description: message };
   }
 }
+
+/** RFC 6749 §5.2 `error`: our `OAUTH_*` codes name it; anything else is a malformed request or ours. */
+function oauthError(code: string, status: number): string {
+  if (code.startsWith('OAUTH_')) return code.slice('OAUTH_'.length).toLowerCase();
+  return status >= 500 ? 'server_error' : 'invalid_request';
+}
+
+/** Route shapes that render every error, validation included, in their own body. */
+const ownBodyShapes: ReadonlySet<ErrorShape> = new Set(['registry', 'oauth']);
 
 /** Distribution's error codes for the statuses the token endpoint answers with. */
 function registryErrorCode(status: number): string {
@@ -63,7 +74,9 @@ export function replyWithError(error: unknown, request: FastifyRequest, reply: F
   if (error instanceof AppError) {
     const entry = errorCatalogue[error.code];
     const shape =
-      routeShape === 'registry' || (routeShape && entry.shape !== 'validation') ? routeShape : entry.shape;
+      routeShape && (ownBodyShapes.has(routeShape) || entry.shape !== 'validation')
+        ? routeShape
+        : entry.shape;
     if (entry.status >= 500) request.log.error({ err: error }, 'request failed');
     return reply
       .status(entry.status)
@@ -73,7 +86,7 @@ export function replyWithError(error: unknown, request: FastifyRequest, reply: F
   if (fastifyError.validation) {
     const fields = validationFields(fastifyError);
     const text = Object.values(fields).flat().join('; ') || 'the request is invalid';
-    const shape = routeShape === 'registry' ? 'registry' : 'validation';
+    const shape = routeShape && ownBodyShapes.has(routeShape) ? routeShape : 'validation';
     return reply.status(400).send(errorBody(shape, 'VALIDATION_FAILED', text, 400, fields));
   }
   const status = fastifyError.statusCode;

@@ -8,6 +8,8 @@
  * - `org`: `{errinfo, detail, message}` (organization and organization-access-token routes)
  * - `validation`: `{fields: {name: [msg]}, text}` (400 on a malformed request)
  * - `registry`: `{details}` (the registry token endpoint; docker and skopeo show `details`)
+ * - `oauth`: `{error, error_description}` (RFC 6749 §5.2, the `/oauth/*` routes); `error` is the
+ *   code without its `OAUTH_` prefix, lowercased (`OAUTH_SLOW_DOWN` → `slow_down`)
  * A route may override the shape (the org routes render every error as `org`).
  */
 export const errorCatalogue = {
@@ -112,11 +114,28 @@ export const errorCatalogue = {
   },
   TWO_FACTOR_NOT_SET_UP: { status: 409, shape: 'hub', message: 'call POST /v2/users/me/2fa/setup first' },
   TWO_FACTOR_NOT_ENABLED: { status: 409, shape: 'hub', message: 'two-factor authentication is not enabled' },
+  DEVICE_CODE_NOT_FOUND: {
+    status: 404,
+    shape: 'hub',
+    message: 'unknown or expired user code: start the sign-in on the device again',
+  },
+  DEVICE_CODE_DECIDED: { status: 409, shape: 'hub', message: 'this sign-in request was already answered' },
+  OAUTH_INVALID_REQUEST: { status: 400, shape: 'oauth', message: 'the request is malformed' },
+  OAUTH_INVALID_GRANT: { status: 400, shape: 'oauth', message: 'unknown or already used device code' },
+  OAUTH_AUTHORIZATION_PENDING: {
+    status: 400,
+    shape: 'oauth',
+    message: 'the user has not approved or denied the request yet',
+  },
+  OAUTH_SLOW_DOWN: { status: 400, shape: 'oauth', message: 'polling too fast' },
+  OAUTH_ACCESS_DENIED: { status: 400, shape: 'oauth', message: 'the user denied the request' },
+  OAUTH_EXPIRED_TOKEN: { status: 400, shape: 'oauth', message: 'the device code has expired' },
+  OAUTH_UNSUPPORTED_GRANT_TYPE: { status: 400, shape: 'oauth', message: 'unsupported grant_type' },
   RATE_LIMITED: { status: 429, shape: 'hub', message: 'too many requests' },
   INTERNAL: { status: 500, shape: 'hub', message: 'internal server error' },
 } as const satisfies Record<string, { status: number; shape: ErrorShape; message: string }>;
 
-export type ErrorShape = 'hub' | 'org' | 'validation' | 'registry';
+export type ErrorShape = 'hub' | 'org' | 'validation' | 'registry' | 'oauth';
 export type ErrorCode = keyof typeof errorCatalogue;
 
 /** Field-level messages for `VALIDATION_FAILED`-style errors: `{token_label: ['too long']}`. */

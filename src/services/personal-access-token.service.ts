@@ -19,6 +19,7 @@ import {
 } from '../storage/access-token.repository.ts';
 import type { Db } from '../storage/database.ts';
 import { recordAudit } from './audit.service.ts';
+import { sweepExpiredAutoTokensOf } from './auto-token.service.ts';
 import type { RequestMeta, ServiceContext } from './context.ts';
 import { draftToken } from './token-issuance.ts';
 
@@ -96,6 +97,8 @@ export async function listPersonalAccessTokens(
   account: AccountRef,
   page: { limit: number; offset: number },
 ): Promise<{ rows: AccessTokenRow[]; total: number; active: number }> {
+  // Expired auto-generated tokens leave with their sign-in (one indexed read when there are none).
+  await sweepExpiredAutoTokensOf(ctx, account);
   return listOwnedTokens(ctx.db, ownerOf(account), page);
 }
 

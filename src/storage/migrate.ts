@@ -8,6 +8,7 @@ import * as initial from './migrations/2026-11-24T0001-initial.ts';
 import * as repositories from './migrations/2026-11-24T0002-repositories.ts';
 import * as organizations from './migrations/2026-11-24T0003-organizations.ts';
 import * as twoFactor from './migrations/2026-11-24T0004-two-factor.ts';
+import * as deviceSignIn from './migrations/2026-11-24T0005-device-sign-in.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-24T0002-repositories': repositories,
   '2026-11-24T0003-organizations': organizations,
   '2026-11-24T0004-two-factor': twoFactor,
+  '2026-11-24T0005-device-sign-in': deviceSignIn,
 };
 
 /**

@@ -174,6 +174,34 @@ export interface LoginChallengesTable {
   created_at: string;
 }
 
+export interface DeviceSignInsTable {
+  id: string;
+  /** `device` (RFC 8628 device authorization) or `desktop` (`POST /v2/access-tokens/desktop-generate`). */
+  kind: 'device' | 'desktop';
+  /** SHA-256 hex of the device code; null for desktop sign-ins. */
+  device_code_hash: string | null;
+  /** Normalized user code (8 letters, no dash); unique among pending requests. */
+  user_code: string | null;
+  client_id: string;
+  client_name: string;
+  /** `pending` → `approved` | `denied`; `approved` → `completed` once the device collected its token. */
+  status: 'pending' | 'approved' | 'denied' | 'completed';
+  /** The account that approved or denied the request. */
+  user_id: string | null;
+  /** The auto-generated token of a completed sign-in; deleting the token deletes the row. */
+  token_id: string | null;
+  /** Address and client of the device that asked. */
+  ip: string;
+  user_agent: string;
+  created_at: string;
+  /** When the device code expires (not the sign-in: that is the token's `expires_at`). */
+  expires_at: string;
+  /** Seconds the device must wait between polls; `slow_down` adds 5. */
+  interval_seconds: number;
+  last_polled_at: string | null;
+  decided_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   access_tokens: AccessTokensTable;
@@ -190,4 +218,5 @@ export interface Database {
   user_totp: UserTotpTable;
   recovery_codes: RecoveryCodesTable;
   login_challenges: LoginChallengesTable;
+  device_sign_ins: DeviceSignInsTable;
 }

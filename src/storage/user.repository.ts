@@ -1,5 +1,5 @@
 /** Users. Usernames are stored lowercased; callers normalise before calling. */
-import type { Db } from './database.ts';
+import { type Db, dialectOf } from './database.ts';
 import type { UsersTable } from './schema.ts';
 
 export type UserRow = UsersTable;
@@ -14,6 +14,16 @@ export async function findUserByUsername(db: Db, username: string): Promise<User
 
 export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Inside a transaction, serialises work on one account (the auto-generated token cap): on
+ * PostgreSQL a row lock (`SELECT … FOR UPDATE`); SQLite transactions are already serialised by its
+ * single writer connection.
+ */
+export async function lockUser(tx: Db, id: string): Promise<UserRow | undefined> {
+  const select = tx.selectFrom('users').selectAll().where('id', '=', id);
+  return (dialectOf(tx) === 'postgres' ? select.forUpdate() : select).executeTakeFirst();
 }
 
 /** Replaces the password hash and ends every Hub session issued before `changedAt`. */
