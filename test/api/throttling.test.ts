@@ -87,6 +87,14 @@ describe('PAT creation per account', () => {
     expect((await create(await t.login('alice', defaultPassword))).statusCode).toBe(201);
   });
 
+  it('counts desktop sign-ins (desktop-generate) against the same budget', async () => {
+    const t = await open({ TOKENHUB_RATE_LIMIT_PAT_CREATE: '1/1h' });
+    const jwt = await t.login('alice', await t.signUp('alice'));
+    const generate = () => t.inject({ method: 'POST', url: '/v2/access-tokens/desktop-generate', jwt });
+    expect((await generate()).statusCode).toBe(201);
+    expect((await generate()).statusCode).toBe(429);
+  });
+
   it('is off with 0', async () => {
     const t = await open({ TOKENHUB_RATE_LIMIT_PAT_CREATE: '0' });
     await t.signUp('alice');

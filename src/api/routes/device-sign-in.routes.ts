@@ -180,7 +180,7 @@ async function oauthRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
   );
 }
 
-async function approvalRoutes(app: App, { ctx, guard, rateLimiter }: RouteDeps): Promise<void> {
+async function approvalRoutes(app: App, { ctx, guard, rateLimiter, throttles }: RouteDeps): Promise<void> {
   // OATs never approve or obtain a device sign-in; PAT sessions cannot mint tokens either.
   const passwordOnly = guard(['password']);
   const security = [{ bearer: [] }];
@@ -282,6 +282,7 @@ async function approvalRoutes(app: App, { ctx, guard, rateLimiter }: RouteDeps):
     },
     async (request, reply) => {
       const user = accountOf(request);
+      await throttles.patCreate(reply, user.id);
       const clientId = request.body.client_id?.trim() || 'docker-desktop';
       const clientName = request.body.client_name?.trim() || 'Docker Desktop';
       const { secret } = await createAutoToken(
