@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
+    // test/web/*.test.tsx: the console's component tests (checked by src/web/tsconfig.json).
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'test/web/**/*.test.tsx', 'scripts/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // Suites share one PostgreSQL server and, for the end-to-end suite, real registry processes;

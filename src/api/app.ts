@@ -46,6 +46,7 @@ import { registryTokenRoutes } from './routes/registry-token.routes.ts';
 import { repositoryRoutes } from './routes/repositories.routes.ts';
 import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
+import { webConsoleRoutes } from './routes/web-console.routes.ts';
 import { createRouteThrottles, type RouteThrottles } from './throttle.ts';
 import { validatorCompiler } from './validators.ts';
 
@@ -198,6 +199,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => auditLogRoutes(scope as App, routeDeps));
   await app.register(async (scope) => deviceSignInRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Last: the console's SPA fallback answers GET paths no other route claims (never API prefixes).
+  await app.register(async (scope) => webConsoleRoutes(scope as App, routeDeps));
   return app;
 }
 

@@ -12,6 +12,7 @@ import { LastUsedRecorder } from '../services/last-used-recorder.ts';
 import { lazySecretKey } from '../services/secret-key.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
+import { registerAdminUserCommands } from './admin-users.commands.ts';
 import { registerOrgCommands } from './org.commands.ts';
 import { registerRegistryCommands } from './registry.commands.ts';
 
@@ -86,4 +87,5 @@ export function registerAdminCommands(program: Command): void {
 
   registerRegistryCommands(admin, withServices);
   registerOrgCommands(admin, withServices);
+  registerAdminUserCommands(admin, withServices);
 }

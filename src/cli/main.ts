@@ -1,12 +1,17 @@
 /**
  * Entry point of the `tokenhub` command: `serve`, `admin …` (operator commands on the local
- * database). Exit codes: 0 success, 1 an error (one line on stderr), 2 a usage error.
+ * database), and the user commands that talk to a server over HTTP (`login`, `token …`, `org …`,
+ * `repo …`; docs/cli.md). Exit codes: 0 success, 1 an error (one line on stderr), 2 a usage error.
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { AppError } from '../core/errors.ts';
 import { registerAdminCommands } from './admin.commands.ts';
+import { registerOrgUserCommands } from './org-token.commands.ts';
+import { registerRepoCommands } from './repo.commands.ts';
 import { serve } from './serve.command.ts';
+import { registerTokenCommands } from './token.commands.ts';
+import { registerUserCommands } from './user.commands.ts';
 
 const program = new Command('tokenhub')
   .description('Docker Hub style access tokens and registry token service')
@@ -22,6 +27,10 @@ program
   });
 
 registerAdminCommands(program);
+registerUserCommands(program);
+registerTokenCommands(program);
+registerOrgUserCommands(program);
+registerRepoCommands(program);
 
 try {
   await program.parseAsync(process.argv);

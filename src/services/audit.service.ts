@@ -12,6 +12,7 @@ export const auditActions = {
   'account.login.failure': 'Failed sign-in',
   'account.create': 'Account created',
   'account.password.change': 'Password changed',
+  'account.admin.change': 'Instance administrator right granted or revoked',
   'account.2fa.enable': 'Two-factor authentication enabled',
   'account.2fa.disable': 'Two-factor authentication disabled',
   'account.recovery_code.use': 'Recovery code used',

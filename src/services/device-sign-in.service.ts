@@ -157,7 +157,7 @@ export async function startDeviceAuthorization(
  * One poll of the device (RFC 8628 §3.4, §3.5). A decided request answers at once; only a pending
  * one is paced (`slow_down` when polled within `interval` of the previous poll, concurrent polls
  * included). The device code is single use: the poll that collects the token spends it.
- * @returns the new auto-generated PAT and its lifetime in seconds.
+ * @returns the new auto-generated PAT, its lifetime in seconds, and the account that approved it.
  * @throws AppError OAUTH_INVALID_REQUEST, OAUTH_UNSUPPORTED_GRANT_TYPE, OAUTH_INVALID_GRANT,
  *   OAUTH_EXPIRED_TOKEN, OAUTH_ACCESS_DENIED, OAUTH_SLOW_DOWN, OAUTH_AUTHORIZATION_PENDING.
  */
@@ -165,7 +165,7 @@ export async function pollDeviceToken(
   ctx: ServiceContext,
   input: { grantType?: string; deviceCode?: string; clientId?: string },
   meta: RequestMeta,
-): Promise<{ accessToken: TokenSecret; expiresIn: number }> {
+): Promise<{ accessToken: TokenSecret; expiresIn: number; username: string }> {
   if (!input.grantType) throw new AppError('OAUTH_INVALID_REQUEST', 'grant_type is required');
   if (input.grantType !== deviceCodeGrantType) {
     throw new AppError(
@@ -201,7 +201,7 @@ export async function pollDeviceToken(
     },
     meta,
   );
-  return { accessToken: secret, expiresIn: ctx.config.deviceSignInTtlDays * 86_400 };
+  return { accessToken: secret, expiresIn: ctx.config.deviceSignInTtlDays * 86_400, username: user.username };
 }
 
 /** @throws AppError OAUTH_SLOW_DOWN (and lengthens the interval) when this poll comes too soon. */

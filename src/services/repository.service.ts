@@ -9,7 +9,8 @@
  * - delete needs `delete`.
  *
  * Names are one path component below the namespace (`alice/app`); nested names (`alice/team/app`)
- * can exist through a registry push but are not served here yet.
+ * can exist through a registry push but are not served here yet. A namespace is a user or an
+ * organization; in an organization, members' rights come from their groups (per repository).
  */
 import type { PatScope } from '../core/access-token-scopes.ts';
 import { AppError, fieldError } from '../core/errors.ts';
@@ -18,10 +19,13 @@ import {
   type AccessSubject,
   accountRights,
   allowedRepositoryActions,
+  type MembershipFacts,
   type RepositoryAction,
   type RepositoryFacts,
 } from '../core/repository-access.ts';
 import { isRepositoryName, maxRepositoryNameLength } from '../registry/scope.ts';
+import { findNamespace } from '../storage/namespace.repository.ts';
+import { findRepositoryMembership } from '../storage/organization.repository.ts';
 import {
   deleteRepository,
   findRepository,
@@ -30,7 +34,7 @@ import {
   type RepositoryRow,
   updateRepository,
 } from '../storage/repository.repository.ts';
-import { findUserByUsername, type UserRow } from '../storage/user.repository.ts';
+import { findUserByUsername } from '../storage/user.repository.ts';
 import { recordAudit } from './audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from './context.ts';
 import type { HubPrincipal } from './hub-session.service.ts';
@@ -90,7 +94,15 @@ export async function createRepository(
   const owner = await findNamespaceOwner(ctx, namespace);
   assertRepositoryName(namespace, input.name);
   // Rights are checked before existence, so a caller without push learns nothing about names.
-  assertAllowed(actor.subject, namespace, undefined, 'push', `creating repositories in ${namespace}`);
+  await assertAllowed(
+    ctx,
+    owner,
+    actor.subject,
+    input.name,
+    undefined,
+    'push',
+    `creating repositories in ${namespace}`,
+  );
   const now = isoNow(ctx);
   const candidate: RepositoryRow = {
     id: newId(),
@@ -124,13 +136,33 @@ export async function listRepositories(
   namespace: string,
   page: { limit: number; offset: number },
 ): Promise<{ rows: RepositoryRow[]; total: number }> {
-  await findNamespaceOwner(ctx, namespace);
-  // Under the current rules, pulling a private repository depends on the namespace alone, so one
-  // probe decides for the whole page (and the count stays exact). Per-repository rights
-  // (organization teams, OAT resources) will need a filter in the query instead.
+  const owner = await findNamespaceOwner(ctx, namespace);
   const privateProbe: RepositoryFacts = { namespace, isPrivate: true };
-  const seesPrivate = allowedRepositoryActions(subject, namespace, privateProbe).has('pull');
-  return listNamespaceRepositories(ctx.db, namespace, { publicOnly: !seesPrivate, ...page });
+  const membership = await membershipIn(ctx, owner, subject, '');
+  if (membership?.role !== 'member') {
+    // Outside organizations (and for their owners), pulling a private repository depends on the
+    // namespace alone: one probe decides for the whole page, and the count stays exact.
+    const seesPrivate = allowedRepositoryActions(subject, namespace, privateProbe, membership).has('pull');
+    return listNamespaceRepositories(ctx.db, namespace, { publicOnly: !seesPrivate, ...page });
+  }
+  // An organization member sees public repositories and those their groups grant: per repository.
+  const all = await listNamespaceRepositories(ctx.db, namespace, {
+    publicOnly: false,
+    limit: 10_000,
+    offset: 0,
+  });
+  const visible: RepositoryRow[] = [];
+  for (const row of all.rows) {
+    const rights = allowedRepositoryActions(
+      subject,
+      namespace,
+      factsOf(row),
+      await membershipIn(ctx, owner, subject, row.name),
+      row.name,
+    );
+    if (rights.has('pull')) visible.push(row);
+  }
+  return { rows: visible.slice(page.offset, page.offset + page.limit), total: visible.length };
 }
 
 /**
@@ -144,8 +176,8 @@ export async function getRepository(
   namespace: string,
   name: string,
 ): Promise<RepositoryRow> {
-  await findNamespaceOwner(ctx, namespace);
-  return findVisibleRepository(ctx, subject, namespace, name);
+  const owner = await findNamespaceOwner(ctx, namespace);
+  return findVisibleRepository(ctx, owner, subject, name);
 }
 
 /**
@@ -162,13 +194,21 @@ export async function updateRepositorySettings(
   meta: RequestMeta,
 ): Promise<RepositoryRow> {
   const owner = await findNamespaceOwner(ctx, namespace);
-  const current = await findVisibleRepository(ctx, actor.subject, namespace, name);
+  const current = await findVisibleRepository(ctx, owner, actor.subject, name);
   const facts = factsOf(current);
   const fullName = `${namespace}/${name}`;
-  assertAllowed(actor.subject, namespace, facts, 'push', `changing ${fullName}`);
+  await assertAllowed(ctx, owner, actor.subject, name, facts, 'push', `changing ${fullName}`);
   const changes: { is_private?: number; description?: string } = {};
   if (update.isPrivate !== undefined && update.isPrivate !== (current.is_private === 1)) {
-    assertAllowed(actor.subject, namespace, facts, 'delete', `changing the visibility of ${fullName}`);
+    await assertAllowed(
+      ctx,
+      owner,
+      actor.subject,
+      name,
+      facts,
+      'delete',
+      `changing the visibility of ${fullName}`,
+    );
     changes.is_private = update.isPrivate ? 1 : 0;
   }
   if (update.description !== undefined && update.description !== current.description) {
@@ -195,17 +235,59 @@ export async function deleteRepositoryRecord(
   meta: RequestMeta,
 ): Promise<void> {
   const owner = await findNamespaceOwner(ctx, namespace);
-  const current = await findVisibleRepository(ctx, actor.subject, namespace, name);
-  assertAllowed(actor.subject, namespace, factsOf(current), 'delete', `deleting ${namespace}/${name}`);
+  const current = await findVisibleRepository(ctx, owner, actor.subject, name);
+  await assertAllowed(
+    ctx,
+    owner,
+    actor.subject,
+    name,
+    factsOf(current),
+    'delete',
+    `deleting ${namespace}/${name}`,
+  );
   await deleteRepository(ctx.db, current.id);
   await audit(ctx, owner, actor, 'repository.delete', current, meta, {});
 }
 
-/** Namespaces are accounts (organizations will join the same space). */
-async function findNamespaceOwner(ctx: ServiceContext, namespace: string): Promise<UserRow> {
-  const owner = await findUserByUsername(ctx.db, namespace);
-  if (!owner) throw new AppError('NAMESPACE_NOT_FOUND', `namespace not found: ${namespace}`);
-  return owner;
+/** The account that owns a namespace: a user, or an organization. */
+interface NamespaceOwner {
+  kind: 'user' | 'org';
+  id: string;
+  name: string;
+}
+
+async function findNamespaceOwner(ctx: ServiceContext, namespace: string): Promise<NamespaceOwner> {
+  const row = await findNamespace(ctx.db, namespace);
+  if (!row) throw new AppError('NAMESPACE_NOT_FOUND', `namespace not found: ${namespace}`);
+  return { kind: row.kind, id: row.owner_id, name: row.name };
+}
+
+/** The account's role and group permissions on `name` when the namespace is an organization. */
+async function membershipIn(
+  ctx: ServiceContext,
+  owner: NamespaceOwner,
+  subject: AccessSubject,
+  name: string,
+): Promise<MembershipFacts | undefined> {
+  if (owner.kind !== 'org' || subject.kind !== 'account') return undefined;
+  const user = await findUserByUsername(ctx.db, subject.username);
+  return user && findRepositoryMembership(ctx.db, owner.id, user.id, name);
+}
+
+async function rightsOn(
+  ctx: ServiceContext,
+  owner: NamespaceOwner,
+  subject: AccessSubject,
+  name: string,
+  facts: RepositoryFacts | undefined,
+): Promise<Set<RepositoryAction>> {
+  return allowedRepositoryActions(
+    subject,
+    owner.name,
+    facts,
+    await membershipIn(ctx, owner, subject, name),
+    name,
+  );
 }
 
 /**
@@ -229,15 +311,15 @@ function assertRepositoryName(namespace: string, name: string): void {
 
 async function findVisibleRepository(
   ctx: ServiceContext,
+  owner: NamespaceOwner,
   subject: AccessSubject,
-  namespace: string,
   name: string,
 ): Promise<RepositoryRow> {
-  assertRepositoryName(namespace, name);
-  const row = await findRepository(ctx.db, namespace, name);
+  assertRepositoryName(owner.name, name);
+  const row = await findRepository(ctx.db, owner.name, name);
   // Same answer for "missing" and "private and not yours": existence must not leak.
-  if (!row || !allowedRepositoryActions(subject, namespace, factsOf(row)).has('pull')) {
-    throw new AppError('REPOSITORY_NOT_FOUND', `repository not found: ${namespace}/${name}`);
+  if (!row || !(await rightsOn(ctx, owner, subject, name, factsOf(row))).has('pull')) {
+    throw new AppError('REPOSITORY_NOT_FOUND', `repository not found: ${owner.name}/${name}`);
   }
   return row;
 }
@@ -250,25 +332,29 @@ function factsOf(row: RepositoryRow): RepositoryFacts {
  * @throws AppError FORBIDDEN saying what was refused and whether the account or the token's level
  *   is what falls short.
  */
-function assertAllowed(
+async function assertAllowed(
+  ctx: ServiceContext,
+  owner: NamespaceOwner,
   subject: AccessSubject,
-  namespace: string,
+  name: string,
   facts: RepositoryFacts | undefined,
   action: RepositoryAction,
   what: string,
-): void {
-  if (allowedRepositoryActions(subject, namespace, facts).has(action)) return;
+): Promise<void> {
+  if ((await rightsOn(ctx, owner, subject, name, facts)).has(action)) return;
   const scope: PatScope | undefined = subject.kind === 'account' ? subject.patScope : undefined;
-  const tokenIsTheLimit = scope !== undefined && accountRights(subject, namespace, facts).has(action);
+  const membership = await membershipIn(ctx, owner, subject, name);
+  const tokenIsTheLimit =
+    scope !== undefined && accountRights(subject, owner.name, facts, membership).has(action);
   const reason = tokenIsTheLimit
     ? `this session's access token has scope ${scope}, which does not include ${action}`
-    : `this account does not have ${action} access in namespace ${namespace}`;
+    : `this account does not have ${action} access in namespace ${owner.name}`;
   throw new AppError('FORBIDDEN', `${what} needs ${action} access: ${reason}`);
 }
 
 async function audit(
   ctx: ServiceContext,
-  owner: UserRow,
+  owner: NamespaceOwner,
   actor: RepositoryActor,
   action: 'repository.create' | 'repository.update' | 'repository.delete',
   row: RepositoryRow,
@@ -276,7 +362,7 @@ async function audit(
   data: Record<string, unknown>,
 ): Promise<void> {
   await recordAudit(ctx, {
-    account: { id: owner.id, name: owner.username },
+    account: { id: owner.id, name: owner.name },
     action,
     name: `${row.namespace}/${row.name}`,
     actor: { id: actor.account.id, name: actor.account.username },

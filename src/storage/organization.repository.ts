@@ -80,3 +80,17 @@ export async function findRepositoryMembership(
     .execute();
   return { role: member.role, groupPermissions: rows.map((row) => row.permission) };
 }
+
+/** The organizations a user belongs to, by name, with their role. */
+export async function listUserOrganizations(
+  db: Db,
+  userId: string,
+): Promise<Array<{ id: string; name: string; tier: OrganizationRow['tier']; role: OrgMemberRow['role'] }>> {
+  return db
+    .selectFrom('org_members as m')
+    .innerJoin('organizations as o', 'o.id', 'm.org_id')
+    .select(['o.id', 'o.name', 'o.tier', 'm.role'])
+    .where('m.user_id', '=', userId)
+    .orderBy('o.name')
+    .execute();
+}

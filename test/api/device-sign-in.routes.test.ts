@@ -110,7 +110,12 @@ describe('the device flow', () => {
     const granted = await poll(started.device_code);
     expect(granted.statusCode).toBe(200);
     const body = granted.json();
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 30 * 86_400 });
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: 30 * 86_400,
+      username: 'alice',
+    });
     expect(parseTokenSecret('thub_', body.access_token)).toBe('pat');
 
     expect(await loginStatus('alice', body.access_token)).toBe(200);

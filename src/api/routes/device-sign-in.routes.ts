@@ -136,13 +136,17 @@ async function oauthRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
             access_token: Type.String({ description: 'The personal access token (generated_by "auto").' }),
             token_type: Type.Literal('bearer'),
             expires_in: Type.Integer({ description: 'Seconds until the token and its sign-in expire.' }),
+            username: Type.String({
+              description:
+                'tokenhub extension: the account that approved, the login name to use with the token.',
+            }),
           }),
           ...oauthErrors,
         },
       },
     },
     async (request) => {
-      const { accessToken, expiresIn } = await pollDeviceToken(
+      const { accessToken, expiresIn, username } = await pollDeviceToken(
         ctx,
         {
           grantType: request.body.grant_type,
@@ -151,7 +155,12 @@ async function oauthRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
         },
         requestMeta(request),
       );
-      return { access_token: accessToken.reveal(), token_type: 'bearer' as const, expires_in: expiresIn };
+      return {
+        access_token: accessToken.reveal(),
+        token_type: 'bearer' as const,
+        expires_in: expiresIn,
+        username,
+      };
     },
   );
 

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { oatLimitByTier } from '../../core/organization-rules.ts';
 import { createOrganization } from '../../services/organization.service.ts';
 import { countOwnedTokens } from '../../storage/access-token.repository.ts';
-import type { OrganizationRow } from '../../storage/organization.repository.ts';
+import { listUserOrganizations, type OrganizationRow } from '../../storage/organization.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
 import { authorizeOrgRequest } from '../org-auth.ts';
@@ -65,6 +65,32 @@ export async function orgRoutes(app: App, { ctx, guard }: RouteDeps): Promise<vo
       const org = await createOrganization(ctx, accountOf(request), request.body.name, requestMeta(request));
       return reply.status(201).send(await toOrgObject(org, 'owner'));
     },
+  );
+
+  app.get(
+    '/v2/users/me/orgs',
+    {
+      preHandler: guard(['password', 'pat']),
+      schema: {
+        tags,
+        security,
+        summary: 'The organizations the signed-in account belongs to, with its role (tokenhub extension)',
+        response: {
+          200: Type.Object({
+            results: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                name: Type.String(),
+                tier: orgObject.properties.tier,
+                role: Type.Union([Type.Literal('owner'), Type.Literal('member')]),
+              }),
+            ),
+          }),
+          ...errorReplies(401, 403),
+        },
+      },
+    },
+    async (request) => ({ results: await listUserOrganizations(ctx.db, accountOf(request).id) }),
   );
 
   app.get(

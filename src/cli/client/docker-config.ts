@@ -1,0 +1,59 @@
+/**
+ * Points docker and the containers tools (skopeo, podman, buildah) at `docker-credential-tokenhub`
+ * for a registry host: `credHelpers: {"<host>": "tokenhub"}` in `$DOCKER_CONFIG/config.json`
+ * (docker's config-file reference) or in the containers auth file (containers-auth.json(5)).
+ * Every other key of those files is kept as it was.
+ */
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** The helper's name as docker spells it: it runs `docker-credential-<name>`. */
+export const credentialHelperName = 'tokenhub';
+
+function readJsonObject(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  if (text.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // reported below
+  }
+  throw new Error(`${path} is not a JSON object: fix it, then try again`);
+}
+
+/**
+ * Adds `host → tokenhub` to the file's `credHelpers` (creating the file, mode 0600, if needed).
+ * @returns true when the file changed.
+ */
+export function addCredentialHelper(path: string, hosts: readonly string[]): boolean {
+  const config = readJsonObject(path);
+  const current = config.credHelpers;
+  const helpers: Record<string, unknown> =
+    current !== null && typeof current === 'object' && !Array.isArray(current)
+      ? { ...(current as Record<string, unknown>) }
+      : {};
+  let changed = false;
+  for (const host of hosts) {
+    if (helpers[host] !== credentialHelperName) {
+      helpers[host] = credentialHelperName;
+      changed = true;
+    }
+  }
+  if (!changed) return false;
+  config.credHelpers = helpers;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
+  chmodSync(temp, 0o600);
+  renameSync(temp, path);
+  return true;
+}

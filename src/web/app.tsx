@@ -1,0 +1,107 @@
+/**
+ * The console's shell: the sign-in gate, the top bar with the account menu, and the page for the
+ * current path. Every path here is also answered with index.html by the server.
+ */
+import { type ReactNode, useEffect } from 'react';
+import { AccountMenu } from './components/account-menu.tsx';
+import { Link, matchPath, navigate, safeNext, useLocation } from './lib/router.tsx';
+import { useSession } from './lib/session.tsx';
+import { ActivityPage } from './pages/activity.page.tsx';
+import { DevicePage } from './pages/device.page.tsx';
+import { OrgPage } from './pages/org.page.tsx';
+import { OrgTokensPage } from './pages/org-tokens.page.tsx';
+import { OrgsPage } from './pages/orgs.page.tsx';
+import { PatPage } from './pages/pat.page.tsx';
+import { SecurityPage } from './pages/security.page.tsx';
+import { SignInPage } from './pages/sign-in.page.tsx';
+import { SignUpPage } from './pages/sign-up.page.tsx';
+
+const publicPaths = new Set(['/signin', '/signup']);
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function signedInPage(path: string): ReactNode {
+  if (path === '/' || path === '/settings') return <Redirect to="/settings/tokens" />;
+  if (path === '/settings/tokens') return <PatPage />;
+  if (path === '/settings/security') return <SecurityPage />;
+  if (path === '/activity') return <ActivityPage />;
+  if (path === '/device') return <DevicePage />;
+  if (path === '/orgs') return <OrgsPage />;
+  const org = matchPath('/orgs/:org', path);
+  if (org?.org) return <OrgPage org={org.org} />;
+  const orgTokens = matchPath('/orgs/:org/tokens', path);
+  if (orgTokens?.org) return <OrgTokensPage org={orgTokens.org} />;
+  const orgActivity = matchPath('/orgs/:org/activity', path);
+  if (orgActivity?.org) return <ActivityPage account={orgActivity.org} />;
+  return (
+    <section className="page">
+      <h1>Page not found</h1>
+      <p>
+        There is no console page at <code>{path}</code>. Go to your{' '}
+        <Link to="/settings/tokens">personal access tokens</Link>.
+      </p>
+    </section>
+  );
+}
+
+export function App() {
+  const { state } = useSession();
+  const { path, search, href } = useLocation();
+
+  if (state.status === 'loading') {
+    return (
+      <div className="loading-screen" role="status">
+        Loading tokenhub…
+      </div>
+    );
+  }
+
+  if (state.status === 'signed-out') {
+    if (path === '/signup') return <SignUpPage />;
+    if (path !== '/signin') {
+      return <Redirect to={state.explicit ? '/signin' : `/signin?next=${encodeURIComponent(href)}`} />;
+    }
+    return <SignInPage notice={state.notice} />;
+  }
+
+  if (publicPaths.has(path)) return <Redirect to={safeNext(search.get('next'))} />;
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/settings/tokens" className="brand">
+          tokenhub
+        </Link>
+        <nav aria-label="Main" className="main-nav">
+          <NavLink to="/settings/tokens" current={path.startsWith('/settings')}>
+            Account settings
+          </NavLink>
+          <NavLink to="/orgs" current={path.startsWith('/orgs')}>
+            Organizations
+          </NavLink>
+          <NavLink to="/activity" current={path === '/activity'}>
+            Activity
+          </NavLink>
+        </nav>
+        <AccountMenu username={state.session.username} />
+      </header>
+      <main id="main" tabIndex={-1}>
+        {signedInPage(path)}
+      </main>
+    </>
+  );
+}
+
+function NavLink({ to, current, children }: { to: string; current: boolean; children: ReactNode }) {
+  return (
+    <Link to={to} aria-current={current ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * One organization: tier, your role and, for owners, the way to its access tokens and activity.
+ * Members see no access-token page (the API refuses them too).
+ */
+import { useEffect } from 'react';
+import { api } from '../api/client.ts';
+import type { Organization } from '../api/types.ts';
+import { ErrorAlert } from '../components/dialog.tsx';
+import { formatDate } from '../lib/format.ts';
+import { tierLimitText } from '../lib/oat-logic.ts';
+import { rememberOrg } from '../lib/recent-orgs.ts';
+import { Link } from '../lib/router.tsx';
+import { useAccount } from '../lib/session.tsx';
+import { useLoad } from '../lib/use-load.ts';
+
+const tierNames: Record<Organization['tier'], string> = { free: 'Free', team: 'Team', business: 'Business' };
+
+/** Owners manage tokens; so do instance administrators (who have no role in the organization). */
+export function mayManageTokens(org: Organization, isAdmin: boolean): boolean {
+  return org.role === 'owner' || isAdmin;
+}
+
+export function useOrganization(name: string) {
+  const account = useAccount();
+  const [load, reload] = useLoad(
+    () => api<Organization>('GET', `/v2/orgs/${encodeURIComponent(name)}`),
+    [name],
+  );
+  useEffect(() => {
+    if (load.status === 'ready') rememberOrg(account.username, load.data.name);
+  }, [load, account.username]);
+  return [load, reload] as const;
+}
+
+export function OrgPage({ org: name }: { org: string }) {
+  const account = useAccount();
+  const [load] = useOrganization(name);
+  const org = load.data;
+  return (
+    <section className="page" aria-labelledby="org-title">
+      <p className="eyebrow">
+        <Link to="/orgs">Organizations</Link>
+      </p>
+      <h1 id="org-title">{org?.name ?? name}</h1>
+      {load.status === 'error' ? <ErrorAlert message={load.error} /> : null}
+      {load.status === 'loading' ? <p role="status">Loading…</p> : null}
+      {org ? (
+        <>
+          <dl className="facts">
+            <dt>Tier</dt>
+            <dd>{tierNames[org.tier]}</dd>
+            <dt>Your role</dt>
+            <dd>{org.role ?? (account.is_admin ? 'instance administrator' : 'none')}</dd>
+            <dt>Created</dt>
+            <dd>{formatDate(org.created_at)}</dd>
+          </dl>
+          {mayManageTokens(org, account.is_admin) ? (
+            <nav aria-label={`${org.name} settings`} className="card-links">
+              <Link to={`/orgs/${encodeURIComponent(org.name)}/tokens`} className="card-link">
+                <strong>Access tokens</strong>
+                <span className="hint">{tierLimitText(org.access_tokens)}</span>
+              </Link>
+              <Link to={`/orgs/${encodeURIComponent(org.name)}/activity`} className="card-link">
+                <strong>Activity</strong>
+                <span className="hint">Who did what in this organization</span>
+              </Link>
+            </nav>
+          ) : (
+            <p className="muted">
+              You are a member of {org.name}. Its owners manage access tokens and read its activity.
+            </p>
+          )}
+        </>
+      ) : null}
+    </section>
+  );
+}

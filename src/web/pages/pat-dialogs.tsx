@@ -1,0 +1,208 @@
+/**
+ * Generate and edit dialogs for personal access tokens. The secret lives only in the generate
+ * dialog's state: closing the dialog unmounts it, and the secret is gone.
+ */
+import { type FormEvent, useId, useState } from 'react';
+import { ApiError, api } from '../api/client.ts';
+import type { AccessToken } from '../api/types.ts';
+import { Dialog, ErrorAlert } from '../components/dialog.tsx';
+import { ExpiryField, SecretReveal } from '../components/token-fields.tsx';
+import { formatDate } from '../lib/format.ts';
+import {
+  defaultPatScope,
+  type ExpiryChoice,
+  expiresAtFor,
+  type PatScope,
+  patLevelOf,
+  patLevels,
+  tokenDescription,
+} from '../lib/token-logic.ts';
+import { messageOf } from '../lib/use-load.ts';
+
+const labelMaxLength = 100;
+
+function LevelPicker({ value, onChange }: { value: PatScope; onChange: (scope: PatScope) => void }) {
+  const id = useId();
+  return (
+    <fieldset className="field levels">
+      <legend>Access permissions</legend>
+      {patLevels.map((level) => (
+        <div className="radio-card" key={level.scope}>
+          <input
+            type="radio"
+            id={`${id}-${level.scope}`}
+            name={`${id}-level`}
+            value={level.scope}
+            checked={value === level.scope}
+            onChange={() => onChange(level.scope)}
+            aria-describedby={`${id}-${level.scope}-help`}
+          />
+          <div>
+            <label htmlFor={`${id}-${level.scope}`} className="radio-title">
+              {level.label}
+            </label>
+            <span className="hint" id={`${id}-${level.scope}-help`}>
+              {level.help}
+            </span>
+          </div>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+function DescriptionField({
+  value,
+  onChange,
+  error,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor="pat-description">Access token description</label>
+      <input
+        id="pat-description"
+        value={value}
+        maxLength={labelMaxLength}
+        onChange={(event) => onChange(event.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby="pat-description-help"
+        required
+      />
+      <p id="pat-description-help" className={error ? 'field-error' : 'hint'}>
+        {error ?? 'What the token is for, e.g. "CI pipeline" or "laptop".'}
+      </p>
+    </div>
+  );
+}
+
+export function GeneratePatDialog(props: { username: string; onClose: () => void; onCreated: () => void }) {
+  const [label, setLabel] = useState('');
+  const [level, setLevel] = useState<PatScope>(defaultPatScope);
+  const [expiry, setExpiry] = useState<ExpiryChoice>('30');
+  const [customDate, setCustomDate] = useState('');
+  const [errors, setErrors] = useState<{ form?: string; label?: string; expiry?: string }>({});
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<AccessToken>();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const expiresAt = expiresAtFor(expiry, customDate, new Date());
+    if (label.trim() === '') return setErrors({ label: 'Give the token a description.' });
+    if (!expiresAt.ok) return setErrors({ expiry: expiresAt.error });
+    setBusy(true);
+    setErrors({});
+    try {
+      const token = await api<AccessToken>('POST', '/v2/access-tokens', {
+        body: { token_label: label.trim(), scopes: [level], expires_at: expiresAt.expiresAt },
+      });
+      setCreated(token);
+      props.onCreated();
+    } catch (caught) {
+      const fields = caught instanceof ApiError ? caught.fields : {};
+      setErrors({
+        form: messageOf(caught),
+        label: fields.token_label?.join(' '),
+        expiry: fields.expires_at?.join(' '),
+      });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (created) {
+    return (
+      <Dialog title="Personal access token created" onClose={props.onClose}>
+        <p>
+          <strong>{created.token_label}</strong> · {patLevelOf(created.scopes)?.label} ·{' '}
+          {created.expires_at ? `expires ${formatDate(created.expires_at)}` : 'never expires'}
+        </p>
+        <SecretReveal secret={created.token} loginName={props.username} kind="personal" />
+        <div className="dialog-actions">
+          <button type="button" className="button primary" onClick={props.onClose}>
+            Back to access tokens
+          </button>
+        </div>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog title="Create access token" onClose={props.onClose}>
+      <form onSubmit={submit} className="form" noValidate>
+        {errors.form ? <ErrorAlert message={errors.form} /> : null}
+        <DescriptionField value={label} onChange={setLabel} error={errors.label} />
+        <ExpiryField
+          choice={expiry}
+          customDate={customDate}
+          onChoice={setExpiry}
+          onCustomDate={setCustomDate}
+          error={errors.expiry}
+        />
+        <LevelPicker value={level} onChange={setLevel} />
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? 'Generating…' : 'Generate'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function EditPatDialog(props: { token: AccessToken; onClose: () => void; onSaved: () => void }) {
+  const { token } = props;
+  const [label, setLabel] = useState(token.token_label);
+  const [level, setLevel] = useState<PatScope>(patLevelOf(token.scopes)?.scope ?? defaultPatScope);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (label.trim() === '') return setError('Give the token a description.');
+    const body: Record<string, unknown> = {};
+    if (label.trim() !== token.token_label) body.token_label = label.trim();
+    if (level !== patLevelOf(token.scopes)?.scope) body.scopes = [level];
+    if (Object.keys(body).length === 0) return props.onClose();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('PATCH', `/v2/access-tokens/${token.uuid}`, { body });
+      props.onSaved();
+    } catch (caught) {
+      setError(messageOf(caught));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title={`Edit ${tokenDescription(token)}`} onClose={props.onClose}>
+      <form onSubmit={submit} className="form" noValidate>
+        {error ? <ErrorAlert message={error} /> : null}
+        <DescriptionField value={label} onChange={setLabel} />
+        <div className="field">
+          <span className="field-label">Expiration date</span>
+          <p className="readonly-value">
+            {token.expires_at ? formatDate(token.expires_at) : 'No expiration'}{' '}
+            <span className="hint">(cannot be changed; generate a new token for another date)</span>
+          </p>
+        </div>
+        <LevelPicker value={level} onChange={setLevel} />
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

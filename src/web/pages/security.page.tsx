@@ -1,0 +1,293 @@
+/**
+ * Account settings → Security: two-factor sign-in (set up with a QR code drawn here, never by an
+ * outside service; recovery codes shown once; turn off) and the password change.
+ */
+import { type FormEvent, useEffect, useState } from 'react';
+import { api } from '../api/client.ts';
+import type { TwoFactorState } from '../api/types.ts';
+import { CopyButton } from '../components/copy-button.tsx';
+import { ErrorAlert } from '../components/dialog.tsx';
+import { SettingsNav } from '../components/settings-nav.tsx';
+import { qrCodeDataUrl } from '../lib/qr.ts';
+import { useSession } from '../lib/session.tsx';
+import { messageOf, useLoad } from '../lib/use-load.ts';
+
+export function SecurityPage() {
+  const [twoFactor, reload] = useLoad(() => api<TwoFactorState>('GET', '/v2/users/me/2fa'), []);
+  return (
+    <section className="page" aria-labelledby="security-title">
+      <p className="eyebrow">Account settings</p>
+      <SettingsNav current="security" />
+      <h1 id="security-title">Security</h1>
+      <section className="card" aria-labelledby="twofa-title">
+        <h2 id="twofa-title">Two-factor authentication</h2>
+        {twoFactor.status === 'error' ? <ErrorAlert message={twoFactor.error} /> : null}
+        {twoFactor.data === undefined ? (
+          twoFactor.status === 'loading' ? (
+            <p role="status">Loading…</p>
+          ) : null
+        ) : twoFactor.data.enabled ? (
+          <DisableTwoFactor state={twoFactor.data} onDone={reload} />
+        ) : (
+          <EnableTwoFactor onDone={reload} />
+        )}
+      </section>
+      <ChangePassword />
+    </section>
+  );
+}
+
+type Setup = { secret: string; otpauth_uri: string };
+
+function EnableTwoFactor({ onDone }: { onDone: () => void }) {
+  const [setup, setSetup] = useState<Setup>();
+  const [qr, setQr] = useState<string>();
+  const [code, setCode] = useState('');
+  const [recoveryCodes, setRecoveryCodes] = useState<string[]>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    if (!setup) return;
+    let cancelled = false;
+    qrCodeDataUrl(setup.otpauth_uri).then(
+      (url) => !cancelled && setQr(url),
+      () => !cancelled && setQr(undefined),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [setup]);
+
+  async function start() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setSetup(await api<Setup>('POST', '/v2/users/me/2fa/setup'));
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function confirm(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const reply = await api<{ recovery_codes: string[] }>('POST', '/v2/users/me/2fa/enable', {
+        body: { code: code.trim() },
+      });
+      setRecoveryCodes(reply.recovery_codes);
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (recoveryCodes) {
+    return (
+      <div>
+        <div className="alert alert-success" role="status">
+          Two-factor authentication is on.
+        </div>
+        <h3 className="subheading">Save your recovery codes</h3>
+        <p>
+          Each code signs you in once if you lose your authenticator. They will not be shown again: store them
+          in a password manager or print them.
+        </p>
+        <ul className="recovery-codes mono" aria-label="Recovery codes">
+          {recoveryCodes.map((recovery) => (
+            <li key={recovery}>{recovery}</li>
+          ))}
+        </ul>
+        <div className="button-row">
+          <CopyButton text={recoveryCodes.join('\n')} label="Copy recovery codes" />
+          <button type="button" className="button primary" onClick={onDone}>
+            I have saved them
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  if (!setup) {
+    return (
+      <div>
+        <p>
+          Off. With two-factor on, signing in asks for a code from an authenticator app as well as your
+          password, and the docker CLI must use an access token instead of your password.
+        </p>
+        {error ? <ErrorAlert message={error} /> : null}
+        <button type="button" className="button primary" onClick={start} disabled={busy}>
+          Set up two-factor authentication
+        </button>
+      </div>
+    );
+  }
+
+  return (
+    <form onSubmit={confirm} className="form narrow">
+      {error ? <ErrorAlert message={error} /> : null}
+      <ol className="steps">
+        <li>
+          Scan this QR code with your authenticator app.
+          <div className="qr">
+            {qr ? (
+              <img src={qr} width={200} height={200} alt="QR code for setting up your authenticator app" />
+            ) : (
+              <span role="status">Drawing the QR code…</span>
+            )}
+          </div>
+          <p>
+            Cannot scan it? Enter this key instead:{' '}
+            <code className="mono" data-testid="totp-secret">
+              {setup.secret}
+            </code>
+          </p>
+        </li>
+        <li>
+          <div className="field">
+            <label htmlFor="twofa-code">Enter the 6-digit code the app shows</label>
+            <input
+              id="twofa-code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+              required
+            />
+          </div>
+        </li>
+      </ol>
+      <button type="submit" className="button primary" disabled={busy}>
+        {busy ? 'Checking…' : 'Turn on two-factor authentication'}
+      </button>
+    </form>
+  );
+}
+
+function DisableTwoFactor({ state, onDone }: { state: TwoFactorState; onDone: () => void }) {
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', '/v2/users/me/2fa/disable', { body: { password, code: code.trim() } });
+      onDone();
+    } catch (caught) {
+      setError(messageOf(caught));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div>
+      <p>
+        <span className="badge badge-active">On</span> {state.recovery_codes_left} recovery code
+        {state.recovery_codes_left === 1 ? '' : 's'} left.
+      </p>
+      {open ? (
+        <form onSubmit={submit} className="form">
+          {error ? <ErrorAlert message={error} /> : null}
+          <div className="field">
+            <label htmlFor="disable-password">Password</label>
+            <input
+              id="disable-password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              required
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="disable-code">Authentication or recovery code</label>
+            <input
+              id="disable-code"
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+              required
+            />
+          </div>
+          <div className="button-row">
+            <button type="button" className="button" onClick={() => setOpen(false)}>
+              Cancel
+            </button>
+            <button type="submit" className="button danger" disabled={busy}>
+              Turn off two-factor authentication
+            </button>
+          </div>
+        </form>
+      ) : (
+        <button type="button" className="button danger-outline" onClick={() => setOpen(true)}>
+          Turn off…
+        </button>
+      )}
+    </div>
+  );
+}
+
+function ChangePassword() {
+  const { signOut } = useSession();
+  const [form, setForm] = useState({ current: '', next: '', repeat: '' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (form.next !== form.repeat) return setError('The new passwords do not match.');
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('PUT', '/v2/users/me/password', {
+        body: { current_password: form.current, new_password: form.next },
+      });
+      // A password change ends every session issued before it, this one included.
+      await signOut('Your password was changed. Sign in with the new password.');
+    } catch (caught) {
+      setError(messageOf(caught));
+      setBusy(false);
+    }
+  }
+
+  const input = (key: keyof typeof form, label: string, autoComplete: string) => (
+    <div className="field">
+      <label htmlFor={`password-${key}`}>{label}</label>
+      <input
+        id={`password-${key}`}
+        type="password"
+        autoComplete={autoComplete}
+        value={form[key]}
+        onChange={(event) => setForm({ ...form, [key]: event.target.value })}
+        required
+      />
+    </div>
+  );
+
+  return (
+    <section className="card" aria-labelledby="password-title">
+      <h2 id="password-title">Change password</h2>
+      <form onSubmit={submit} className="form narrow">
+        {error ? <ErrorAlert message={error} /> : null}
+        {input('current', 'Current password', 'current-password')}
+        {input('next', 'New password', 'new-password')}
+        {input('repeat', 'Repeat the new password', 'new-password')}
+        <p className="hint">At least 8 characters. You will be signed out everywhere, including here.</p>
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? 'Saving…' : 'Change password'}
+        </button>
+      </form>
+    </section>
+  );
+}
