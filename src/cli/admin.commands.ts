@@ -13,6 +13,7 @@ import { lazySecretKey } from '../services/secret-key.ts';
 import { openDatabase } from '../storage/database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { registerAdminUserCommands } from './admin-users.commands.ts';
+import { registerBackupCommands } from './backup.commands.ts';
 import { registerOrgCommands } from './org.commands.ts';
 import { registerRegistryCommands } from './registry.commands.ts';
 
@@ -86,6 +87,7 @@ export function registerAdminCommands(program: Command): void {
     });
 
   registerRegistryCommands(admin, withServices);
+  registerBackupCommands(admin, withServices);
   registerOrgCommands(admin, withServices);
   registerAdminUserCommands(admin, withServices);
 }

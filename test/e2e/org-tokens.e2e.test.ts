@@ -91,6 +91,16 @@ describe.skipIf(!binariesPresent)('organization access tokens with the real regi
     const { token } = await oat('api pusher', [
       { type: 'TYPE_REPO', path: 'acme/api', scopes: ['scope-image-push'] },
     ]);
+    if (hasBinary('docker')) {
+      // The organization name is the login name (Docker Hub: "login name = organization").
+      const login = await dockerLogin({
+        registryHost: stack.registryHost,
+        username: 'acme',
+        secret: token,
+        dockerConfigDir: join(stack.dir, 'docker-oat'),
+      });
+      expect(login.stdout + login.stderr).toContain('Login Succeeded');
+    }
     await ok(stack.push(`acme:${token}`, 'acme/api'));
     await ok(stack.pull(`acme:${token}`, 'acme/api', join(stack.dir, 'oat-pull')));
     await refused(stack.push(`acme:${token}`, 'acme/web'));
