@@ -4,6 +4,7 @@
  * and returns a frozen object. The README's configuration table is generated from `settingSpecs`
  * (`npm run docs:config`) and a test keeps the two in step.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { RateRule } from './services/rate-limiter.ts';
 
@@ -23,6 +24,10 @@ export interface Config {
   /** Fastify `trustProxy`: false, true (trust every hop), or a list of proxy addresses/CIDRs. */
   trustProxy: boolean | string[];
   lastUsedFlushIntervalMs: number;
+  /** Whether token uses are recorded (last used time, IP, client); off means no last-used data. */
+  lastUsedTracking: boolean;
+  /** Processes `serve` runs (node:cluster workers sharing the port); 1 serves from one process. */
+  workers: number;
   logLevel: string;
   registryService: string;
   registryIssuer: string;
@@ -112,6 +117,18 @@ export const settingSpecs: readonly SettingSpec[] = [
     env: 'TOKENHUB_LAST_USED_FLUSH_INTERVAL_MS',
     default: '5000',
     description: 'How often buffered last-used times of tokens are written, in milliseconds (100-60000).',
+  },
+  {
+    env: 'TOKENHUB_LAST_USED_TRACKING',
+    default: 'true',
+    description:
+      '`false` stops recording token uses: `last_used`, `last_used_ip` and `last_used_ua` then stay as they were (no last-used data). For comparison only; see bench/README.md.',
+  },
+  {
+    env: 'TOKENHUB_WORKERS',
+    default: '(number of CPU cores)',
+    description:
+      'Processes `tokenhub serve` runs, sharing the port (node:cluster); `1` serves from one process. `--workers` overrides it.',
   },
   {
     env: 'TOKENHUB_LOG_LEVEL',
@@ -356,6 +373,8 @@ export function loadConfig(env: Env): Readonly<Config> {
     auditRetentionDays: integer(env, 'TOKENHUB_AUDIT_RETENTION_DAYS', 365, 0, 36_500),
     consoleSessionTtlSeconds: integer(env, 'TOKENHUB_CONSOLE_SESSION_TTL_SECONDS', 28_800, 300, 604_800),
     lastUsedFlushIntervalMs: integer(env, 'TOKENHUB_LAST_USED_FLUSH_INTERVAL_MS', 5000, 100, 60_000),
+    lastUsedTracking: parseBoolean(env, 'TOKENHUB_LAST_USED_TRACKING', true),
+    workers: integer(env, 'TOKENHUB_WORKERS', availableParallelism(), 1, 256),
     logLevel: oneOf(env, 'TOKENHUB_LOG_LEVEL', 'info', [
       'fatal',
       'error',

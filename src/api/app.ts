@@ -122,7 +122,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
-  const lastUsed = new LastUsedRecorder(deps.db, log, deps.config.lastUsedFlushIntervalMs);
+  const lastUsed = new LastUsedRecorder(
+    deps.db,
+    log,
+    deps.config.lastUsedFlushIntervalMs,
+    deps.config.lastUsedTracking,
+  );
   const ctx: ServiceContext = {
     db: deps.db,
     clock,

@@ -3,7 +3,7 @@
  * database), and the user commands that talk to a server over HTTP (`login`, `token …`, `org …`,
  * `repo …`; docs/cli.md). Exit codes: 0 success, 1 an error (one line on stderr), 2 a usage error.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { AppError } from '../core/errors.ts';
 import { registerAdminCommands } from './admin.commands.ts';
@@ -21,9 +21,19 @@ const program = new Command('tokenhub')
 program
   .command('serve')
   .description('Start the tokenhub server (settings from TOKENHUB_* environment variables)')
-  .addHelpText('after', '\nExample:\n  TOKENHUB_PORT=8080 tokenhub serve')
-  .action(async () => {
-    await serve(process.env);
+  .addHelpText('after', '\nExample:\n  TOKENHUB_PORT=8080 tokenhub serve --workers 2')
+  .option(
+    '--workers <n>',
+    'processes sharing the port (default: TOKENHUB_WORKERS, else the number of CPU cores); 1 = one process',
+    (raw: string) => {
+      if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 256) {
+        throw new InvalidArgumentError('a whole number from 1 to 256');
+      }
+      return Number(raw);
+    },
+  )
+  .action(async (options: { workers?: number }) => {
+    await serve(process.env, { workers: options.workers });
   });
 
 registerAdminCommands(program);

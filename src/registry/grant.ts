@@ -66,6 +66,9 @@ async function membershipIn(
   name: string,
 ): Promise<MembershipFacts | undefined> {
   if (request.subject.kind !== 'account' || request.userId === null) return undefined;
+  // Users and organizations share one space of names, so the account's own namespace is never an
+  // organization: the most common grant (one's own repository) skips the lookup.
+  if (namespace === request.subject.username) return undefined;
   const org = await findOrganizationByName(ctx.db, namespace);
   return org && findRepositoryMembership(ctx.db, org.id, request.userId, name);
 }

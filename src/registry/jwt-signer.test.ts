@@ -1,8 +1,8 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryClaims } from './jwt-signer.ts';
-import { createRegistryJwtSigner } from './jwt-signer.ts';
+import { createRegistryJwtSigner, derToP1363 } from './jwt-signer.ts';
 import type { LoadedSigningKey } from './signing-key.ts';
 import { createSigningKey, loadSigningKey } from './signing-key.ts';
 
@@ -58,6 +58,17 @@ describe('createRegistryJwtSigner', () => {
     ).toBe(true);
   });
 
+  it('signs the same token on the thread pool (signAsync)', async () => {
+    const token = await createRegistryJwtSigner(key).signAsync(claims());
+    const { payload, protectedHeader } = await jwtVerify(token, createPublicKey(key.privateKey), {
+      algorithms: ['ES256'],
+    });
+    expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT', kid: key.keyId });
+    expect(payload).toEqual(claims());
+    expect(Buffer.from(token.split('.')[2] ?? '', 'base64url')).toHaveLength(64);
+    await expect(createRegistryJwtSigner(key).signAsync(claims({ exp: 1.5 }))).rejects.toThrow(TypeError);
+  });
+
   it('puts the libtrust key id in the header and exposes it', () => {
     const signer = createRegistryJwtSigner(key);
     expect(signer.keyId).toBe(key.keyId);
@@ -90,5 +101,31 @@ describe('createRegistryJwtSigner', () => {
         keyId: key.keyId,
       }),
     ).not.toThrow();
+  });
+});
+
+describe('derToP1363', () => {
+  it('turns 2,000 DER signatures into raw r||s that verify', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    for (let i = 0; i < 2000; i++) {
+      const data = Buffer.from(`message ${i}`);
+      const raw = derToP1363(sign('sha256', data, privateKey));
+      expect(raw).toHaveLength(64);
+      expect(verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, raw)).toBe(true);
+    }
+  });
+
+  it('left-pads short integers and drops the sign byte of long ones', () => {
+    const r = Buffer.from([0x00, 0x80, ...Array(31).fill(1)]); // 33 bytes: sign byte + 32
+    const s = Buffer.from([0x05]); // 1 byte
+    const der = Buffer.from([0x30, 4 + r.length + s.length, 0x02, r.length, ...r, 0x02, 1, ...s]);
+    const raw = derToP1363(der);
+    expect(raw.subarray(0, 32)).toEqual(r.subarray(1));
+    expect(raw.subarray(32)).toEqual(Buffer.from([...Array(31).fill(0), 0x05]));
+  });
+
+  it('refuses what is not a DER signature', () => {
+    expect(() => derToP1363(Buffer.alloc(64))).toThrow(TypeError);
+    expect(() => derToP1363(Buffer.from([0x30, 3, 0x02, 5, 1]))).toThrow(TypeError);
   });
 });

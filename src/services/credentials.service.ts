@@ -14,6 +14,7 @@ import { AppError } from '../core/errors.ts';
 import { hashTokenSecret, looksLikeTokenSecret, parseTokenSecret } from '../core/token-secret.ts';
 import { type AccessTokenRow, findTokenByHash, findTokenById } from '../storage/access-token.repository.ts';
 import { findOrganizationById, type OrganizationRow } from '../storage/organization.repository.ts';
+import { findTokenWithOwnerByHash } from '../storage/token-credential.repository.ts';
 import { findUserById, type UserRow } from '../storage/user.repository.ts';
 import { checkPassword } from './account.service.ts';
 import { recordAudit } from './audit.service.ts';
@@ -142,14 +143,18 @@ export async function authenticateCredentials(
 ): Promise<AuthenticatedCredential> {
   const username = normalizeUsername(identifier);
   if (looksLikeTokenSecret(ctx.config.tokenPrefix, secret)) {
-    const token = await findTokenBySecret(ctx, secret);
+    if (!parseTokenSecret(ctx.config.tokenPrefix, secret)) throw new AppError('INVALID_CREDENTIALS');
+    // The token and its owner in one read (storage/token-credential.repository.ts).
+    const found = await findTokenWithOwnerByHash(ctx.db, hashTokenSecret(secret));
+    if (!found) throw new AppError('INVALID_CREDENTIALS');
+    const { token, owner } = found;
     if (token.kind === 'oat') {
-      const org = await findOrganizationById(ctx.db, token.owner_id);
+      const org = owner?.kind === 'org' ? owner.org : undefined;
       if (!org || org.name !== username) throw new AppError('INVALID_CREDENTIALS');
       await assertTokenUsable(ctx, token, { id: org.id, name: org.name }, meta);
       return { method: 'oat', org, token };
     }
-    const user = await findUserById(ctx.db, token.owner_id);
+    const user = owner?.kind === 'user' ? owner.user : undefined;
     if (!user || user.username !== username) throw new AppError('INVALID_CREDENTIALS');
     await assertTokenUsable(ctx, token, { id: user.id, name: user.username }, meta);
     return { method: 'pat', user, token };

@@ -6,6 +6,9 @@
  * Concurrency: `record` is synchronous and only touches the map; `flush` swaps the map out before
  * awaiting the write, so uses recorded during a flush wait for the next one. A failed write puts
  * its entries back unless a newer use replaced them.
+ *
+ * With tracking off (`TOKENHUB_LAST_USED_TRACKING=false`) `record` drops every use: no last-used
+ * data is kept at all. It exists to measure what tracking costs (bench/README.md).
  */
 import type { Logger } from 'pino';
 import { type LastUse, writeLastUses } from '../storage/access-token.repository.ts';
@@ -17,18 +20,20 @@ export class LastUsedRecorder {
   #flushing: Promise<void> | undefined;
   readonly #db: Db;
   readonly #log: Logger;
+  readonly #tracking: boolean;
 
-  constructor(db: Db, log: Logger, flushIntervalMs: number) {
+  constructor(db: Db, log: Logger, flushIntervalMs: number, tracking = true) {
     this.#db = db;
     this.#log = log;
-    if (flushIntervalMs > 0) {
+    this.#tracking = tracking;
+    if (tracking && flushIntervalMs > 0) {
       this.#timer = setInterval(() => void this.flush(), flushIntervalMs);
       this.#timer.unref();
     }
   }
 
   record(use: LastUse): void {
-    this.#pending.set(use.tokenId, use);
+    if (this.#tracking) this.#pending.set(use.tokenId, use);
   }
 
   get pendingCount(): number {

@@ -9,6 +9,7 @@ import { Kysely, type LogEvent, PostgresAdapter, PostgresDialect, SqliteDialect 
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import type { Database } from './schema.ts';
+import { cachingStatements, namingStatements } from './statement-cache.ts';
 
 export type Db = Kysely<Database>;
 
@@ -30,13 +31,14 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }), log });
   }
   const pool = new pg.Pool({
     connectionString: config.url,
     max: options.poolSize ?? 10,
     ...(options.schema ? { options: `-c search_path=${quoteSchema(options.schema)}` } : {}),
   });
+  namingStatements(pool);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
 }
 

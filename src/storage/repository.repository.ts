@@ -1,20 +1,21 @@
 /** Repositories (`namespace/name`). */
+import { compiledOnce } from './compiled-once.ts';
 import type { Db } from './database.ts';
 import type { RepositoriesTable } from './schema.ts';
 
 export type RepositoryRow = RepositoriesTable;
+
+// On every repository scope of `/token`, so compiled once (compiled-once.ts).
+const repositoryByName = compiledOnce((db, namespace: string, name: string) =>
+  db.selectFrom('repositories').selectAll().where('namespace', '=', namespace).where('name', '=', name),
+);
 
 export async function findRepository(
   db: Db,
   namespace: string,
   name: string,
 ): Promise<RepositoryRow | undefined> {
-  return db
-    .selectFrom('repositories')
-    .selectAll()
-    .where('namespace', '=', namespace)
-    .where('name', '=', name)
-    .executeTakeFirst();
+  return (await repositoryByName(db, namespace, name))[0];
 }
 
 /**

@@ -1,0 +1,77 @@
+/**
+ * `tokenhub serve --workers N` (N > 1): a node:cluster primary that forks N workers sharing one
+ * listening port (ARCHITECTURE.md, "Scale-out": processes are stateless over the store). The
+ * primary accepts connections and hands them to the workers round-robin (node:cluster's default
+ * on Linux), so the connections of one client machine are spread evenly.
+ *
+ * The primary migrates the store once before forking, so workers never race on migrations. It
+ * serves nothing itself. Lifecycle:
+ * - SIGTERM/SIGINT: forwarded to every worker; each stops accepting, flushes its buffered
+ *   last-used times and closes the store; the primary exits 0 once all did (1 if one failed).
+ * - a worker that dies before it listened fails the whole start (exit 1): the same fault would
+ *   kill every replacement. One that dies later is logged and replaced.
+ *
+ * Workers run with V8's young generation capped (`--max-semi-space-size=16`, MiB) unless the
+ * operator set it (command line or NODE_OPTIONS). Node 24 lets it grow to 64 MiB per semi-space
+ * under the allocation rate of `/token`, which took a worker's RSS from about 190-230 MiB to
+ * 220-330 MiB (PostgreSQL) with no measurable gain in throughput (bench/README.md).
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from 'pino';
+
+export interface ClusterOptions {
+  workers: number;
+  logger: Logger;
+  /** The environment's NODE_OPTIONS, which workers inherit (a semi-space flag there is kept). */
+  nodeOptions: string | undefined;
+}
+
+/** Runs the primary until every worker has stopped; resolves with the process exit code. */
+export const workerSemiSpaceMiB = 16;
+
+/** The V8 flags workers start with: the primary's, plus the semi-space cap unless one is set. */
+export function workerExecArgv(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const set = [...execArgv, ...nodeOptions.split(/\s+/)].some((flag) =>
+    /^--max[-_]semi[-_]space[-_]size(=|$)/.test(flag),
+  );
+  return set ? [...execArgv] : [...execArgv, `--max-semi-space-size=${workerSemiSpaceMiB}`];
+}
+
+export function runClusterPrimary({ workers, logger, nodeOptions }: ClusterOptions): Promise<number> {
+  const listening = new Set<number>();
+  let stopping = false;
+  let failed = false;
+
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, nodeOptions) });
+  return new Promise((resolve) => {
+    const fork = () => cluster.fork();
+    const stopAll = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal, workers: Object.keys(cluster.workers ?? {}).length }, 'stopping workers');
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    };
+    process.on('SIGTERM', () => stopAll('SIGTERM'));
+    process.on('SIGINT', () => stopAll('SIGINT'));
+
+    cluster.on('listening', (worker: Worker) => {
+      listening.add(worker.id);
+      if (listening.size === workers) logger.info({ workers }, 'tokenhub workers started');
+    });
+    cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
+      const facts = { pid: worker.process.pid, code, signal };
+      if (stopping) {
+        if (code !== 0) failed = true;
+      } else if (listening.has(worker.id)) {
+        logger.error(facts, 'worker exited; starting a replacement');
+        fork();
+      } else {
+        logger.error(facts, 'worker exited before it listened; stopping');
+        failed = true;
+        stopAll('SIGTERM');
+      }
+      if (stopping && Object.keys(cluster.workers ?? {}).length === 0) resolve(failed ? 1 : 0);
+    });
+    for (let i = 0; i < workers; i++) fork();
+  });
+}
