@@ -14,7 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimits } from '../config.ts';
 import { normalizeUsername } from '../core/account-rules.ts';
 import { AppError } from '../core/errors.ts';
-import { looksLikeTokenSecret } from '../core/token-secret.ts';
+import { looksLikeTokenSecret, parseTokenSecret } from '../core/token-secret.ts';
 import type { AuthenticatedCredential } from '../services/credentials.service.ts';
 import type { MaybePromise, RateLimiter, RateLimitResult, RateRule } from '../services/rate-limiter.ts';
 
@@ -175,11 +175,35 @@ export function principalKey(credential: AuthenticatedCredential): string {
   return credential.method === 'oat' ? `oat:${credential.token.id}` : `user:${credential.user.id}`;
 }
 
+/**
+ * Which failure counters a sign-in attempt takes. A well-formed token of this instance (checksum
+ * valid) takes none: it cannot be guessed (~190 bits), and counting it would let a burst of honest CI
+ * jobs behind one address, or anyone's wrong passwords, lock the tokens out. A malformed token counts
+ * per address only; a password per account and per address.
+ */
+function loginCountersFor(
+  tokenPrefix: string,
+  limits: RateLimits,
+): (request: FastifyRequest, identifier: string, secret: string) => LimitCounter[] {
+  return (request, identifier, secret) => {
+    if (parseTokenSecret(tokenPrefix, secret)) return [];
+    const perIp = { bucket: buckets.loginIp, key: `ip:${request.ip}`, rule: limits.loginFailuresPerIp };
+    if (looksLikeTokenSecret(tokenPrefix, secret)) return [perIp];
+    const perAccount = {
+      bucket: buckets.loginAccount,
+      key: `account:${normalizeUsername(identifier)}`,
+      rule: limits.loginFailuresPerAccount,
+    };
+    return [perAccount, perIp];
+  };
+}
+
 export function createRouteThrottles(
   limiter: RateLimiter,
   limits: RateLimits,
   tokenPrefix: string,
 ): RouteThrottles {
+  const loginCounters = loginCountersFor(tokenPrefix, limits);
   const perPrincipal = limits.tokenPerPrincipal;
   return {
     patCreate: (reply, userId) =>
@@ -192,24 +216,9 @@ export function createRouteThrottles(
         'too many access tokens created',
       ),
     loginAttempt: (request, reply, { identifier, secret }, attempt) =>
-      limitFailures(
-        limiter,
-        reply,
-        [
-          ...(looksLikeTokenSecret(tokenPrefix, secret)
-            ? []
-            : [
-                {
-                  bucket: buckets.loginAccount,
-                  key: `account:${normalizeUsername(identifier)}`,
-                  rule: limits.loginFailuresPerAccount,
-                },
-              ]),
-          { bucket: buckets.loginIp, key: `ip:${request.ip}`, rule: limits.loginFailuresPerIp },
-        ],
-        attempt,
-        { message: 'too many failed sign-in attempts' },
-      ),
+      limitFailures(limiter, reply, loginCounters(request, identifier, secret), attempt, {
+        message: 'too many failed sign-in attempts',
+      }),
     twoFactorAttempt: (reply, userId, attempt) =>
       limitFailures(
         limiter,

@@ -192,7 +192,7 @@ describe('failed sign-ins per account', () => {
     expect(rateHeaders(await authToken(t, 'alice', 'wrong'))).toMatchObject({ remaining: '2' });
   });
 
-  it('counts a deactivated token as a failure of the address', async () => {
+  it('never counts a well-formed token, even a refused one; a malformed token counts per address', async () => {
     const t = await open({
       TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '3/15m',
       TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP: '3/15m',
@@ -207,8 +207,12 @@ describe('failed sign-ins per account', () => {
       body: { is_active: false },
     });
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await registryToken(t, 'alice', pat.token)).statusCode);
-    expect(statuses).toEqual([401, 401, 401, 429]);
+    for (let i = 0; i < 5; i++) statuses.push((await registryToken(t, 'alice', pat.token)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    const mistyped = `${pat.token.slice(0, -1)}${pat.token.endsWith('a') ? 'b' : 'a'}`;
+    const malformed = [];
+    for (let i = 0; i < 4; i++) malformed.push((await registryToken(t, 'alice', mistyped)).statusCode);
+    expect(malformed).toEqual([401, 401, 401, 429]);
   });
 
   it('lets no more than `limit` of 20 concurrent wrong guesses reach the password check', async () => {
