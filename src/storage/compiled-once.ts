@@ -6,7 +6,8 @@
  * The builder is called once with placeholder strings; the compiled query must carry exactly those
  * placeholders as its parameters, in order (checked when it is compiled), so constants inside the
  * query have to be literals (`sql.lit`). A transaction is a new Kysely instance: a read run in one
- * is compiled for it (and dropped with it).
+ * is compiled for it (and dropped with it). On SQLite, outside transactions, the read is answered
+ * directly on the connection (database.ts, `DirectReader`).
  *
  * @example
  *   const repositoryByName = compiledOnce((db, namespace: string, name: string) =>
@@ -14,7 +15,7 @@
  *   const [row] = await repositoryByName(db, 'alice', 'app');
  */
 import { type Compilable, CompiledQuery } from 'kysely';
-import type { Db } from './database.ts';
+import { type Db, directReaderOf } from './database.ts';
 
 export function compiledOnce<Row, Params extends string[]>(
   build: (db: Db, ...params: Params) => Compilable<Row>,
@@ -32,6 +33,8 @@ export function compiledOnce<Row, Params extends string[]>(
   };
   return async (db, ...params) => {
     const sqlText = compiled.get(db) ?? compile(db);
+    const direct = directReaderOf(db)?.read<Row>(sqlText, params);
+    if (direct) return direct;
     const { rows } = await db.executeQuery<Row>(CompiledQuery.raw(sqlText, params) as CompiledQuery<Row>);
     return rows;
   };

@@ -5,7 +5,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type LogEvent, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  type LogEvent,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+} from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import type { Database } from './schema.ts';
@@ -31,7 +38,26 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }), log });
+    const statements = cachingStatements(sqlite);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }), log });
+    directReaders.set(db, {
+      read<Row>(sqlText: string, parameters: readonly unknown[]): Row[] | undefined {
+        // Another flow's transaction is open (Kysely holds the connection across its awaits): a
+        // read now would see its uncommitted writes, so this one waits its turn through Kysely.
+        if (sqlite.inTransaction) return undefined;
+        const statement = statements.prepare(sqlText);
+        if (!statement.reader) return undefined;
+        const started = performance.now();
+        const rows = statement.all(parameters) as Row[];
+        log?.({
+          level: 'query',
+          query: CompiledQuery.raw(sqlText, [...parameters]),
+          queryDurationMillis: performance.now() - started,
+        });
+        return rows;
+      },
+    });
+    return db;
   }
   const pool = new pg.Pool({
     connectionString: config.url,
@@ -40,6 +66,24 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
   });
   namingStatements(pool);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+}
+
+/**
+ * SQLite only: a read answered at once on the connection, outside Kysely's connection queue.
+ * better-sqlite3 runs a statement synchronously, so when no transaction is open nothing can be
+ * half-done on the connection; queueing through Kysely's driver (a lock, promises, a connection
+ * provider per query) cost more than SQLite took to answer `/token`'s two reads (bench/README.md).
+ */
+export interface DirectReader {
+  /** The rows, or undefined when the read must go through Kysely (a transaction is open). */
+  read<Row>(sqlText: string, parameters: readonly unknown[]): Row[] | undefined;
+}
+
+const directReaders = new WeakMap<Db, DirectReader>();
+
+/** The database's direct reader: SQLite databases opened here have one, transactions do not. */
+export function directReaderOf(db: Db): DirectReader | undefined {
+  return directReaders.get(db);
 }
 
 function quoteSchema(schema: string): string {
