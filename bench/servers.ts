@@ -1,9 +1,11 @@
 /**
- * Starting and stopping the processes under test: tokenhub (`node bin/tokenhub.js serve`, settings
- * from the environment as an operator would give them), the hello-world baseline and the
- * oidc-provider peer. Each prints its address on stdout; `start` waits for it.
+ * Starting and stopping the processes under test: tokenhub (`node bin/tokenhub.js serve` with the
+ * node flags of `npm start`, settings from the environment as an operator would give them), the
+ * hello-world baseline and the oidc-provider peer. Each prints its address on stdout; `start`
+ * waits for it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { workerSemiSpaceMiB } from '../src/cli/serve-cluster.ts';
 
 export interface RunningServer {
   pid: number;
@@ -70,6 +72,9 @@ function start(
   });
 }
 
+/** The node flags of `npm start` (package.json), so that one process runs as it would there. */
+const startFlags = [`--max-semi-space-size=${workerSemiSpaceMiB}`];
+
 /**
  * tokenhub with `workers` processes (`serve --workers N`; one process is `TOKENHUB_WORKERS=1`, which
  * a build from before the option also runs); ready once every worker logged that it listens.
@@ -81,7 +86,7 @@ export function startTokenhub(
 ): Promise<RunningServer> {
   const workers = options.workers > 1 ? ['--workers', String(options.workers)] : [];
   return start(
-    [...(options.nodeFlags ?? []), 'bin/tokenhub.js', 'serve', ...workers],
+    [...startFlags, ...(options.nodeFlags ?? []), 'bin/tokenhub.js', 'serve', ...workers],
     { ...env, TOKENHUB_WORKERS: String(options.workers) },
     (output) => {
       const addresses = [

@@ -14,7 +14,8 @@
  * Workers run with V8's young generation capped (`--max-semi-space-size=16`, MiB) unless the
  * operator set it (command line or NODE_OPTIONS). Node 24 lets it grow to 64 MiB per semi-space
  * under the allocation rate of `/token`, which took a worker's RSS from about 190-230 MiB to
- * 220-330 MiB (PostgreSQL) with no measurable gain in throughput (bench/README.md).
+ * 220-330 MiB (PostgreSQL) with no measurable gain in throughput (bench/README.md). `npm start`
+ * passes the same flag to node, for the primary and for one process (`--workers 1`).
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';

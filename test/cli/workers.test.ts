@@ -4,16 +4,18 @@
  * times before exiting; then the primary exits 0.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workerExecArgv } from '../../src/cli/serve-cluster.ts';
+import { workerExecArgv, workerSemiSpaceMiB } from '../../src/cli/serve-cluster.ts';
 import { runCommand } from '../support/clients.ts';
 
 const bin = new URL('../../bin/tokenhub.js', import.meta.url).pathname;
+const packageJson = new URL('../../package.json', import.meta.url).pathname;
 let dir: string;
 let env: Record<string, string>;
 let server: ChildProcess | undefined;
@@ -129,6 +131,11 @@ describe('tokenhub serve --workers', () => {
     ]);
     expect(workerExecArgv(['--max-semi-space-size=64'])).toEqual(['--max-semi-space-size=64']);
     expect(workerExecArgv([], '--max_semi_space_size=8 --trace-gc')).toEqual([]);
+  });
+
+  it('starts `npm start` with the same cap, so that one process (--workers 1) has it too', () => {
+    const start: string = JSON.parse(readFileSync(packageJson, 'utf8')).scripts.start;
+    expect(start.split(' ')).toContain(`--max-semi-space-size=${workerSemiSpaceMiB}`);
   });
 
   it('refuses a worker count that is not a whole number from 1 to 256 (usage error, exit 2)', async () => {
