@@ -104,7 +104,13 @@ export function mayListCatalog(subject: AccessSubject): boolean {
  * Splits `namespace/rest` (the registry sends names without a host). A name with no slash has no
  * namespace anybody owns (Docker Hub's `library/` images are not served here).
  */
-export function splitRepositoryName(fullName: string): { namespace: string; name: string } | undefined {
+/** A repository's path: `alice/team/app` is namespace `alice`, name `team/app`. */
+export interface RepositoryPath {
+  namespace: string;
+  name: string;
+}
+
+export function splitRepositoryName(fullName: string): RepositoryPath | undefined {
   const slash = fullName.indexOf('/');
   if (slash <= 0 || slash === fullName.length - 1) return undefined;
   return { namespace: fullName.slice(0, slash), name: fullName.slice(slash + 1) };

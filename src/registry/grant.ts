@@ -20,11 +20,13 @@ import {
   type MembershipFacts,
   mayListCatalog,
   type RepositoryAction,
+  type RepositoryPath,
   splitRepositoryName,
 } from '../core/repository-access.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { findOrganizationByName, findRepositoryMembership } from '../storage/organization.repository.ts';
 import { findRepository, insertRepositoryIfAbsent } from '../storage/repository.repository.ts';
+import type { RepositoryRead } from '../storage/token-credential.repository.ts';
 import type { RegistryAccessEntry } from './jwt-signer.ts';
 import type { RegistryScope } from './scope.ts';
 
@@ -35,6 +37,8 @@ export interface GrantRequest {
   /** The signed-in user, whose organization memberships count (none for anonymous and OATs). */
   userId: string | null;
   scopes: readonly RegistryScope[];
+  /** A repository already read for this request (with the credential): not read again. */
+  knownRepository?: RepositoryRead;
 }
 
 export async function resolveGrants(
@@ -42,6 +46,8 @@ export async function resolveGrants(
   request: GrantRequest,
 ): Promise<RegistryAccessEntry[]> {
   const entries: RegistryAccessEntry[] = [];
+  // parseScopes merges the scopes of one resource, so the known repository is met at most once.
+  const known = request.knownRepository;
   for (const scope of request.scopes) {
     if (scope.type === 'registry') {
       const granted =
@@ -49,10 +55,13 @@ export async function resolveGrants(
       entries.push({ type: 'registry', name: scope.name, actions: granted ? ['*'] : [] });
       continue;
     }
+    const path = splitRepositoryName(scope.name);
+    const read =
+      known && path && known.namespace === path.namespace && known.name === path.name ? known : undefined;
     entries.push({
       type: 'repository',
       name: scope.name,
-      actions: await repositoryGrant(ctx, request, scope),
+      actions: path ? await repositoryGrant(ctx, request, scope, path, read) : [],
     });
   }
   return entries;
@@ -77,13 +86,13 @@ async function repositoryGrant(
   ctx: ServiceContext,
   request: GrantRequest,
   scope: RegistryScope,
+  path: RepositoryPath,
+  read: RepositoryRead | undefined,
 ): Promise<string[]> {
-  const path = splitRepositoryName(scope.name);
-  if (!path) return [];
   const requested = new Set<RepositoryAction>(
     scope.actions.flatMap((action) => (action === '*' ? allRepositoryActions : [action as RepositoryAction])),
   );
-  const repository = await findRepository(ctx.db, path.namespace, path.name);
+  const repository = read ? read.row : await findRepository(ctx.db, path.namespace, path.name);
   const facts = repository && { namespace: repository.namespace, isPrivate: repository.is_private === 1 };
   const membership = await membershipIn(ctx, request, path.namespace, path.name);
   const allowed = allowedRepositoryActions(request.subject, path.namespace, facts, membership, path.name);

@@ -11,20 +11,25 @@
 import { tokenStatus } from '../core/access-token-rules.ts';
 import { normalizeUsername } from '../core/account-rules.ts';
 import { AppError } from '../core/errors.ts';
+import type { RepositoryPath } from '../core/repository-access.ts';
 import { hashTokenSecret, looksLikeTokenSecret, parseTokenSecret } from '../core/token-secret.ts';
 import { type AccessTokenRow, findTokenByHash, findTokenById } from '../storage/access-token.repository.ts';
 import { findOrganizationById, type OrganizationRow } from '../storage/organization.repository.ts';
-import { findTokenWithOwnerByHash } from '../storage/token-credential.repository.ts';
+import { findTokenWithOwnerByHash, type RepositoryRead } from '../storage/token-credential.repository.ts';
 import { findUserById, type UserRow } from '../storage/user.repository.ts';
 import { checkPassword } from './account.service.ts';
 import { recordAudit } from './audit.service.ts';
 import type { RequestMeta, ServiceContext } from './context.ts';
 import { isTwoFactorEnabled } from './two-factor.service.ts';
 
+/**
+ * `repository`: the repository asked for with `alsoRead`, read with the token (the registry token
+ * endpoint's grant needs it next).
+ */
 export type AuthenticatedCredential =
   | { method: 'password'; user: UserRow }
-  | { method: 'pat'; user: UserRow; token: AccessTokenRow }
-  | { method: 'oat'; org: OrganizationRow; token: AccessTokenRow };
+  | { method: 'pat'; user: UserRow; token: AccessTokenRow; repository?: RepositoryRead }
+  | { method: 'oat'; org: OrganizationRow; token: AccessTokenRow; repository?: RepositoryRead };
 
 /** Who a credential acts as: the user, or the organization for an OAT. */
 export function credentialOwner(credential: AuthenticatedCredential): { id: string; name: string } {
@@ -133,6 +138,8 @@ export async function assertTokenUsable(
 /**
  * Authenticates `identifier` with `secret`: a username with its password or one of its PATs, or an
  * organization name with one of its OATs (Docker Hub: "login name = organization").
+ * @param options.alsoRead a repository to read with the token (one round trip on PostgreSQL),
+ *   returned as the credential's `repository`; not read for a password.
  * @throws AppError INVALID_CREDENTIALS, TOKEN_EXPIRED, TOKEN_INACTIVE.
  */
 export async function authenticateCredentials(
@@ -140,24 +147,25 @@ export async function authenticateCredentials(
   identifier: string,
   secret: string,
   meta: RequestMeta,
+  options: { alsoRead?: RepositoryPath } = {},
 ): Promise<AuthenticatedCredential> {
   const username = normalizeUsername(identifier);
   if (looksLikeTokenSecret(ctx.config.tokenPrefix, secret)) {
     if (!parseTokenSecret(ctx.config.tokenPrefix, secret)) throw new AppError('INVALID_CREDENTIALS');
     // The token and its owner in one read (storage/token-credential.repository.ts).
-    const found = await findTokenWithOwnerByHash(ctx.db, hashTokenSecret(secret));
+    const found = await findTokenWithOwnerByHash(ctx.db, hashTokenSecret(secret), options.alsoRead);
     if (!found) throw new AppError('INVALID_CREDENTIALS');
-    const { token, owner } = found;
+    const { token, owner, repository } = found;
     if (token.kind === 'oat') {
       const org = owner?.kind === 'org' ? owner.org : undefined;
       if (!org || org.name !== username) throw new AppError('INVALID_CREDENTIALS');
       await assertTokenUsable(ctx, token, { id: org.id, name: org.name }, meta);
-      return { method: 'oat', org, token };
+      return { method: 'oat', org, token, ...(repository && { repository }) };
     }
     const user = owner?.kind === 'user' ? owner.user : undefined;
     if (!user || user.username !== username) throw new AppError('INVALID_CREDENTIALS');
     await assertTokenUsable(ctx, token, { id: user.id, name: user.username }, meta);
-    return { method: 'pat', user, token };
+    return { method: 'pat', user, token, ...(repository && { repository }) };
   }
   const user = await checkPassword(ctx, username, secret);
   if (!user) throw new AppError('INVALID_CREDENTIALS');

@@ -1,20 +1,30 @@
 /**
  * The `/token` hot path's one read (ARCHITECTURE.md, "Hot path"): a token by the hash of its
  * secret together with its owner, user or organization, through the unique index on
- * `secret_hash` and the owners' primary keys. One round trip instead of two: on PostgreSQL the
- * second read was a whole extra network round trip per request (bench/README.md).
+ * `secret_hash` and the owners' primary keys, and optionally the repository the request names.
+ * On PostgreSQL that is one round trip instead of three (bench/README.md); on SQLite the
+ * repository is a second read, as cheap as a join there and kept apart so that both statements
+ * stay on SQLite's fast path (see `tokenWithOwner`).
  */
 
 import { sql } from 'kysely';
+import type { RepositoryPath } from '../core/repository-access.ts';
 import type { AccessTokenRow } from './access-token.repository.ts';
 import { compiledOnce } from './compiled-once.ts';
-import type { Db } from './database.ts';
-import type { OrganizationsTable, UsersTable } from './schema.ts';
+import { type Db, dialectOf } from './database.ts';
+import { findRepository, type RepositoryRow } from './repository.repository.ts';
+import type { OrganizationsTable, RepositoriesTable, UsersTable } from './schema.ts';
 
-export type TokenWithOwner =
+/** A repository looked up by path together with a token: its row, undefined when there is none. */
+export interface RepositoryRead extends RepositoryPath {
+  row: RepositoryRow | undefined;
+}
+
+export type TokenWithOwner = (
   | { token: AccessTokenRow; owner: { kind: 'user'; user: UsersTable } }
   | { token: AccessTokenRow; owner: { kind: 'org'; org: OrganizationsTable } }
-  | { token: AccessTokenRow; owner: undefined };
+  | { token: AccessTokenRow; owner: undefined }
+) & { repository?: RepositoryRead };
 
 // Every column of the owner tables, so the rows built here are whole rows; a column added to the
 // schema without being listed here fails the type check below.
@@ -36,11 +46,22 @@ const orgColumns = [
   'updated_at',
   'created_by',
 ] as const satisfies readonly (keyof OrganizationsTable)[];
+const repositoryColumns = [
+  'id',
+  'namespace',
+  'name',
+  'is_private',
+  'description',
+  'created_at',
+  'updated_at',
+  'created_by',
+] as const satisfies readonly (keyof RepositoriesTable)[];
 type Complete<Table, Listed> = [Exclude<keyof Table, Listed>] extends [never] ? true : never;
 const listsAreComplete: [
   Complete<UsersTable, (typeof userColumns)[number]>,
   Complete<OrganizationsTable, (typeof orgColumns)[number]>,
-] = [true, true];
+  Complete<RepositoriesTable, (typeof repositoryColumns)[number]>,
+] = [true, true, true];
 void listsAreComplete;
 
 // Plain loops: this runs on every `/token` request, and building entry arrays cost more than the
@@ -54,7 +75,13 @@ function pick<Row>(row: Record<string, unknown>, prefix: string, columns: readon
 function tokenColumnsOf(row: Record<string, unknown>): AccessTokenRow {
   const token: Record<string, unknown> = {};
   for (const column in row) {
-    if (!column.startsWith('owner_user_') && !column.startsWith('owner_org_')) token[column] = row[column];
+    if (
+      !column.startsWith('owner_user_') &&
+      !column.startsWith('owner_org_') &&
+      !column.startsWith('repo_')
+    ) {
+      token[column] = row[column];
+    }
   }
   return token as unknown as AccessTokenRow;
 }
@@ -67,8 +94,10 @@ function tokenColumnsOf(row: Record<string, unknown>): AccessTokenRow {
  * SQLITE_ENABLE_STAT4) re-plans the statement on every new binding: 35-45 µs a lookup, against
  * 5 µs in this form.
  */
-const tokenWithOwner = compiledOnce((db, secretHash: string) =>
-  db
+const tokenWithOwner = compiledOnce((db, secretHash: string) => tokenWithOwnerQuery(db, secretHash));
+
+function tokenWithOwnerQuery(db: Db, secretHash: string) {
+  return db
     .selectFrom('access_tokens as t')
     .leftJoin('users as u', (join) =>
       join.onRef('u.id', '=', 't.owner_id').on('t.owner_kind', '=', sql.lit('user')),
@@ -81,20 +110,46 @@ const tokenWithOwner = compiledOnce((db, secretHash: string) =>
     .select(orgColumns.map((column) => `o.${column} as owner_org_${column}` as const))
     .where('t.id', '=', (eb) =>
       eb.selectFrom('access_tokens').select('id').where('secret_hash', '=', secretHash),
-    ),
+    );
+}
+
+/** PostgreSQL: the same, with the repository of a path joined in (parameters in SQL order). */
+const tokenWithOwnerAndRepository = compiledOnce((db, namespace: string, name: string, secretHash: string) =>
+  tokenWithOwnerQuery(db, secretHash)
+    .leftJoin('repositories as r', (join) => join.on('r.namespace', '=', namespace).on('r.name', '=', name))
+    .select(repositoryColumns.map((column) => `r.${column} as repo_${column}` as const)),
 );
 
 /**
+ * @param alsoRead a repository to read in the same go (`/token`'s requested repository), returned
+ *   as `repository` whenever the token is found.
  * @returns the token and its owner; `owner` is undefined when the owner row is gone.
  * @example const found = await findTokenWithOwnerByHash(db, hashTokenSecret(secret));
  */
 export async function findTokenWithOwnerByHash(
   db: Db,
   secretHash: string,
+  alsoRead?: RepositoryPath,
 ): Promise<TokenWithOwner | undefined> {
-  const rows = (await tokenWithOwner(db, secretHash)) as Record<string, unknown>[];
+  const joined = alsoRead !== undefined && dialectOf(db) === 'postgres';
+  const rows = (
+    joined
+      ? await tokenWithOwnerAndRepository(db, alsoRead.namespace, alsoRead.name, secretHash)
+      : await tokenWithOwner(db, secretHash)
+  ) as Record<string, unknown>[];
   const row = rows[0];
   if (!row) return undefined;
+  const found = withOwner(row);
+  if (!alsoRead) return found;
+  const repository = joined
+    ? row.repo_id == null
+      ? undefined
+      : pick<RepositoryRow>(row, 'repo_', repositoryColumns)
+    : await findRepository(db, alsoRead.namespace, alsoRead.name);
+  return { ...found, repository: { namespace: alsoRead.namespace, name: alsoRead.name, row: repository } };
+}
+
+function withOwner(row: Record<string, unknown>): TokenWithOwner {
   const token = tokenColumnsOf(row);
   if (row.owner_user_id != null) {
     return { token, owner: { kind: 'user', user: pick<UsersTable>(row, 'owner_user_', userColumns) } };

@@ -210,6 +210,12 @@ describe('GET /token', () => {
     expect(res.json().details).toMatch(message);
   });
 
+  it('reports bad credentials before a malformed scope (401, not 400)', async () => {
+    const res = await getToken('&scope=repository:alice/Upper:pull', basic('alice', 'wrong'));
+    expect(res.statusCode).toBe(401);
+    expect(res.json().details).toBe('incorrect username or password');
+  });
+
   it('refuses another service with 400', async () => {
     const res = await t.inject({ method: 'GET', url: '/token?service=other-registry' });
     expect(res.statusCode).toBe(400);

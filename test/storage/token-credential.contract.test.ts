@@ -1,6 +1,7 @@
 /**
- * The hot path's joined read (token + owner in one query), on SQLite and PostgreSQL: the rows it
- * builds must equal what the separate lookups return.
+ * The hot path's joined read (token + owner, and the requested repository, in one query on
+ * PostgreSQL), on SQLite and PostgreSQL: the rows it builds must equal what the separate lookups
+ * return.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,7 @@ import {
   insertAccessToken,
 } from '../../src/storage/access-token.repository.ts';
 import { findOrganizationById, insertOrganization } from '../../src/storage/organization.repository.ts';
+import { insertRepositoryIfAbsent } from '../../src/storage/repository.repository.ts';
 import { findTokenWithOwnerByHash } from '../../src/storage/token-credential.repository.ts';
 import { findUserById, insertUser } from '../../src/storage/user.repository.ts';
 import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';
@@ -87,5 +89,34 @@ describe.each(testDialects('token credential'))('token with owner in one read, o
     await insertAccessToken(database.db, orphan);
     expect((await findTokenWithOwnerByHash(database.db, orphan.secret_hash))?.owner).toBeUndefined();
     expect(await findTokenWithOwnerByHash(database.db, '4'.repeat(64))).toBeUndefined();
+  });
+
+  it('reads a named repository along with the token: its whole row, or none', async () => {
+    const pat = tokenRow({ secret_hash: '5'.repeat(64) });
+    await insertAccessToken(database.db, pat);
+    const app = await insertRepositoryIfAbsent(database.db, {
+      id: 'r1',
+      namespace: 'alice',
+      name: 'team/app',
+      is_private: 1,
+      description: 'the app',
+      created_at: at,
+      updated_at: at,
+      created_by: 'u1',
+    });
+    const found = await findTokenWithOwnerByHash(database.db, pat.secret_hash, {
+      namespace: 'alice',
+      name: 'team/app',
+    });
+    expect(found?.repository).toEqual({ namespace: 'alice', name: 'team/app', row: app });
+    expect(found?.token).toEqual(await findTokenByHash(database.db, pat.secret_hash));
+    expect(found?.owner).toEqual({ kind: 'user', user: await findUserById(database.db, 'u1') });
+
+    const other = { namespace: 'alice', name: 'team' };
+    expect((await findTokenWithOwnerByHash(database.db, pat.secret_hash, other))?.repository).toEqual({
+      ...other,
+      row: undefined,
+    });
+    expect(await findTokenWithOwnerByHash(database.db, '6'.repeat(64), other)).toBeUndefined();
   });
 });

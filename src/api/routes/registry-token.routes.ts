@@ -13,7 +13,11 @@ import { highestPatScope, type PatScope } from '../../core/access-token-scopes.t
 import { AppError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { OatResource } from '../../core/organization-rules.ts';
-import type { AccessSubject } from '../../core/repository-access.ts';
+import {
+  type AccessSubject,
+  type RepositoryPath,
+  splitRepositoryName,
+} from '../../core/repository-access.ts';
 import { resolveGrants } from '../../registry/grant.ts';
 import { formatScope, parseScopes } from '../../registry/scope.ts';
 import type { RequestMeta } from '../../services/context.ts';
@@ -100,13 +104,34 @@ export async function registryTokenRoutes(
     return parseScopes(raws);
   }
 
+  /**
+   * The scopes parsed before the credential is checked, so that the first repository they name
+   * can be read with the token (one round trip on PostgreSQL); a malformed scope is still reported
+   * after bad credentials, by `scopes()`.
+   */
+  function parseScopesAhead(raws: readonly string[]) {
+    try {
+      const scopes = parseRequestedScopes(raws);
+      const first = scopes.find((scope) => scope.type === 'repository');
+      return { scopes: () => scopes, alsoRead: first && splitRepositoryName(first.name) };
+    } catch (error) {
+      return {
+        scopes: (): never => {
+          throw error;
+        },
+        alsoRead: undefined,
+      };
+    }
+  }
+
   async function authenticate(
     username: string,
     secret: string,
     meta: RequestMeta,
+    alsoRead?: RepositoryPath,
   ): Promise<AuthenticatedCredential> {
     try {
-      return await authenticateCredentials(ctx, username, secret, meta);
+      return await authenticateCredentials(ctx, username, secret, meta, alsoRead && { alsoRead });
     } catch (error) {
       if (error instanceof SecondFactorRequired) {
         throw new AppError(
@@ -130,6 +155,7 @@ export async function registryTokenRoutes(
       actorId: actorIdOf(credential),
       userId: credential && credential.method !== 'oat' ? credential.user.id : null,
       scopes,
+      knownRepository: credential && credential.method !== 'password' ? credential.repository : undefined,
     });
     const now = ctx.clock.now();
     const iat = Math.floor(now.getTime() / 1000);
@@ -169,17 +195,18 @@ export async function registryTokenRoutes(
     async (request, reply) => {
       checkService(request.query.service);
       const basic = basicCredentials(request.headers.authorization);
+      const { scopes, alsoRead } = parseScopesAhead(request.query.scope ?? []);
       const credential =
         basic &&
         (await throttles.loginAttempt(
           request,
           reply,
           { identifier: basic.username, secret: basic.secret },
-          () => authenticate(basic.username, basic.secret, requestMeta(request)),
+          () => authenticate(basic.username, basic.secret, requestMeta(request), alsoRead),
         ));
       await throttles.tokenPerPrincipal?.(reply, credential);
       // Never a refresh_token from GET: docker would store it and later use the POST refresh grant.
-      return issue(credential, parseRequestedScopes(request.query.scope ?? []));
+      return issue(credential, scopes());
     },
   );
 
@@ -214,6 +241,9 @@ export async function registryTokenRoutes(
       const body = request.body;
       checkService(body.service);
       const meta = requestMeta(request);
+      const { scopes: requestedScopes, alsoRead } = parseScopesAhead(
+        (body.scope ?? '').split(' ').filter(Boolean),
+      );
       let credential: AuthenticatedCredential;
       if (body.grant_type === 'password') {
         if (!body.username || !body.password) {
@@ -224,7 +254,7 @@ export async function registryTokenRoutes(
           request,
           reply,
           { identifier: username, secret: password },
-          () => authenticate(username, password, meta),
+          () => authenticate(username, password, meta, alsoRead),
         );
       } else {
         if (!body.refresh_token)
@@ -234,7 +264,7 @@ export async function registryTokenRoutes(
         });
       }
       await throttles.tokenPerPrincipal?.(reply, credential);
-      const scopes = parseRequestedScopes((body.scope ?? '').split(' ').filter(Boolean));
+      const scopes = requestedScopes();
       const granted = await issue(credential, scopes);
       const offline = body.access_type === 'offline' && body.grant_type === 'password';
       return {
