@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadJob, LoadRequest, RunSummary } from './load.ts';
-import { cpuSeconds, peakRssMiB, processTree } from './proc-stats.ts';
+import { cpuSeconds, machineBusySeconds, peakRssMiB, postgresPids, processTree } from './proc-stats.ts';
 import type { RunningServer } from './servers.ts';
 
 export interface LoadSettings {
@@ -26,6 +26,13 @@ export interface MeasuredRun extends RunSummary {
   generatorCpuCores: number;
   /** Server CPU time per answered request, µs: what a request costs, whatever the generator did. */
   serverCpuMicrosPerRequest: number;
+  /** PostgreSQL's processes over the run, in cores (0 when it is idle, as on SQLite). */
+  postgresCpuCores: number;
+  /**
+   * Everything else on the machine over the run, in cores: the machine's busy time less the
+   * server, the generator and PostgreSQL. Other jobs on a shared machine show up here.
+   */
+  otherCpuCores: number;
 }
 
 export interface ScenarioResult {
@@ -37,6 +44,8 @@ export interface ScenarioResult {
     serverCpuCores: number;
     generatorCpuCores: number;
     serverCpuMicrosPerRequest: number;
+    postgresCpuCores: number;
+    otherCpuCores: number;
   };
   /** Errors over all runs (connection errors, timeouts, non-2xx). */
   errors: number;
@@ -71,7 +80,8 @@ export async function measure(
   const generatorPid = generator.pid ?? 0;
   const runs: MeasuredRun[] = [];
   let pids = processTree(server.pid);
-  let startedAt = { server: 0, generator: 0, wall: 0 };
+  let startedAt = { server: 0, generator: 0, postgres: 0, machine: 0, wall: 0 };
+  let postgres: number[] = [];
   let buffered = '';
   const done = new Promise<void>((resolve, reject) => {
     generator.stdout.on('data', (chunk: Buffer) => {
@@ -87,14 +97,20 @@ export async function measure(
         if (line.event === 'start') {
           options.onRunStart?.();
           pids = processTree(server.pid);
+          postgres = postgresPids();
           startedAt = {
             server: cpuSeconds(pids),
             generator: cpuSeconds([generatorPid]),
+            postgres: cpuSeconds(postgres),
+            machine: machineBusySeconds(),
             wall: performance.now(),
           };
         } else if (line.event === 'result' && line.summary) {
           const wall = (performance.now() - startedAt.wall) / 1000;
           const serverSeconds = cpuSeconds(pids) - startedAt.server;
+          const generatorSeconds = cpuSeconds([generatorPid]) - startedAt.generator;
+          const postgresSeconds = cpuSeconds(postgres) - startedAt.postgres;
+          const machineSeconds = machineBusySeconds() - startedAt.machine;
           runs.push({
             ...line.summary,
             serverCpuCores: round(serverSeconds / wall),
@@ -102,7 +118,11 @@ export async function measure(
               (serverSeconds * 1e6) / Math.max(1, line.summary.requestsTotal),
               0,
             ),
-            generatorCpuCores: round((cpuSeconds([generatorPid]) - startedAt.generator) / wall),
+            generatorCpuCores: round(generatorSeconds / wall),
+            postgresCpuCores: round(postgresSeconds / wall),
+            otherCpuCores: round(
+              Math.max(0, machineSeconds - serverSeconds - generatorSeconds - postgresSeconds) / wall,
+            ),
           });
         }
       }
@@ -133,6 +153,8 @@ export function summarize(runs: MeasuredRun[], serverPid: number): ScenarioResul
       serverCpuCores: round(median(runs.map((r) => r.serverCpuCores))),
       generatorCpuCores: round(median(runs.map((r) => r.generatorCpuCores))),
       serverCpuMicrosPerRequest: median(runs.map((r) => r.serverCpuMicrosPerRequest)),
+      postgresCpuCores: round(median(runs.map((r) => r.postgresCpuCores ?? 0))),
+      otherCpuCores: round(median(runs.map((r) => r.otherCpuCores ?? 0))),
     },
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
     peakRssMiB: round(Math.max(...workers.map(peakRssMiB)), 1),

@@ -50,3 +50,26 @@ export function peakRssMiB(pid: number): number {
     return 0;
   }
 }
+
+/** CPU seconds the whole machine has been busy (every core: user, nice, system, irq, softirq, steal). */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  return (
+    ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / ticksPerSecond
+  );
+}
+
+/** PostgreSQL's server processes on this machine (part of the system under test when it serves). */
+export function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pids.push(Number(entry));
+    } catch {
+      // gone in between
+    }
+  }
+  return pids;
+}

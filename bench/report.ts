@@ -24,11 +24,14 @@ const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
 
 function row(label: string, scenario: string, r: ScenarioResult): string {
   const m = r.median;
+  const cores = (value: number | undefined) =>
+    value === undefined ? '?' : value === 0 ? '–' : fixed(value, 2);
+  const others = `${cores(m.generatorCpuCores)} / ${cores(m.postgresCpuCores)} / ${cores(m.otherCpuCores)}`;
   const rss =
     r.processes > 1
       ? `${fixed(r.peakRssMiB * mib, 0)} (all ${fixed(r.peakRssTotalMiB * mib, 0)})`
       : fixed(r.peakRssMiB * mib, 0);
-  return `| ${label} | ${scenario} | ${fixed(m.requestsPerSecond, 0)} | ${m.latencyP50Ms} | ${m.latencyP99Ms} | ${r.errors} | ${fixed(m.serverCpuCores, 2)} | ${fixed(m.serverCpuMicrosPerRequest ?? Number.NaN, 0)} | ${rss} | ${fixed(m.generatorCpuCores, 2)} |`;
+  return `| ${label} | ${scenario} | ${fixed(m.requestsPerSecond, 0)} | ${m.latencyP50Ms} | ${m.latencyP99Ms} | ${r.errors} | ${fixed(m.serverCpuCores, 2)} | ${fixed(m.serverCpuMicrosPerRequest ?? Number.NaN, 0)} | ${rss} | ${others} |`;
 }
 
 function variantLabel(c: ConfigurationResult, v: VariantResult): string {
@@ -124,7 +127,7 @@ export function renderReport(results: BenchResults, file: string): string {
     '',
     `Settings: autocannon, ${s.connections} connections, ${s.warmupSeconds} s warm-up, then ${s.repeats} × ${s.durationSeconds} s; medians of the ${s.repeats} runs; errors summed over them. Credentials cycle through ${s.sampleCredentials} seeded tokens spread over the dataset (${s.tokensPerUser} tokens per user).${s.quick ? ' **Quick smoke run: not a measurement.**' : ''}`,
     '',
-    '| Configuration | Scenario | req/s | p50 ms | p99 ms | errors | server CPU (cores) | server CPU µs/req | peak RSS MB | generator CPU (cores) |',
+    '| Configuration | Scenario | req/s | p50 ms | p99 ms | errors | server CPU (cores) | server CPU µs/req | peak RSS MB | generator / PostgreSQL / other CPU (cores) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('baseline', scenarioTitles['hello-world'], results.baselines['hello-world']),
     row('peer', scenarioTitles['oidc-provider'], results.baselines['oidc-provider']),
@@ -137,6 +140,8 @@ export function renderReport(results: BenchResults, file: string): string {
     }
   }
   lines.push(
+    '',
+    'The last column is what else used the cores during the measured runs: the load generator, PostgreSQL (when it is the store), and everything else on the machine (its busy time from `/proc/stat` less the rest): other jobs on a shared machine show up there and lower the figures of that row.',
     '',
     'Peak RSS is `VmHWM` of the largest server process (with 2 workers: the larger worker, and in brackets the sum over primary and workers); it is the high-water mark since the server started, so later scenarios on the same server include the earlier ones. Server CPU sums every process of the server (1.00 = one core busy).',
     '',
