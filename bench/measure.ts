@@ -9,7 +9,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadJob, LoadRequest, RunSummary } from './load.ts';
-import { cpuSeconds, machineBusySeconds, peakRssMiB, postgresPids, processTree } from './proc-stats.ts';
+import {
+  cpuSeconds,
+  cpuSecondsByPid,
+  cpuSecondsSince,
+  machineBusySeconds,
+  peakRssMiB,
+  postgresPids,
+  processTree,
+} from './proc-stats.ts';
 import type { RunningServer } from './servers.ts';
 
 export interface LoadSettings {
@@ -80,8 +88,7 @@ export async function measure(
   const generatorPid = generator.pid ?? 0;
   const runs: MeasuredRun[] = [];
   let pids = processTree(server.pid);
-  let startedAt = { server: 0, generator: 0, postgres: 0, machine: 0, wall: 0 };
-  let postgres: number[] = [];
+  let startedAt = { server: 0, generator: 0, postgres: new Map<number, number>(), machine: 0, wall: 0 };
   let buffered = '';
   const done = new Promise<void>((resolve, reject) => {
     generator.stdout.on('data', (chunk: Buffer) => {
@@ -97,11 +104,10 @@ export async function measure(
         if (line.event === 'start') {
           options.onRunStart?.();
           pids = processTree(server.pid);
-          postgres = postgresPids();
           startedAt = {
             server: cpuSeconds(pids),
             generator: cpuSeconds([generatorPid]),
-            postgres: cpuSeconds(postgres),
+            postgres: cpuSecondsByPid(postgresPids()),
             machine: machineBusySeconds(),
             wall: performance.now(),
           };
@@ -109,7 +115,7 @@ export async function measure(
           const wall = (performance.now() - startedAt.wall) / 1000;
           const serverSeconds = cpuSeconds(pids) - startedAt.server;
           const generatorSeconds = cpuSeconds([generatorPid]) - startedAt.generator;
-          const postgresSeconds = cpuSeconds(postgres) - startedAt.postgres;
+          const postgresSeconds = cpuSecondsSince(startedAt.postgres, cpuSecondsByPid(postgresPids()));
           const machineSeconds = machineBusySeconds() - startedAt.machine;
           runs.push({
             ...line.summary,

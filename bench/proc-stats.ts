@@ -41,6 +41,30 @@ export function cpuSeconds(pids: readonly number[]): number {
   return ticks / ticksPerSecond;
 }
 
+/** CPU seconds used so far by each listed process that is still there. */
+export function cpuSecondsByPid(pids: readonly number[]): Map<number, number> {
+  const seconds = new Map<number, number>();
+  for (const pid of pids) {
+    const fields = statFields(pid);
+    if (fields) seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+  }
+  return seconds;
+}
+
+/**
+ * CPU seconds the processes alive at `after` used since `before` (a process started in between
+ * counts from zero). One that exited in between is left out, so the figure may fall short, but a
+ * pool closing idle connections never makes it negative.
+ */
+export function cpuSecondsSince(
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+): number {
+  let seconds = 0;
+  for (const [pid, now] of after) seconds += now - (before.get(pid) ?? 0);
+  return seconds;
+}
+
 /** `VmHWM` in MiB, or 0 when the process is gone. */
 export function peakRssMiB(pid: number): number {
   try {
