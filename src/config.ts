@@ -54,6 +54,7 @@ export interface RateLimits {
   loginFailuresPerIp: RateRule | undefined;
   tokenPerPrincipal: RateRule | undefined;
   twoFactorFailures: RateRule | undefined;
+  deviceCodesPerIp: RateRule | undefined;
 }
 
 export class ConfigError extends Error {
@@ -207,6 +208,12 @@ export const settingSpecs: readonly SettingSpec[] = [
     env: 'TOKENHUB_RATE_LIMIT_TWO_FACTOR_FAILURES',
     default: '10/15m',
     description: 'Wrong two-factor codes per account (on top of 5 per login token). `0` disables.',
+  },
+  {
+    env: 'TOKENHUB_RATE_LIMIT_DEVICE_CODES_PER_IP',
+    default: '50/1h',
+    description:
+      'Device sign-ins started (`POST /oauth/device/code`) per client address. Each one is a pending request stored until it expires. `0` disables.',
   },
   {
     env: 'TOKENHUB_RATE_LIMIT_TOKEN_PER_PRINCIPAL',
@@ -400,6 +407,7 @@ export function loadConfig(env: Env): Readonly<Config> {
       loginFailuresPerIp: rateRule(env, 'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP', '50/15m'),
       tokenPerPrincipal: rateRule(env, 'TOKENHUB_RATE_LIMIT_TOKEN_PER_PRINCIPAL', '0'),
       twoFactorFailures: rateRule(env, 'TOKENHUB_RATE_LIMIT_TWO_FACTOR_FAILURES', '10/15m'),
+      deviceCodesPerIp: rateRule(env, 'TOKENHUB_RATE_LIMIT_DEVICE_CODES_PER_IP', '50/1h'),
     }),
   };
   return Object.freeze(config);

@@ -36,9 +36,13 @@ export function errorBody(
   }
 }
 
-/** RFC 6749 §5.2 `error`: our `OAUTH_*` codes name it; anything else is a malformed request or ours. */
+/**
+ * RFC 6749 `error`: our `OAUTH_*` codes name it; a throttled request is `temporarily_unavailable`
+ * (§4.1.2.1, with `Retry-After`); anything else is a malformed request or ours.
+ */
 function oauthError(code: string, status: number): string {
   if (code.startsWith('OAUTH_')) return code.slice('OAUTH_'.length).toLowerCase();
+  if (status === 429) return 'temporarily_unavailable';
   return status >= 500 ? 'server_error' : 'invalid_request';
 }
 

@@ -150,6 +150,8 @@ export interface RouteThrottles {
     credentials: { identifier: string; secret: string },
     attempt: () => Promise<T>,
   ): Promise<T>;
+  /** `POST /oauth/device/code`: every device sign-in started from the client's address. */
+  deviceCodeStart(request: FastifyRequest, reply: FastifyReply): MaybePromise<void>;
   /** Wraps a second-step check: wrong two-factor codes per account. */
   twoFactorAttempt<T>(reply: FastifyReply, userId: string, attempt: () => Promise<T>): Promise<T>;
   /**
@@ -168,6 +170,7 @@ export const buckets = {
   loginIp: 'login-fail-ip',
   tokenPrincipal: 'token-principal',
   twoFactor: 'two-factor-fail-account',
+  deviceCode: 'device-code-ip',
 } as const;
 
 /** `user:<id>` for a password or PAT, `oat:<token id>` for an OAT (its own bucket, not its organization's). */
@@ -219,6 +222,15 @@ export function createRouteThrottles(
       limitFailures(limiter, reply, loginCounters(request, identifier, secret), attempt, {
         message: 'too many failed sign-in attempts',
       }),
+    deviceCodeStart: (request, reply) =>
+      enforceRateLimit(
+        limiter,
+        reply,
+        buckets.deviceCode,
+        `ip:${request.ip}`,
+        limits.deviceCodesPerIp,
+        'too many device sign-ins started from this address',
+      ),
     twoFactorAttempt: (reply, userId, attempt) =>
       limitFailures(
         limiter,

@@ -1,7 +1,7 @@
 /**
  * Fair-use throttles through the routes (docs/limits.md): PAT creation per account, failed sign-ins
- * per account and per address on every sign-in door, `/token` per principal, the 429 shape and
- * headers, and failing open when Redis is down. Time moves on the harness's manual clock.
+ * per account and per address on every sign-in door, device sign-ins started per address, `/token`
+ * per principal, the 429 shape and headers, and failing open when Redis is down. Time moves on the harness's manual clock.
  */
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
@@ -255,6 +255,47 @@ describe('failed sign-ins per address', () => {
   });
 });
 
+describe('device sign-ins started per address', () => {
+  const startDeviceSignIn = (t: TestApp, remoteAddress: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/oauth/device/code',
+      payload: 'client_id=tokenhub-cli&client_name=laptop',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      remoteAddress,
+    });
+
+  it('answers 429 in the OAuth shape past the limit, for that address only, until the window ends', async () => {
+    const t = await open({ TOKENHUB_RATE_LIMIT_DEVICE_CODES_PER_IP: '2/1h' });
+    const busy = '10.0.0.7';
+    for (const remaining of ['1', '0']) {
+      const res = await startDeviceSignIn(t, busy);
+      expect(res.statusCode).toBe(200);
+      expect(rateHeaders(res)).toMatchObject({ limit: '2', remaining });
+    }
+    const refused = await startDeviceSignIn(t, busy);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'too many device sign-ins started from this address; try again in 3600 seconds',
+    });
+    expect(rateHeaders(refused)).toMatchObject({ remaining: '0', retryAfter: '3600' });
+    const pending = await t.database.db.selectFrom('device_sign_ins').select('id').execute();
+    expect(pending).toHaveLength(2);
+    expect((await startDeviceSignIn(t, '10.0.0.8')).statusCode).toBe(200);
+    t.clock.advanceSeconds(3600);
+    expect((await startDeviceSignIn(t, busy)).statusCode).toBe(200);
+  });
+
+  it('is 50 an hour by default', async () => {
+    const t = await open();
+    expect(rateHeaders(await startDeviceSignIn(t, '10.0.0.9'))).toMatchObject({
+      limit: '50',
+      remaining: '49',
+    });
+  });
+});
+
 describe('/token per principal', () => {
   it('gives each account and each OAT its own bucket; anonymous requests are not counted', async () => {
     const t = await open({ TOKENHUB_RATE_LIMIT_TOKEN_PER_PRINCIPAL: '2/1m' });
@@ -361,6 +402,7 @@ describe('settings', () => {
       TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP: '0/15m',
       TOKENHUB_RATE_LIMIT_TOKEN_PER_PRINCIPAL: '100/1d',
       TOKENHUB_RATE_LIMIT_TWO_FACTOR_FAILURES: '4/10m',
+      TOKENHUB_RATE_LIMIT_DEVICE_CODES_PER_IP: '0',
     }).rateLimits;
     expect(limits).toEqual({
       patCreate: { limit: 600, windowSeconds: 60 },
@@ -368,6 +410,7 @@ describe('settings', () => {
       loginFailuresPerIp: undefined,
       tokenPerPrincipal: { limit: 100, windowSeconds: 86_400 },
       twoFactorFailures: { limit: 4, windowSeconds: 600 },
+      deviceCodesPerIp: undefined,
     });
     expect(loadConfig({}).rateLimits).toEqual({
       patCreate: { limit: 50, windowSeconds: 3600 },
@@ -375,6 +418,7 @@ describe('settings', () => {
       loginFailuresPerIp: { limit: 50, windowSeconds: 900 },
       tokenPerPrincipal: undefined,
       twoFactorFailures: { limit: 10, windowSeconds: 900 },
+      deviceCodesPerIp: { limit: 50, windowSeconds: 3600 },
     });
     expect(loadConfig({}).redisUrl).toBeUndefined();
   });

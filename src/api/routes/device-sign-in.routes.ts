@@ -68,7 +68,7 @@ export async function deviceSignInRoutes(app: App, deps: RouteDeps): Promise<voi
   await app.register(async (scope) => approvalRoutes(scope as App, deps));
 }
 
-async function oauthRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
+async function oauthRoutes(app: App, { ctx, throttles }: RouteDeps): Promise<void> {
   const tags = ['device sign-in'];
   const config = { errorShape: 'oauth' as const };
   // RFC 6749 clients send forms; JSON is accepted too.
@@ -107,10 +107,12 @@ async function oauthRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
             interval: Type.Integer({ description: 'Seconds to wait between polls.' }),
           }),
           ...oauthErrors,
+          429: oauthError,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      await throttles.deviceCodeStart(request, reply);
       const { client_id: clientId, client_name: clientName } = request.body;
       return startDeviceAuthorization(ctx, { clientId, clientName }, requestMeta(request));
     },
