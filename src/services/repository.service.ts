@@ -137,32 +137,40 @@ export async function listRepositories(
   page: { limit: number; offset: number },
 ): Promise<{ rows: RepositoryRow[]; total: number }> {
   const owner = await findNamespaceOwner(ctx, namespace);
-  const privateProbe: RepositoryFacts = { namespace, isPrivate: true };
   const membership = await membershipIn(ctx, owner, subject, '');
-  if (membership?.role !== 'member') {
-    // Outside organizations (and for their owners), pulling a private repository depends on the
-    // namespace alone: one probe decides for the whole page, and the count stays exact.
-    const seesPrivate = allowedRepositoryActions(subject, namespace, privateProbe, membership).has('pull');
-    return listNamespaceRepositories(ctx.db, namespace, { publicOnly: !seesPrivate, ...page });
-  }
-  // An organization member sees public repositories and those their groups grant: per repository.
-  const all = await listNamespaceRepositories(ctx.db, namespace, {
-    publicOnly: false,
-    limit: 10_000,
-    offset: 0,
+  // Pulling a private repository depends on the namespace alone (one probe decides for the whole
+  // page), except for an organization's members, whose groups grant repositories one by one: the
+  // database then filters and counts by the member's groups.
+  const seesPrivate = allowedRepositoryActions(
+    subject,
+    namespace,
+    { namespace, isPrivate: true },
+    membership,
+  ).has('pull');
+  const grants = seesPrivate ? undefined : await groupGrantsOf(ctx, owner, subject, membership);
+  return listNamespaceRepositories(ctx.db, namespace, {
+    publicOnly: !seesPrivate,
+    ...(grants ? { privateGrantedTo: grants } : {}),
+    ...page,
   });
-  const visible: RepositoryRow[] = [];
-  for (const row of all.rows) {
-    const rights = allowedRepositoryActions(
-      subject,
-      namespace,
-      factsOf(row),
-      await membershipIn(ctx, owner, subject, row.name),
-      row.name,
-    );
-    if (rights.has('pull')) visible.push(row);
-  }
-  return { rows: visible.slice(page.offset, page.offset + page.limit), total: visible.length };
+}
+
+/**
+ * The member whose group grants widen their view of an organization's repositories, unless their
+ * token caps it (a `repo:public_read` PAT sees public repositories only).
+ */
+async function groupGrantsOf(
+  ctx: ServiceContext,
+  owner: NamespaceOwner,
+  subject: AccessSubject,
+  membership: MembershipFacts | undefined,
+): Promise<{ orgId: string; userId: string } | undefined> {
+  if (owner.kind !== 'org' || membership?.role !== 'member' || subject.kind !== 'account') return undefined;
+  const granted = { role: 'member' as const, groupPermissions: ['read' as const] };
+  const privateProbe = { namespace: owner.name, isPrivate: true };
+  if (!allowedRepositoryActions(subject, owner.name, privateProbe, granted).has('pull')) return undefined;
+  const user = await findUserByUsername(ctx.db, subject.username);
+  return user && { orgId: owner.id, userId: user.id };
 }
 
 /**

@@ -33,14 +33,43 @@ export async function insertRepositoryIfAbsent(db: Db, row: RepositoryRow): Prom
   return stored;
 }
 
-/** One page of a namespace's repositories, by name; `publicOnly` hides private ones. */
+/**
+ * One page of a namespace's repositories, by name, and how many there are in all. `publicOnly`
+ * hides private ones, except those `privateGrantedTo` names: the private repositories of the
+ * organization `orgId` that a group of `userId` has any permission on (an organization member's view).
+ */
 export async function listNamespaceRepositories(
   db: Db,
   namespace: string,
-  options: { publicOnly: boolean; limit: number; offset: number },
+  options: {
+    publicOnly: boolean;
+    privateGrantedTo?: { orgId: string; userId: string };
+    limit: number;
+    offset: number;
+  },
 ): Promise<{ rows: RepositoryRow[]; total: number }> {
   let base = db.selectFrom('repositories').where('namespace', '=', namespace);
-  if (options.publicOnly) base = base.where('is_private', '=', 0);
+  const granted = options.privateGrantedTo;
+  if (options.publicOnly && granted) {
+    base = base.where((eb) =>
+      eb.or([
+        eb('is_private', '=', 0),
+        eb(
+          'name',
+          'in',
+          eb
+            .selectFrom('org_group_repositories as gr')
+            .innerJoin('org_groups as g', 'g.id', 'gr.group_id')
+            .innerJoin('org_group_members as gm', 'gm.group_id', 'gr.group_id')
+            .select('gr.repository')
+            .where('g.org_id', '=', granted.orgId)
+            .where('gm.user_id', '=', granted.userId),
+        ),
+      ]),
+    );
+  } else if (options.publicOnly) {
+    base = base.where('is_private', '=', 0);
+  }
   const rows = await base.selectAll().orderBy('name').limit(options.limit).offset(options.offset).execute();
   const { total } = await base
     .select((eb) => eb.fn.countAll<string | number>().as('total'))

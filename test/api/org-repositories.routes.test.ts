@@ -53,6 +53,20 @@ describe('repositories of an organization', () => {
     expect(await names()).toEqual(['docs']);
   });
 
+  it('pages and counts a member’s view in the database, and a public_read PAT narrows it to public', async () => {
+    const page = await t.inject({
+      method: 'GET',
+      url: '/v2/namespaces/acme/repositories?page=2&page_size=1',
+      jwt: jwts.bobby,
+    });
+    expect(page.json()).toMatchObject({ count: 2, results: [{ name: 'docs' }] });
+    expect(page.json().next).toBeNull();
+    const publicRead = await t.createPat(jwts.bobby ?? '', { scopes: ['repo:public_read'] });
+    expect(await names(await t.login('bobby', publicRead.token))).toEqual(['docs']);
+    const read = await t.createPat(jwts.bobby ?? '', { scopes: ['repo:read'] });
+    expect(await names(await t.login('bobby', read.token))).toEqual(['api', 'docs']);
+  });
+
   it('a member with read may read but not change or create; a private repository they lack is "not found"', async () => {
     expect(
       (await t.inject({ method: 'GET', url: '/v2/namespaces/acme/repositories/api', jwt: jwts.bobby }))

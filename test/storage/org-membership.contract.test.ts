@@ -38,6 +38,10 @@ import {
   insertOrgMember,
   type OrganizationRow,
 } from '../../src/storage/organization.repository.ts';
+import {
+  insertRepositoryIfAbsent,
+  listNamespaceRepositories,
+} from '../../src/storage/repository.repository.ts';
 import { findUserByUsername, insertUser, type UserRow } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';
@@ -156,6 +160,51 @@ describe.each(testDialects('org membership contract'))('org membership storage o
     });
     expect(await deleteGroupRepository(db, devs.id, 'team/web')).toBe('admin');
     expect(await deleteGroupRepository(db, devs.id, 'team/web')).toBeUndefined();
+  });
+
+  it('lists an organization’s public repositories plus the private ones a member’s groups grant', async () => {
+    const { db } = database;
+    const repository = (namespace: string, name: string, isPrivate: boolean) => ({
+      id: crypto.randomUUID(),
+      namespace,
+      name,
+      is_private: isPrivate ? 1 : 0,
+      description: '',
+      created_at: at,
+      updated_at: at,
+      created_by: null,
+    });
+    for (const [name, isPrivate] of [
+      ['api', true],
+      ['secret', true],
+      ['docs', false],
+      ['team/web', true],
+    ] as const) {
+      await insertRepositoryIfAbsent(db, repository('acme', name, isPrivate));
+    }
+    // `team/web` lost its grant above; a grant in another organization never opens a repository of
+    // the same name in this one.
+    await insertRepositoryIfAbsent(db, repository('other', 'secret', true));
+    const crew = group(other.id, 'grantors');
+    await insertOrgGroup(db, crew);
+    await insertGroupMember(db, crew.id, users.ben.id);
+    await upsertGroupRepository(db, { group_id: crew.id, repository: 'secret', permission: 'read' });
+
+    const view = (userId: string, limit = 10, offset = 0) =>
+      listNamespaceRepositories(db, 'acme', {
+        publicOnly: true,
+        privateGrantedTo: { orgId: acme.id, userId },
+        limit,
+        offset,
+      });
+    const names = (rows: { name: string }[]) => rows.map((row) => row.name);
+    const ben = await view(users.ben.id);
+    expect({ names: names(ben.rows), total: ben.total }).toEqual({ names: ['api', 'docs'], total: 2 });
+    const second = await view(users.ben.id, 1, 1);
+    expect({ names: names(second.rows), total: second.total }).toEqual({ names: ['docs'], total: 2 });
+    const ann = await view(users.ann.id);
+    expect({ names: names(ann.rows), total: ann.total }).toEqual({ names: ['docs'], total: 1 });
+    await deleteOrgGroup(db, crew.id);
   });
 
   it('removing a member takes them out of that organization’s groups only', async () => {
