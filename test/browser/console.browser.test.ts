@@ -259,8 +259,8 @@ describe.skipIf(!requireChromium())('web console in Chromium', () => {
     expect(invite.statusCode).toBe(201);
 
     await page.getByRole('link', { name: 'Organizations' }).click();
-    await page.getByLabel('Organization name').first().fill('acme');
-    await page.getByRole('button', { name: 'Open' }).click();
+    await poll(() => page.getByTestId('org-membership').textContent()).toBe('acmeOwner · Team');
+    await page.getByRole('link', { name: 'acme', exact: true }).click();
     await page.getByRole('link', { name: /Access tokens/ }).click();
     await poll(() => page.getByTestId('tier-usage').textContent()).toBe('0 of 10 tokens');
     await page.getByText('No organization access tokens yet').waitFor();
@@ -319,6 +319,8 @@ describe.skipIf(!requireChromium())('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Accept' }).click();
     await page.getByText('You are a member of acme').waitFor();
     expect(await page.getByRole('link', { name: /Access tokens/ }).count()).toBe(0);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Organizations' }).click();
+    await poll(() => page.getByTestId('org-membership').textContent()).toBe('acmeMember · Team');
     await page.goto(`${base}/orgs/acme/tokens`);
     await page.getByText('Only owners of acme can see and manage its access tokens.').waitFor();
     expect(await page.getByRole('table').count()).toBe(0);

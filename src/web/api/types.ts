@@ -72,6 +72,14 @@ export interface OrgAccessTokenPage {
   results: OrgAccessToken[];
 }
 
+/** `GET /v2/users/me/orgs`: an organization the account belongs to, and its role there. */
+export interface Membership {
+  id: string;
+  name: string;
+  tier: 'free' | 'team' | 'business';
+  role: 'owner' | 'member';
+}
+
 export interface Organization {
   id: string;
   name: string;

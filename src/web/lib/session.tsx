@@ -6,7 +6,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, onSessionLost, setCsrfToken } from '../api/client.ts';
 import type { ConsoleSession } from '../api/types.ts';
-import { forgetRecentOrgs } from './recent-orgs.ts';
 
 export type SessionState =
   | { status: 'loading' }
@@ -73,7 +72,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await api('DELETE', '/v2/console/session', { expectUnauthorized: true });
     } finally {
       setCsrfToken(undefined);
-      forgetRecentOrgs();
       setState({ status: 'signed-out', notice, explicit: true });
     }
   }, []);

@@ -2,18 +2,20 @@
  * One organization: tier, your role and, for owners, the way to its access tokens and activity.
  * Members see no access-token page (the API refuses them too).
  */
-import { useEffect } from 'react';
 import { api } from '../api/client.ts';
 import type { Organization } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { formatDate } from '../lib/format.ts';
 import { tierLimitText } from '../lib/oat-logic.ts';
-import { rememberOrg } from '../lib/recent-orgs.ts';
 import { Link } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
 import { useLoad } from '../lib/use-load.ts';
 
-const tierNames: Record<Organization['tier'], string> = { free: 'Free', team: 'Team', business: 'Business' };
+export const tierNames: Record<Organization['tier'], string> = {
+  free: 'Free',
+  team: 'Team',
+  business: 'Business',
+};
 
 /** Owners manage tokens; so do instance administrators (who have no role in the organization). */
 export function mayManageTokens(org: Organization, isAdmin: boolean): boolean {
@@ -21,15 +23,7 @@ export function mayManageTokens(org: Organization, isAdmin: boolean): boolean {
 }
 
 export function useOrganization(name: string) {
-  const account = useAccount();
-  const [load, reload] = useLoad(
-    () => api<Organization>('GET', `/v2/orgs/${encodeURIComponent(name)}`),
-    [name],
-  );
-  useEffect(() => {
-    if (load.status === 'ready') rememberOrg(account.username, load.data.name);
-  }, [load, account.username]);
-  return [load, reload] as const;
+  return useLoad(() => api<Organization>('GET', `/v2/orgs/${encodeURIComponent(name)}`), [name]);
 }
 
 export function OrgPage({ org: name }: { org: string }) {

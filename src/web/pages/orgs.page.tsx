@@ -1,35 +1,28 @@
 /**
- * Organizations: pending invitations, opening an organization by name and creating one. The Hub
- * API has no "organizations I belong to" list yet, so the organizations opened in this tab are
- * remembered for it (names only, per account, in sessionStorage until sign-out; nothing secret).
+ * Organizations: the ones the account belongs to (`GET /v2/users/me/orgs`), pending invitations,
+ * and creating one.
  */
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
-import type { Invite, Organization } from '../api/types.ts';
+import type { Invite, Membership, Organization } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
-import { recentOrgs } from '../lib/recent-orgs.ts';
 import { Link, navigate } from '../lib/router.tsx';
-import { useAccount } from '../lib/session.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
+import { tierNames } from './org.page.tsx';
 
 export function OrgsPage() {
-  const account = useAccount();
+  const [memberships] = useLoad(
+    () => api<{ results: Membership[] }>('GET', '/v2/users/me/orgs').then((reply) => reply.results),
+    [],
+  );
   const [invites, reloadInvites] = useLoad(
     () => api<{ results: Invite[] }>('GET', '/v2/users/me/invites').then((reply) => reply.results),
     [],
   );
-  const [openName, setOpenName] = useState('');
   const [createName, setCreateName] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const recent = recentOrgs(account.username);
-
-  function open(event: FormEvent) {
-    event.preventDefault();
-    const name = openName.trim().toLowerCase();
-    if (name) navigate(`/orgs/${encodeURIComponent(name)}`);
-  }
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -67,6 +60,7 @@ export function OrgsPage() {
       </p>
       {error ? <ErrorAlert message={error} /> : null}
       {invites.status === 'error' ? <ErrorAlert message={invites.error} /> : null}
+      {memberships.status === 'error' ? <ErrorAlert message={memberships.error} /> : null}
 
       {pending.length > 0 ? (
         <section className="card" aria-labelledby="invites-title">
@@ -97,38 +91,23 @@ export function OrgsPage() {
       ) : null}
 
       <div className="grid-2">
-        <section className="card" aria-labelledby="open-org-title">
-          <h2 id="open-org-title">Open an organization</h2>
-          <form onSubmit={open} className="form">
-            <div className="field">
-              <label htmlFor="open-org-name">Organization name</label>
-              <input
-                id="open-org-name"
-                value={openName}
-                autoCapitalize="none"
-                onChange={(event) => setOpenName(event.target.value)}
-                required
-              />
-            </div>
-            <button type="submit" className="button primary">
-              Open
-            </button>
-          </form>
-          {recent.length > 0 ? (
-            <>
-              <h3 className="subheading">Opened recently</h3>
-              <ul className="plain-list">
-                {recent.map((name) => (
-                  <li key={name}>
-                    <Link to={`/orgs/${encodeURIComponent(name)}`}>{name}</Link>
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : (
-            <EmptyState title="No organization opened yet">
-              <p>Type the name of an organization you belong to, or accept an invitation.</p>
+        <section className="card" aria-labelledby="your-orgs-title">
+          <h2 id="your-orgs-title">Your organizations</h2>
+          {memberships.status === 'ready' && memberships.data.length === 0 ? (
+            <EmptyState title="No organization yet">
+              <p>Create one, or accept an invitation from an owner of one.</p>
             </EmptyState>
+          ) : (
+            <ul className="plain-list" aria-busy={memberships.status === 'loading'}>
+              {(memberships.data ?? []).map((org) => (
+                <li key={org.id} className="list-row" data-testid="org-membership">
+                  <Link to={`/orgs/${encodeURIComponent(org.name)}`}>{org.name}</Link>
+                  <span className="muted">
+                    {org.role === 'owner' ? 'Owner' : 'Member'} · {tierNames[org.tier]}
+                  </span>
+                </li>
+              ))}
+            </ul>
           )}
         </section>
         <section className="card" aria-labelledby="create-org-title">
