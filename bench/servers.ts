@@ -5,7 +5,7 @@
  * waits for it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { workerMallocEnv, workerSemiSpaceMiB } from '../src/cli/serve-cluster.ts';
+import { workerSemiSpaceMiB } from '../src/cli/serve-cluster.ts';
 
 export interface RunningServer {
   pid: number;
@@ -72,9 +72,8 @@ function start(
   });
 }
 
-/** The node flags and environment of `npm start` (package.json): one process runs as it would there. */
+/** The node flags of `npm start` (package.json), so that one process runs as it would there. */
 const startFlags = [`--max-semi-space-size=${workerSemiSpaceMiB}`];
-const startEnv = workerMallocEnv;
 
 /**
  * tokenhub with `workers` processes (`serve --workers N`; one process is `TOKENHUB_WORKERS=1`, which
@@ -88,7 +87,7 @@ export function startTokenhub(
   const workers = options.workers > 1 ? ['--workers', String(options.workers)] : [];
   return start(
     [...startFlags, ...(options.nodeFlags ?? []), 'bin/tokenhub.js', 'serve', ...workers],
-    { ...startEnv, ...env, TOKENHUB_WORKERS: String(options.workers) },
+    { ...env, TOKENHUB_WORKERS: String(options.workers) },
     (output) => {
       const addresses = [
         ...output.matchAll(

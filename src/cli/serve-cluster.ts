@@ -16,12 +16,6 @@
  * under the allocation rate of `/token`, which took a worker's RSS from about 190-230 MiB to
  * 220-330 MiB (PostgreSQL) with no measurable gain in throughput (bench/README.md). `npm start`
  * passes the same flag to node, for the primary and for one process (`--workers 1`).
- *
- * Workers also start with glibc's `MALLOC_MMAP_THRESHOLD_=65536` unless the environment sets it
- * (`npm start` sets it too): each read from a socket that is not an HTTP connection (PostgreSQL's,
- * Redis's) allocates a 64 KiB buffer and shrinks it to what arrived; kept in malloc's heap those
- * left about 100 MiB of fragments in a worker serving `/token` from PostgreSQL. With the fixed
- * threshold they are mapped and unmapped whole: 290 → 220 MiB, same throughput (bench/README.md).
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
@@ -44,23 +38,14 @@ export function workerExecArgv(execArgv: readonly string[], nodeOptions = ''): s
   return set ? [...execArgv] : [...execArgv, `--max-semi-space-size=${workerSemiSpaceMiB}`];
 }
 
-/** glibc's malloc setting for workers (see above); the operator's value, when set, is kept. */
-export const workerMallocEnv = { MALLOC_MMAP_THRESHOLD_: '65536' } as const;
-
-/** The environment additions of a worker: the malloc setting unless `env` has one. */
-export function workerEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return env.MALLOC_MMAP_THRESHOLD_ === undefined ? { ...workerMallocEnv } : {};
-}
-
 export function runClusterPrimary({ workers, logger, nodeOptions }: ClusterOptions): Promise<number> {
   const listening = new Set<number>();
   let stopping = false;
   let failed = false;
 
   cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, nodeOptions) });
-  const forkEnv = workerEnv(process.env);
   return new Promise((resolve) => {
-    const fork = () => cluster.fork(forkEnv);
+    const fork = () => cluster.fork();
     const stopAll = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
