@@ -5,7 +5,7 @@
  * waits for it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { workerSemiSpaceMiB } from '../src/cli/serve-cluster.ts';
+import { workerHeapFlags } from '../src/cli/serve-cluster.ts';
 
 export interface RunningServer {
   pid: number;
@@ -73,7 +73,7 @@ function start(
 }
 
 /** The node flags of `npm start` (package.json), so that one process runs as it would there. */
-const startFlags = [`--max-semi-space-size=${workerSemiSpaceMiB}`];
+const startFlags = workerHeapFlags;
 
 /**
  * tokenhub with `workers` processes (`serve --workers N`; one process is `TOKENHUB_WORKERS=1`, which

@@ -11,11 +11,17 @@
  * - a worker that dies before it listened fails the whole start (exit 1): the same fault would
  *   kill every replacement. One that dies later is logged and replaced.
  *
- * Workers run with V8's young generation capped (`--max-semi-space-size=16`, MiB) unless the
- * operator set it (command line or NODE_OPTIONS). Node 24 lets it grow to 64 MiB per semi-space
- * under the allocation rate of `/token`, which took a worker's RSS from about 190-230 MiB to
- * 220-330 MiB (PostgreSQL) with no measurable gain in throughput (bench/README.md). `npm start`
- * passes the same flag to node, for the primary and for one process (`--workers 1`).
+ * Workers run with V8's heap sized for a service whose live heap is small (`workerHeapFlags`),
+ * each flag unless the operator set it (command line or NODE_OPTIONS); `npm start` passes the same
+ * flags to node, for the primary and for one process (`--workers 1`). Measured under `/token`
+ * (bench/README.md), with no change in throughput:
+ * - `--max-semi-space-size=16` (MiB): Node 24 let the young generation grow to 128 MiB, which
+ *   took a process from about 190-230 MiB to 280-360 MiB;
+ * - `--max-old-space-size=512` (MiB): V8 sizes its first old-generation limits from the maximum
+ *   heap, which on a machine with 24 GiB is some GiB, so with PostgreSQL a process held 180 MiB
+ *   of old-generation pages for a live heap of about 45 MiB (220-290 MiB RSS in six runs; 180-190
+ *   MiB in three with the cap). A live heap past 512 MiB would stop the process with "heap out of
+ *   memory"; tokenhub pages every list, so its live heap stays near 50 MiB.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
@@ -27,17 +33,19 @@ export interface ClusterOptions {
   nodeOptions: string | undefined;
 }
 
-/** Runs the primary until every worker has stopped; resolves with the process exit code. */
-export const workerSemiSpaceMiB = 16;
+/** V8 heap flags for workers and `npm start` (see above). */
+export const workerHeapFlags: readonly string[] = ['--max-semi-space-size=16', '--max-old-space-size=512'];
 
-/** The V8 flags workers start with: the primary's, plus the semi-space cap unless one is set. */
+/** `--max-old-space-size` and `--max_old_space_size` are the same flag to V8. */
+const flagName = (flag: string) => flag.split('=')[0]?.replaceAll('_', '-') ?? '';
+
+/** The V8 flags workers start with: the primary's, plus each of `workerHeapFlags` not set already. */
 export function workerExecArgv(execArgv: readonly string[], nodeOptions = ''): string[] {
-  const set = [...execArgv, ...nodeOptions.split(/\s+/)].some((flag) =>
-    /^--max[-_]semi[-_]space[-_]size(=|$)/.test(flag),
-  );
-  return set ? [...execArgv] : [...execArgv, `--max-semi-space-size=${workerSemiSpaceMiB}`];
+  const set = new Set([...execArgv, ...nodeOptions.split(/\s+/)].map(flagName));
+  return [...execArgv, ...workerHeapFlags.filter((flag) => !set.has(flagName(flag)))];
 }
 
+/** Runs the primary until every worker has stopped; resolves with the process exit code. */
 export function runClusterPrimary({ workers, logger, nodeOptions }: ClusterOptions): Promise<number> {
   const listening = new Set<number>();
   let stopping = false;

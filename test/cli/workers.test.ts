@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workerExecArgv, workerSemiSpaceMiB } from '../../src/cli/serve-cluster.ts';
+import { workerExecArgv, workerHeapFlags } from '../../src/cli/serve-cluster.ts';
 import { runCommand } from '../support/clients.ts';
 
 const bin = new URL('../../bin/tokenhub.js', import.meta.url).pathname;
@@ -80,6 +80,14 @@ describe('tokenhub serve --workers', () => {
     const exited = new Promise<number | null>((resolve) => cluster.on('exit', resolve));
     const listening = output.split('\n').filter((line) => line.includes('"msg":"tokenhub listening"'));
     expect(listening.map((line) => (JSON.parse(line) as { worker: number }).worker).sort()).toEqual([1, 2]);
+    const workerPids = readFileSync(`/proc/${cluster.pid}/task/${cluster.pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/);
+    expect(workerPids).toHaveLength(2);
+    for (const pid of workerPids) {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      for (const flag of workerHeapFlags) expect(argv).toContain(flag);
+    }
 
     const login = await fetch(`${address}/v2/users/login`, {
       method: 'POST',
@@ -124,18 +132,22 @@ describe('tokenhub serve --workers', () => {
     }
   });
 
-  it('caps the young generation of workers unless the operator chose a size', () => {
+  it('sizes the heap of workers, keeping each flag the operator chose', () => {
     expect(workerExecArgv(['--enable-source-maps'])).toEqual([
       '--enable-source-maps',
       '--max-semi-space-size=16',
+      '--max-old-space-size=512',
     ]);
-    expect(workerExecArgv(['--max-semi-space-size=64'])).toEqual(['--max-semi-space-size=64']);
-    expect(workerExecArgv([], '--max_semi_space_size=8 --trace-gc')).toEqual([]);
+    expect(workerExecArgv(['--max-semi-space-size=64'])).toEqual([
+      '--max-semi-space-size=64',
+      '--max-old-space-size=512',
+    ]);
+    expect(workerExecArgv([], '--max_old_space_size=2048 --trace-gc')).toEqual(['--max-semi-space-size=16']);
   });
 
-  it('starts `npm start` with the same cap, so that one process (--workers 1) has it too', () => {
+  it('starts `npm start` with the same heap flags, so that one process (--workers 1) has them too', () => {
     const start: string = JSON.parse(readFileSync(packageJson, 'utf8')).scripts.start;
-    expect(start.split(' ')).toContain(`--max-semi-space-size=${workerSemiSpaceMiB}`);
+    for (const flag of workerHeapFlags) expect(start.split(' ')).toContain(flag);
   });
 
   it('refuses a worker count that is not a whole number from 1 to 256 (usage error, exit 2)', async () => {
