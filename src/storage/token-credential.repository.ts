@@ -2,9 +2,9 @@
  * The `/token` hot path's one read (ARCHITECTURE.md, "Hot path"): a token by the hash of its
  * secret together with its owner, user or organization, through the unique index on
  * `secret_hash` and the owners' primary keys, and optionally the repository the request names.
- * On PostgreSQL that is one round trip instead of three (bench/README.md); on SQLite the
- * repository is a second read, as cheap as a join there and kept apart so that both statements
- * stay on SQLite's fast path (see `tokenWithOwner`).
+ * On PostgreSQL all of it is one round trip (bench/README.md); on SQLite the repository is a
+ * second, in-process read of a few microseconds, kept apart so that both statements stay on
+ * SQLite's fast path (see `tokenWithOwner`).
  */
 
 import { sql } from 'kysely';
