@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashTokenSecret, parseTokenSecret } from '../../src/core/token-secret.ts';
-import { changeOrganizationTier } from '../../src/services/organization.service.ts';
 import { findTokenByHash } from '../../src/storage/access-token.repository.ts';
 import { createTestApp, defaultPassword, type TestApp } from '../support/app-harness.ts';
+import { setOrgTier } from '../support/org-fixtures.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
 
 const grantType = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -278,13 +278,7 @@ describe('/v2/device/verify', () => {
     expect(
       (await t.inject({ method: 'POST', url: '/v2/orgs', jwt: aliceJwt, body: { name: 'acme' } })).statusCode,
     ).toBe(201);
-    await changeOrganizationTier(
-      t.app.services,
-      'acme',
-      'team',
-      { id: null, name: 'operator' },
-      { ip: '', userAgent: '' },
-    );
+    await setOrgTier(t, 'acme', 'team');
     const oat = await t.inject({
       method: 'POST',
       url: '/v2/orgs/acme/access-tokens',

@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTokenSecret } from '../../src/core/token-secret.ts';
-import { changeOrganizationTier } from '../../src/services/organization.service.ts';
 import { findOrganizationByName, insertOrgMember } from '../../src/storage/organization.repository.ts';
 import { findUserByUsername } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { testDialects } from '../support/databases.ts';
-
-const meta = { ip: '127.0.0.1', userAgent: 'test' };
-const operator = { id: null, name: 'operator' };
+import { setOrgTier } from '../support/org-fixtures.ts';
 
 async function setUpOrg(t: TestApp, name: string, tier: 'free' | 'team' | 'business', ownerJwt: string) {
   const res = await t.inject({ method: 'POST', url: '/v2/orgs', jwt: ownerJwt, body: { name } });
   expect(res.statusCode).toBe(201);
-  if (tier !== 'free') await changeOrganizationTier(t.app.services, name, tier, operator, meta);
+  if (tier !== 'free') await setOrgTier(t, name, tier);
 }
 
 const repoResource = (path: string, ...scopes: string[]) => ({ type: 'TYPE_REPO', path, scopes });

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { changeOrganizationTier } from '../../src/services/organization.service.ts';
 import { createTestApp, defaultPassword, type TestApp } from '../support/app-harness.ts';
 import { freePort } from '../support/free-port.ts';
+import { setOrgTier } from '../support/org-fixtures.ts';
 
 const redisUrl = process.env.TOKENHUB_TEST_REDIS_URL;
 if (!redisUrl) {
@@ -306,16 +306,7 @@ describe('/token per principal', () => {
     expect(
       (await t.inject({ method: 'POST', url: '/v2/orgs', jwt, body: { name: 'acme' } })).statusCode,
     ).toBe(201);
-    await changeOrganizationTier(
-      t.app.services,
-      'acme',
-      'team',
-      { id: null, name: 'operator' },
-      {
-        ip: '127.0.0.1',
-        userAgent: 'test',
-      },
-    );
+    await setOrgTier(t, 'acme', 'team');
     const oatRes = await t.inject({
       method: 'POST',
       url: '/v2/orgs/acme/access-tokens',

@@ -6,8 +6,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/core/totp.ts';
-import { changeOrganizationTier } from '../../src/services/organization.service.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
+import { setOrgTier } from '../support/org-fixtures.ts';
 import {
   type Browser,
   ensureConsoleBuilt,
@@ -236,13 +236,7 @@ describe.skipIf(!requireChromium())('web console in Chromium', () => {
     expect(
       (await t.inject({ method: 'POST', url: '/v2/orgs', jwt, body: { name: 'acme' } })).statusCode,
     ).toBe(201);
-    await changeOrganizationTier(
-      t.app.services,
-      'acme',
-      'team',
-      { id: null, name: 'operator' },
-      { ip: '127.0.0.1', userAgent: 'test' },
-    );
+    await setOrgTier(t, 'acme', 'team');
     // Two repositories, made the way most are: the first push grant records them.
     const pusher = await t.createPat(jwt, { token_label: 'seed', scopes: ['repo:write'] });
     for (const name of ['api', 'web']) {

@@ -11,11 +11,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp, createLogger } from '../../src/api/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { changeOrganizationTier } from '../../src/services/organization.service.ts';
 import { type Db, openDatabase } from '../../src/storage/database.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { runCommand } from '../support/clients.ts';
 import { postgresUrl } from '../support/databases.ts';
+import { setOrgTier } from '../support/org-fixtures.ts';
 
 const bin = new URL('../../bin/tokenhub.js', import.meta.url).pathname;
 const secretKey = randomBytes(32).toString('base64');
@@ -43,13 +43,7 @@ beforeAll(async () => {
   secrets.session = await source.login('alice', password);
   secrets.pat = (await source.createPat(secrets.session, { scopes: ['repo:write'] })).token;
   await source.inject({ method: 'POST', url: '/v2/orgs', jwt: secrets.session, body: { name: 'acme' } });
-  await changeOrganizationTier(
-    source.app.services,
-    'acme',
-    'team',
-    { id: null, name: 'op' },
-    { ip: '', userAgent: '' },
-  );
+  await setOrgTier(source, 'acme', 'team');
   const oat = await source.inject({
     method: 'POST',
     url: '/v2/orgs/acme/access-tokens',

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { changeOrganizationTier } from '../../src/services/organization.service.ts';
+import { setOrgTier } from '../support/org-fixtures.ts';
 import { type CliServer, startCliServer } from './cli-harness.ts';
 
 // Every step is a child process (~0.5 s each); a slow CI machine needs room.
@@ -73,16 +73,7 @@ describe('tokenhub org token', () => {
 
   it('needs a Team organization: the API says so', async () => {
     const free = await s.tokenhub(createArgs);
-    await changeOrganizationTier(
-      s.t.app.services,
-      'acme',
-      'team',
-      { id: null, name: 'operator' },
-      {
-        ip: '127.0.0.1',
-        userAgent: 'test',
-      },
-    );
+    await setOrgTier(s.t, 'acme', 'team');
     expect(free).toMatchObject({
       code: 1,
       stderr:

@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.ts';
-import { changeOrganizationTier } from '../../src/services/organization.service.ts';
 import { insertRepositoryIfAbsent } from '../../src/storage/repository.repository.ts';
 import type { TestApp } from '../support/app-harness.ts';
 import { dockerLogin, hasBinary, requireBinaries } from '../support/clients.ts';
+import { setOrgTier } from '../support/org-fixtures.ts';
 import { type RegistryStack, startRegistryStack } from '../support/registry-stack.ts';
 
 const binariesPresent = requireBinaries(['docker-registry', 'skopeo']);
@@ -49,13 +49,7 @@ describe.skipIf(!binariesPresent)('organization access tokens with the real regi
     await t.signUp('bobby');
     ownerJwt = await t.login('alice', password);
     await api('POST', '/v2/orgs', { name: 'acme' });
-    await changeOrganizationTier(
-      t.app.services,
-      'acme',
-      'team',
-      { id: null, name: 'operator' },
-      { ip: '', userAgent: '' },
-    );
+    await setOrgTier(t, 'acme', 'team');
 
     // Seed: alice's public repository and acme/web, pushed by the owner.
     const now = new Date().toISOString();

@@ -4,7 +4,7 @@
  */
 import type { OrgScope } from '../../src/core/organization-rules.ts';
 import { addMember } from '../../src/services/org-membership.service.ts';
-import { createOrganization } from '../../src/services/organization.service.ts';
+import { changeOrganizationTier, createOrganization } from '../../src/services/organization.service.ts';
 import { draftToken } from '../../src/services/token-issuance.ts';
 import { insertAccessToken } from '../../src/storage/access-token.repository.ts';
 import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
@@ -36,6 +36,11 @@ export async function setUpOrg(
     await addMember(t.app.services, org, member, 'member', operator, fixtureMeta);
   }
   return org;
+}
+
+/** Moves an organization to another tier, as `admin set-tier` does. */
+export async function setOrgTier(t: TestApp, name: string, tier: OrganizationRow['tier']): Promise<void> {
+  await changeOrganizationTier(t.app.services, name, tier, operator, fixtureMeta);
 }
 
 /** An OAT with the given organization scopes, inserted directly; returns a session JWT from it. */
