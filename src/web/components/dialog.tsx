@@ -98,6 +98,25 @@ export function ConfirmDialog({
   );
 }
 
+/** A form dialog's Cancel and submit buttons; the submit button shows `busyLabel` while busy. */
+export function FormActions(props: {
+  onCancel: () => void;
+  busy: boolean;
+  label: string;
+  busyLabel: string;
+}) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="button" onClick={props.onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="button primary" disabled={props.busy}>
+        {props.busy ? props.busyLabel : props.label}
+      </button>
+    </div>
+  );
+}
+
 export function ErrorAlert({ message }: { message: string }) {
   return (
     <div className="alert alert-error" role="alert">

@@ -1,7 +1,9 @@
 /** Form parts shared by the personal and organization token dialogs. */
 import { useId } from 'react';
+import { formatDate, formatDateTime } from '../lib/format.ts';
 import { customExpiryBounds, type ExpiryChoice, expiryChoices } from '../lib/token-logic.ts';
 import { CopyButton } from './copy-button.tsx';
+import { Dialog } from './dialog.tsx';
 
 interface ExpiryFieldProps {
   choice: ExpiryChoice;
@@ -96,5 +98,47 @@ export function SecretReveal({ secret, loginName, kind }: SecretRevealProps) {
         <li>At the password prompt, paste the token.</li>
       </ol>
     </div>
+  );
+}
+
+interface TokenCreatedDialogProps extends SecretRevealProps {
+  title: string;
+  label: string;
+  /** Shown between the label and the expiry (a PAT's permission level). */
+  details?: string;
+  expiresAt: string | null;
+  onClose: () => void;
+}
+
+/** After a token was created: what it is, its secret once, and the way back to the list. */
+export function TokenCreatedDialog(props: TokenCreatedDialogProps) {
+  return (
+    <Dialog title={props.title} onClose={props.onClose}>
+      <p>
+        <strong>{props.label}</strong> · {props.details ? `${props.details} · ` : ''}
+        {props.expiresAt ? `expires ${formatDate(props.expiresAt)}` : 'never expires'}
+      </p>
+      <SecretReveal secret={props.secret} loginName={props.loginName} kind={props.kind} />
+      <div className="dialog-actions">
+        <button type="button" className="button primary" onClick={props.onClose}>
+          Back to access tokens
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+/** A token table's "Expires" cell: the date (full time on hover), or "Never". */
+export function ExpiresCell({ expiresAt }: { expiresAt: string | null }) {
+  return (
+    <td data-label="Expires">
+      {expiresAt ? (
+        <time dateTime={expiresAt} title={formatDateTime(expiresAt)}>
+          {formatDate(expiresAt)}
+        </time>
+      ) : (
+        <span className="muted">Never</span>
+      )}
+    </td>
   );
 }

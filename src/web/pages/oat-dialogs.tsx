@@ -2,8 +2,8 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { OrgAccessToken } from '../api/types.ts';
-import { Dialog, ErrorAlert } from '../components/dialog.tsx';
-import { ExpiryField, SecretReveal } from '../components/token-fields.tsx';
+import { Dialog, ErrorAlert, FormActions } from '../components/dialog.tsx';
+import { ExpiryField, TokenCreatedDialog } from '../components/token-fields.tsx';
 import { formatDate } from '../lib/format.ts';
 import {
   draftFromResources,
@@ -96,18 +96,15 @@ export function GenerateOatDialog(props: { org: string; onClose: () => void; onC
 
   if (created?.token) {
     return (
-      <Dialog title="Organization access token created" onClose={props.onClose}>
-        <p>
-          <strong>{created.label}</strong> ·{' '}
-          {created.expires_at ? `expires ${formatDate(created.expires_at)}` : 'never expires'}
-        </p>
-        <SecretReveal secret={created.token} loginName={props.org} kind="organization" />
-        <div className="dialog-actions">
-          <button type="button" className="button primary" onClick={props.onClose}>
-            Back to access tokens
-          </button>
-        </div>
-      </Dialog>
+      <TokenCreatedDialog
+        title="Organization access token created"
+        label={created.label}
+        expiresAt={created.expires_at}
+        secret={created.token}
+        loginName={props.org}
+        kind="organization"
+        onClose={props.onClose}
+      />
     );
   }
 
@@ -129,14 +126,7 @@ export function GenerateOatDialog(props: { org: string; onClose: () => void; onC
           error={expiryError}
         />
         <OatPermissionsPicker org={props.org} draft={draft} onChange={setDraft} />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Generating…' : 'Generate'}
-          </button>
-        </div>
+        <FormActions onCancel={props.onClose} busy={busy} label="Generate" busyLabel="Generating…" />
       </form>
     </Dialog>
   );
@@ -194,14 +184,7 @@ export function EditOatDialog(props: {
           </p>
         </div>
         <OatPermissionsPicker org={props.org} draft={draft} onChange={setDraft} />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormActions onCancel={props.onClose} busy={busy} label="Save" busyLabel="Saving…" />
       </form>
     </Dialog>
   );

@@ -10,7 +10,8 @@ import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { Pager } from '../components/pager.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { formatDate, formatDateTime, relativeTime } from '../lib/format.ts';
+import { ExpiresCell } from '../components/token-fields.tsx';
+import { relativeTime } from '../lib/format.ts';
 import { describeResources, tierLimitText } from '../lib/oat-logic.ts';
 import { Link } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
@@ -195,15 +196,7 @@ export function OrgTokensPage({ org: name }: { org: string }) {
                       <span className="muted">Never used</span>
                     )}
                   </td>
-                  <td data-label="Expires">
-                    {token.expires_at ? (
-                      <time dateTime={token.expires_at} title={formatDateTime(token.expires_at)}>
-                        {formatDate(token.expires_at)}
-                      </time>
-                    ) : (
-                      <span className="muted">Never</span>
-                    )}
-                  </td>
+                  <ExpiresCell expiresAt={token.expires_at} />
                   <td className="actions-cell">
                     {token.status === 'active' ? (
                       <>

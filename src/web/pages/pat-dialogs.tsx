@@ -5,8 +5,8 @@
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import type { AccessToken } from '../api/types.ts';
-import { Dialog, ErrorAlert } from '../components/dialog.tsx';
-import { ExpiryField, SecretReveal } from '../components/token-fields.tsx';
+import { Dialog, ErrorAlert, FormActions } from '../components/dialog.tsx';
+import { ExpiryField, TokenCreatedDialog } from '../components/token-fields.tsx';
 import { formatDate } from '../lib/format.ts';
 import {
   defaultPatScope,
@@ -115,18 +115,16 @@ export function GeneratePatDialog(props: { username: string; onClose: () => void
 
   if (created) {
     return (
-      <Dialog title="Personal access token created" onClose={props.onClose}>
-        <p>
-          <strong>{created.token_label}</strong> · {patLevelOf(created.scopes)?.label} ·{' '}
-          {created.expires_at ? `expires ${formatDate(created.expires_at)}` : 'never expires'}
-        </p>
-        <SecretReveal secret={created.token} loginName={props.username} kind="personal" />
-        <div className="dialog-actions">
-          <button type="button" className="button primary" onClick={props.onClose}>
-            Back to access tokens
-          </button>
-        </div>
-      </Dialog>
+      <TokenCreatedDialog
+        title="Personal access token created"
+        label={created.token_label}
+        details={patLevelOf(created.scopes)?.label}
+        expiresAt={created.expires_at}
+        secret={created.token}
+        loginName={props.username}
+        kind="personal"
+        onClose={props.onClose}
+      />
     );
   }
 
@@ -143,14 +141,7 @@ export function GeneratePatDialog(props: { username: string; onClose: () => void
           error={errors.expiry}
         />
         <LevelPicker value={level} onChange={setLevel} />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Generating…' : 'Generate'}
-          </button>
-        </div>
+        <FormActions onCancel={props.onClose} busy={busy} label="Generate" busyLabel="Generating…" />
       </form>
     </Dialog>
   );
@@ -194,14 +185,7 @@ export function EditPatDialog(props: { token: AccessToken; onClose: () => void; 
           </p>
         </div>
         <LevelPicker value={level} onChange={setLevel} />
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormActions onCancel={props.onClose} busy={busy} label="Save" busyLabel="Saving…" />
       </form>
     </Dialog>
   );

@@ -11,6 +11,7 @@ import { EmptyState } from '../components/empty-state.tsx';
 import { Pager } from '../components/pager.tsx';
 import { SettingsNav } from '../components/settings-nav.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { ExpiresCell } from '../components/token-fields.tsx';
 import { formatDate, formatDateTime, relativeTime } from '../lib/format.ts';
 import { useAccount } from '../lib/session.tsx';
 import {
@@ -328,15 +329,7 @@ function PatRow({ token, selected, onSelect, onEdit, onToggle, onDelete }: RowPr
           <span className="muted">Never used</span>
         )}
       </td>
-      <td data-label="Expires">
-        {token.expires_at ? (
-          <time dateTime={token.expires_at} title={formatDateTime(token.expires_at)}>
-            {formatDate(token.expires_at)}
-          </time>
-        ) : (
-          <span className="muted">Never</span>
-        )}
-      </td>
+      <ExpiresCell expiresAt={token.expires_at} />
       <td className="actions-cell">
         {actions.edit ? (
           <button type="button" className="button small" onClick={onEdit} aria-label={`Edit ${name}`}>
