@@ -2,7 +2,6 @@
  * One storage contract, run on SQLite and on PostgreSQL (when TOKENHUB_TEST_PG_URL is set).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccessTokenRow } from '../../src/storage/access-token.repository.ts';
 import {
   deleteOwnedTokens,
   findOwnedToken,
@@ -17,32 +16,7 @@ import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { insertServerKey, listLiveServerKeys } from '../../src/storage/server-key.repository.ts';
 import { findUserByUsername, insertUser, updateUserPassword } from '../../src/storage/user.repository.ts';
 import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';
-
-function tokenRow(overrides: Partial<AccessTokenRow>): AccessTokenRow {
-  return {
-    id: crypto.randomUUID(),
-    owner_kind: 'user',
-    owner_id: 'u1',
-    kind: 'pat',
-    generated_by: 'manual',
-    label: 'label',
-    description: '',
-    scopes: '["repo:read"]',
-    secret_hash: crypto.randomUUID().replaceAll('-', '').padEnd(64, '0'),
-    hint: 'thub_pat_abcd…',
-    client_id: '',
-    created_at: '2026-01-01T00:00:00.000Z',
-    created_by: 'u1',
-    creator_ip: '127.0.0.1',
-    creator_ua: 'ua',
-    expires_at: null,
-    last_used_at: null,
-    last_used_ip: null,
-    last_used_ua: null,
-    is_active: 1,
-    ...overrides,
-  };
-}
+import { accessTokenRow as tokenRow } from '../support/rows.ts';
 
 describe.each(testDialects('storage contract'))('storage contract on %s', (dialect) => {
   let database: TestDatabase;

@@ -14,33 +14,19 @@ import { insertRepositoryIfAbsent } from '../../src/storage/repository.repositor
 import { findTokenWithOwnerByHash } from '../../src/storage/token-credential.repository.ts';
 import { findUserById, insertUser } from '../../src/storage/user.repository.ts';
 import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';
+import { accessTokenRow } from '../support/rows.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 
+/** A used `repo:write` PAT: every column of the row has a value to carry through the join. */
 function tokenRow(overrides: Partial<AccessTokenRow>): AccessTokenRow {
-  return {
-    id: crypto.randomUUID(),
-    owner_kind: 'user',
-    owner_id: 'u1',
-    kind: 'pat',
-    generated_by: 'manual',
-    label: 'label',
-    description: '',
+  return accessTokenRow({
     scopes: '["repo:write"]',
-    secret_hash: crypto.randomUUID().replaceAll('-', '').padEnd(64, '0'),
-    hint: 'thub_pat_abcd…',
-    client_id: '',
-    created_at: at,
-    created_by: 'u1',
-    creator_ip: '127.0.0.1',
-    creator_ua: 'ua',
-    expires_at: null,
     last_used_at: '2026-01-02T00:00:00.000Z',
     last_used_ip: '10.0.0.1',
     last_used_ua: 'docker/28',
-    is_active: 1,
     ...overrides,
-  };
+  });
 }
 
 describe.each(testDialects('token credential'))('token with owner in one read, on %s', (dialect) => {
