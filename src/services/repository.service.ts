@@ -147,7 +147,7 @@ export async function listRepositories(
     { namespace, isPrivate: true },
     membership,
   ).has('pull');
-  const grants = seesPrivate ? undefined : await groupGrantsOf(ctx, owner, subject, membership);
+  const grants = seesPrivate ? undefined : groupGrantsOf(owner, subject, membership);
   return listNamespaceRepositories(ctx.db, namespace, {
     publicOnly: !seesPrivate,
     ...(grants ? { privateGrantedTo: grants } : {}),
@@ -159,18 +159,16 @@ export async function listRepositories(
  * The member whose group grants widen their view of an organization's repositories, unless their
  * token caps it (a `repo:public_read` PAT sees public repositories only).
  */
-async function groupGrantsOf(
-  ctx: ServiceContext,
+function groupGrantsOf(
   owner: NamespaceOwner,
   subject: AccessSubject,
-  membership: MembershipFacts | undefined,
-): Promise<{ orgId: string; userId: string } | undefined> {
-  if (owner.kind !== 'org' || membership?.role !== 'member' || subject.kind !== 'account') return undefined;
+  membership: (MembershipFacts & { userId: string }) | undefined,
+): { orgId: string; userId: string } | undefined {
+  if (owner.kind !== 'org' || membership?.role !== 'member') return undefined;
   const granted = { role: 'member' as const, groupPermissions: ['read' as const] };
   const privateProbe = { namespace: owner.name, isPrivate: true };
   if (!allowedRepositoryActions(subject, owner.name, privateProbe, granted).has('pull')) return undefined;
-  const user = await findUserByUsername(ctx.db, subject.username);
-  return user && { orgId: owner.id, userId: user.id };
+  return { orgId: owner.id, userId: membership.userId };
 }
 
 /**
@@ -270,16 +268,19 @@ async function findNamespaceOwner(ctx: ServiceContext, namespace: string): Promi
   return { kind: row.kind, id: row.owner_id, name: row.name };
 }
 
-/** The account's role and group permissions on `name` when the namespace is an organization. */
+/**
+ * The account's role and group permissions on `name` when the namespace is an organization, with
+ * the account's user id (an organization member's groups are keyed by it).
+ */
 async function membershipIn(
   ctx: ServiceContext,
   owner: NamespaceOwner,
   subject: AccessSubject,
   name: string,
-): Promise<MembershipFacts | undefined> {
+): Promise<(MembershipFacts & { userId: string }) | undefined> {
   if (owner.kind !== 'org' || subject.kind !== 'account') return undefined;
   const user = await findUserByUsername(ctx.db, subject.username);
-  return user && findRepositoryMembership(ctx.db, owner.id, user.id, name);
+  return user && { userId: user.id, ...(await findRepositoryMembership(ctx.db, owner.id, user.id, name)) };
 }
 
 async function rightsOn(
