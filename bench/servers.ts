@@ -5,7 +5,7 @@
  * waits for it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { workerHeapFlags } from '../src/cli/serve-cluster.ts';
+import { workerHeapFlags } from '../src/cli/admin/serve-cluster.ts';
 
 export interface RunningServer {
   pid: number;

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 
 if (process.features.typescript) {
-  const { main } = await import('../src/cli/docker-credential-helper.ts');
+  const { main } = await import('../src/cli/user/docker-credential-helper.ts');
   await main(process.argv.slice(2));
 } else {
   const result = spawnSync(

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { RateRule } from './services/rate-limiter.ts';
+import type { RateRule } from './services/rate-limit/rate-limiter.ts';
 
 export type DatabaseConfig = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
 

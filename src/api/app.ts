@@ -11,21 +11,21 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
-import { expiredAutoTokens } from '../services/auto-token.service.ts';
-import type { ServiceContext } from '../services/context.ts';
-import { CredentialJwts } from '../services/credential-jwt.ts';
-import { HubSessions, loadHubSessionSecret } from '../services/hub-session.service.ts';
-import { LastUsedRecorder } from '../services/last-used-recorder.ts';
+import { RegistryRefreshTokens } from '../registry/refresh-tokens.service.ts';
+import { RegistrySigner } from '../registry/signing-keys.service.ts';
+import { createRateLimiter, type RateLimiter } from '../services/rate-limit/rate-limiter.ts';
+import type { ServiceContext } from '../services/shared/context.ts';
+import { LastUsedRecorder } from '../services/shared/last-used-recorder.ts';
 import {
   auditRetention,
   expiredLoginChallenges,
   type MaintenanceTask,
   startMaintenance,
-} from '../services/maintenance.ts';
-import { createRateLimiter, type RateLimiter } from '../services/rate-limiter.ts';
-import { RegistrySigner } from '../services/registry-keys.service.ts';
-import { RegistryRefreshTokens } from '../services/registry-refresh-token.service.ts';
-import { lazySecretKey } from '../services/secret-key.ts';
+} from '../services/shared/maintenance.ts';
+import { lazySecretKey } from '../services/shared/secret-key.ts';
+import { CredentialJwts } from '../services/sign-in/credential-jwt.ts';
+import { HubSessions, loadHubSessionSecret } from '../services/sign-in/hub-session.service.ts';
+import { expiredAutoTokens } from '../services/tokens/auto-token.service.ts';
 import type { Db } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
 import { ConsoleCsrf } from './console-session.ts';

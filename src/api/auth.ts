@@ -8,7 +8,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { AppError } from '../core/errors.ts';
 import { looksLikeTokenSecret } from '../core/token-secret.ts';
-import type { HubPrincipal, HubSessions, PrincipalKind } from '../services/hub-session.service.ts';
+import type { HubPrincipal, HubSessions, PrincipalKind } from '../services/sign-in/hub-session.service.ts';
 import type { UserRow } from '../storage/user.repository.ts';
 import { type ConsoleCsrf, consoleCookieName, csrfHeaderName } from './console-session.ts';
 

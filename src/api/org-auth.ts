@@ -1,8 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { OrgRole } from '../core/organization-rules.ts';
-import type { ServiceContext } from '../services/context.ts';
-import type { HubPrincipal } from '../services/hub-session.service.ts';
-import { authorizeOrgAction, type OrgAction, requireOrganization } from '../services/organization.service.ts';
+import {
+  authorizeOrgAction,
+  type OrgAction,
+  requireOrganization,
+} from '../services/orgs/organization.service.ts';
+import type { ServiceContext } from '../services/shared/context.ts';
+import type { HubPrincipal } from '../services/sign-in/hub-session.service.ts';
 import type { OrganizationRow } from '../storage/organization.repository.ts';
 import { principalOf } from './auth.ts';
 

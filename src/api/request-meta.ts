@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { RequestMeta } from '../services/context.ts';
+import type { RequestMeta } from '../services/shared/context.ts';
 
 /** The caller's address and client, as recorded on tokens and audit events. */
 export function requestMeta(request: FastifyRequest): RequestMeta {

@@ -15,8 +15,13 @@ import type { RateLimits } from '../config.ts';
 import { normalizeUsername } from '../core/account-rules.ts';
 import { AppError } from '../core/errors.ts';
 import { looksLikeTokenSecret, parseTokenSecret } from '../core/token-secret.ts';
-import type { AuthenticatedCredential } from '../services/credentials.service.ts';
-import type { MaybePromise, RateLimiter, RateLimitResult, RateRule } from '../services/rate-limiter.ts';
+import type {
+  MaybePromise,
+  RateLimiter,
+  RateLimitResult,
+  RateRule,
+} from '../services/rate-limit/rate-limiter.ts';
+import type { AuthenticatedCredential } from '../services/sign-in/credentials.service.ts';
 
 /** One counter a request is checked against; `rule: undefined` (a disabled setting) is skipped. */
 export interface LimitCounter {

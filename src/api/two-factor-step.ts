@@ -4,8 +4,8 @@
  */
 import type { FastifyReply } from 'fastify';
 import { AppError, errorCatalogue } from '../core/errors.ts';
-import type { RequestMeta, ServiceContext } from '../services/context.ts';
-import { finishTwoFactorLogin, twoFactorLoginUserId } from '../services/two-factor.service.ts';
+import type { RequestMeta, ServiceContext } from '../services/shared/context.ts';
+import { finishTwoFactorLogin, twoFactorLoginUserId } from '../services/sign-in/two-factor.service.ts';
 import type { UserRow } from '../storage/user.repository.ts';
 import type { RouteThrottles } from './throttle.ts';
 

@@ -6,12 +6,12 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { AppError } from '../core/errors.ts';
-import { registerAdminCommands } from './admin.commands.ts';
-import { registerOrgUserCommands } from './org-token.commands.ts';
-import { registerRepoCommands } from './repo.commands.ts';
-import { serve } from './serve.command.ts';
-import { registerTokenCommands } from './token.commands.ts';
-import { registerUserCommands } from './user.commands.ts';
+import { registerAdminCommands } from './admin/admin.commands.ts';
+import { serve } from './admin/serve.command.ts';
+import { registerOrgUserCommands } from './user/org.commands.ts';
+import { registerRepoCommands } from './user/repo.commands.ts';
+import { registerTokenCommands } from './user/token.commands.ts';
+import { registerUserCommands } from './user/user.commands.ts';
 
 const program = new Command('tokenhub')
   .description('Docker Hub style access tokens and registry token service')

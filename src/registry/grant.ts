@@ -23,9 +23,9 @@ import {
   type RepositoryPath,
   splitRepositoryName,
 } from '../core/repository-access.ts';
-import type { ServiceContext } from '../services/context.ts';
+import type { ServiceContext } from '../services/shared/context.ts';
+import { findRepository, insertRepositoryIfAbsent } from '../storage/image-repository.repository.ts';
 import { findOrganizationByName, findRepositoryMembership } from '../storage/organization.repository.ts';
-import { findRepository, insertRepositoryIfAbsent } from '../storage/repository.repository.ts';
 import type { RepositoryRead } from '../storage/token-credential.repository.ts';
 import type { RegistryAccessEntry } from './jwt-signer.ts';
 import type { RegistryScope } from './scope.ts';

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
-import type { PageWindow } from './org-membership.repository.ts';
+import type { PageWindow } from './org-group.repository.ts';
 import type { OrgInvitesTable } from './schema.ts';
 
 export type OrgInviteRow = OrgInvitesTable;

@@ -12,7 +12,7 @@ import type { RepositoryPath } from '../core/repository-access.ts';
 import type { AccessTokenRow } from './access-token.repository.ts';
 import { compiledOnce } from './compiled-once.ts';
 import { type Db, dialectOf } from './database.ts';
-import { findRepository, type RepositoryRow } from './repository.repository.ts';
+import { findRepository, type RepositoryRow } from './image-repository.repository.ts';
 import type { OrganizationsTable, RepositoriesTable, UsersTable } from './schema.ts';
 
 /** A repository looked up by path together with a token: its row, undefined when there is none. */

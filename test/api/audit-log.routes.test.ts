@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashTokenSecret } from '../../src/core/token-secret.ts';
-import { changeOrganizationTier, createOrganization } from '../../src/services/organization.service.ts';
+import { changeOrganizationTier, createOrganization } from '../../src/services/orgs/organization.service.ts';
 import { insertOrgMember } from '../../src/storage/organization.repository.ts';
 import { setUserAdmin } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';

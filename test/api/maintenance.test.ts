@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maintenanceTasks } from '../../src/api/app.ts';
-import { runMaintenance } from '../../src/services/maintenance.ts';
+import { runMaintenance } from '../../src/services/shared/maintenance.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 
 let t: TestApp;

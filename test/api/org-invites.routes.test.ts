@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember } from '../../src/services/org-membership.service.ts';
+import { addMember } from '../../src/services/orgs/org-membership.service.ts';
 import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
 import { createTestApp, type InjectOptions, type TestApp } from '../support/app-harness.ts';
 import { fixtureMeta as meta, oatSession, setUpOrg } from '../support/org-fixtures.ts';

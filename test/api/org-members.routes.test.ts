@@ -3,8 +3,8 @@ import {
   addGroupMember,
   createGroup,
   setGroupRepositoryPermission,
-} from '../../src/services/org-group.service.ts';
-import { createOrganization } from '../../src/services/organization.service.ts';
+} from '../../src/services/orgs/org-group.service.ts';
+import { createOrganization } from '../../src/services/orgs/organization.service.ts';
 import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { fixtureMeta as meta, oatSession, setUpOrg, userRow } from '../support/org-fixtures.ts';

@@ -7,7 +7,7 @@ import {
   addGroupMember,
   createGroup,
   setGroupRepositoryPermission,
-} from '../../src/services/org-group.service.ts';
+} from '../../src/services/orgs/org-group.service.ts';
 import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { fixtureMeta as meta, setUpOrg } from '../support/org-fixtures.ts';

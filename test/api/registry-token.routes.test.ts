@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.ts';
-import { insertRepositoryIfAbsent } from '../../src/storage/repository.repository.ts';
+import { insertRepositoryIfAbsent } from '../../src/storage/image-repository.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 
 let t: TestApp;

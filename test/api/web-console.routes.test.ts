@@ -9,7 +9,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/api/app.ts';
 import { isReservedPath, webConsoleRoutes } from '../../src/api/routes/web-console.routes.ts';
-import type { ServiceContext } from '../../src/services/context.ts';
+import type { ServiceContext } from '../../src/services/shared/context.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 
 let dir: string;

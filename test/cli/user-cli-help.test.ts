@@ -4,10 +4,10 @@
  */
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerOrgUserCommands } from '../../src/cli/org-token.commands.ts';
-import { registerRepoCommands } from '../../src/cli/repo.commands.ts';
-import { registerTokenCommands } from '../../src/cli/token.commands.ts';
-import { registerUserCommands } from '../../src/cli/user.commands.ts';
+import { registerOrgUserCommands } from '../../src/cli/user/org.commands.ts';
+import { registerRepoCommands } from '../../src/cli/user/repo.commands.ts';
+import { registerTokenCommands } from '../../src/cli/user/token.commands.ts';
+import { registerUserCommands } from '../../src/cli/user/user.commands.ts';
 import { runCommand } from '../support/clients.ts';
 import { bin } from './cli-harness.ts';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workerExecArgv, workerHeapFlags } from '../../src/cli/serve-cluster.ts';
+import { workerExecArgv, workerHeapFlags } from '../../src/cli/admin/serve-cluster.ts';
 import { runCommand } from '../support/clients.ts';
 
 const bin = new URL('../../bin/tokenhub.js', import.meta.url).pathname;

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.ts';
-import { insertRepositoryIfAbsent } from '../../src/storage/repository.repository.ts';
+import { insertRepositoryIfAbsent } from '../../src/storage/image-repository.repository.ts';
 import type { TestApp } from '../support/app-harness.ts';
 import { dockerLogin, hasBinary, requireBinaries } from '../support/clients.ts';
 import { setOrgTier } from '../support/org-fixtures.ts';

@@ -13,8 +13,8 @@ import {
   activateNextKey,
   createNextKey,
   retirePreviousKeys,
-} from '../../src/services/registry-keys.service.ts';
-import { insertRepositoryIfAbsent } from '../../src/storage/repository.repository.ts';
+} from '../../src/registry/signing-keys.service.ts';
+import { insertRepositoryIfAbsent } from '../../src/storage/image-repository.repository.ts';
 import type { TestApp } from '../support/app-harness.ts';
 import { dockerLogin, requireBinaries, runCommand, skopeo } from '../support/clients.ts';
 import { startRegistry } from '../support/registry-process.ts';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maintenanceTasks } from '../../src/api/app.ts';
 import { generateTokenSecret, hashTokenSecret } from '../../src/core/token-secret.ts';
-import { expiredAutoTokens, sweepExpiredAutoTokens } from '../../src/services/auto-token.service.ts';
+import { expiredAutoTokens, sweepExpiredAutoTokens } from '../../src/services/tokens/auto-token.service.ts';
 import { findTokenByHash } from '../../src/storage/access-token.repository.ts';
 import {
   completeDeviceSignIn,

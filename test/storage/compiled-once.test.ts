@@ -6,7 +6,7 @@
 import type { LogEvent } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directReaderOf } from '../../src/storage/database.ts';
-import { findRepository, insertRepositoryIfAbsent } from '../../src/storage/repository.repository.ts';
+import { findRepository, insertRepositoryIfAbsent } from '../../src/storage/image-repository.repository.ts';
 import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';
 
 const repository = (namespace: string, name: string) => ({

@@ -4,16 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/core/errors.ts';
-import { changeMemberRole, removeMember } from '../../src/services/org-membership.service.ts';
-import { createOrganization } from '../../src/services/organization.service.ts';
+import { changeMemberRole, removeMember } from '../../src/services/orgs/org-membership.service.ts';
+import { createOrganization } from '../../src/services/orgs/organization.service.ts';
 import {
-  findInviteForUser,
-  findUserIdsByEmail,
-  insertOrgInvite,
-  listInvitesAddressedTo,
-  listOrgInvites,
-  type OrgInviteRow,
-} from '../../src/storage/org-invite.repository.ts';
+  insertRepositoryIfAbsent,
+  listNamespaceRepositories,
+} from '../../src/storage/image-repository.repository.ts';
 import {
   countOrgOwners,
   deleteGroupMember,
@@ -30,7 +26,15 @@ import {
   listOrgMembers,
   setOrgMemberRole,
   upsertGroupRepository,
-} from '../../src/storage/org-membership.repository.ts';
+} from '../../src/storage/org-group.repository.ts';
+import {
+  findInviteForUser,
+  findUserIdsByEmail,
+  insertOrgInvite,
+  listInvitesAddressedTo,
+  listOrgInvites,
+  type OrgInviteRow,
+} from '../../src/storage/org-invite.repository.ts';
 import {
   findOrganizationByName,
   findRepositoryMembership,
@@ -38,10 +42,6 @@ import {
   insertOrgMember,
   type OrganizationRow,
 } from '../../src/storage/organization.repository.ts';
-import {
-  insertRepositoryIfAbsent,
-  listNamespaceRepositories,
-} from '../../src/storage/repository.repository.ts';
 import { findUserByUsername, insertUser, type UserRow } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';

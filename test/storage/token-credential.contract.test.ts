@@ -9,8 +9,8 @@ import {
   findTokenByHash,
   insertAccessToken,
 } from '../../src/storage/access-token.repository.ts';
+import { insertRepositoryIfAbsent } from '../../src/storage/image-repository.repository.ts';
 import { findOrganizationById, insertOrganization } from '../../src/storage/organization.repository.ts';
-import { insertRepositoryIfAbsent } from '../../src/storage/repository.repository.ts';
 import { findTokenWithOwnerByHash } from '../../src/storage/token-credential.repository.ts';
 import { findUserById, insertUser } from '../../src/storage/user.repository.ts';
 import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';

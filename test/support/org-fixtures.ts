@@ -3,9 +3,9 @@
  * sessions minted straight into the store (through the same token drafting as the API).
  */
 import type { OrgScope } from '../../src/core/organization-rules.ts';
-import { addMember } from '../../src/services/org-membership.service.ts';
-import { changeOrganizationTier, createOrganization } from '../../src/services/organization.service.ts';
-import { draftToken } from '../../src/services/token-issuance.ts';
+import { addMember } from '../../src/services/orgs/org-membership.service.ts';
+import { changeOrganizationTier, createOrganization } from '../../src/services/orgs/organization.service.ts';
+import { draftToken } from '../../src/services/tokens/token-issuance.ts';
 import { insertAccessToken } from '../../src/storage/access-token.repository.ts';
 import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
 import { findUserByUsername, type UserRow } from '../../src/storage/user.repository.ts';

@@ -11,7 +11,7 @@ import {
   getPersonalAccessToken,
   listPersonalAccessTokens,
   updatePersonalAccessToken,
-} from '../../services/personal-access-token.service.ts';
+} from '../../services/tokens/personal-access-token.service.ts';
 import type { AccessTokenRow } from '../../storage/access-token.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';

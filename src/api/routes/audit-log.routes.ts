@@ -12,7 +12,7 @@ import {
   authorizeAuditLogRead,
   describeAuditAction,
   listAuditLog,
-} from '../../services/audit-log.service.ts';
+} from '../../services/audit-log/audit-log.service.ts';
 import type { AuditEventRow } from '../../storage/audit.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';

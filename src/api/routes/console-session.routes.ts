@@ -12,8 +12,8 @@
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../core/errors.ts';
-import type { RequestMeta } from '../../services/context.ts';
-import { attemptLogin, recordLoginSuccess } from '../../services/hub-login.service.ts';
+import type { RequestMeta } from '../../services/shared/context.ts';
+import { attemptLogin, recordLoginSuccess } from '../../services/sign-in/hub-login.service.ts';
 import type { UserRow } from '../../storage/user.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';

@@ -10,14 +10,14 @@
  */
 import { Type } from 'typebox';
 import { AppError } from '../../core/errors.ts';
-import { createAutoToken, revokeAutoToken } from '../../services/auto-token.service.ts';
 import {
   decideDeviceRequest,
   findPendingDeviceRequest,
   formatUserCode,
   pollDeviceToken,
   startDeviceAuthorization,
-} from '../../services/device-sign-in.service.ts';
+} from '../../services/sign-in/device-sign-in.service.ts';
+import { createAutoToken, revokeAutoToken } from '../../services/tokens/auto-token.service.ts';
 import type { DeviceSignInRow } from '../../storage/device-sign-in.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';

@@ -7,8 +7,8 @@
  * `POST /v2/users/2fa-login {login_2fa_token, code}` finishes the login. Tokens skip the second step.
  */
 import { Type } from 'typebox';
-import type { RequestMeta } from '../../services/context.ts';
-import { attemptLogin, recordLoginSuccess } from '../../services/hub-login.service.ts';
+import type { RequestMeta } from '../../services/shared/context.ts';
+import { attemptLogin, recordLoginSuccess } from '../../services/sign-in/hub-login.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { requestMeta } from '../request-meta.ts';
 import { errorReplies } from '../schemas.ts';

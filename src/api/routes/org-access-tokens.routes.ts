@@ -10,7 +10,7 @@ import {
   getOrgAccessToken,
   listOrgAccessTokens,
   updateOrgAccessToken,
-} from '../../services/org-access-token.service.ts';
+} from '../../services/tokens/org-access-token.service.ts';
 import type { AccessTokenRow } from '../../storage/access-token.repository.ts';
 import { findUserById } from '../../storage/user.repository.ts';
 import type { App, RouteDeps } from '../app.ts';

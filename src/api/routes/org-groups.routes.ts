@@ -16,8 +16,8 @@ import {
   removeGroupMember,
   removeGroupRepositoryPermission,
   setGroupRepositoryPermission,
-} from '../../services/org-group.service.ts';
-import { auditActorOf } from '../../services/org-membership.service.ts';
+} from '../../services/orgs/org-group.service.ts';
+import { auditActorOf } from '../../services/orgs/org-membership.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { authorizeOrgRequest } from '../org-auth.ts';
 import { pageLinks, pageRequest, paginationQuery } from '../pagination.ts';

@@ -13,8 +13,8 @@ import {
   declineInvite,
   listInvites,
   listMyInvites,
-} from '../../services/org-invite.service.ts';
-import { auditActorOf } from '../../services/org-membership.service.ts';
+} from '../../services/orgs/org-invite.service.ts';
+import { auditActorOf } from '../../services/orgs/org-membership.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
 import { authorizeOrgRequest } from '../org-auth.ts';

@@ -7,14 +7,14 @@
 import { Type } from 'typebox';
 import { normalizeUsername } from '../../core/account-rules.ts';
 import type { OrgRole } from '../../core/organization-rules.ts';
-import type { HubPrincipal } from '../../services/hub-session.service.ts';
 import {
   auditActorOf,
   changeMemberRole,
   listMembers,
   type OrgMemberView,
   removeMember,
-} from '../../services/org-membership.service.ts';
+} from '../../services/orgs/org-membership.service.ts';
+import type { HubPrincipal } from '../../services/sign-in/hub-session.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';
 import { authorizeOrgRequest } from '../org-auth.ts';

@@ -4,7 +4,7 @@
  */
 import { Type } from 'typebox';
 import { oatLimitByTier } from '../../core/organization-rules.ts';
-import { createOrganization } from '../../services/organization.service.ts';
+import { createOrganization } from '../../services/orgs/organization.service.ts';
 import { countOwnedTokens } from '../../storage/access-token.repository.ts';
 import { listUserOrganizations, type OrganizationRow } from '../../storage/organization.repository.ts';
 import type { App, RouteDeps } from '../app.ts';

@@ -20,14 +20,14 @@ import {
 } from '../../core/repository-access.ts';
 import { resolveGrants } from '../../registry/grant.ts';
 import { formatScope, parseScopes } from '../../registry/scope.ts';
-import type { RequestMeta } from '../../services/context.ts';
+import { certificateBundle, listPublishedRegistryKeys } from '../../registry/signing-keys.service.ts';
+import type { RequestMeta } from '../../services/shared/context.ts';
 import {
   type AuthenticatedCredential,
   authenticateCredentials,
   credentialOwner,
   SecondFactorRequired,
-} from '../../services/credentials.service.ts';
-import { certificateBundle, listPublishedRegistryKeys } from '../../services/registry-keys.service.ts';
+} from '../../services/sign-in/credentials.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { requestMeta } from '../request-meta.ts';
 

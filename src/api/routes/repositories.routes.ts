@@ -12,8 +12,8 @@ import {
   listRepositories,
   repositoryActorOf,
   updateRepositorySettings,
-} from '../../services/repository.service.ts';
-import type { RepositoryRow } from '../../storage/repository.repository.ts';
+} from '../../services/repositories/repository.service.ts';
+import type { RepositoryRow } from '../../storage/image-repository.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';
 import { pageLinks, pageRequest, paginationQuery } from '../pagination.ts';

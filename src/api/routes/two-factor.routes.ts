@@ -9,7 +9,7 @@ import {
   enableTwoFactor,
   isTwoFactorEnabled,
   setUpTwoFactor,
-} from '../../services/two-factor.service.ts';
+} from '../../services/sign-in/two-factor.service.ts';
 import { countUnusedRecoveryCodes } from '../../storage/two-factor.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';

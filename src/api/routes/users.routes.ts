@@ -4,7 +4,7 @@
  */
 import { Type } from 'typebox';
 import { AppError } from '../../core/errors.ts';
-import { changePassword, createAccount } from '../../services/account.service.ts';
+import { changePassword, createAccount } from '../../services/accounts/account.service.ts';
 import type { UserRow } from '../../storage/user.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';

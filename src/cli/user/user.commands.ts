@@ -1,0 +1,222 @@
+/**
+ * `tokenhub login`, `logout` and `whoami`: signing in to a tokenhub server from a terminal
+ * (docs/cli.md). Credentials go to `$XDG_CONFIG_HOME/tokenhub/credentials.json`
+ * (client/credential-store.ts); `--configure-docker` / `--configure-containers` point docker and
+ * skopeo/podman at `docker-credential-tokenhub` for a registry host.
+ */
+import type { Command } from 'commander';
+import { action, type CommonOptions, collect, userCommand } from '../client/command-kit.ts';
+import {
+  type CredentialKind,
+  normalizeRegistryHost,
+  readCredentials,
+  type StoredCredential,
+  updateCredentials,
+} from '../client/credential-store.ts';
+import { deviceSignIn, revokeAutoToken } from '../client/device-flow.ts';
+import { addCredentialHelper } from '../client/docker-config.ts';
+import { cliEnv, HubSession, resolveServer, UsageError } from '../client/hub-session.ts';
+import { formatFields, localTime, writeOutput } from '../client/output.ts';
+import { confirmDeviceAccount, mergeSignIn, signInWithSecret } from '../client/sign-in.ts';
+import { canPrompt, promptSecret, readStdin } from '../client/terminal.ts';
+
+interface LoginOptions {
+  server?: string;
+  username?: string;
+  passwordStdin?: boolean;
+  configureDocker?: string[];
+  configureContainers?: string[];
+}
+
+const kindDescriptions: Record<CredentialKind | 'env', string> = {
+  auto: 'an auto-generated token (device sign-in)',
+  pat: 'a personal access token',
+  oat: 'an organization access token',
+  'password-session': 'a password session (10 minutes)',
+  env: 'TOKENHUB_TOKEN',
+};
+
+async function signIn(server: string, options: LoginOptions): Promise<StoredCredential> {
+  const env = cliEnv();
+  const now = new Date();
+  if (options.passwordStdin || options.username) {
+    if (!options.username) throw new UsageError('--password-stdin needs --username');
+    if (!options.passwordStdin && !canPrompt()) {
+      throw new UsageError('no terminal to ask for the password on: pipe it in with --password-stdin');
+    }
+    const secret = options.passwordStdin ? await readStdin() : await promptSecret('Password: ');
+    return signInWithSecret(server, options.username, secret, now);
+  }
+  const grant = await deviceSignIn(server);
+  const username = await confirmDeviceAccount(server, grant.token, [
+    grant.username,
+    env.username,
+    readCredentials(env.configDir).servers[server]?.username,
+  ]);
+  return {
+    username,
+    kind: 'auto',
+    token: grant.token,
+    signed_in_at: now.toISOString(),
+    ...(grant.expiresIn
+      ? { expires_at: new Date(now.getTime() + grant.expiresIn * 1000).toISOString() }
+      : {}),
+  };
+}
+
+function loginSummary(server: string, credential: StoredCredential, signedIn: StoredCredential): string {
+  const session = credential.password_session;
+  if (signedIn.kind === 'password-session' && session) {
+    return (
+      `Logged in to ${server} as ${credential.username} with a password session until ${localTime(session.expires_at)}, ` +
+      `for token management; docker keeps ${kindDescriptions[credential.kind]}.\n`
+    );
+  }
+  const until = credential.expires_at ? `, until ${localTime(credential.expires_at)}` : '';
+  const lines = [
+    `Logged in to ${server} as ${credential.username} (${kindDescriptions[credential.kind]}${until}).`,
+  ];
+  if (credential.kind === 'password-session') {
+    lines.push(
+      'Only the session is stored, never the password: token management works until it expires.',
+      'For a lasting sign-in, run tokenhub login (device sign-in) or pass a token as the password.',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function registerLogin(program: Command): void {
+  userCommand(
+    program,
+    'login',
+    'Sign in to a tokenhub server: by default in the browser (device sign-in), or with --username',
+    [
+      'tokenhub login --server https://hub.example.com --configure-docker registry.example.com',
+      'echo "$PAT" | tokenhub login --server https://hub.example.com --username alice --password-stdin',
+    ],
+    { format: false },
+  )
+    .option('--username <name>', 'sign in with a username and password (or access token) instead')
+    .option('--password-stdin', 'read the password or access token from standard input')
+    .option(
+      '--configure-docker <registry-host>',
+      'make docker use docker-credential-tokenhub for this registry ($DOCKER_CONFIG/config.json; repeatable)',
+      collect,
+    )
+    .option(
+      '--configure-containers <registry-host>',
+      'the same for skopeo, podman and buildah (containers auth.json; repeatable)',
+      collect,
+    )
+    .action(
+      action(async (options: LoginOptions) => {
+        const env = cliEnv();
+        const server = resolveServer(options, env, true);
+        const docker = (options.configureDocker ?? []).map(normalizeRegistryHost);
+        const containers = (options.configureContainers ?? []).map(normalizeRegistryHost);
+        const signedIn = await signIn(server, options);
+        let previous: StoredCredential | undefined;
+        let credential = signedIn;
+        updateCredentials(env.configDir, (file) => {
+          previous = file.servers[server];
+          credential = mergeSignIn(previous, signedIn);
+          file.servers[server] = credential;
+          file.current = server;
+          for (const host of [...docker, ...containers]) file.registries[host] = server;
+        });
+        // A new sign-in replaces the previous one's auto-generated token.
+        if (previous?.kind === 'auto' && previous.token !== credential.token) {
+          await revokeAutoToken(server, previous.token).catch(() => undefined);
+        }
+        let out = loginSummary(server, credential, signedIn);
+        if (docker.length && addCredentialHelper(env.dockerConfigPath, docker)) {
+          out += `docker uses docker-credential-tokenhub for ${docker.join(', ')} (${env.dockerConfigPath})\n`;
+        }
+        if (containers.length && addCredentialHelper(env.containersAuthPath, containers)) {
+          out += `skopeo and podman use docker-credential-tokenhub for ${containers.join(', ')} (${env.containersAuthPath})\n`;
+        }
+        process.stdout.write(out);
+      }),
+    );
+}
+
+function registerLogout(program: Command): void {
+  userCommand(
+    program,
+    'logout',
+    'Forget the credentials for a server; an auto-generated token is revoked on the server first',
+    ['tokenhub logout --server https://hub.example.com'],
+    { format: false },
+  ).action(
+    action(async (options: { server?: string }) => {
+      const env = cliEnv();
+      const server = resolveServer(options, env);
+      const stored = readCredentials(env.configDir).servers[server];
+      if (!stored) {
+        process.stderr.write(`not logged in to ${server}\n`);
+        return;
+      }
+      let revokeError: unknown;
+      if (stored.kind === 'auto') await revokeAutoToken(server, stored.token).catch((e) => (revokeError = e));
+      updateCredentials(env.configDir, (file) => {
+        delete file.servers[server];
+        if (file.current === server) {
+          const [next] = Object.keys(file.servers);
+          if (next) file.current = next;
+          else delete file.current;
+        }
+      });
+      if (revokeError) {
+        throw new Error(
+          `forgot the credentials for ${server}, but could not revoke the auto-generated token: ` +
+            `${(revokeError as Error).message}; delete it with tokenhub token rm`,
+        );
+      }
+      const revoked = stored.kind === 'auto' ? ' (the auto-generated token was revoked)' : '';
+      process.stdout.write(`Logged out of ${server}${revoked}\n`);
+    }),
+  );
+}
+
+function registerWhoami(program: Command): void {
+  userCommand(program, 'whoami', 'Show the account you are signed in as, and how', [
+    'tokenhub whoami --format json',
+  ]).action(
+    action(async (options: CommonOptions) => {
+      const session = HubSession.open(options);
+      const credential = session.requireCredential();
+      let user: Record<string, unknown> = { username: credential.username };
+      const isOat =
+        credential.kind === 'oat' || /oat_/.test(credential.kind === 'env' ? credential.token : '');
+      if (!isOat) user = (await session.request<Record<string, unknown>>('GET', '/v2/users/me')).body;
+      const passwordSession =
+        credential.kind === 'env'
+          ? undefined
+          : readCredentials(cliEnv().configDir).servers[session.server]?.password_session;
+      const result = {
+        ...user,
+        server: session.server,
+        credential: credential.kind,
+        ...(passwordSession ? { password_session_expires_at: passwordSession.expires_at ?? null } : {}),
+      };
+      writeOutput(options.format, result, () =>
+        formatFields([
+          ['Username', String(user.username)],
+          ...(typeof user.email === 'string' ? ([['Email', user.email]] as const) : []),
+          ...(user.is_admin === true ? ([['Administrator', 'yes']] as const) : []),
+          ['Server', session.server],
+          ['Signed in with', kindDescriptions[credential.kind]],
+          ...(passwordSession
+            ? ([['Password session', `until ${localTime(passwordSession.expires_at)}`]] as const)
+            : []),
+        ]),
+      );
+    }),
+  );
+}
+
+export function registerUserCommands(program: Command): void {
+  registerLogin(program);
+  registerLogout(program);
+  registerWhoami(program);
+}

@@ -1,0 +1,251 @@
+/**
+ * Organization groups (Docker Hub "teams"): named sets of members with permissions on the
+ * organization's repositories. A member's registry rights are the union of their groups'
+ * permissions (owners have every right anyway). Group names are case-insensitive: stored and
+ * looked up lowercased.
+ */
+import { normalizeUsername } from '../../core/account-rules.ts';
+import { AppError, fieldError } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import type { GroupPermission } from '../../core/organization-rules.ts';
+import { isRepositoryName } from '../../core/repository-name.ts';
+import {
+  deleteGroupMember,
+  deleteGroupRepository,
+  deleteOrgGroup,
+  findOrgGroup,
+  insertGroupMember,
+  insertOrgGroup,
+  listGroupMembers,
+  listGroupRepositories,
+  listOrgGroups,
+  type OrgGroupRepositoryRow,
+  type OrgGroupRow,
+  type PageWindow,
+  upsertGroupRepository,
+} from '../../storage/org-group.repository.ts';
+import { findOrgMember, type OrganizationRow } from '../../storage/organization.repository.ts';
+import { findUserByUsername } from '../../storage/user.repository.ts';
+import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
+import { type OrgActor, recordOrgAudit, requireUser, withOrgLock } from './org-membership.service.ts';
+
+/** 1 to 64 characters: lowercase letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
+export const groupNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export function normalizeGroupName(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
+/** @throws AppError GROUP_NOT_FOUND */
+export async function requireGroup(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  rawName: string,
+): Promise<OrgGroupRow> {
+  const name = normalizeGroupName(rawName);
+  const group = await findOrgGroup(ctx.db, org.id, name);
+  if (!group) throw new AppError('GROUP_NOT_FOUND', `group ${name.slice(0, 64)} not found in ${org.name}`);
+  return group;
+}
+
+/** @throws AppError VALIDATION_FAILED (name), GROUP_EXISTS. */
+export async function createGroup(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  rawName: string,
+  actor: OrgActor,
+  meta: RequestMeta,
+): Promise<OrgGroupRow> {
+  const name = normalizeGroupName(rawName);
+  if (!groupNamePattern.test(name)) {
+    throw fieldError(
+      'name',
+      'group name must be 1 to 64 characters: lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
+    );
+  }
+  const row: OrgGroupRow = { id: newId(), org_id: org.id, name, created_at: isoNow(ctx) };
+  if (!(await insertOrgGroup(ctx.db, row))) {
+    throw new AppError('GROUP_EXISTS', `${org.name} already has a group named ${name}`);
+  }
+  await recordOrgAudit(ctx, org, { action: 'org.group.create', name }, actor, meta);
+  return row;
+}
+
+export async function listGroups(ctx: ServiceContext, org: OrganizationRow, page: PageWindow) {
+  return listOrgGroups(ctx.db, org.id, page);
+}
+
+/** Deletes a group, its member list and its repository permissions. @throws AppError GROUP_NOT_FOUND */
+export async function deleteGroup(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  rawName: string,
+  actor: OrgActor,
+  meta: RequestMeta,
+): Promise<void> {
+  const group = await requireGroup(ctx, org, rawName);
+  await withOrgLock(ctx, org, (tx) => deleteOrgGroup(tx, group.id));
+  await recordOrgAudit(ctx, org, { action: 'org.group.delete', name: group.name }, actor, meta);
+}
+
+/**
+ * Adds a member of the organization to a group.
+ * @throws AppError GROUP_NOT_FOUND, USER_NOT_FOUND, MEMBER_NOT_FOUND (not in the organization),
+ *   ALREADY_GROUP_MEMBER.
+ */
+export async function addGroupMember(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  groupName: string,
+  rawUsername: string,
+  actor: OrgActor,
+  meta: RequestMeta,
+): Promise<{ username: string; role: 'owner' | 'member' }> {
+  const group = await requireGroup(ctx, org, groupName);
+  const user = await requireUser(ctx, rawUsername);
+  // Under the organization lock, so a member being removed at the same moment is never left in a group.
+  const role = await withOrgLock(ctx, org, async (tx) => {
+    const member = await findOrgMember(tx, org.id, user.id);
+    if (!member) {
+      throw new AppError(
+        'MEMBER_NOT_FOUND',
+        `${user.username} is not a member of ${org.name}; invite them to the organization first`,
+      );
+    }
+    if (!(await findOrgGroup(tx, org.id, group.name))) throw new AppError('GROUP_NOT_FOUND');
+    if (!(await insertGroupMember(tx, group.id, user.id))) {
+      throw new AppError('ALREADY_GROUP_MEMBER', `${user.username} is already in group ${group.name}`);
+    }
+    return member.role;
+  });
+  await recordOrgAudit(
+    ctx,
+    org,
+    { action: 'org.group.member.add', name: user.username, data: { group: group.name } },
+    actor,
+    meta,
+  );
+  return { username: user.username, role };
+}
+
+/** @throws AppError GROUP_NOT_FOUND, GROUP_MEMBER_NOT_FOUND. */
+export async function removeGroupMember(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  groupName: string,
+  rawUsername: string,
+  actor: OrgActor,
+  meta: RequestMeta,
+): Promise<void> {
+  const group = await requireGroup(ctx, org, groupName);
+  const username = normalizeUsername(rawUsername);
+  const user = await findUserByUsername(ctx.db, username);
+  if (!user || !(await deleteGroupMember(ctx.db, group.id, user.id))) {
+    throw new AppError('GROUP_MEMBER_NOT_FOUND', `${username.slice(0, 64)} is not in group ${group.name}`);
+  }
+  await recordOrgAudit(
+    ctx,
+    org,
+    { action: 'org.group.member.remove', name: user.username, data: { group: group.name } },
+    actor,
+    meta,
+  );
+}
+
+export async function listMembersOfGroup(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  groupName: string,
+  page: PageWindow,
+) {
+  const group = await requireGroup(ctx, org, groupName);
+  return listGroupMembers(ctx.db, org.id, group.id, page);
+}
+
+/**
+ * `repository` is the name below the organization (`api` for `acme/api`); it need not exist yet
+ * (a group with write permission may push it first).
+ * @throws AppError VALIDATION_FAILED.
+ */
+function assertRepositoryBelow(org: OrganizationRow, repository: string): void {
+  if (!isRepositoryName(`${org.name}/${repository}`)) {
+    throw fieldError('repo', `${org.name}/${repository.slice(0, 255)} is not a valid repository name`);
+  }
+}
+
+/**
+ * Sets the group's permission on one of the organization's repositories (replacing any earlier one).
+ * @throws AppError VALIDATION_FAILED (repository name), GROUP_NOT_FOUND.
+ */
+export async function setGroupRepositoryPermission(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  groupName: string,
+  repository: string,
+  permission: GroupPermission,
+  actor: OrgActor,
+  meta: RequestMeta,
+): Promise<OrgGroupRepositoryRow> {
+  assertRepositoryBelow(org, repository);
+  const group = await requireGroup(ctx, org, groupName);
+  const row: OrgGroupRepositoryRow = { group_id: group.id, repository, permission };
+  const previous = await withOrgLock(ctx, org, async (tx) => {
+    if (!(await findOrgGroup(tx, org.id, group.name))) throw new AppError('GROUP_NOT_FOUND');
+    return upsertGroupRepository(tx, row);
+  });
+  if (previous !== permission) {
+    await recordOrgAudit(
+      ctx,
+      org,
+      {
+        action: 'org.group.repository.permission',
+        name: `${org.name}/${repository}`,
+        data: { group: group.name, permission, previous: previous ?? null },
+      },
+      actor,
+      meta,
+    );
+  }
+  return row;
+}
+
+/** @throws AppError VALIDATION_FAILED, GROUP_NOT_FOUND, GROUP_REPOSITORY_NOT_FOUND. */
+export async function removeGroupRepositoryPermission(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  groupName: string,
+  repository: string,
+  actor: OrgActor,
+  meta: RequestMeta,
+): Promise<void> {
+  assertRepositoryBelow(org, repository);
+  const group = await requireGroup(ctx, org, groupName);
+  const previous = await deleteGroupRepository(ctx.db, group.id, repository);
+  if (!previous) {
+    throw new AppError(
+      'GROUP_REPOSITORY_NOT_FOUND',
+      `group ${group.name} has no permission on ${org.name}/${repository}`,
+    );
+  }
+  await recordOrgAudit(
+    ctx,
+    org,
+    {
+      action: 'org.group.repository.permission',
+      name: `${org.name}/${repository}`,
+      data: { group: group.name, permission: null, previous },
+    },
+    actor,
+    meta,
+  );
+}
+
+export async function listGroupRepositoryPermissions(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  groupName: string,
+  page: PageWindow,
+) {
+  const group = await requireGroup(ctx, org, groupName);
+  return listGroupRepositories(ctx.db, group.id, page);
+}

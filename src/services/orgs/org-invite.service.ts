@@ -1,0 +1,233 @@
+/**
+ * Organization invites. An owner (or an OAT with scope-invite-edit) invites a username or an email
+ * address; the invitee accepts or declines with their own password session. An invite is addressed
+ * to the user whose id it names (`invitee_user_id`) or, for an email invite, to any user whose
+ * address equals it (case-insensitively), so a person who signs up after being invited can accept.
+ * Anyone else is told the invite does not exist.
+ */
+import { normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
+import { AppError, fieldError } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import type { OrgRole } from '../../core/organization-rules.ts';
+import type { PageWindow } from '../../storage/org-group.repository.ts';
+import {
+  deleteOrgInvite,
+  findInviteById,
+  findInviteForUser,
+  findOrgInvite,
+  findUserIdsByEmail,
+  type InviteListing,
+  insertOrgInvite,
+  listInvitesAddressedTo,
+  listOrgInvites,
+  type OrgInviteRow,
+} from '../../storage/org-invite.repository.ts';
+import {
+  findOrganizationById,
+  findOrgMember,
+  insertOrgMember,
+  type OrganizationRow,
+} from '../../storage/organization.repository.ts';
+import { findUserByUsername, type UserRow } from '../../storage/user.repository.ts';
+import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
+import {
+  memberView,
+  type OrgActor,
+  type OrgMemberView,
+  recordOrgAudit,
+  withOrgLock,
+} from './org-membership.service.ts';
+
+/** The account-rules email shape: something@something, no spaces. */
+const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+
+export interface InviteView {
+  id: string;
+  org: string;
+  invitee: string;
+  role: OrgRole;
+  invited_by: string | null;
+  created_at: string;
+}
+
+function toInviteView(row: InviteListing): InviteView {
+  return {
+    id: row.id,
+    org: row.org_name,
+    invitee: row.invitee,
+    role: row.role,
+    invited_by: row.invited_by_name,
+    created_at: row.created_at,
+  };
+}
+
+/**
+ * Which user an invitee names: a username must exist; an email address names the one user with
+ * that address, if exactly one has it (otherwise the invite waits for whoever signs in with it).
+ * @throws AppError VALIDATION_FAILED, USER_NOT_FOUND.
+ */
+async function resolveInvitee(
+  ctx: ServiceContext,
+  raw: string,
+): Promise<{ invitee: string; userId: string | null }> {
+  const invitee = normalizeUsername(raw);
+  if (invitee.includes('@')) {
+    if (!emailPattern.test(invitee))
+      throw fieldError('invitee', 'invitee must be a username or an email address');
+    const ids = await findUserIdsByEmail(ctx.db, invitee);
+    return { invitee, userId: ids.length === 1 ? (ids[0] ?? null) : null };
+  }
+  if (usernameProblem(invitee)) throw fieldError('invitee', 'invitee must be a username or an email address');
+  const user = await findUserByUsername(ctx.db, invitee);
+  if (!user)
+    throw new AppError('USER_NOT_FOUND', `no user named ${invitee}; invite an email address instead`);
+  return { invitee, userId: user.id };
+}
+
+/**
+ * @param inviterId the inviting user, null for an OAT.
+ * @throws AppError VALIDATION_FAILED, USER_NOT_FOUND, ALREADY_MEMBER, INVITE_EXISTS.
+ */
+export async function createInvite(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  input: { invitee: string; role?: OrgRole },
+  inviterId: string | null,
+  actor: OrgActor,
+  meta: RequestMeta,
+): Promise<InviteView> {
+  const { invitee, userId } = await resolveInvitee(ctx, input.invitee);
+  const row: OrgInviteRow = {
+    id: newId(),
+    org_id: org.id,
+    invitee,
+    invitee_user_id: userId,
+    role: input.role ?? 'member',
+    invited_by: inviterId,
+    created_at: isoNow(ctx),
+  };
+  await withOrgLock(ctx, org, async (tx) => {
+    if (userId && (await findOrgMember(tx, org.id, userId))) {
+      throw new AppError('ALREADY_MEMBER', `${invitee} is already a member of ${org.name}`);
+    }
+    if ((userId && (await findInviteForUser(tx, org.id, userId))) || !(await insertOrgInvite(tx, row))) {
+      throw new AppError('INVITE_EXISTS', `${invitee} already has a pending invite to ${org.name}`);
+    }
+  });
+  await recordOrgAudit(
+    ctx,
+    org,
+    { action: 'org.invite.create', name: invitee, data: { id: row.id, role: row.role } },
+    actor,
+    meta,
+  );
+  const created = await findOrgInvite(ctx.db, org.id, row.id);
+  if (!created) throw new AppError('INVITE_NOT_FOUND');
+  return toInviteView(created);
+}
+
+export async function listInvites(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  page: PageWindow,
+): Promise<{ invites: InviteView[]; total: number }> {
+  const { rows, total } = await listOrgInvites(ctx.db, org.id, page);
+  return { invites: rows.map(toInviteView), total };
+}
+
+/** @throws AppError INVITE_NOT_FOUND */
+export async function cancelInvite(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  id: string,
+  actor: OrgActor,
+  meta: RequestMeta,
+): Promise<void> {
+  const invite = await findOrgInvite(ctx.db, org.id, id);
+  if (!invite || !(await deleteOrgInvite(ctx.db, invite.id))) throw new AppError('INVITE_NOT_FOUND');
+  await recordOrgAudit(
+    ctx,
+    org,
+    { action: 'org.invite.cancel', name: invite.invitee, data: { id: invite.id } },
+    actor,
+    meta,
+  );
+}
+
+function isAddressedTo(invite: OrgInviteRow, user: UserRow): boolean {
+  return (
+    invite.invitee_user_id === user.id ||
+    (invite.invitee.includes('@') && invite.invitee === user.email.toLowerCase())
+  );
+}
+
+/** The pending invites addressed to `user`, newest first. */
+export async function listMyInvites(ctx: ServiceContext, user: UserRow): Promise<InviteView[]> {
+  const rows = await listInvitesAddressedTo(ctx.db, user.id, user.email.toLowerCase());
+  return rows.filter((row) => isAddressedTo(row, user)).map(toInviteView);
+}
+
+/** The invite and its organization, when addressed to `user`. @throws AppError INVITE_NOT_FOUND */
+async function requireMyInvite(ctx: ServiceContext, user: UserRow, id: string) {
+  const invite = await findInviteById(ctx.db, id);
+  const org =
+    invite && isAddressedTo(invite, user) ? await findOrganizationById(ctx.db, invite.org_id) : undefined;
+  if (!invite || !org) throw new AppError('INVITE_NOT_FOUND');
+  return { invite, org };
+}
+
+/**
+ * Accepts an invite: `user` becomes a member with the invite's role and the invite is gone.
+ * @throws AppError INVITE_NOT_FOUND, ALREADY_MEMBER.
+ */
+export async function acceptInvite(
+  ctx: ServiceContext,
+  user: UserRow,
+  id: string,
+  meta: RequestMeta,
+): Promise<OrgMemberView> {
+  const { invite, org } = await requireMyInvite(ctx, user, id);
+  await withOrgLock(ctx, org, async (tx) => {
+    // Re-read under the lock: a concurrent accept, decline or cancel may have removed it.
+    if (!(await findInviteById(tx, invite.id))) throw new AppError('INVITE_NOT_FOUND');
+    if (await findOrgMember(tx, org.id, user.id)) {
+      throw new AppError(
+        'ALREADY_MEMBER',
+        `you are already a member of ${org.name}; decline the invite instead`,
+      );
+    }
+    await insertOrgMember(tx, {
+      org_id: org.id,
+      user_id: user.id,
+      role: invite.role,
+      created_at: isoNow(ctx),
+    });
+    await deleteOrgInvite(tx, invite.id);
+  });
+  await recordOrgAudit(
+    ctx,
+    org,
+    { action: 'org.invite.accept', name: user.username, data: { id: invite.id, role: invite.role } },
+    { id: user.id, name: user.username },
+    meta,
+  );
+  return memberView(ctx, org, user);
+}
+
+/** @throws AppError INVITE_NOT_FOUND */
+export async function declineInvite(
+  ctx: ServiceContext,
+  user: UserRow,
+  id: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const { invite, org } = await requireMyInvite(ctx, user, id);
+  if (!(await deleteOrgInvite(ctx.db, invite.id))) throw new AppError('INVITE_NOT_FOUND');
+  await recordOrgAudit(
+    ctx,
+    org,
+    { action: 'org.invite.decline', name: user.username, data: { id: invite.id } },
+    { id: user.id, name: user.username },
+    meta,
+  );
+}

@@ -1,0 +1,149 @@
+/**
+ * Organizations: creation (the creator becomes owner), lookup, tiers, and the one authorization
+ * decision every organization route asks: may this session do this action in this organization?
+ *
+ * - Password sessions: owners may do everything; members may read members and groups.
+ * - PAT sessions: the same reads for members, and the audit log for owners; never edits or token
+ *   management (a PAT never administers).
+ * - OAT sessions: exactly the `TYPE_ORG` scopes of the token, for its own organization only; never
+ *   token management or the audit log.
+ */
+import { normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
+import { AppError, fieldError } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { type OrgRole, type OrgScope, type OrgTier, oatOrgScopes } from '../../core/organization-rules.ts';
+import { claimNamespace } from '../../storage/namespace.repository.ts';
+import {
+  findOrganizationByName,
+  findOrgMember,
+  insertOrganization,
+  insertOrgMember,
+  type OrganizationRow,
+  setOrganizationTier,
+} from '../../storage/organization.repository.ts';
+import type { UserRow } from '../../storage/user.repository.ts';
+import { recordAudit } from '../shared/audit.service.ts';
+import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
+import type { HubPrincipal } from '../sign-in/hub-session.service.ts';
+
+/** What a route wants to do in an organization. The first six are OAT scopes without `scope-`. */
+export type OrgAction =
+  | 'member-read'
+  | 'member-edit'
+  | 'invite-read'
+  | 'invite-edit'
+  | 'group-read'
+  | 'group-edit'
+  | 'org-read'
+  | 'token-manage'
+  | 'audit-read';
+
+/** What any member may do; the rest needs an owner. */
+const memberReadable: ReadonlySet<OrgAction> = new Set(['member-read', 'group-read', 'org-read']);
+/** Reads an owner may also do with a PAT session (a PAT never administers, but may read). */
+const ownerReadable: ReadonlySet<OrgAction> = new Set(['audit-read']);
+
+/**
+ * Creates an organization on the free tier with `creator` as its only owner.
+ * @throws AppError VALIDATION_FAILED (name rules as for usernames), ORG_NAME_TAKEN.
+ */
+export async function createOrganization(
+  ctx: ServiceContext,
+  creator: UserRow,
+  rawName: string,
+  meta: RequestMeta,
+): Promise<OrganizationRow> {
+  const name = normalizeUsername(rawName);
+  const problem = usernameProblem(name);
+  if (problem) throw fieldError('name', problem.replace('username', 'organization name'));
+  const now = isoNow(ctx);
+  const org: OrganizationRow = {
+    id: newId(),
+    name,
+    tier: 'free',
+    created_at: now,
+    updated_at: now,
+    created_by: creator.id,
+  };
+  await ctx.db.transaction().execute(async (tx) => {
+    if (!(await claimNamespace(tx, { name, kind: 'org', owner_id: org.id })))
+      throw new AppError('ORG_NAME_TAKEN');
+    await insertOrganization(tx, org);
+    await insertOrgMember(tx, { org_id: org.id, user_id: creator.id, role: 'owner', created_at: now });
+  });
+  await recordAudit(ctx, {
+    account: { id: org.id, name },
+    action: 'org.create',
+    name,
+    actor: { id: creator.id, name: creator.username },
+    meta,
+  });
+  return org;
+}
+
+/** @throws AppError ORG_NOT_FOUND */
+export async function requireOrganization(ctx: ServiceContext, name: string): Promise<OrganizationRow> {
+  const org = await findOrganizationByName(ctx.db, normalizeUsername(name));
+  if (!org) throw new AppError('ORG_NOT_FOUND', `organization ${name.slice(0, 64)} not found`);
+  return org;
+}
+
+export async function orgRoleOf(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  userId: string,
+): Promise<OrgRole | undefined> {
+  return (await findOrgMember(ctx.db, org.id, userId))?.role;
+}
+
+/**
+ * Decides whether `principal` may perform `action` in `org`.
+ * @returns the caller's role (undefined for an OAT).
+ * @throws AppError ORG_FORBIDDEN, PAT_NOT_ALLOWED, OAT_NOT_ALLOWED.
+ */
+export async function authorizeOrgAction(
+  ctx: ServiceContext,
+  principal: HubPrincipal,
+  org: OrganizationRow,
+  action: OrgAction,
+): Promise<OrgRole | undefined> {
+  if (principal.kind === 'oat') {
+    if (action === 'token-manage' || action === 'audit-read') throw new AppError('OAT_NOT_ALLOWED');
+    if (principal.org.id !== org.id)
+      throw new AppError('ORG_FORBIDDEN', 'this token belongs to another organization');
+    const scope = `scope-${action}` as OrgScope;
+    if (action !== 'org-read' && !oatOrgScopes(org.name, principal.resources).has(scope)) {
+      throw new AppError('ORG_FORBIDDEN', `this organization access token does not have ${scope}`);
+    }
+    return undefined;
+  }
+  const role = await orgRoleOf(ctx, org, principal.user.id);
+  const isAdmin = principal.user.is_admin === 1;
+  if (!role && !isAdmin) throw new AppError('ORG_FORBIDDEN', `you are not a member of ${org.name}`);
+  if (memberReadable.has(action)) return role;
+  if (principal.kind === 'pat' && !ownerReadable.has(action)) throw new AppError('PAT_NOT_ALLOWED');
+  if (role !== 'owner' && !isAdmin)
+    throw new AppError('ORG_FORBIDDEN', `only owners of ${org.name} may do this`);
+  return role;
+}
+
+/** Sets the tier (an instance administrator's decision). */
+export async function changeOrganizationTier(
+  ctx: ServiceContext,
+  orgName: string,
+  tier: OrgTier,
+  actor: { id: string | null; name: string },
+  meta: RequestMeta,
+): Promise<OrganizationRow> {
+  const org = await requireOrganization(ctx, orgName);
+  await setOrganizationTier(ctx.db, org.id, tier, isoNow(ctx));
+  await recordAudit(ctx, {
+    account: { id: org.id, name: org.name },
+    action: 'org.tier.change',
+    name: org.name,
+    actor,
+    meta,
+    data: { from: org.tier, to: tier },
+  });
+  return { ...org, tier };
+}

@@ -1,0 +1,108 @@
+/**
+ * In-process fixed-window counters, for a single process (several processes each count on their
+ * own: set `TOKENHUB_REDIS_URL` to share). Synchronous: a hit is one `Map` lookup and an in-place
+ * update, atomic because JavaScript runs it to completion.
+ *
+ * Memory is bounded: counters of ended windows are swept at most once a minute (of clock time) when
+ * a new counter is added, and at `maxKeys` live counters the oldest are evicted (those keys start
+ * again from zero: a flood of distinct keys fails open rather than growing without limit).
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.ts';
+import { resultOf, windowAt } from './rate-limit-window.ts';
+import type { RateLimiter, RateLimitResult, RateRule } from './rate-limiter.ts';
+
+interface Counter {
+  window: number;
+  windowSeconds: number;
+  count: number;
+  /** When the window ends, in epoch milliseconds. */
+  endsAtMs: number;
+}
+
+const sweepIntervalMs = 60_000;
+
+export class MemoryRateLimiter implements RateLimiter {
+  readonly backend = 'memory';
+  readonly #counters = new Map<string, Counter>();
+  readonly #clock: Clock;
+  readonly #log: Logger | undefined;
+  readonly #maxKeys: number;
+  #nextSweepMs = 0;
+  #evictionLogged = false;
+
+  /** @param options.maxKeys live counters kept at most (default 100,000, about 20 MB). */
+  constructor(options: { clock: Clock; log?: Logger; maxKeys?: number }) {
+    this.#clock = options.clock;
+    this.#log = options.log;
+    this.#maxKeys = options.maxKeys ?? 100_000;
+  }
+
+  /** Live and not-yet-swept counters (for tests and metrics). */
+  get size(): number {
+    return this.#counters.size;
+  }
+
+  hit(bucket: string, key: string, rule: RateRule): RateLimitResult {
+    const nowMs = this.#clock.now().getTime();
+    const { window, resetSeconds } = windowAt(nowMs, rule.windowSeconds);
+    const id = `${bucket}:${key}`;
+    let counter = this.#counters.get(id);
+    if (counter === undefined) {
+      counter = this.#add(id, nowMs);
+    }
+    if (counter.window !== window || counter.windowSeconds !== rule.windowSeconds) {
+      counter.window = window;
+      counter.windowSeconds = rule.windowSeconds;
+      counter.count = 0;
+      counter.endsAtMs = (window + 1) * rule.windowSeconds * 1000;
+    }
+    counter.count += 1;
+    return resultOf(rule, counter.count, resetSeconds, window);
+  }
+
+  undo(bucket: string, key: string, rule: RateRule, window: number): void {
+    const counter = this.#counters.get(`${bucket}:${key}`);
+    if (counter?.window === window && counter.windowSeconds === rule.windowSeconds && counter.count > 0) {
+      counter.count -= 1;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#counters.clear();
+  }
+
+  #add(id: string, nowMs: number): Counter {
+    if (nowMs >= this.#nextSweepMs || this.#counters.size >= this.#maxKeys) {
+      this.#sweep(nowMs);
+      this.#nextSweepMs = nowMs + sweepIntervalMs;
+    }
+    if (this.#counters.size >= this.#maxKeys) this.#evict();
+    // window -1 never matches: `hit` starts the counter in the current window.
+    const counter: Counter = { window: -1, windowSeconds: 0, count: 0, endsAtMs: 0 };
+    this.#counters.set(id, counter);
+    return counter;
+  }
+
+  #sweep(nowMs: number): void {
+    for (const [id, counter] of this.#counters) {
+      if (counter.endsAtMs <= nowMs) this.#counters.delete(id);
+    }
+  }
+
+  /** Drops the oldest tenth of the counters (Map order is insertion order). */
+  #evict(): void {
+    let drop = Math.max(1, Math.floor(this.#maxKeys / 10));
+    for (const id of this.#counters.keys()) {
+      if (drop-- <= 0) break;
+      this.#counters.delete(id);
+    }
+    if (!this.#evictionLogged) {
+      this.#evictionLogged = true;
+      this.#log?.warn(
+        { maxKeys: this.#maxKeys },
+        'rate limiter: too many live counters, evicting the oldest (those keys are not throttled meanwhile)',
+      );
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Fair-use throttling counters: a fixed-window limiter behind one narrow interface, with an
+ * in-process backend (`rate-limiter.memory.ts`, one process) and a Redis backend
+ * (`rate-limiter.redis.ts`, counters shared by every process; ARCHITECTURE.md "Scale-out").
+ *
+ * Windows are aligned to the epoch (`floor(now / window)`), computed from the injected clock, so
+ * every process and both backends agree on which window a hit falls in and tests move time instead
+ * of sleeping. A burst can straddle a boundary: at most `2 × limit` hits in any `window` seconds.
+ *
+ * Throttling must never take the registry down: a backend that cannot count fails open (allows,
+ * logs a warning) instead of refusing.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../core/clock.ts';
+import { MemoryRateLimiter } from './rate-limiter.memory.ts';
+import { RedisRateLimiter } from './rate-limiter.redis.ts';
+
+/** At most `limit` hits per `windowSeconds`. A disabled limit is `undefined`, never a rule. */
+export interface RateRule {
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitResult {
+  /** Whether this hit is within the limit (hits beyond it are still counted). */
+  allowed: boolean;
+  limit: number;
+  /** Hits left in this window after this one, never below 0. */
+  remaining: number;
+  /** Whole seconds until the window ends (at least 1): `Retry-After` and `X-RateLimit-Reset`. */
+  resetSeconds: number;
+  /** The window this hit counted in; pass it to `undo`. */
+  window: number;
+}
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Counters per `(bucket, key)`. `bucket` names the throttle (a constant such as `pat-create`),
+ * `key` the subject (`user:<id>`, `ip:<address>`).
+ *
+ * Both methods are atomic per key: of N concurrent hits with limit L, exactly min(N, L) are allowed.
+ * The memory backend answers synchronously (the hot path pays one map operation, no promise);
+ * callers that do not care simply `await` the result.
+ */
+export interface RateLimiter {
+  readonly backend: 'memory' | 'redis';
+  /** Counts one hit and says whether it is within the limit. */
+  hit(bucket: string, key: string, rule: RateRule): MaybePromise<RateLimitResult>;
+  /**
+   * Takes back one hit of `window` (a reservation that turned out not to count). A window that has
+   * already ended, or a counter already at 0, is left alone. Never throws.
+   */
+  undo(bucket: string, key: string, rule: RateRule, window: number): MaybePromise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The limiter the settings ask for: Redis when `TOKENHUB_REDIS_URL` is set, else in memory.
+ * Waits for the first Redis connection (bounded); an unreachable Redis is logged and fails open.
+ * @example const limiter = await createRateLimiter(config, systemClock, log);
+ */
+export async function createRateLimiter(
+  config: Pick<Config, 'redisUrl'>,
+  clock: Clock,
+  log: Logger,
+): Promise<RateLimiter> {
+  if (config.redisUrl === undefined) return new MemoryRateLimiter({ clock, log });
+  return RedisRateLimiter.connect({ url: config.redisUrl, clock, log });
+}

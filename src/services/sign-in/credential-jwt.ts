@@ -1,0 +1,90 @@
+/**
+ * JWTs that stand for an authenticated credential: Hub sessions and registry refresh tokens. HS256
+ * with the server secret kept in the store; each kind has its own audience so one is never accepted
+ * as the other. The JWT names the account (or organization) and, when a token was the credential,
+ * that token; resolving one re-checks them now, so revoking a token or changing the password ends
+ * every JWT that came from it.
+ */
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { newId } from '../../core/ids.ts';
+import { findUserById } from '../../storage/user.repository.ts';
+import type { RequestMeta, ServiceContext } from '../shared/context.ts';
+import {
+  type AuthenticatedCredential,
+  credentialOwner,
+  reloadTokenCredential,
+} from './credentials.service.ts';
+
+const issuer = 'tokenhub';
+
+export type ResolvedCredential =
+  | { status: 'ok'; credential: AuthenticatedCredential }
+  /** Bad signature, wrong audience, expired, malformed. */
+  | { status: 'invalid' }
+  /** Well-formed, but its account or token is gone, inactive, or the password changed since. */
+  | { status: 'revoked' };
+
+export class CredentialJwts {
+  readonly #ctx: ServiceContext;
+  readonly #secret: Uint8Array;
+
+  constructor(ctx: ServiceContext, secret: Uint8Array) {
+    this.#ctx = ctx;
+    this.#secret = secret;
+  }
+
+  /** @param expiresAt Unix seconds. */
+  async issue(credential: AuthenticatedCredential, audience: string, expiresAt: number): Promise<string> {
+    const now = this.#ctx.clock.now();
+    const owner = credentialOwner(credential);
+    return new SignJWT({
+      username: owner.name,
+      auth: credential.method,
+      iat_ms: now.getTime(),
+      ...(credential.method === 'password' ? {} : { tid: credential.token.id }),
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setSubject(owner.id)
+      .setJti(newId())
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(expiresAt)
+      .sign(this.#secret);
+  }
+
+  /**
+   * Verifies `jwt` for `audience` and reloads its credential. With `meta`, a token credential's use
+   * is recorded and an expired or inactive token throws TOKEN_EXPIRED / TOKEN_INACTIVE; without it,
+   * such a token counts as revoked.
+   */
+  async resolve(jwt: string, audience: string, meta?: RequestMeta): Promise<ResolvedCredential> {
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(jwt, this.#secret, {
+        algorithms: ['HS256'],
+        issuer,
+        audience,
+        currentDate: this.#ctx.clock.now(),
+        requiredClaims: ['sub', 'exp', 'iat'],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) return { status: 'invalid' };
+      throw error;
+    }
+    const subject = typeof payload.sub === 'string' ? payload.sub : '';
+    if (payload.auth === 'password') {
+      const user = await findUserById(this.#ctx.db, subject);
+      const issuedAtMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : 0;
+      if (!user || (user.sessions_valid_after && issuedAtMs < Date.parse(user.sessions_valid_after))) {
+        return { status: 'revoked' };
+      }
+      return { status: 'ok', credential: { method: 'password', user } };
+    }
+    const credential =
+      typeof payload.tid === 'string'
+        ? await reloadTokenCredential(this.#ctx, payload.tid, subject, meta)
+        : undefined;
+    return credential ? { status: 'ok', credential } : { status: 'revoked' };
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * OAuth 2.0 device authorization grant (RFC 8628): a device without a browser (the tokenhub CLI,
+ * an IDE) gets a device code and a short user code; the user opens the verification page, signs in
+ * with a password and approves; the device, polling `/oauth/token`, then receives a new
+ * auto-generated PAT (auto-token.service.ts). Each step is a short list of checks:
+ *
+ *   start:   check client → draw codes → store the code's SHA-256 and the normalized user code
+ *   poll:    grant type → device code → client → expiry → denied / pending (paced) / approved → token
+ *   decide:  user code → pending and unexpired → approve or deny (once) → audit
+ *
+ * The device code is a bearer secret (32 random bytes); only its hash is stored. The user code is
+ * short (20^8 ≈ 2.6·10^10) because a person types it; it is unique among pending requests, lives
+ * `deviceCodeTtlSeconds`, and is only useful to someone signed in.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError, fieldError } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import type { TokenSecret } from '../../core/token-secret.ts';
+import {
+  type DeviceSignInRow,
+  decideDeviceSignIn,
+  findDeviceSignInByCodeHash,
+  findDeviceSignInByUserCode,
+  insertDeviceSignIn,
+  recordDevicePoll,
+  slowDownDevicePolling,
+} from '../../storage/device-sign-in.repository.ts';
+import { findUserById } from '../../storage/user.repository.ts';
+import { recordAudit } from '../shared/audit.service.ts';
+import type { RequestMeta, ServiceContext } from '../shared/context.ts';
+import { createAutoToken } from '../tokens/auto-token.service.ts';
+import type { AccountRef } from '../tokens/personal-access-token.service.ts';
+
+export const deviceCodeGrantType = 'urn:ietf:params:oauth:grant-type:device_code';
+/** Consonants without look-alikes (RFC 8628 §6.1): no vowels (no words), no I/O/0/1 confusion. */
+const userCodeAlphabet = 'BCDFGHJKLMNPQRSTVWXZ';
+const userCodeLength = 8;
+const clientTextMaxLength = 100;
+/** RFC 8628 §3.5: each `slow_down` adds this to the interval. */
+const slowDownStepSeconds = 5;
+
+/** A fresh user code, normalized (8 letters); rejection sampling keeps every letter equally likely. */
+export function generateUserCode(): string {
+  const limit = 256 - (256 % userCodeAlphabet.length);
+  let code = '';
+  while (code.length < userCodeLength) {
+    for (const byte of randomBytes(userCodeLength * 2)) {
+      if (byte < limit && code.length < userCodeLength)
+        code += userCodeAlphabet[byte % userCodeAlphabet.length];
+    }
+  }
+  return code;
+}
+
+/** `BCDFGHJK` → `BCDF-GHJK`, the form shown and typed. */
+export function formatUserCode(code: string): string {
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+/**
+ * What a person typed (any case, dashes and spaces anywhere) → the stored form.
+ * @returns undefined when it cannot be a user code.
+ */
+export function normalizeUserCode(raw: string): string | undefined {
+  const code = raw.replace(/[\s-]/g, '').toUpperCase();
+  return new RegExp(`^[${userCodeAlphabet}]{${userCodeLength}}$`).test(code) ? code : undefined;
+}
+
+function hashDeviceCode(deviceCode: string): string {
+  return createHash('sha256').update(deviceCode).digest('hex');
+}
+
+/** A client-supplied name: trimmed, at most 100 characters, no control characters. */
+function clientText(field: 'client_id' | 'client_name', raw: string | undefined, required: boolean): string {
+  const value = (raw ?? '').trim();
+  if (required && value === '') throw new AppError('OAUTH_INVALID_REQUEST', `${field} is required`);
+  if ([...value].length > clientTextMaxLength) {
+    throw new AppError('OAUTH_INVALID_REQUEST', `${field} must be at most ${clientTextMaxLength} characters`);
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    throw new AppError('OAUTH_INVALID_REQUEST', `${field} must not contain control characters`);
+  }
+  return value;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** The RFC 8628 §3.2 device authorization response (its field names are the protocol's). */
+export interface DeviceAuthorization {
+  device_code: string;
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete: string;
+  /** Seconds. */
+  expires_in: number;
+  /** Seconds between polls. */
+  interval: number;
+}
+
+/**
+ * Starts a device sign-in (RFC 8628 §3.1).
+ * @throws AppError OAUTH_INVALID_REQUEST on a missing or malformed client_id or client_name.
+ */
+export async function startDeviceAuthorization(
+  ctx: ServiceContext,
+  input: { clientId?: string; clientName?: string },
+  meta: RequestMeta,
+): Promise<DeviceAuthorization> {
+  const clientId = clientText('client_id', input.clientId, true);
+  const clientName = clientText('client_name', input.clientName, false);
+  const now = ctx.clock.now();
+  const { deviceCodeTtlSeconds: expiresIn, devicePollIntervalSeconds: interval } = ctx.config;
+  for (let attempt = 1; ; attempt++) {
+    const deviceCode = randomBytes(32).toString('base64url');
+    const userCode = generateUserCode();
+    try {
+      await insertDeviceSignIn(ctx.db, {
+        id: newId(),
+        kind: 'device',
+        device_code_hash: hashDeviceCode(deviceCode),
+        user_code: userCode,
+        client_id: clientId,
+        client_name: clientName,
+        status: 'pending',
+        user_id: null,
+        token_id: null,
+        ip: meta.ip.slice(0, 64),
+        user_agent: meta.userAgent.slice(0, 512),
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + expiresIn * 1000).toISOString(),
+        interval_seconds: interval,
+        last_polled_at: null,
+        decided_at: null,
+      });
+    } catch (error) {
+      // A user code still pending elsewhere (rare: 20^8 codes): draw again.
+      if (attempt < 5 && isUniqueViolation(error)) continue;
+      throw error;
+    }
+    const verificationUri = `${ctx.config.publicUrl}/device`;
+    return {
+      device_code: deviceCode,
+      user_code: formatUserCode(userCode),
+      verification_uri: verificationUri,
+      verification_uri_complete: `${verificationUri}?user_code=${formatUserCode(userCode)}`,
+      expires_in: expiresIn,
+      interval,
+    };
+  }
+}
+
+/**
+ * One poll of the device (RFC 8628 §3.4, §3.5). A decided request answers at once; only a pending
+ * one is paced (`slow_down` when polled within `interval` of the previous poll, concurrent polls
+ * included). The device code is single use: the poll that collects the token spends it.
+ * @returns the new auto-generated PAT, its lifetime in seconds, and the account that approved it.
+ * @throws AppError OAUTH_INVALID_REQUEST, OAUTH_UNSUPPORTED_GRANT_TYPE, OAUTH_INVALID_GRANT,
+ *   OAUTH_EXPIRED_TOKEN, OAUTH_ACCESS_DENIED, OAUTH_SLOW_DOWN, OAUTH_AUTHORIZATION_PENDING.
+ */
+export async function pollDeviceToken(
+  ctx: ServiceContext,
+  input: { grantType?: string; deviceCode?: string; clientId?: string },
+  meta: RequestMeta,
+): Promise<{ accessToken: TokenSecret; expiresIn: number; username: string }> {
+  if (!input.grantType) throw new AppError('OAUTH_INVALID_REQUEST', 'grant_type is required');
+  if (input.grantType !== deviceCodeGrantType) {
+    throw new AppError(
+      'OAUTH_UNSUPPORTED_GRANT_TYPE',
+      `grant_type "${input.grantType.slice(0, 100)}" is not supported here; use ${deviceCodeGrantType}`,
+    );
+  }
+  if (!input.deviceCode) throw new AppError('OAUTH_INVALID_REQUEST', 'device_code is required');
+  if (!input.clientId) throw new AppError('OAUTH_INVALID_REQUEST', 'client_id is required');
+  const request = await findDeviceSignInByCodeHash(ctx.db, hashDeviceCode(input.deviceCode));
+  if (request?.kind !== 'device' || request.status === 'completed') {
+    throw new AppError('OAUTH_INVALID_GRANT');
+  }
+  if (request.client_id !== input.clientId.trim()) {
+    throw new AppError('OAUTH_INVALID_GRANT', 'the device code was issued to another client');
+  }
+  const now = ctx.clock.now();
+  if (request.expires_at <= now.toISOString()) throw new AppError('OAUTH_EXPIRED_TOKEN');
+  if (request.status === 'denied') throw new AppError('OAUTH_ACCESS_DENIED');
+  if (request.status === 'pending') {
+    await pacePoll(ctx, request, now);
+    throw new AppError('OAUTH_AUTHORIZATION_PENDING');
+  }
+  const user = request.user_id === null ? undefined : await findUserById(ctx.db, request.user_id);
+  if (!user) throw new AppError('OAUTH_INVALID_GRANT');
+  const { secret } = await createAutoToken(
+    ctx,
+    user,
+    {
+      clientId: request.client_id,
+      clientName: request.client_name,
+      signIn: { kind: 'device', id: request.id },
+    },
+    meta,
+  );
+  return { accessToken: secret, expiresIn: ctx.config.deviceSignInTtlDays * 86_400, username: user.username };
+}
+
+/** @throws AppError OAUTH_SLOW_DOWN (and lengthens the interval) when this poll comes too soon. */
+async function pacePoll(ctx: ServiceContext, request: DeviceSignInRow, now: Date): Promise<void> {
+  const at = now.toISOString();
+  const previous = request.last_polled_at;
+  const tooSoon = previous !== null && now.getTime() - Date.parse(previous) < request.interval_seconds * 1000;
+  if (tooSoon || !(await recordDevicePoll(ctx.db, request.id, previous, at))) {
+    await slowDownDevicePolling(ctx.db, request.id, at);
+    const wait = request.interval_seconds + slowDownStepSeconds;
+    throw new AppError('OAUTH_SLOW_DOWN', `polling too fast: wait at least ${wait} seconds between polls`);
+  }
+}
+
+/** @throws AppError DEVICE_CODE_NOT_FOUND (unknown or expired), DEVICE_CODE_DECIDED. */
+function assertPending(request: DeviceSignInRow | undefined, now: Date): DeviceSignInRow {
+  if (request?.kind !== 'device' || request.expires_at <= now.toISOString()) {
+    throw new AppError('DEVICE_CODE_NOT_FOUND');
+  }
+  if (request.status !== 'pending') throw new AppError('DEVICE_CODE_DECIDED');
+  return request;
+}
+
+/**
+ * The pending request a user code names, for the verification page to show who asks.
+ * @throws AppError VALIDATION_FAILED (not a user code), DEVICE_CODE_NOT_FOUND, DEVICE_CODE_DECIDED.
+ */
+export async function findPendingDeviceRequest(
+  ctx: ServiceContext,
+  rawUserCode: string,
+): Promise<DeviceSignInRow> {
+  const userCode = normalizeUserCode(rawUserCode);
+  if (!userCode) {
+    throw fieldError('user_code', 'user_code must be the 8 letters the device shows, like BCDF-GHJK');
+  }
+  return assertPending(await findDeviceSignInByUserCode(ctx.db, userCode), ctx.clock.now());
+}
+
+/**
+ * Approves or denies the request a user code names, once. Approval lets the device's next poll
+ * collect a new auto-generated PAT of `account`.
+ * @throws AppError VALIDATION_FAILED, DEVICE_CODE_NOT_FOUND, DEVICE_CODE_DECIDED (also when a
+ *   concurrent answer won).
+ */
+export async function decideDeviceRequest(
+  ctx: ServiceContext,
+  account: AccountRef,
+  rawUserCode: string,
+  action: 'approve' | 'deny',
+  meta: RequestMeta,
+): Promise<DeviceSignInRow> {
+  const request = await findPendingDeviceRequest(ctx, rawUserCode);
+  const status = action === 'approve' ? 'approved' : 'denied';
+  const at = ctx.clock.now().toISOString();
+  if (!(await decideDeviceSignIn(ctx.db, request.id, status, account.id, at))) {
+    const now = ctx.clock.now();
+    assertPending(await findDeviceSignInByUserCode(ctx.db, request.user_code ?? ''), now);
+    throw new AppError('DEVICE_CODE_DECIDED');
+  }
+  await recordAudit(ctx, {
+    account: { id: account.id, name: account.username },
+    action: action === 'approve' ? 'account.device.approve' : 'account.device.deny',
+    name: request.client_name || request.client_id,
+    actor: { id: account.id, name: account.username },
+    meta,
+    data: {
+      sign_in: request.id,
+      client_id: request.client_id,
+      client_name: request.client_name,
+      device_ip: request.ip,
+      device_user_agent: request.user_agent,
+    },
+  });
+  return { ...request, status, user_id: account.id, decided_at: at };
+}

@@ -1,0 +1,76 @@
+/**
+ * Signing in at the Hub (the login routes and the web console): check the credential, start the
+ * second step when two-factor sign-in is on, and audit successes and failures. Failures are logged
+ * against the named account only when it exists; callers never tell the client which.
+ */
+import { normalizeUsername } from '../../core/account-rules.ts';
+import { AppError } from '../../core/errors.ts';
+import { findUserByUsername } from '../../storage/user.repository.ts';
+import { recordAudit } from '../shared/audit.service.ts';
+import type { RequestMeta, ServiceContext } from '../shared/context.ts';
+import {
+  type AuthenticatedCredential,
+  authenticateCredentials,
+  credentialOwner,
+  SecondFactorRequired,
+} from './credentials.service.ts';
+import { startTwoFactorLogin } from './two-factor.service.ts';
+
+/** A usable credential, or the login_2fa_token of the second step. */
+export type LoginOutcome = { credential: AuthenticatedCredential } | { loginToken: string };
+
+/** @throws AppError INVALID_CREDENTIALS, TOKEN_EXPIRED, TOKEN_INACTIVE (audited). */
+export async function attemptLogin(
+  ctx: ServiceContext,
+  identifier: string,
+  secret: string,
+  meta: RequestMeta,
+): Promise<LoginOutcome> {
+  try {
+    return { credential: await authenticateCredentials(ctx, identifier, secret, meta) };
+  } catch (error) {
+    if (error instanceof SecondFactorRequired)
+      return { loginToken: await startTwoFactorLogin(ctx, error.user) };
+    if (error instanceof AppError) await recordLoginFailure(ctx, identifier, error, meta);
+    throw error;
+  }
+}
+
+export async function recordLoginSuccess(
+  ctx: ServiceContext,
+  credential: AuthenticatedCredential,
+  meta: RequestMeta,
+  twoFactor = false,
+): Promise<void> {
+  const owner = credentialOwner(credential);
+  await recordAudit(ctx, {
+    account: owner,
+    action: 'account.login.success',
+    name: owner.name,
+    actor: credential.method === 'oat' ? { id: null, name: credential.token.label } : owner,
+    meta,
+    data: {
+      method: credential.method,
+      ...(twoFactor ? { two_factor: true } : {}),
+      ...(credential.method === 'password' ? {} : { uuid: credential.token.id }),
+    },
+  });
+}
+
+async function recordLoginFailure(
+  ctx: ServiceContext,
+  identifier: string,
+  error: AppError,
+  meta: RequestMeta,
+) {
+  const user = await findUserByUsername(ctx.db, normalizeUsername(identifier));
+  if (!user) return;
+  await recordAudit(ctx, {
+    account: { id: user.id, name: user.username },
+    action: 'account.login.failure',
+    name: user.username,
+    actor: { id: null, name: user.username },
+    meta,
+    data: { reason: error.code },
+  });
+}

@@ -1,0 +1,197 @@
+/**
+ * Two-factor sign-in with TOTP (PROTOCOLS.md §1): setup → enable with a code (returns 10 recovery
+ * codes, once) → password logins then need a second step; disable with password and a code.
+ *
+ * - The TOTP secret is sealed with the server key (core/secret-box.ts); recovery codes are stored
+ *   as SHA-256 of 80-bit codes.
+ * - A code is never accepted twice (the last used time step is claimed atomically), nor is a
+ *   recovery code or a login_2fa_token (single use, 5 minutes, at most 5 wrong codes).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { verifyPassword } from '../../core/password-hashing.ts';
+import { openSecret, sealSecret } from '../../core/secret-box.ts';
+import {
+  matchTotp,
+  newRecoveryCodes,
+  newTotpSecret,
+  normalizeRecoveryCode,
+  totpUri,
+} from '../../core/totp.ts';
+import {
+  claimRecoveryCode,
+  claimTotpStep,
+  consumeLoginChallenge,
+  countChallengeAttempt,
+  deleteExpiredLoginChallenges,
+  disableTotp,
+  enableTotp,
+  findLoginChallenge,
+  findUserTotp,
+  insertLoginChallenge,
+  savePendingTotp,
+} from '../../storage/two-factor.repository.ts';
+import { findUserById, type UserRow } from '../../storage/user.repository.ts';
+import { recordAudit } from '../shared/audit.service.ts';
+import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
+
+export const loginChallengeTtlSeconds = 300;
+export const maxChallengeAttempts = 5;
+const totpIssuer = 'tokenhub';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export async function isTwoFactorEnabled(ctx: ServiceContext, userId: string): Promise<boolean> {
+  return Boolean((await findUserTotp(ctx.db, userId))?.enabled_at);
+}
+
+/** Step 1: a new secret, pending until confirmed. @throws AppError TWO_FACTOR_ALREADY_ENABLED */
+export async function setUpTwoFactor(
+  ctx: ServiceContext,
+  user: UserRow,
+): Promise<{ secret: string; otpauthUri: string }> {
+  if (await isTwoFactorEnabled(ctx, user.id)) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
+  const secret = newTotpSecret();
+  await savePendingTotp(ctx.db, user.id, sealSecret(ctx.secretKey(), secret));
+  return { secret, otpauthUri: totpUri(secret, user.username, totpIssuer) };
+}
+
+/** Step 2: a code from the app turns 2FA on. @returns the recovery codes (shown once). */
+export async function enableTwoFactor(
+  ctx: ServiceContext,
+  user: UserRow,
+  code: string,
+  meta: RequestMeta,
+): Promise<string[]> {
+  const row = await findUserTotp(ctx.db, user.id);
+  if (row?.enabled_at) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
+  if (!row?.pending_secret_sealed) throw new AppError('TWO_FACTOR_NOT_SET_UP');
+  const secret = openSecret(ctx.secretKey(), row.pending_secret_sealed);
+  const step = matchTotp(secret, code.trim(), ctx.clock.now());
+  if (step === undefined) throw new AppError('TWO_FACTOR_CODE_INVALID');
+  const codes = newRecoveryCodes();
+  await ctx.db.transaction().execute(async (tx) => {
+    const hashes = codes.map((c) => ({ id: newId(), hash: sha256(normalizeRecoveryCode(c)) }));
+    await enableTotp(tx, user.id, row.pending_secret_sealed ?? '', step, isoNow(ctx), hashes);
+  });
+  await audit(ctx, user, 'account.2fa.enable', meta);
+  return codes;
+}
+
+/** Turns 2FA off; needs the password and a current code (or a recovery code). */
+export async function disableTwoFactor(
+  ctx: ServiceContext,
+  user: UserRow,
+  input: { password: string; code: string },
+  meta: RequestMeta,
+): Promise<void> {
+  if (!(await isTwoFactorEnabled(ctx, user.id))) throw new AppError('TWO_FACTOR_NOT_ENABLED');
+  if (!(await verifyPassword(user.password_hash, input.password))) {
+    throw new AppError('INVALID_CREDENTIALS', 'the password is incorrect');
+  }
+  await assertSecondFactor(ctx, user, input.code, meta);
+  await disableTotp(ctx.db, user.id);
+  await audit(ctx, user, 'account.2fa.disable', meta);
+}
+
+/**
+ * Checks a TOTP code or a recovery code and uses it up.
+ * @throws AppError TWO_FACTOR_CODE_INVALID
+ */
+async function assertSecondFactor(
+  ctx: ServiceContext,
+  user: UserRow,
+  rawCode: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const row = await findUserTotp(ctx.db, user.id);
+  if (!row?.secret_sealed) throw new AppError('TWO_FACTOR_NOT_ENABLED');
+  const code = rawCode.trim();
+  const step = matchTotp(openSecret(ctx.secretKey(), row.secret_sealed), code, ctx.clock.now());
+  if (step !== undefined) {
+    if (await claimTotpStep(ctx.db, user.id, step)) return;
+    throw new AppError('TWO_FACTOR_CODE_INVALID', 'this code was already used; wait for the next one');
+  }
+  const recovery = normalizeRecoveryCode(code);
+  if (recovery.length === 16 && (await claimRecoveryCode(ctx.db, user.id, sha256(recovery), isoNow(ctx)))) {
+    await audit(ctx, user, 'account.recovery_code.use', meta);
+    return;
+  }
+  throw new AppError('TWO_FACTOR_CODE_INVALID');
+}
+
+/** After a correct password: a single-use login_2fa_token for `POST /v2/users/2fa-login`. */
+export async function startTwoFactorLogin(ctx: ServiceContext, user: UserRow): Promise<string> {
+  const now = ctx.clock.now();
+  await deleteExpiredLoginChallenges(ctx.db, now.toISOString());
+  const token = randomBytes(32).toString('base64url');
+  await insertLoginChallenge(ctx.db, {
+    token_hash: sha256(token),
+    user_id: user.id,
+    expires_at: new Date(now.getTime() + loginChallengeTtlSeconds * 1000).toISOString(),
+    attempts: 0,
+    created_at: now.toISOString(),
+  });
+  return token;
+}
+
+/** The account a pending login_2fa_token belongs to (for per-account limits), if it is still valid. */
+export async function twoFactorLoginUserId(
+  ctx: ServiceContext,
+  loginToken: string,
+): Promise<string | undefined> {
+  const challenge = await findLoginChallenge(ctx.db, sha256(loginToken));
+  if (!challenge || Date.parse(challenge.expires_at) <= ctx.clock.now().getTime()) return undefined;
+  return challenge.user_id;
+}
+
+/**
+ * The second step: the login_2fa_token and a code.
+ * @returns the user, whose password was checked in the first step.
+ * @throws AppError TWO_FACTOR_CHALLENGE_INVALID (unknown, expired, used, too many attempts), TWO_FACTOR_CODE_INVALID.
+ */
+export async function finishTwoFactorLogin(
+  ctx: ServiceContext,
+  loginToken: string,
+  code: string,
+  meta: RequestMeta,
+): Promise<UserRow> {
+  const tokenHash = sha256(loginToken);
+  const challenge = await findLoginChallenge(ctx.db, tokenHash);
+  const now = ctx.clock.now();
+  if (!challenge || Date.parse(challenge.expires_at) <= now.getTime())
+    throw new AppError('TWO_FACTOR_CHALLENGE_INVALID');
+  const user = await findUserById(ctx.db, challenge.user_id);
+  if (!user) throw new AppError('TWO_FACTOR_CHALLENGE_INVALID');
+  try {
+    await assertSecondFactor(ctx, user, code, meta);
+  } catch (error) {
+    if ((await countChallengeAttempt(ctx.db, tokenHash)) >= maxChallengeAttempts) {
+      await consumeLoginChallenge(ctx.db, tokenHash);
+    }
+    await audit(ctx, user, 'account.login.2fa_failure', meta);
+    throw error;
+  }
+  if (!(await consumeLoginChallenge(ctx.db, tokenHash))) throw new AppError('TWO_FACTOR_CHALLENGE_INVALID');
+  return user;
+}
+
+async function audit(
+  ctx: ServiceContext,
+  user: UserRow,
+  action:
+    | 'account.2fa.enable'
+    | 'account.2fa.disable'
+    | 'account.recovery_code.use'
+    | 'account.login.2fa_failure',
+  meta: RequestMeta,
+): Promise<void> {
+  await recordAudit(ctx, {
+    account: { id: user.id, name: user.username },
+    action,
+    name: user.username,
+    actor: { id: user.id, name: user.username },
+    meta,
+  });
+}

@@ -1,0 +1,193 @@
+/**
+ * Organization access tokens (OATs): owned by the organization, not a person; exactly the
+ * repositories and organization scopes their resources list. The per-tier cap counts expired and
+ * inactive tokens until they are deleted, and is enforced inside one transaction that locks the
+ * organization row, so concurrent creations can never exceed it.
+ */
+import {
+  assertValidLabel,
+  parseTokenExpiry,
+  tokenDescriptionMaxLength,
+  tokenStatus,
+} from '../../core/access-token-rules.ts';
+import { AppError, fieldError } from '../../core/errors.ts';
+import { oatLimitByTier, parseOatResources } from '../../core/organization-rules.ts';
+import type { TokenSecret } from '../../core/token-secret.ts';
+import {
+  type AccessTokenChanges,
+  type AccessTokenRow,
+  countOwnedTokens,
+  deleteOwnedTokens,
+  findOwnedToken,
+  insertAccessToken,
+  listOwnedTokens,
+  type TokenOwner,
+  updateOwnedToken,
+} from '../../storage/access-token.repository.ts';
+import { lockOrganization, type OrganizationRow } from '../../storage/organization.repository.ts';
+import type { UserRow } from '../../storage/user.repository.ts';
+import { recordAudit } from '../shared/audit.service.ts';
+import type { RequestMeta, ServiceContext } from '../shared/context.ts';
+import { draftToken } from './token-issuance.ts';
+
+export type OatResourceInput = { type: string; path: string; scopes: readonly string[] };
+
+function ownerOf(org: OrganizationRow): TokenOwner {
+  return { kind: 'org', id: org.id };
+}
+
+function assertValidDescription(description: string | undefined): string {
+  const value = (description ?? '').trim();
+  if ([...value].length > tokenDescriptionMaxLength) {
+    throw fieldError('description', `description must be at most ${tokenDescriptionMaxLength} characters`);
+  }
+  return value;
+}
+
+export interface NewOrgAccessToken {
+  label: string;
+  description?: string;
+  resources: readonly OatResourceInput[];
+  expiresAt?: string | null;
+}
+
+/**
+ * @throws AppError VALIDATION_FAILED, EXPIRY_INVALID, OAT_TIER_REQUIRED, OAT_LIMIT_REACHED.
+ */
+export async function createOrgAccessToken(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  creator: UserRow,
+  input: NewOrgAccessToken,
+  meta: RequestMeta,
+): Promise<{ row: AccessTokenRow; secret: TokenSecret }> {
+  const now = ctx.clock.now();
+  const label = assertValidLabel('label', input.label);
+  const description = assertValidDescription(input.description);
+  const resources = parseOatResources(org.name, input.resources);
+  const expiresAt = parseTokenExpiry('expires_at', input.expiresAt, now);
+  const { row, secret } = draftToken(
+    ctx,
+    {
+      kind: 'oat',
+      owner: ownerOf(org),
+      label,
+      description,
+      scopes: resources,
+      expiresAt,
+      createdBy: creator.id,
+    },
+    meta,
+  );
+  await ctx.db.transaction().execute(async (tx) => {
+    const locked = await lockOrganization(tx, org.id);
+    if (!locked) throw new AppError('ORG_NOT_FOUND');
+    const limit = oatLimitByTier[locked.tier];
+    if (limit === 0) {
+      throw new AppError(
+        'OAT_TIER_REQUIRED',
+        `organization access tokens need a Team or Business organization; ${locked.name} is on the ${locked.tier} tier`,
+      );
+    }
+    const count = await countOwnedTokens(tx, ownerOf(locked));
+    if (count >= limit) {
+      throw new AppError(
+        'OAT_LIMIT_REACHED',
+        `${locked.name} has ${count} of ${limit} organization access tokens (${locked.tier} tier, expired and inactive ones count); delete one first`,
+      );
+    }
+    await insertAccessToken(tx, row);
+  });
+  await recordAudit(ctx, {
+    account: { id: org.id, name: org.name },
+    action: 'org.access_token.create',
+    name: label,
+    actor: { id: creator.id, name: creator.username },
+    meta,
+    data: { id: row.id, resources, expires_at: expiresAt },
+  });
+  return { row, secret };
+}
+
+export async function listOrgAccessTokens(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  page: { limit: number; offset: number },
+): Promise<{ rows: AccessTokenRow[]; total: number }> {
+  const { rows, total } = await listOwnedTokens(ctx.db, ownerOf(org), page);
+  return { rows, total };
+}
+
+/** @throws AppError OAT_NOT_FOUND */
+export async function getOrgAccessToken(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  id: string,
+): Promise<AccessTokenRow> {
+  const row = await findOwnedToken(ctx.db, ownerOf(org), id);
+  if (row?.kind !== 'oat') throw new AppError('OAT_NOT_FOUND');
+  return row;
+}
+
+export interface OrgAccessTokenUpdate {
+  label?: string;
+  description?: string;
+  resources?: readonly OatResourceInput[];
+  isActive?: boolean;
+}
+
+/**
+ * Changes label, description, resources, or deactivates. As on Docker Hub, an inactive OAT can only
+ * be deleted (any PATCH of it, reactivation included, is refused), and expiry never changes.
+ * @throws AppError OAT_NOT_FOUND, OAT_INACTIVE_NOT_EDITABLE, TOKEN_EXPIRED_NOT_EDITABLE, VALIDATION_FAILED.
+ */
+export async function updateOrgAccessToken(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  actor: UserRow,
+  id: string,
+  update: OrgAccessTokenUpdate,
+  meta: RequestMeta,
+): Promise<AccessTokenRow> {
+  const current = await getOrgAccessToken(ctx, org, id);
+  const status = tokenStatus(current, ctx.clock.now());
+  if (status === 'inactive') throw new AppError('OAT_INACTIVE_NOT_EDITABLE');
+  if (status === 'expired') throw new AppError('TOKEN_EXPIRED_NOT_EDITABLE');
+  const changes: AccessTokenChanges = {};
+  if (update.label !== undefined) changes.label = assertValidLabel('label', update.label);
+  if (update.description !== undefined) changes.description = assertValidDescription(update.description);
+  if (update.resources !== undefined)
+    changes.scopes = JSON.stringify(parseOatResources(org.name, update.resources));
+  if (update.isActive === false) changes.is_active = 0;
+  const row = await updateOwnedToken(ctx.db, ownerOf(org), id, changes);
+  if (!row) throw new AppError('OAT_NOT_FOUND');
+  await recordAudit(ctx, {
+    account: { id: org.id, name: org.name },
+    action: 'org.access_token.update',
+    name: row.label,
+    actor: { id: actor.id, name: actor.username },
+    meta,
+    data: { id, changed: Object.keys(changes).map((key) => (key === 'scopes' ? 'resources' : key)) },
+  });
+  return row;
+}
+
+/** @throws AppError OAT_NOT_FOUND */
+export async function deleteOrgAccessToken(
+  ctx: ServiceContext,
+  org: OrganizationRow,
+  actor: UserRow,
+  id: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const row = await getOrgAccessToken(ctx, org, id);
+  if ((await deleteOwnedTokens(ctx.db, ownerOf(org), [id])) !== 1) throw new AppError('OAT_NOT_FOUND');
+  await recordAudit(ctx, {
+    account: { id: org.id, name: org.name },
+    action: 'org.access_token.delete',
+    name: row.label,
+    actor: { id: actor.id, name: actor.username },
+    meta,
+    data: { id },
+  });
+}
