@@ -13,6 +13,7 @@ import type { Config } from '../config.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { RegistryRefreshTokens } from '../registry/refresh-tokens.service.ts';
 import { RegistrySigner } from '../registry/signing-keys.service.ts';
+import { RegistryTokenEndpoint } from '../registry/token-endpoint.ts';
 import { createRateLimiter, type RateLimiter } from '../services/rate-limit/rate-limiter.ts';
 import type { ServiceContext } from '../services/shared/context.ts';
 import { LastUsedRecorder } from '../services/shared/last-used-recorder.ts';
@@ -72,8 +73,8 @@ export interface RouteDeps {
   ctx: ServiceContext;
   guard: Guard;
   sessions: HubSessions;
-  registrySigner: RegistrySigner;
-  refreshTokens: RegistryRefreshTokens;
+  /** The registry token endpoint's protocol steps (registry/token-endpoint.ts). */
+  registryTokens: RegistryTokenEndpoint;
   csrf: ConsoleCsrf;
   /** Counters for limits of your own (`enforceRateLimit`, `limitFailures` in throttle.ts). */
   rateLimiter: RateLimiter;
@@ -147,8 +148,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     guard: createGuard(sessions, deps.config.tokenPrefix, csrf),
     csrf,
     sessions,
-    registrySigner,
-    refreshTokens: new RegistryRefreshTokens(ctx, credentialJwts),
+    registryTokens: new RegistryTokenEndpoint(
+      ctx,
+      registrySigner,
+      new RegistryRefreshTokens(ctx, credentialJwts),
+    ),
     rateLimiter,
     throttles: createRouteThrottles(rateLimiter, deps.config.rateLimits, deps.config.tokenPrefix),
   };

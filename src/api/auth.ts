@@ -6,16 +6,17 @@
  * session is accepted too (console-session.ts), with a CSRF check on state-changing requests.
  */
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { User } from '../core/account-rules.ts';
 import { AppError } from '../core/errors.ts';
 import { looksLikeTokenSecret } from '../core/token-secret.ts';
-import type { HubPrincipal, HubSessions, PrincipalKind } from '../services/sign-in/hub-session.service.ts';
-import type { UserRow } from '../storage/user.repository.ts';
+import type { HubSessions } from '../services/sign-in/hub-session.service.ts';
+import type { Principal, PrincipalKind } from '../services/sign-in/who-asks.ts';
 import { type ConsoleCsrf, consoleCookieName, csrfHeaderName } from './console-session.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by a `guard` pre-handler; routes without a guard never read it. */
-    principal?: HubPrincipal;
+    principal?: Principal;
   }
 }
 
@@ -75,14 +76,14 @@ const deniedCode = { password: 'FORBIDDEN', pat: 'PAT_NOT_ALLOWED', oat: 'OAT_NO
  * The signed-in account of a route whose guard accepts only account sessions (password, PAT);
  * throws if the guard let an OAT through (a bug, so a 500).
  */
-export function accountOf(request: FastifyRequest): UserRow {
+export function accountOf(request: FastifyRequest): User {
   const principal = principalOf(request);
   if (principal.kind === 'oat') throw new Error(`route ${request.routeOptions.url} lets OAT sessions in`);
   return principal.user;
 }
 
 /** The principal a guard set; throws if a route forgot its guard (a bug, so a 500). */
-export function principalOf(request: FastifyRequest): HubPrincipal {
+export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Error(`route ${request.routeOptions.url} has no guard`);
   return request.principal;
 }

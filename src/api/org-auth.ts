@@ -1,18 +1,19 @@
 import type { FastifyRequest } from 'fastify';
-import type { OrgRole } from '../core/organization-rules.ts';
+import type { Organization, OrgRole } from '../core/organization-rules.ts';
 import {
   authorizeOrgAction,
   type OrgAction,
   requireOrganization,
 } from '../services/orgs/organization.service.ts';
+import type { AuditActor } from '../services/shared/audit.service.ts';
 import type { ServiceContext } from '../services/shared/context.ts';
-import type { HubPrincipal } from '../services/sign-in/hub-session.service.ts';
-import type { OrganizationRow } from '../storage/organization.repository.ts';
+import { auditActorOf, type Principal } from '../services/sign-in/who-asks.ts';
 import { principalOf } from './auth.ts';
 
 /**
  * The first steps of every organization route: find the organization named in the path, then ask
  * `authorizeOrgAction` whether the session may do `action` there.
+ * @returns the organization, the caller, their role there, and the actor audit events name.
  * @throws AppError ORG_NOT_FOUND, ORG_FORBIDDEN, PAT_NOT_ALLOWED, OAT_NOT_ALLOWED.
  */
 export async function authorizeOrgRequest(
@@ -20,9 +21,9 @@ export async function authorizeOrgRequest(
   request: FastifyRequest,
   orgName: string,
   action: OrgAction,
-): Promise<{ org: OrganizationRow; principal: HubPrincipal; role: OrgRole | undefined }> {
+): Promise<{ org: Organization; principal: Principal; role: OrgRole | undefined; actor: AuditActor }> {
   const org = await requireOrganization(ctx, orgName);
   const principal = principalOf(request);
   const role = await authorizeOrgAction(ctx, principal, org, action);
-  return { org, principal, role };
+  return { org, principal, role, actor: auditActorOf(principal) };
 }

@@ -2,16 +2,7 @@
  * Hub-style pagination: `page` from 1, `page_size` capped at `maxPageSize`, and `next`/`previous`
  * as full URLs (or null), built on the configured public URL.
  */
-import { Type } from 'typebox';
-
-export const maxPageSize = 100;
-
-export const paginationQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
-  page_size: Type.Optional(
-    Type.Integer({ minimum: 1, default: 10, description: `Values above ${maxPageSize} are capped to it.` }),
-  ),
-});
+import { maxPageSize } from './contract/common.contract.ts';
 
 export interface PageRequest {
   page: number;

@@ -21,7 +21,7 @@ import type {
   RateLimitResult,
   RateRule,
 } from '../services/rate-limit/rate-limiter.ts';
-import type { AuthenticatedCredential } from '../services/sign-in/credentials.service.ts';
+import { type Principal, principalKey } from '../services/sign-in/who-asks.ts';
 
 /** One counter a request is checked against; `rule: undefined` (a disabled setting) is skipped. */
 export interface LimitCounter {
@@ -161,10 +161,10 @@ export interface RouteThrottles {
   twoFactorAttempt<T>(reply: FastifyReply, userId: string, attempt: () => Promise<T>): Promise<T>;
   /**
    * `/token` per principal (anonymous requests are not counted). `undefined` when disabled, so the
-   * hot path skips it without a call: `await throttles.tokenPerPrincipal?.(reply, credential)`.
+   * hot path skips it without a call: `await throttles.tokenPerPrincipal?.(reply, principal)`.
    */
   tokenPerPrincipal:
-    | ((reply: FastifyReply, credential: AuthenticatedCredential | undefined) => MaybePromise<void>)
+    | ((reply: FastifyReply, principal: Principal | undefined) => MaybePromise<void>)
     | undefined;
 }
 
@@ -177,11 +177,6 @@ export const buckets = {
   twoFactor: 'two-factor-fail-account',
   deviceCode: 'device-code-ip',
 } as const;
-
-/** `user:<id>` for a password or PAT, `oat:<token id>` for an OAT (its own bucket, not its organization's). */
-export function principalKey(credential: AuthenticatedCredential): string {
-  return credential.method === 'oat' ? `oat:${credential.token.id}` : `user:${credential.user.id}`;
-}
 
 /**
  * Which failure counters a sign-in attempt takes. A well-formed token of this instance (checksum
@@ -249,13 +244,13 @@ export function createRouteThrottles(
       ),
     tokenPerPrincipal:
       perPrincipal &&
-      ((reply, credential) =>
-        credential &&
+      ((reply, principal) =>
+        principal &&
         enforceRateLimit(
           limiter,
           reply,
           buckets.tokenPrincipal,
-          principalKey(credential),
+          principalKey(principal),
           perPrincipal,
           'too many token requests',
         )),

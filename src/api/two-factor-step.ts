@@ -3,16 +3,18 @@
  * login routes and the web console.
  */
 import type { FastifyReply } from 'fastify';
+import type { User } from '../core/account-rules.ts';
 import { AppError, errorCatalogue } from '../core/errors.ts';
 import type { RequestMeta, ServiceContext } from '../services/shared/context.ts';
 import { finishTwoFactorLogin, twoFactorLoginUserId } from '../services/sign-in/two-factor.service.ts';
-import type { UserRow } from '../storage/user.repository.ts';
+import type { SecondStepRequired } from './contract/accounts.contract.ts';
 import type { RouteThrottles } from './throttle.ts';
 
 /** 401 with Docker Hub's message and the single-use `login_2fa_token` for the second step. */
 export function secondStepReply(reply: FastifyReply, loginToken: string): FastifyReply {
   const message = errorCatalogue.TWO_FACTOR_REQUIRED.message;
-  return reply.status(401).send({ detail: message, message, login_2fa_token: loginToken });
+  const body: SecondStepRequired = { detail: message, message, login_2fa_token: loginToken };
+  return reply.status(401).send(body);
 }
 
 /**
@@ -26,7 +28,7 @@ export async function finishSecondStep(
   reply: FastifyReply,
   input: { loginToken: string; code: string },
   meta: RequestMeta,
-): Promise<UserRow> {
+): Promise<User> {
   const userId = await twoFactorLoginUserId(ctx, input.loginToken);
   if (!userId) throw new AppError('TWO_FACTOR_CHALLENGE_INVALID');
   return throttles.twoFactorAttempt(reply, userId, () =>

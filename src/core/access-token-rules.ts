@@ -1,7 +1,63 @@
 /**
- * Rules for access tokens that need no I/O: labels, expiry, status.
+ * Access tokens as the services see them, and the rules that need no I/O: labels, expiry, status.
  */
+import type { PatScope } from './access-token-scopes.ts';
 import { AppError, fieldError } from './errors.ts';
+import type { TokenKind } from './ids.ts';
+import type { OatResource } from './organization-rules.ts';
+
+/** Whose a token is: a user's (personal tokens) or an organization's (organization tokens). */
+export interface TokenOwner {
+  kind: 'user' | 'org';
+  id: string;
+}
+
+/** What every kind of token has. The secret itself is never kept: only its SHA-256, in storage. */
+interface AccessTokenFields {
+  id: string;
+  kind: TokenKind;
+  /** The user (personal tokens) or organization (organization tokens) the token belongs to. */
+  ownerId: string;
+  /** `auto`: made by a device or desktop sign-in (at most 5 per account). */
+  generatedBy: 'manual' | 'auto';
+  label: string;
+  description: string;
+  /** Non-secret display hint (`thub_pat_Ab3x…`). */
+  hint: string;
+  clientId: string;
+  createdAt: string;
+  /** User id of the creator (for organization tokens, the owner who made it). */
+  createdBy: string | null;
+  creatorIp: string;
+  creatorUa: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  lastUsedUa: string | null;
+  isActive: boolean;
+}
+
+/** A personal access token: its owner's rights, capped by its level. */
+export interface PersonalAccessToken extends AccessTokenFields {
+  kind: 'pat';
+  scopes: PatScope[];
+}
+
+/** An organization access token: exactly what its resources list. */
+export interface OrgAccessToken extends AccessTokenFields {
+  kind: 'oat';
+  resources: OatResource[];
+}
+
+export type AccessToken = PersonalAccessToken | OrgAccessToken;
+
+/** A token as the management routes show it: with its creator's username (null when unknown). */
+export type AccessTokenWithCreator<T extends AccessToken = AccessToken> = T & { creatorName: string | null };
+
+/** The owner a token of `kind` belongs to. */
+export function tokenOwnerOf(token: Pick<AccessToken, 'kind' | 'ownerId'>): TokenOwner {
+  return { kind: token.kind === 'oat' ? 'org' : 'user', id: token.ownerId };
+}
 
 export const tokenLabelMaxLength = 100;
 export const tokenDescriptionMaxLength = 200;
@@ -10,9 +66,9 @@ export const maxTokenLifetimeDays = 366;
 
 export type TokenStatus = 'active' | 'inactive' | 'expired';
 
-export function tokenStatus(token: { is_active: number; expires_at: string | null }, now: Date): TokenStatus {
-  if (token.expires_at !== null && Date.parse(token.expires_at) <= now.getTime()) return 'expired';
-  return token.is_active ? 'active' : 'inactive';
+export function tokenStatus(token: Pick<AccessToken, 'isActive' | 'expiresAt'>, now: Date): TokenStatus {
+  if (token.expiresAt !== null && Date.parse(token.expiresAt) <= now.getTime()) return 'expired';
+  return token.isActive ? 'active' : 'inactive';
 }
 
 /** @throws AppError VALIDATION_FAILED naming `field` when the label is empty or too long. */

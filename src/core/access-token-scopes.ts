@@ -1,3 +1,5 @@
+import { AppError } from './errors.ts';
+
 /**
  * Personal access token levels (PROTOCOLS.md §1), lowest first; each implies the ones before it.
  * A PAT's level caps what its owner's own rights allow; it never adds rights.
@@ -26,4 +28,20 @@ export function highestPatScope(scopes: readonly PatScope[]): PatScope {
   let best = 0;
   for (const scope of scopes) best = Math.max(best, patScopes.indexOf(scope));
   return patScopes[best] ?? 'repo:public_read';
+}
+
+/**
+ * Checks a requested scope list: every entry known, at least one.
+ * @throws AppError UNKNOWN_SCOPE naming the first unknown scope.
+ */
+export function parsePatScopes(raw: readonly string[] | undefined): PatScope[] {
+  const scopes = raw && raw.length > 0 ? raw : ['repo:public_read'];
+  for (const scope of scopes) {
+    if (!isPatScope(scope)) {
+      throw new AppError('UNKNOWN_SCOPE', `unknown scope: ${scope}`, {
+        fields: { scopes: [`unknown scope: ${scope}`] },
+      });
+    }
+  }
+  return [highestPatScope(scopes as PatScope[])];
 }

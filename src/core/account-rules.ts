@@ -9,8 +9,31 @@ export const passwordMinLength = 8;
 export const passwordMaxLength = 256;
 const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
+/** An account as the services see it. Usernames are stored lowercased. */
+export interface User {
+  id: string;
+  username: string;
+  email: string;
+  /** argon2id PHC string (core/password-hashing.ts). */
+  passwordHash: string;
+  /** Instance administrator: every namespace, the registry catalog. */
+  isAdmin: boolean;
+  createdAt: string;
+  updatedAt: string;
+  /** Hub sessions issued before this instant are refused (set on password change). */
+  sessionsValidAfter: string | null;
+}
+
+/** The two facts most use cases need of an account. */
+export type AccountRef = Pick<User, 'id' | 'username'>;
+
 export function normalizeUsername(raw: string): string {
   return raw.trim().toLowerCase();
+}
+
+/** An email address as sign-up accepts it: something@something, no spaces. */
+export function isEmailAddress(text: string): boolean {
+  return emailPattern.test(text);
 }
 
 export function usernameProblem(username: string): string | undefined {
@@ -34,7 +57,7 @@ export function assertValidNewAccount(input: { username: string; email: string; 
   const fields: FieldErrors = {};
   const usernameIssue = usernameProblem(input.username);
   if (usernameIssue) fields.username = [usernameIssue];
-  if (!emailPattern.test(input.email)) fields.email = ['email must be a valid address'];
+  if (!isEmailAddress(input.email)) fields.email = ['email must be a valid address'];
   const passwordIssue = passwordProblem(input.password);
   if (passwordIssue) fields.password = [passwordIssue];
   if (Object.keys(fields).length > 0) {

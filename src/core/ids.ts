@@ -9,14 +9,10 @@ export const tokenKinds = {
   oat: { ownerKind: 'org', description: 'organization access token' },
 } as const;
 
+export const tokenKindNames = Object.keys(tokenKinds) as TokenKind[];
+
 export type TokenKind = keyof typeof tokenKinds;
 
 export function newId(): string {
   return randomUUID();
-}
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return uuidPattern.test(value);
 }

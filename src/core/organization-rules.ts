@@ -14,8 +14,57 @@ export const oatLimitByTier = { free: 0, team: 10, business: 100 } as const sati
 export const orgRoles = ['owner', 'member'] as const;
 export type OrgRole = (typeof orgRoles)[number];
 
+export interface Organization {
+  id: string;
+  /** Shares one space of names with usernames. */
+  name: string;
+  tier: OrgTier;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string | null;
+}
+
+/** A member as the member list shows it. */
+export interface OrgMember {
+  userId: string;
+  username: string;
+  email: string;
+  role: OrgRole;
+  /** When they joined. */
+  createdAt: string;
+}
+
+export interface OrgGroup {
+  id: string;
+  orgId: string;
+  name: string;
+  createdAt: string;
+}
+
+/** An invite to an organization, with the names the API shows instead of ids. */
+export interface OrgInvite {
+  id: string;
+  orgId: string;
+  orgName: string;
+  /** Username or email as the inviter typed it (lowercased). */
+  invitee: string;
+  /** Set when the invitee is (or became) a known user. */
+  inviteeUserId: string | null;
+  role: OrgRole;
+  invitedBy: string | null;
+  invitedByName: string | null;
+  createdAt: string;
+}
+
 export const groupPermissions = ['read', 'write', 'admin'] as const;
 export type GroupPermission = (typeof groupPermissions)[number];
+
+/** 1 to 64 characters: lowercase letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
+export const groupNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export function normalizeGroupName(raw: string): string {
+  return raw.trim().toLowerCase();
+}
 
 /** Registry actions a group permission gives on a repository. */
 export const groupPermissionActions = {

@@ -21,17 +21,40 @@ import {
 export type RepositoryAction = 'pull' | 'push' | 'delete';
 export const allRepositoryActions: readonly RepositoryAction[] = ['pull', 'push', 'delete'];
 
-/** Who asks: nobody, an account (possibly through a PAT that caps its rights), or an OAT. */
+/** A repository (`namespace/name`) as the services see it. */
+export interface Repository {
+  id: string;
+  /** The owning namespace: a username or an organization name. */
+  namespace: string;
+  /** The path below the namespace (`app`, `team/app`). */
+  name: string;
+  isPrivate: boolean;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string | null;
+}
+
+/** A repository's path: `alice/team/app` is namespace `alice`, name `team/app`. */
+export interface RepositoryPath {
+  namespace: string;
+  name: string;
+}
+
+/** A repository looked up by path: `repository` is undefined when none exists there (yet). */
+export interface RepositoryLookup {
+  path: RepositoryPath;
+  repository: Repository | undefined;
+}
+
+/**
+ * Who asks: nobody, an account (possibly through a PAT that caps its rights), or an OAT. The
+ * account's id is kept so its organization memberships can be read without another lookup.
+ */
 export type AccessSubject =
   | { kind: 'anonymous' }
-  | { kind: 'account'; username: string; isAdmin: boolean; patScope?: PatScope }
+  | { kind: 'account'; userId: string; username: string; isAdmin: boolean; patScope?: PatScope }
   | { kind: 'oat'; orgName: string; resources: readonly OatResource[] };
-
-/** The repository as the rules need it; `undefined` when it does not exist yet. */
-export interface RepositoryFacts {
-  namespace: string;
-  isPrivate: boolean;
-}
 
 /** The account's place in the organization that owns the namespace, when it is one. */
 export interface MembershipFacts {
@@ -39,16 +62,24 @@ export interface MembershipFacts {
   groupPermissions: readonly GroupPermission[];
 }
 
+/**
+ * Everything the rules need to answer for one repository: its path, whether it exists and is
+ * private (`repository` undefined: it does not exist yet), and the asking account's membership in
+ * the organization that owns the namespace (undefined: not an organization, or not an account).
+ */
+export interface RepositoryQuestion {
+  path: RepositoryPath;
+  repository: Pick<Repository, 'isPrivate'> | undefined;
+  membership?: MembershipFacts | undefined;
+}
+
 /** Actions the account itself may take (before any token cap). */
-export function accountRights(
-  subject: AccessSubject,
-  namespace: string,
-  repository: RepositoryFacts | undefined,
-  membership?: MembershipFacts,
-): Set<RepositoryAction> {
+export function accountRights(subject: AccessSubject, question: RepositoryQuestion): Set<RepositoryAction> {
   const rights = new Set<RepositoryAction>();
+  const { membership, repository } = question;
   if (subject.kind === 'account') {
-    const ownsNamespace = subject.isAdmin || subject.username === namespace || membership?.role === 'owner';
+    const ownsNamespace =
+      subject.isAdmin || subject.username === question.path.namespace || membership?.role === 'owner';
     if (ownsNamespace) for (const action of allRepositoryActions) rights.add(action);
     if (membership?.role === 'member') {
       for (const permission of membership.groupPermissions) {
@@ -63,7 +94,7 @@ export function accountRights(
 /** Actions a PAT's scope lets through; no token (a password) caps nothing. */
 export function scopeCap(
   subject: AccessSubject,
-  repository: RepositoryFacts | undefined,
+  repository: RepositoryQuestion['repository'],
 ): Set<RepositoryAction> {
   if (subject.kind !== 'account' || subject.patScope === undefined) return new Set(allRepositoryActions);
   if (subject.patScope === 'repo:public_read') {
@@ -72,22 +103,25 @@ export function scopeCap(
   return new Set(patScopeActions[subject.patScope]);
 }
 
-/** What `subject` may do on `namespace/name`. */
+/**
+ * What `subject` may do on the repository in question: for an OAT, what its resources list; for an
+ * account, its own rights capped by its PAT's level; for anyone, pull on a public repository.
+ * @example
+ *   const alice = { kind: 'account', userId: 'u1', username: 'alice', isAdmin: false, patScope: 'repo:read' } as const;
+ *   allowedRepositoryActions(alice, { path: { namespace: 'alice', name: 'app' }, repository: { isPrivate: true } });
+ *   // Set { 'pull' }: the owner may do everything, a repo:read token lets pull through
+ */
 export function allowedRepositoryActions(
   subject: AccessSubject,
-  namespace: string,
-  repository: RepositoryFacts | undefined,
-  membership?: MembershipFacts,
-  name = '',
+  question: RepositoryQuestion,
 ): Set<RepositoryAction> {
+  const { path, repository } = question;
   if (subject.kind === 'oat') {
     const isPublic = repository !== undefined && !repository.isPrivate;
-    return oatRepositoryActions(subject.orgName, subject.resources, namespace, name, isPublic);
+    return oatRepositoryActions(subject.orgName, subject.resources, path.namespace, path.name, isPublic);
   }
   const cap = scopeCap(subject, repository);
-  return new Set(
-    [...accountRights(subject, namespace, repository, membership)].filter((action) => cap.has(action)),
-  );
+  return new Set([...accountRights(subject, question)].filter((action) => cap.has(action)));
 }
 
 /**
@@ -104,12 +138,6 @@ export function mayListCatalog(subject: AccessSubject): boolean {
  * Splits `namespace/rest` (the registry sends names without a host). A name with no slash has no
  * namespace anybody owns (Docker Hub's `library/` images are not served here).
  */
-/** A repository's path: `alice/team/app` is namespace `alice`, name `team/app`. */
-export interface RepositoryPath {
-  namespace: string;
-  name: string;
-}
-
 export function splitRepositoryName(fullName: string): RepositoryPath | undefined {
   const slash = fullName.indexOf('/');
   if (slash <= 0 || slash === fullName.length - 1) return undefined;

@@ -5,9 +5,10 @@
  *   before any database read) can reject a mistyped or made-up token offline.
  * Only `hashTokenSecret` (SHA-256, hex) is stored; the secret is high-entropy, so no slow hash.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import type { TokenKind } from './ids.ts';
+import { sha256Hex } from './digest.ts';
+import { type TokenKind, tokenKindNames } from './ids.ts';
+import { randomString } from './random.ts';
 
 const base62Alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const tokenBodyLength = 32;
@@ -31,17 +32,6 @@ export class TokenSecret {
   }
 }
 
-function randomBase62(length: number): string {
-  let out = '';
-  while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      // 248 = 4 * 62: bytes at or above it are dropped so every character is equally likely.
-      if (byte < 248 && out.length < length) out += base62Alphabet[byte % 62];
-    }
-  }
-  return out;
-}
-
 function base62Fixed(value: number, width: number): string {
   let out = '';
   let rest = value;
@@ -61,7 +51,7 @@ function checksumOf(text: string): string {
  * @example generateTokenSecret('thub_', 'pat').reveal() // 'thub_pat_3kQ…' (47 characters)
  */
 export function generateTokenSecret(prefix: string, kind: TokenKind): TokenSecret {
-  const head = `${prefix}${kind}_${randomBase62(tokenBodyLength)}`;
+  const head = `${prefix}${kind}_${randomString(base62Alphabet, tokenBodyLength)}`;
   return new TokenSecret(head + checksumOf(head));
 }
 
@@ -72,26 +62,27 @@ export function generateTokenSecret(prefix: string, kind: TokenKind): TokenSecre
 export function parseTokenSecret(prefix: string, text: string): TokenKind | undefined {
   if (!text.startsWith(prefix)) return undefined;
   const rest = text.slice(prefix.length);
-  const kind = rest.slice(0, 4);
-  if (kind !== 'pat_' && kind !== 'oat_') return undefined;
-  if (rest.length !== 4 + tokenBodyLength + checksumLength) return undefined;
-  if (!/^[0-9A-Za-z]+$/.test(rest.slice(4))) return undefined;
+  const kind = tokenKindNames.find((name) => rest.startsWith(`${name}_`));
+  if (kind === undefined) return undefined;
+  const body = rest.slice(kind.length + 1);
+  if (body.length !== tokenBodyLength + checksumLength) return undefined;
+  if (!/^[0-9A-Za-z]+$/.test(body)) return undefined;
   const head = text.slice(0, text.length - checksumLength);
   if (checksumOf(head) !== text.slice(-checksumLength)) return undefined;
-  return kind === 'pat_' ? 'pat' : 'oat';
+  return kind;
 }
 
 /** True when the text looks like it was meant as a token of this instance (prefix and kind). */
 export function looksLikeTokenSecret(prefix: string, text: string): boolean {
-  return text.startsWith(`${prefix}pat_`) || text.startsWith(`${prefix}oat_`);
+  return text.startsWith(prefix) && tokenKindNames.some((kind) => text.startsWith(`${prefix}${kind}_`));
 }
 
 /** The stored form: SHA-256 of the whole secret, lowercase hex. */
 export function hashTokenSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256Hex(secret);
 }
 
 /** A short, non-secret hint to recognise a token in a list: prefix, kind and 4 body characters. */
 export function tokenHint(prefix: string, secret: string): string {
-  return `${secret.slice(0, prefix.length + 4 + 4)}…`;
+  return `${secret.slice(0, secret.indexOf('_', prefix.length) + 1 + 4)}…`;
 }

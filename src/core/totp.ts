@@ -3,13 +3,34 @@
  * secret. A code is accepted one step either side of now (clock drift), and the step it matched is
  * returned so the caller can refuse a code that was already used.
  */
-import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
+import { randomKey, randomString } from './random.ts';
 
 export const totpPeriodSeconds = 30;
 
+/** An account's TOTP enrolment; secrets are sealed with the instance key (secret-box.ts). */
+export interface TotpEnrolment {
+  userId: string;
+  /** Sealed base32 secret once enabled. */
+  secretSealed: string | null;
+  /** Sealed secret between setup and the confirming code. */
+  pendingSecretSealed: string | null;
+  enabledAt: string | null;
+  /** Highest time step accepted: a code is never accepted twice. */
+  lastUsedStep: number;
+}
+
+/** The pending second step of a password sign-in (`login_2fa_token`, stored as its SHA-256). */
+export interface LoginChallenge {
+  tokenHash: string;
+  userId: string;
+  expiresAt: string;
+  attempts: number;
+  createdAt: string;
+}
+
 export function newTotpSecret(): string {
-  return new Secret({ buffer: randomBytes(20).buffer }).base32;
+  return new Secret({ buffer: new Uint8Array(randomKey(20)).buffer }).base32;
 }
 
 function totpFor(secretBase32: string, label: string, issuer: string): TOTP {
@@ -42,9 +63,8 @@ export function matchTotp(secretBase32: string, code: string, at: Date): number 
 
 /** Ten single-use recovery codes, `xxxx-xxxx-xxxx-xxxx` (80 bits each, base32 lower case). */
 export function newRecoveryCodes(count = 10): string[] {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
   return Array.from({ length: count }, () => {
-    const chars = [...randomBytes(16)].map((byte) => alphabet[byte & 31]).join('');
+    const chars = randomString('abcdefghijklmnopqrstuvwxyz234567', 16);
     return chars.match(/.{4}/g)?.join('-') ?? chars;
   });
 }

@@ -17,28 +17,25 @@ import {
   type AccessSubject,
   allowedRepositoryActions,
   allRepositoryActions,
-  type MembershipFacts,
   mayListCatalog,
   type RepositoryAction,
+  type RepositoryLookup,
   type RepositoryPath,
   splitRepositoryName,
 } from '../core/repository-access.ts';
+import { membershipIn } from '../services/repositories/repository-rights.ts';
 import type { ServiceContext } from '../services/shared/context.ts';
 import { findRepository, insertRepositoryIfAbsent } from '../storage/image-repository.repository.ts';
-import { findOrganizationByName, findRepositoryMembership } from '../storage/organization.repository.ts';
-import type { RepositoryRead } from '../storage/token-credential.repository.ts';
 import type { RegistryAccessEntry } from './jwt-signer.ts';
 import type { RegistryScope } from './scope.ts';
 
 export interface GrantRequest {
   subject: AccessSubject;
   /** User id recorded as the creator of repositories created by a push grant. */
-  actorId: string | null;
-  /** The signed-in user, whose organization memberships count (none for anonymous and OATs). */
-  userId: string | null;
+  creatorId: string | null;
   scopes: readonly RegistryScope[];
   /** A repository already read for this request (with the credential): not read again. */
-  knownRepository?: RepositoryRead;
+  knownRepository?: RepositoryLookup;
 }
 
 export async function resolveGrants(
@@ -57,7 +54,9 @@ export async function resolveGrants(
     }
     const path = splitRepositoryName(scope.name);
     const read =
-      known && path && known.namespace === path.namespace && known.name === path.name ? known : undefined;
+      known && path && known.path.namespace === path.namespace && known.path.name === path.name
+        ? known
+        : undefined;
     entries.push({
       type: 'repository',
       name: scope.name,
@@ -67,35 +66,19 @@ export async function resolveGrants(
   return entries;
 }
 
-/** The user's role and group permissions when the namespace is an organization. */
-async function membershipIn(
-  ctx: ServiceContext,
-  request: GrantRequest,
-  namespace: string,
-  name: string,
-): Promise<MembershipFacts | undefined> {
-  if (request.subject.kind !== 'account' || request.userId === null) return undefined;
-  // Users and organizations share one space of names, so the account's own namespace is never an
-  // organization: the most common grant (one's own repository) skips the lookup.
-  if (namespace === request.subject.username) return undefined;
-  const org = await findOrganizationByName(ctx.db, namespace);
-  return org && findRepositoryMembership(ctx.db, org.id, request.userId, name);
-}
-
 async function repositoryGrant(
   ctx: ServiceContext,
   request: GrantRequest,
   scope: RegistryScope,
   path: RepositoryPath,
-  read: RepositoryRead | undefined,
+  read: RepositoryLookup | undefined,
 ): Promise<string[]> {
   const requested = new Set<RepositoryAction>(
     scope.actions.flatMap((action) => (action === '*' ? allRepositoryActions : [action as RepositoryAction])),
   );
-  const repository = read ? read.row : await findRepository(ctx.db, path.namespace, path.name);
-  const facts = repository && { namespace: repository.namespace, isPrivate: repository.is_private === 1 };
-  const membership = await membershipIn(ctx, request, path.namespace, path.name);
-  const allowed = allowedRepositoryActions(request.subject, path.namespace, facts, membership, path.name);
+  const repository = read ? read.repository : await findRepository(ctx.db, path.namespace, path.name);
+  const membership = await membershipIn(ctx, request.subject, path);
+  const allowed = allowedRepositoryActions(request.subject, { path, repository, membership });
   const granted = [...requested].filter((action) => allowed.has(action)).sort();
   if (!repository && granted.includes('push')) {
     const now = ctx.clock.now().toISOString();
@@ -103,11 +86,11 @@ async function repositoryGrant(
       id: newId(),
       namespace: path.namespace,
       name: path.name,
-      is_private: ctx.config.repositoryDefaultPrivate ? 1 : 0,
+      isPrivate: ctx.config.repositoryDefaultPrivate,
       description: '',
-      created_at: now,
-      updated_at: now,
-      created_by: request.actorId,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: request.creatorId,
     });
   }
   return granted;

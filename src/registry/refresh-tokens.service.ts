@@ -8,8 +8,8 @@
 import { AppError } from '../core/errors.ts';
 import type { RequestMeta, ServiceContext } from '../services/shared/context.ts';
 import type { CredentialJwts } from '../services/sign-in/credential-jwt.ts';
-import type { AuthenticatedCredential } from '../services/sign-in/credentials.service.ts';
 import { isTwoFactorEnabled } from '../services/sign-in/two-factor.service.ts';
+import type { Principal } from '../services/sign-in/who-asks.ts';
 
 const audience = 'tokenhub-registry-refresh';
 export const refreshTtlDays = 90;
@@ -23,30 +23,30 @@ export class RegistryRefreshTokens {
     this.#jwts = jwts;
   }
 
-  async issue(credential: AuthenticatedCredential): Promise<string> {
+  async issue(principal: Principal): Promise<string> {
     const iat = Math.floor(this.#ctx.clock.now().getTime() / 1000);
     let exp = iat + refreshTtlDays * 86_400;
-    if (credential.method !== 'password' && credential.token.expires_at) {
-      exp = Math.min(exp, Math.floor(Date.parse(credential.token.expires_at) / 1000));
+    if (principal.kind !== 'password' && principal.token.expiresAt) {
+      exp = Math.min(exp, Math.floor(Date.parse(principal.token.expiresAt) / 1000));
     }
-    return this.#jwts.issue(credential, audience, exp);
+    return this.#jwts.issue(principal, audience, exp);
   }
 
   /**
    * @returns the credential the refresh token stands for, re-checked now.
    * @throws AppError INVALID_CREDENTIALS (bad, expired or revoked refresh token), TOKEN_EXPIRED, TOKEN_INACTIVE.
    */
-  async redeem(refreshToken: string, meta: RequestMeta): Promise<AuthenticatedCredential> {
+  async redeem(refreshToken: string, meta: RequestMeta): Promise<Principal> {
     const resolved = await this.#jwts.resolve(refreshToken, audience, meta);
     if (resolved.status === 'invalid') {
       throw new AppError('INVALID_CREDENTIALS', 'the refresh token is invalid or expired');
     }
-    const credential = resolved.status === 'ok' ? resolved.credential : undefined;
+    const principal = resolved.status === 'ok' ? resolved.principal : undefined;
     // A password refresh token stops working once two-factor sign-in is on: tokens only.
     const passwordBlocked =
-      credential?.method === 'password' && (await isTwoFactorEnabled(this.#ctx, credential.user.id));
-    if (!credential || passwordBlocked)
+      principal?.kind === 'password' && (await isTwoFactorEnabled(this.#ctx, principal.user.id));
+    if (!principal || passwordBlocked)
       throw new AppError('INVALID_CREDENTIALS', 'the refresh token was revoked');
-    return credential;
+    return principal;
   }
 }

@@ -11,52 +11,43 @@
 import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
+import type { ServerKey, ServerKeyState } from '../core/server-key.ts';
+import { ensureActiveServerKey } from '../services/shared/server-keys.ts';
 import type { Db } from '../storage/database.ts';
-import {
-  insertServerKey,
-  listLiveServerKeys,
-  type ServerKeyRow,
-  type ServerKeyState,
-  setServerKeyState,
-} from '../storage/server-key.repository.ts';
+import { insertServerKey, listLiveServerKeys, setServerKeyState } from '../storage/server-key.repository.ts';
 import { createRegistryJwtSigner, type RegistryJwtSigner } from './jwt-signer.ts';
 import { createSigningKey, loadSigningKey } from './signing-key.ts';
 
 const purpose = 'registry-signing';
 
-async function newKeyRow(clock: Clock, state: ServerKeyState): Promise<ServerKeyRow> {
+async function newKey(clock: Clock, state: ServerKeyState): Promise<ServerKey> {
   const now = clock.now();
   const material = await createSigningKey({ commonName: `tokenhub token signer ${now.toISOString()}`, now });
   return {
     id: newId(),
     purpose,
     state,
-    private_key: material.privateKeyPem,
+    privateKey: material.privateKeyPem,
     certificate: material.certificatePem,
-    key_id: material.keyId,
-    created_at: now.toISOString(),
-    activated_at: state === 'active' ? now.toISOString() : null,
-    retired_at: null,
+    keyId: material.keyId,
+    createdAt: now.toISOString(),
+    activatedAt: state === 'active' ? now.toISOString() : null,
+    retiredAt: null,
   };
 }
 
 /** The active key, created on the very first start (race-safe: one active key per purpose). */
-export async function ensureActiveRegistryKey(db: Db, clock: Clock): Promise<ServerKeyRow> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const active = (await listLiveServerKeys(db, purpose)).find((key) => key.state === 'active');
-    if (active) return active;
-    await insertServerKey(db, await newKeyRow(clock, 'active'));
-  }
-  throw new Error('could not create the registry signing key');
+export async function ensureActiveRegistryKey(db: Db, clock: Clock): Promise<ServerKey> {
+  return ensureActiveServerKey(db, purpose, () => newKey(clock, 'active'));
 }
 
 /** Keys whose certificates belong in the registry's bundle: next, active and previous. */
-export async function listPublishedRegistryKeys(db: Db): Promise<ServerKeyRow[]> {
+export async function listPublishedRegistryKeys(db: Db): Promise<ServerKey[]> {
   return listLiveServerKeys(db, purpose);
 }
 
 /** The PEM bundle for the registry's `auth.token.rootcertbundle`. */
-export function certificateBundle(keys: readonly ServerKeyRow[]): string {
+export function certificateBundle(keys: readonly ServerKey[]): string {
   return keys
     .map((key) => (key.certificate ?? '').trim())
     .filter(Boolean)
@@ -65,18 +56,18 @@ export function certificateBundle(keys: readonly ServerKeyRow[]): string {
 }
 
 /** Step 1: a `next` key (refused while one is already waiting). */
-export async function createNextKey(db: Db, clock: Clock): Promise<ServerKeyRow> {
+export async function createNextKey(db: Db, clock: Clock): Promise<ServerKey> {
   await ensureActiveRegistryKey(db, clock);
   if ((await listPublishedRegistryKeys(db)).some((key) => key.state === 'next')) {
     throw new AppError('BAD_REQUEST', 'a next key is already published; activate it first');
   }
-  const row = await newKeyRow(clock, 'next');
-  await insertServerKey(db, row);
-  return row;
+  const key = await newKey(clock, 'next');
+  await insertServerKey(db, key);
+  return key;
 }
 
 /** Step 2: the `next` key signs from now on; the active one becomes `previous` (still trusted). */
-export async function activateNextKey(db: Db, clock: Clock): Promise<ServerKeyRow> {
+export async function activateNextKey(db: Db, clock: Clock): Promise<ServerKey> {
   const at = clock.now().toISOString();
   return db.transaction().execute(async (tx) => {
     const keys = await listPublishedRegistryKeys(tx);
@@ -84,7 +75,7 @@ export async function activateNextKey(db: Db, clock: Clock): Promise<ServerKeyRo
     if (!next) throw new AppError('BAD_REQUEST', 'no next key to activate; run rotate-key first');
     for (const key of keys) if (key.state === 'active') await setServerKeyState(tx, key.id, 'previous', at);
     await setServerKeyState(tx, next.id, 'active', at);
-    return { ...next, state: 'active', activated_at: at };
+    return { ...next, state: 'active', activatedAt: at };
   });
 }
 
@@ -127,7 +118,7 @@ export class RegistrySigner {
 
   async refresh(): Promise<void> {
     const active = await ensureActiveRegistryKey(this.#db, this.#clock);
-    if (active.key_id !== this.#signer.keyId) this.#signer = signerFor(active);
+    if (active.keyId !== this.#signer.keyId) this.#signer = signerFor(active);
   }
 
   close(): void {
@@ -135,7 +126,7 @@ export class RegistrySigner {
   }
 }
 
-function signerFor(row: ServerKeyRow): RegistryJwtSigner {
-  if (!row.certificate) throw new Error(`registry key ${row.id} has no certificate`);
-  return createRegistryJwtSigner(loadSigningKey(row.private_key, row.certificate));
+function signerFor(key: ServerKey): RegistryJwtSigner {
+  if (!key.certificate) throw new Error(`registry key ${key.id} has no certificate`);
+  return createRegistryJwtSigner(loadSigningKey(key.privateKey, key.certificate));
 }

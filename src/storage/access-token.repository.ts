@@ -1,38 +1,135 @@
 /**
- * Access tokens of every kind (PATs now, OATs later), task-shaped. All functions take the db or a
- * transaction first. The hot path is `findTokenByHash`: one read through a unique index.
+ * Access tokens of every kind (personal and organization), task-shaped; every function takes the
+ * db or a transaction first. Rows are mapped to core's `AccessToken` here and nowhere else: the
+ * `scopes` column holds a personal token's level list or an organization token's resources as
+ * JSON, parsed and checked on the way out. The `/token` hot path reads tokens through
+ * token-credential.repository.ts.
  */
 import { sql } from 'kysely';
+import type {
+  AccessToken,
+  AccessTokenWithCreator,
+  OrgAccessToken,
+  PersonalAccessToken,
+  TokenOwner,
+} from '../core/access-token-rules.ts';
+import { isPatScope, type PatScope } from '../core/access-token-scopes.ts';
+import { tokenKinds } from '../core/ids.ts';
+import { type OatResource, orgScopes, repoScopes } from '../core/organization-rules.ts';
 import type { Db } from './database.ts';
 import type { AccessTokensTable } from './schema.ts';
 
-export type AccessTokenRow = AccessTokensTable;
-export type TokenOwner = { kind: 'user' | 'org'; id: string };
-
-export async function insertAccessToken(db: Db, row: AccessTokenRow): Promise<void> {
-  await db.insertInto('access_tokens').values(row).execute();
+/** The stored level list: unknown entries are dropped, and an empty list is the lowest level. */
+function storedPatScopes(json: string): PatScope[] {
+  const parsed: unknown = JSON.parse(json);
+  const scopes = Array.isArray(parsed) ? parsed.filter((scope): scope is PatScope => isPatScope(scope)) : [];
+  return scopes.length > 0 ? scopes : ['repo:public_read'];
 }
 
-export async function findTokenByHash(db: Db, secretHash: string): Promise<AccessTokenRow | undefined> {
-  return db.selectFrom('access_tokens').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+const knownScopes: Record<OatResource['type'], readonly string[]> = {
+  TYPE_REPO: repoScopes,
+  TYPE_ORG: orgScopes,
+};
+
+/** The stored resources: entries that are not a resource with known scopes are dropped (they grant nothing). */
+function storedOatResources(json: string): OatResource[] {
+  const parsed: unknown = JSON.parse(json);
+  if (!Array.isArray(parsed)) return [];
+  const resources: OatResource[] = [];
+  for (const entry of parsed as Array<Partial<Record<'type' | 'path' | 'scopes', unknown>>>) {
+    const known =
+      typeof entry?.type === 'string' ? knownScopes[entry.type as OatResource['type']] : undefined;
+    if (!known || typeof entry.path !== 'string' || !Array.isArray(entry.scopes)) continue;
+    const scopes = entry.scopes.filter((scope): scope is string => known.includes(scope as string));
+    resources.push({ type: entry.type, path: entry.path, scopes } as OatResource);
+  }
+  return resources;
 }
 
-export async function findTokenById(db: Db, id: string): Promise<AccessTokenRow | undefined> {
-  return db.selectFrom('access_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+/**
+ * Runs on every `/token` request with a token (token-credential.repository.ts): plain property
+ * reads, no loops over the row.
+ */
+export function accessTokenFromRow(row: AccessTokensTable): AccessToken {
+  const fields = {
+    id: row.id,
+    ownerId: row.owner_id,
+    generatedBy: row.generated_by,
+    label: row.label,
+    description: row.description,
+    hint: row.hint,
+    clientId: row.client_id,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    creatorIp: row.creator_ip,
+    creatorUa: row.creator_ua,
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+    lastUsedIp: row.last_used_ip,
+    lastUsedUa: row.last_used_ua,
+    isActive: row.is_active === 1,
+  };
+  return row.kind === 'oat'
+    ? ({ ...fields, kind: 'oat', resources: storedOatResources(row.scopes) } satisfies OrgAccessToken)
+    : ({ ...fields, kind: 'pat', scopes: storedPatScopes(row.scopes) } satisfies PersonalAccessToken);
+}
+
+/** Stores a new token; only the SHA-256 of its secret (`secretHash`) is kept. */
+export async function insertAccessToken(db: Db, token: AccessToken, secretHash: string): Promise<void> {
+  await db
+    .insertInto('access_tokens')
+    .values({
+      id: token.id,
+      owner_kind: tokenKinds[token.kind].ownerKind,
+      owner_id: token.ownerId,
+      kind: token.kind,
+      generated_by: token.generatedBy,
+      label: token.label,
+      description: token.description,
+      scopes: JSON.stringify(token.kind === 'oat' ? token.resources : token.scopes),
+      secret_hash: secretHash,
+      hint: token.hint,
+      client_id: token.clientId,
+      created_at: token.createdAt,
+      created_by: token.createdBy,
+      creator_ip: token.creatorIp,
+      creator_ua: token.creatorUa,
+      expires_at: token.expiresAt,
+      last_used_at: token.lastUsedAt,
+      last_used_ip: token.lastUsedIp,
+      last_used_ua: token.lastUsedUa,
+      is_active: token.isActive ? 1 : 0,
+    })
+    .execute();
+}
+
+export async function findTokenById(db: Db, id: string): Promise<AccessToken | undefined> {
+  const row = await db.selectFrom('access_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && accessTokenFromRow(row);
+}
+
+/** An owner's tokens with their creators' usernames, in one query. */
+function ownedTokens(db: Db, owner: TokenOwner) {
+  return db
+    .selectFrom('access_tokens as t')
+    .leftJoin('users as creator', 'creator.id', 't.created_by')
+    .selectAll('t')
+    .select('creator.username as creator_name')
+    .where('t.owner_kind', '=', owner.kind)
+    .where('t.owner_id', '=', owner.id);
+}
+
+function withCreator(row: AccessTokensTable & { creator_name: string | null }): AccessTokenWithCreator {
+  return { ...accessTokenFromRow(row), creatorName: row.creator_name };
 }
 
 export async function findOwnedToken(
   db: Db,
   owner: TokenOwner,
   id: string,
-): Promise<AccessTokenRow | undefined> {
-  return db
-    .selectFrom('access_tokens')
-    .selectAll()
-    .where('owner_kind', '=', owner.kind)
-    .where('owner_id', '=', owner.id)
-    .where('id', '=', id)
-    .executeTakeFirst();
+): Promise<AccessTokenWithCreator | undefined> {
+  const row = await ownedTokens(db, owner).where('t.id', '=', id).executeTakeFirst();
+  return row && withCreator(row);
 }
 
 /** One page of an owner's tokens, newest first, with the owner's total and active counts. */
@@ -40,14 +137,10 @@ export async function listOwnedTokens(
   db: Db,
   owner: TokenOwner,
   page: { limit: number; offset: number },
-): Promise<{ rows: AccessTokenRow[]; total: number; active: number }> {
-  const rows = await db
-    .selectFrom('access_tokens')
-    .selectAll()
-    .where('owner_kind', '=', owner.kind)
-    .where('owner_id', '=', owner.id)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+): Promise<{ tokens: AccessTokenWithCreator[]; total: number; active: number }> {
+  const rows = await ownedTokens(db, owner)
+    .orderBy('t.created_at', 'desc')
+    .orderBy('t.id', 'desc')
     .limit(page.limit)
     .offset(page.offset)
     .execute();
@@ -60,7 +153,7 @@ export async function listOwnedTokens(
     .where('owner_kind', '=', owner.kind)
     .where('owner_id', '=', owner.id)
     .executeTakeFirstOrThrow();
-  return { rows, total: Number(counts.total), active: Number(counts.active ?? 0) };
+  return { tokens: rows.map(withCreator), total: Number(counts.total), active: Number(counts.active ?? 0) };
 }
 
 /** All of an owner's tokens, whatever their state (the OAT cap counts expired and inactive ones). */
@@ -74,20 +167,31 @@ export async function countOwnedTokens(db: Db, owner: TokenOwner): Promise<numbe
   return Number(total);
 }
 
-export type AccessTokenChanges = Partial<
-  Pick<AccessTokenRow, 'label' | 'description' | 'scopes' | 'is_active'>
->;
+/** What an update may change; `scopes` applies to personal tokens, `resources` to organization ones. */
+export interface AccessTokenChanges {
+  label?: string;
+  description?: string;
+  scopes?: readonly PatScope[];
+  resources?: readonly OatResource[];
+  isActive?: boolean;
+}
 
 export async function updateOwnedToken(
   db: Db,
   owner: TokenOwner,
   id: string,
   changes: AccessTokenChanges,
-): Promise<AccessTokenRow | undefined> {
-  if (Object.keys(changes).length > 0) {
+): Promise<AccessTokenWithCreator | undefined> {
+  const set: Partial<Pick<AccessTokensTable, 'label' | 'description' | 'scopes' | 'is_active'>> = {};
+  if (changes.label !== undefined) set.label = changes.label;
+  if (changes.description !== undefined) set.description = changes.description;
+  const scopes = changes.resources ?? changes.scopes;
+  if (scopes !== undefined) set.scopes = JSON.stringify(scopes);
+  if (changes.isActive !== undefined) set.is_active = changes.isActive ? 1 : 0;
+  if (Object.keys(set).length > 0) {
     await db
       .updateTable('access_tokens')
-      .set(changes)
+      .set(set)
       .where('owner_kind', '=', owner.kind)
       .where('owner_id', '=', owner.id)
       .where('id', '=', id)

@@ -1,12 +1,54 @@
-/** Audit events: append-only rows, read per account. */
+/** Audit events: append-only rows, read per account. `data` is stored as JSON text. */
 import type { ExpressionBuilder } from 'kysely';
+import type { AuditEvent } from '../core/audit-actions.ts';
 import type { Db } from './database.ts';
 import type { AuditEventsTable, Database } from './schema.ts';
 
-export type AuditEventRow = AuditEventsTable;
+/** The stored JSON object; anything else (never written by the services) reads as `{}`. */
+function storedData(json: string): Record<string, unknown> {
+  try {
+    const data: unknown = JSON.parse(json);
+    return typeof data === 'object' && data !== null && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
 
-export async function insertAuditEvent(db: Db, row: AuditEventRow): Promise<void> {
-  await db.insertInto('audit_events').values(row).execute();
+function auditEventFromRow(row: AuditEventsTable): AuditEvent {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    accountName: row.account_name,
+    action: row.action,
+    name: row.name,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    data: storedData(row.data),
+    createdAt: row.created_at,
+  };
+}
+
+export async function insertAuditEvent(db: Db, event: AuditEvent): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      id: event.id,
+      account_id: event.accountId,
+      account_name: event.accountName,
+      action: event.action,
+      name: event.name,
+      actor_id: event.actorId,
+      actor_name: event.actorName,
+      ip: event.ip,
+      user_agent: event.userAgent,
+      data: JSON.stringify(event.data),
+      created_at: event.createdAt,
+    })
+    .execute();
 }
 
 /** Which events of one account to read. `from`/`to` are inclusive ISO 8601 UTC instants (`…Z`). */
@@ -38,8 +80,8 @@ function matching(filter: AuditFilter) {
 }
 
 /** Newest first (ties broken by id, so pages are stable). */
-export async function listAuditEvents(db: Db, query: AuditQuery): Promise<AuditEventRow[]> {
-  return db
+export async function listAuditEvents(db: Db, query: AuditQuery): Promise<AuditEvent[]> {
+  const rows = await db
     .selectFrom('audit_events')
     .selectAll()
     .where(matching(query))
@@ -48,6 +90,7 @@ export async function listAuditEvents(db: Db, query: AuditQuery): Promise<AuditE
     .limit(query.limit)
     .offset(query.offset)
     .execute();
+  return rows.map(auditEventFromRow);
 }
 
 export async function countAuditEvents(db: Db, filter: AuditFilter): Promise<number> {

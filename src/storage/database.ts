@@ -20,6 +20,12 @@ import { cachingStatements, namingStatements } from './statement-cache.ts';
 
 export type Db = Kysely<Database>;
 
+/** A page of a list, as SQL's LIMIT and OFFSET. */
+export interface PageWindow {
+  limit: number;
+  offset: number;
+}
+
 export interface OpenDatabaseOptions {
   /** PostgreSQL only: the schema to use (tests give each run its own). */
   schema?: string;

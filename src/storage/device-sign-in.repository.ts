@@ -4,39 +4,81 @@
  * (poll pacing, approve/deny, completing a sign-in) are single conditional UPDATEs whose row count
  * says who won.
  */
-import type { AccessTokenRow } from './access-token.repository.ts';
+import type { AccessToken } from '../core/access-token-rules.ts';
+import type { DeviceSignIn } from '../core/device-sign-in-rules.ts';
 import type { Db } from './database.ts';
 import type { DeviceSignInsTable } from './schema.ts';
 
-export type DeviceSignInRow = DeviceSignInsTable;
+function signInFromRow(row: DeviceSignInsTable): DeviceSignIn {
+  return {
+    id: row.id,
+    kind: row.kind,
+    deviceCodeHash: row.device_code_hash,
+    userCode: row.user_code,
+    clientId: row.client_id,
+    clientName: row.client_name,
+    status: row.status,
+    userId: row.user_id,
+    tokenId: row.token_id,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    intervalSeconds: row.interval_seconds,
+    lastPolledAt: row.last_polled_at,
+    decidedAt: row.decided_at,
+  };
+}
 
-export async function insertDeviceSignIn(db: Db, row: DeviceSignInRow): Promise<void> {
-  await db.insertInto('device_sign_ins').values(row).execute();
+export async function insertDeviceSignIn(db: Db, signIn: DeviceSignIn): Promise<void> {
+  await db
+    .insertInto('device_sign_ins')
+    .values({
+      id: signIn.id,
+      kind: signIn.kind,
+      device_code_hash: signIn.deviceCodeHash,
+      user_code: signIn.userCode,
+      client_id: signIn.clientId,
+      client_name: signIn.clientName,
+      status: signIn.status,
+      user_id: signIn.userId,
+      token_id: signIn.tokenId,
+      ip: signIn.ip,
+      user_agent: signIn.userAgent,
+      created_at: signIn.createdAt,
+      expires_at: signIn.expiresAt,
+      interval_seconds: signIn.intervalSeconds,
+      last_polled_at: signIn.lastPolledAt,
+      decided_at: signIn.decidedAt,
+    })
+    .execute();
 }
 
 export async function findDeviceSignInByCodeHash(
   db: Db,
   deviceCodeHash: string,
-): Promise<DeviceSignInRow | undefined> {
-  return db
+): Promise<DeviceSignIn | undefined> {
+  const row = await db
     .selectFrom('device_sign_ins')
     .selectAll()
     .where('device_code_hash', '=', deviceCodeHash)
     .executeTakeFirst();
+  return row && signInFromRow(row);
 }
 
 /** The newest request with this (normalized) user code, pending or not. */
 export async function findDeviceSignInByUserCode(
   db: Db,
   userCode: string,
-): Promise<DeviceSignInRow | undefined> {
-  return db
+): Promise<DeviceSignIn | undefined> {
+  const row = await db
     .selectFrom('device_sign_ins')
     .selectAll()
     .where('user_code', '=', userCode)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .executeTakeFirst();
+  return row && signInFromRow(row);
 }
 
 /**
@@ -124,16 +166,35 @@ export async function deleteStaleDeviceRequests(db: Db, before: string): Promise
   return Number(result.numDeletedRows);
 }
 
+/** What the auto-generated token cap and sweeps need to know of a token. */
 export type AutoTokenSummary = Pick<
-  AccessTokenRow,
-  'id' | 'owner_id' | 'label' | 'client_id' | 'created_at' | 'expires_at'
+  AccessToken,
+  'id' | 'ownerId' | 'label' | 'clientId' | 'createdAt' | 'expiresAt'
 >;
 
 const summaryColumns = ['id', 'owner_id', 'label', 'client_id', 'created_at', 'expires_at'] as const;
 
+function summaryFromRow(row: {
+  id: string;
+  owner_id: string;
+  label: string;
+  client_id: string;
+  created_at: string;
+  expires_at: string | null;
+}): AutoTokenSummary {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    label: row.label,
+    clientId: row.client_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
 /** An account's auto-generated tokens, oldest first (ties by id), whatever their state. */
 export async function listAutoTokensOldestFirst(db: Db, userId: string): Promise<AutoTokenSummary[]> {
-  return db
+  const rows = await db
     .selectFrom('access_tokens')
     .select(summaryColumns)
     .where('owner_kind', '=', 'user')
@@ -142,6 +203,7 @@ export async function listAutoTokensOldestFirst(db: Db, userId: string): Promise
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
     .execute();
+  return rows.map(summaryFromRow);
 }
 
 /** Whether the account has auto-generated tokens expired at `at` (one indexed read, no write). */
@@ -168,7 +230,7 @@ export async function deleteExpiredAutoTokens(
   at: string,
   options: { userId?: string; limit: number },
 ): Promise<AutoTokenSummary[]> {
-  return db
+  const rows = await db
     .deleteFrom('access_tokens')
     .where('id', 'in', (eb) => {
       let select = eb
@@ -185,4 +247,5 @@ export async function deleteExpiredAutoTokens(
     .where('expires_at', '<=', at)
     .returning(summaryColumns)
     .execute();
+  return rows.map(summaryFromRow);
 }

@@ -1,9 +1,21 @@
-/** Repositories (`namespace/name`). */
+/** Image repositories (`namespace/name`) of the registry, as tokenhub records them. */
+import type { Repository } from '../core/repository-access.ts';
 import { compiledOnce } from './compiled-once.ts';
-import type { Db } from './database.ts';
+import type { Db, PageWindow } from './database.ts';
 import type { RepositoriesTable } from './schema.ts';
 
-export type RepositoryRow = RepositoriesTable;
+export function repositoryFromRow(row: RepositoriesTable): Repository {
+  return {
+    id: row.id,
+    namespace: row.namespace,
+    name: row.name,
+    isPrivate: row.is_private === 1,
+    description: row.description,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    createdBy: row.created_by,
+  };
+}
 
 // On every repository scope of `/token`, so compiled once (compiled-once.ts).
 const repositoryByName = compiledOnce((db, namespace: string, name: string) =>
@@ -14,22 +26,32 @@ export async function findRepository(
   db: Db,
   namespace: string,
   name: string,
-): Promise<RepositoryRow | undefined> {
-  return (await repositoryByName(db, namespace, name))[0];
+): Promise<Repository | undefined> {
+  const row = (await repositoryByName(db, namespace, name))[0];
+  return row && repositoryFromRow(row);
 }
 
 /**
  * Inserts a repository unless one of that name exists (a concurrent first push may have made it);
  * returns the row that is there afterwards.
  */
-export async function insertRepositoryIfAbsent(db: Db, row: RepositoryRow): Promise<RepositoryRow> {
+export async function insertRepositoryIfAbsent(db: Db, repository: Repository): Promise<Repository> {
   await db
     .insertInto('repositories')
-    .values(row)
+    .values({
+      id: repository.id,
+      namespace: repository.namespace,
+      name: repository.name,
+      is_private: repository.isPrivate ? 1 : 0,
+      description: repository.description,
+      created_at: repository.createdAt,
+      updated_at: repository.updatedAt,
+      created_by: repository.createdBy,
+    })
     .onConflict((oc) => oc.columns(['namespace', 'name']).doNothing())
     .execute();
-  const stored = await findRepository(db, row.namespace, row.name);
-  if (!stored) throw new Error(`repository ${row.namespace}/${row.name} vanished after insert`);
+  const stored = await findRepository(db, repository.namespace, repository.name);
+  if (!stored) throw new Error(`repository ${repository.namespace}/${repository.name} vanished after insert`);
   return stored;
 }
 
@@ -41,13 +63,11 @@ export async function insertRepositoryIfAbsent(db: Db, row: RepositoryRow): Prom
 export async function listNamespaceRepositories(
   db: Db,
   namespace: string,
-  options: {
+  options: PageWindow & {
     publicOnly: boolean;
     privateGrantedTo?: { orgId: string; userId: string };
-    limit: number;
-    offset: number;
   },
-): Promise<{ rows: RepositoryRow[]; total: number }> {
+): Promise<{ repositories: Repository[]; total: number }> {
   let base = db.selectFrom('repositories').where('namespace', '=', namespace);
   const granted = options.privateGrantedTo;
   if (options.publicOnly && granted) {
@@ -74,15 +94,23 @@ export async function listNamespaceRepositories(
   const { total } = await base
     .select((eb) => eb.fn.countAll<string | number>().as('total'))
     .executeTakeFirstOrThrow();
-  return { rows, total: Number(total) };
+  return { repositories: rows.map(repositoryFromRow), total: Number(total) };
 }
 
 export async function updateRepository(
   db: Db,
   id: string,
-  changes: Partial<Pick<RepositoryRow, 'is_private' | 'description' | 'updated_at'>>,
+  changes: { isPrivate?: boolean; description?: string; updatedAt: string },
 ): Promise<void> {
-  await db.updateTable('repositories').set(changes).where('id', '=', id).execute();
+  await db
+    .updateTable('repositories')
+    .set({
+      ...(changes.isPrivate !== undefined ? { is_private: changes.isPrivate ? 1 : 0 } : {}),
+      ...(changes.description !== undefined ? { description: changes.description } : {}),
+      updated_at: changes.updatedAt,
+    })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteRepository(db: Db, id: string): Promise<void> {

@@ -8,23 +8,24 @@
  */
 
 import { sql } from 'kysely';
-import type { RepositoryPath } from '../core/repository-access.ts';
-import type { AccessTokenRow } from './access-token.repository.ts';
+import type { AccessToken } from '../core/access-token-rules.ts';
+import type { User } from '../core/account-rules.ts';
+import type { Organization } from '../core/organization-rules.ts';
+import type { RepositoryLookup, RepositoryPath } from '../core/repository-access.ts';
+import { accessTokenFromRow } from './access-token.repository.ts';
 import { compiledOnce } from './compiled-once.ts';
 import { type Db, dialectOf } from './database.ts';
-import { findRepository, type RepositoryRow } from './image-repository.repository.ts';
-import type { OrganizationsTable, RepositoriesTable, UsersTable } from './schema.ts';
+import { findRepository, repositoryFromRow } from './image-repository.repository.ts';
+import { organizationFromRow } from './organization.repository.ts';
+import type { AccessTokensTable, OrganizationsTable, RepositoriesTable, UsersTable } from './schema.ts';
+import { userFromRow } from './user.repository.ts';
 
-/** A repository looked up by path together with a token: its row, undefined when there is none. */
-export interface RepositoryRead extends RepositoryPath {
-  row: RepositoryRow | undefined;
-}
-
+/** A token found by its secret, with its owner (undefined when the owner is gone). */
 export type TokenWithOwner = (
-  | { token: AccessTokenRow; owner: { kind: 'user'; user: UsersTable } }
-  | { token: AccessTokenRow; owner: { kind: 'org'; org: OrganizationsTable } }
-  | { token: AccessTokenRow; owner: undefined }
-) & { repository?: RepositoryRead };
+  | { token: AccessToken; owner: { kind: 'user'; user: User } }
+  | { token: AccessToken; owner: { kind: 'org'; org: Organization } }
+  | { token: AccessToken; owner: undefined }
+) & { alsoRead?: RepositoryLookup };
 
 // Every column of the owner tables, so the rows built here are whole rows; a column added to the
 // schema without being listed here fails the type check below.
@@ -64,26 +65,11 @@ const listsAreComplete: [
 ] = [true, true, true];
 void listsAreComplete;
 
-// Plain loops: this runs on every `/token` request, and building entry arrays cost more than the
-// SQLite read itself (bench/README.md).
+// Plain loops: this runs on every `/token` request (bench/README.md).
 function pick<Row>(row: Record<string, unknown>, prefix: string, columns: readonly string[]): Row {
   const picked: Record<string, unknown> = {};
   for (const column of columns) picked[column] = row[prefix + column];
   return picked as Row;
-}
-
-function tokenColumnsOf(row: Record<string, unknown>): AccessTokenRow {
-  const token: Record<string, unknown> = {};
-  for (const column in row) {
-    if (
-      !column.startsWith('owner_user_') &&
-      !column.startsWith('owner_org_') &&
-      !column.startsWith('repo_')
-    ) {
-      token[column] = row[column];
-    }
-  }
-  return token as unknown as AccessTokenRow;
 }
 
 /**
@@ -122,7 +108,7 @@ const tokenWithOwnerAndRepository = compiledOnce((db, namespace: string, name: s
 
 /**
  * @param alsoRead a repository to read in the same go (`/token`'s requested repository), returned
- *   as `repository` whenever the token is found.
+ *   as `alsoRead` whenever the token is found.
  * @returns the token and its owner; `owner` is undefined when the owner row is gone.
  * @example const found = await findTokenWithOwnerByHash(db, hashTokenSecret(secret));
  */
@@ -144,18 +130,23 @@ export async function findTokenWithOwnerByHash(
   const repository = joined
     ? row.repo_id == null
       ? undefined
-      : pick<RepositoryRow>(row, 'repo_', repositoryColumns)
+      : repositoryFromRow(pick<RepositoriesTable>(row, 'repo_', repositoryColumns))
     : await findRepository(db, alsoRead.namespace, alsoRead.name);
-  return { ...found, repository: { namespace: alsoRead.namespace, name: alsoRead.name, row: repository } };
+  return { ...found, alsoRead: { path: alsoRead, repository } };
 }
 
 function withOwner(row: Record<string, unknown>): TokenWithOwner {
-  const token = tokenColumnsOf(row);
+  // The joined row carries the token's own columns under their names; the owners' are prefixed.
+  const token = accessTokenFromRow(row as unknown as AccessTokensTable);
   if (row.owner_user_id != null) {
-    return { token, owner: { kind: 'user', user: pick<UsersTable>(row, 'owner_user_', userColumns) } };
+    return {
+      token,
+      owner: { kind: 'user', user: userFromRow(pick<UsersTable>(row, 'owner_user_', userColumns)) },
+    };
   }
   if (row.owner_org_id != null) {
-    return { token, owner: { kind: 'org', org: pick<OrganizationsTable>(row, 'owner_org_', orgColumns) } };
+    const org = organizationFromRow(pick<OrganizationsTable>(row, 'owner_org_', orgColumns));
+    return { token, owner: { kind: 'org', org } };
   }
   return { token, owner: undefined };
 }

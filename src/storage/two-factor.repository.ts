@@ -1,12 +1,20 @@
 /** TOTP enrolment, recovery codes and pending two-factor logins. */
+import type { LoginChallenge, TotpEnrolment } from '../core/totp.ts';
 import type { Db } from './database.ts';
-import type { LoginChallengesTable, UserTotpTable } from './schema.ts';
+import type { LoginChallengesTable } from './schema.ts';
 
-export type UserTotpRow = UserTotpTable;
-export type LoginChallengeRow = LoginChallengesTable;
-
-export async function findUserTotp(db: Db, userId: string): Promise<UserTotpRow | undefined> {
-  return db.selectFrom('user_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
+export async function findUserTotp(db: Db, userId: string): Promise<TotpEnrolment | undefined> {
+  const row = await db.selectFrom('user_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  return (
+    row && {
+      userId: row.user_id,
+      secretSealed: row.secret_sealed,
+      pendingSecretSealed: row.pending_secret_sealed,
+      enabledAt: row.enabled_at,
+      // bigint: PostgreSQL answers it as a string.
+      lastUsedStep: Number(row.last_used_step),
+    }
+  );
 }
 
 export async function savePendingTotp(db: Db, userId: string, sealed: string): Promise<void> {
@@ -99,12 +107,36 @@ export async function countUnusedRecoveryCodes(db: Db, userId: string): Promise<
   return Number(total);
 }
 
-export async function insertLoginChallenge(db: Db, row: LoginChallengeRow): Promise<void> {
-  await db.insertInto('login_challenges').values(row).execute();
+function challengeFromRow(row: LoginChallengesTable): LoginChallenge {
+  return {
+    tokenHash: row.token_hash,
+    userId: row.user_id,
+    expiresAt: row.expires_at,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
 }
 
-export async function findLoginChallenge(db: Db, tokenHash: string): Promise<LoginChallengeRow | undefined> {
-  return db.selectFrom('login_challenges').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+export async function insertLoginChallenge(db: Db, challenge: LoginChallenge): Promise<void> {
+  await db
+    .insertInto('login_challenges')
+    .values({
+      token_hash: challenge.tokenHash,
+      user_id: challenge.userId,
+      expires_at: challenge.expiresAt,
+      attempts: challenge.attempts,
+      created_at: challenge.createdAt,
+    })
+    .execute();
+}
+
+export async function findLoginChallenge(db: Db, tokenHash: string): Promise<LoginChallenge | undefined> {
+  const row = await db
+    .selectFrom('login_challenges')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return row && challengeFromRow(row);
 }
 
 /** Counts one attempt; returns the new count (0 when the challenge is gone). */

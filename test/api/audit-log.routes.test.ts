@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashTokenSecret } from '../../src/core/token-secret.ts';
 import { changeOrganizationTier, createOrganization } from '../../src/services/orgs/organization.service.ts';
-import { insertOrgMember } from '../../src/storage/organization.repository.ts';
+import { insertOrgMember } from '../../src/storage/org-member.repository.ts';
 import { setUserAdmin } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { userRow } from '../support/org-fixtures.ts';
@@ -260,10 +260,10 @@ describe("an organization's log", () => {
     await changeOrganizationTier(t.app.services, 'acmeco', 'team', { id: null, name: 'operator' }, meta);
     const bobby = await userRow(t, 'bobby');
     await insertOrgMember(t.database.db, {
-      org_id: org.id,
-      user_id: bobby.id,
+      orgId: org.id,
+      userId: bobby.id,
       role: 'member',
-      created_at: t.clock.now().toISOString(),
+      createdAt: t.clock.now().toISOString(),
     });
   });
 

@@ -3,10 +3,10 @@
  * manual clock. The cap under concurrency, on both dialects, is in test/storage/auto-token.contract.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashTokenSecret, parseTokenSecret } from '../../src/core/token-secret.ts';
-import { findTokenByHash } from '../../src/storage/access-token.repository.ts';
+import { parseTokenSecret } from '../../src/core/token-secret.ts';
 import { createTestApp, defaultPassword, type TestApp } from '../support/app-harness.ts';
 import { setOrgTier } from '../support/org-fixtures.ts';
+import { storedToken } from '../support/rows.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
 
 const grantType = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -132,13 +132,13 @@ describe('the device flow', () => {
     expect(again.json().error).toBe('invalid_grant');
     expect((await verify(started.user_code, 'approve')).statusCode).toBe(409);
 
-    const token = await findTokenByHash(t.database.db, hashTokenSecret(body.access_token));
+    const token = await storedToken(t.database.db, body.access_token);
     expect(token).toMatchObject({
-      generated_by: 'auto',
+      generatedBy: 'auto',
       label: 'tokenhub CLI on laptop (device sign-in)',
-      client_id: 'tokenhub-cli',
-      scopes: '["repo:admin"]',
-      expires_at: '2026-03-31T12:00:00.000Z',
+      clientId: 'tokenhub-cli',
+      scopes: ['repo:admin'],
+      expiresAt: '2026-03-31T12:00:00.000Z',
     });
     const signInRow = await t.database.db
       .selectFrom('device_sign_ins')
@@ -171,7 +171,7 @@ describe('the device flow', () => {
       body: { grant_type: grantType, device_code: started.device_code, client_id: 'my-ide' },
     });
     expect(granted.statusCode).toBe(200);
-    const token = await findTokenByHash(t.database.db, hashTokenSecret(granted.json().access_token));
+    const token = await storedToken(t.database.db, granted.json().access_token);
     expect(token?.label).toBe('my-ide (device sign-in)');
   });
 

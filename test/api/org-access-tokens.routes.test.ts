@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTokenSecret } from '../../src/core/token-secret.ts';
-import { findOrganizationByName, insertOrgMember } from '../../src/storage/organization.repository.ts';
+import { insertOrgMember } from '../../src/storage/org-member.repository.ts';
+import { findOrganizationByName } from '../../src/storage/organization.repository.ts';
 import { findUserByUsername } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { testDialects } from '../support/databases.ts';
@@ -31,10 +32,10 @@ beforeAll(async () => {
   const bob = await findUserByUsername(t.database.db, 'bobby');
   if (!org || !bob) throw new Error('setup failed');
   await insertOrgMember(t.database.db, {
-    org_id: org.id,
-    user_id: bob.id,
+    orgId: org.id,
+    userId: bob.id,
     role: 'member',
-    created_at: '2026-01-01T00:00:00.000Z',
+    createdAt: '2026-01-01T00:00:00.000Z',
   });
 });
 afterAll(async () => t.close());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
+import type { Organization } from '../../src/core/organization-rules.ts';
 import { createTestApp, type InjectOptions, type TestApp } from '../support/app-harness.ts';
 import { oatSession, setUpOrg } from '../support/org-fixtures.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
@@ -9,12 +9,12 @@ const _operator = { id: null, name: 'operator' };
 let t: TestApp;
 let password: string;
 const jwts: Record<string, string> = {};
-let acme: OrganizationRow;
+let acme: Organization;
 
 const call = (method: InjectOptions['method'], url: string, jwt?: string, body?: unknown) =>
   t.inject({ method, url, jwt, body });
 
-async function groupAudit(org: OrganizationRow) {
+async function groupAudit(org: Organization) {
   return t.database.db
     .selectFrom('audit_events')
     .select(['action', 'name', 'actor_name', 'data'])

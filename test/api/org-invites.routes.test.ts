@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Organization } from '../../src/core/organization-rules.ts';
 import { addMember } from '../../src/services/orgs/org-membership.service.ts';
-import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
 import { createTestApp, type InjectOptions, type TestApp } from '../support/app-harness.ts';
 import { fixtureMeta as meta, oatSession, setUpOrg } from '../support/org-fixtures.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
@@ -16,7 +16,7 @@ const call = (method: InjectOptions['method'], url: string, jwt?: string, body?:
 const invite = (org: string, body: unknown, jwt = jwts.alice) =>
   call('POST', `/v2/orgs/${org}/invites`, jwt, body);
 
-async function inviteAudit(org: OrganizationRow) {
+async function inviteAudit(org: Organization) {
   return t.database.db
     .selectFrom('audit_events')
     .select(['action', 'name', 'actor_id', 'actor_name'])
@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 describe('owners send, list and cancel invites', () => {
-  let acme: OrganizationRow;
+  let acme: Organization;
   beforeAll(async () => {
     acme = await setUpOrg(t, 'acme');
   });
@@ -130,7 +130,7 @@ describe('owners send, list and cancel invites', () => {
 });
 
 describe('invitees accept or decline', () => {
-  let org: OrganizationRow;
+  let org: Organization;
   beforeAll(async () => {
     org = await setUpOrg(t, 'joinorg', { owner: 'alice', members: [] });
   });

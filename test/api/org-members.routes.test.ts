@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Organization } from '../../src/core/organization-rules.ts';
 import {
   addGroupMember,
   createGroup,
   setGroupRepositoryPermission,
 } from '../../src/services/orgs/org-group.service.ts';
 import { createOrganization } from '../../src/services/orgs/organization.service.ts';
-import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { fixtureMeta as meta, oatSession, setUpOrg, userRow } from '../support/org-fixtures.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
@@ -21,7 +21,7 @@ async function patSession(username: string): Promise<string> {
   return t.login(username, pat.token);
 }
 
-async function auditOf(org: OrganizationRow) {
+async function auditOf(org: Organization) {
   return t.database.db
     .selectFrom('audit_events')
     .select(['action', 'name', 'actor_id', 'actor_name', 'data'])
@@ -46,7 +46,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 describe('GET /v2/orgs/{org}/members', () => {
-  let acme: OrganizationRow;
+  let acme: Organization;
   beforeAll(async () => {
     acme = await setUpOrg(t, 'acme', { members: ['bobby', 'daisy'] });
     const devs = await createGroup(t.app.services, acme, 'devs', operator, meta);
@@ -117,7 +117,7 @@ describe('GET /v2/orgs/{org}/members', () => {
 });
 
 describe('PUT /v2/orgs/{org}/members/{username}', () => {
-  let org: OrganizationRow;
+  let org: Organization;
   beforeAll(async () => {
     org = await setUpOrg(t, 'rolesorg');
   });

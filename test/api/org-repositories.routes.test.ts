@@ -3,17 +3,17 @@
  * see public repositories and those their groups grant, and nobody else sees private ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Organization } from '../../src/core/organization-rules.ts';
 import {
   addGroupMember,
   createGroup,
   setGroupRepositoryPermission,
 } from '../../src/services/orgs/org-group.service.ts';
-import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { fixtureMeta as meta, setUpOrg } from '../support/org-fixtures.ts';
 
 let t: TestApp;
-let acme: OrganizationRow;
+let acme: Organization;
 const jwts: Record<string, string> = {};
 const operator = { id: null, name: 'operator' };
 

@@ -39,11 +39,11 @@ async function addRepository(namespace: string, name: string, isPrivate: boolean
     id: newId(),
     namespace,
     name,
-    is_private: isPrivate ? 1 : 0,
+    isPrivate: isPrivate,
     description: '',
-    created_at: now,
-    updated_at: now,
-    created_by: null,
+    createdAt: now,
+    updatedAt: now,
+    createdBy: null,
   });
 }
 

@@ -57,11 +57,11 @@ describe.skipIf(!binariesPresent)('organization access tokens with the real regi
       id: newId(),
       namespace: 'alice',
       name: 'pub',
-      is_private: 0,
+      isPrivate: false,
       description: '',
-      created_at: now,
-      updated_at: now,
-      created_by: null,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: null,
     });
     await ok(stack.push(`alice:${password}`, 'alice/pub'));
     await ok(stack.push(`alice:${password}`, 'acme/web'));

@@ -55,11 +55,11 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
       id: newId(),
       namespace: 'alice',
       name: 'pub',
-      is_private: 0,
+      isPrivate: false,
       description: '',
-      created_at: now,
-      updated_at: now,
-      created_by: null,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: null,
     });
     expect((await push(`alice:${secrets['repo:write']}`, 'alice/pub')).code).toBe(0);
   }, 60_000);
@@ -296,7 +296,7 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
     expect((await readFile(stack.bundlePath, 'utf8')).match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
     await activateNextKey(t.database.db, t.clock);
     await t.app.registrySigner.refresh();
-    expect(t.app.registrySigner.current.keyId).toBe(next.key_id);
+    expect(t.app.registrySigner.current.keyId).toBe(next.keyId);
 
     // `GET /v2/` accepts any token the registry can verify (each restart starts with empty storage).
     const verifyWith = (token: string) =>
@@ -304,7 +304,7 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
     expect((await verifyWith(oldToken)).status).toBe(200);
     const newToken = await registryToken(secrets['repo:read'] ?? '');
     const header = JSON.parse(Buffer.from(newToken.split('.')[0] ?? '', 'base64url').toString());
-    expect(header.kid).toBe(next.key_id);
+    expect(header.kid).toBe(next.keyId);
     expect((await verifyWith(newToken)).status).toBe(200);
     expect((await push(`alice:${secrets['repo:write']}`, 'alice/rotated')).code).toBe(0);
 

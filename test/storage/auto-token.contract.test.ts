@@ -3,14 +3,14 @@
  * state changes, the cap of 5 (sequential and 20 at once), the expiry sweep, revocation, and the
  * sign-in going with its token.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maintenanceTasks } from '../../src/api/app.ts';
-import { generateTokenSecret, hashTokenSecret } from '../../src/core/token-secret.ts';
+import type { DeviceSignIn } from '../../src/core/device-sign-in-rules.ts';
+import { generateTokenSecret } from '../../src/core/token-secret.ts';
 import { expiredAutoTokens, sweepExpiredAutoTokens } from '../../src/services/tokens/auto-token.service.ts';
-import { findTokenByHash } from '../../src/storage/access-token.repository.ts';
 import {
   completeDeviceSignIn,
-  type DeviceSignInRow,
   decideDeviceSignIn,
   insertDeviceSignIn,
   recordDevicePoll,
@@ -19,27 +19,28 @@ import {
 import { findUserByUsername, lockUser } from '../../src/storage/user.repository.ts';
 import { createTestApp, defaultPassword, type TestApp } from '../support/app-harness.ts';
 import { testDialects } from '../support/databases.ts';
+import { storedToken } from '../support/rows.ts';
 
 const grantType = 'urn:ietf:params:oauth:grant-type:device_code';
 
-function requestRow(overrides: Partial<DeviceSignInRow>): DeviceSignInRow {
+function deviceRequest(overrides: Partial<DeviceSignIn>): DeviceSignIn {
   return {
     id: crypto.randomUUID(),
     kind: 'device',
-    device_code_hash: crypto.randomUUID().replaceAll('-', '').padEnd(64, '0'),
-    user_code: 'BCDFGHJK',
-    client_id: 'cli',
-    client_name: '',
+    deviceCodeHash: crypto.randomUUID().replaceAll('-', '').padEnd(64, '0'),
+    userCode: 'BCDFGHJK',
+    clientId: 'cli',
+    clientName: '',
     status: 'pending',
-    user_id: null,
-    token_id: null,
+    userId: null,
+    tokenId: null,
     ip: '127.0.0.1',
-    user_agent: 'ua',
-    created_at: '2026-03-01T12:00:00.000Z',
-    expires_at: '2026-03-01T12:10:00.000Z',
-    interval_seconds: 5,
-    last_polled_at: null,
-    decided_at: null,
+    userAgent: 'ua',
+    createdAt: '2026-03-01T12:00:00.000Z',
+    expiresAt: '2026-03-01T12:10:00.000Z',
+    intervalSeconds: 5,
+    lastPolledAt: null,
+    decidedAt: null,
     ...overrides,
   };
 }
@@ -123,9 +124,9 @@ describe.each(testDialects('auto-generated tokens'))('auto-generated tokens on %
   it('repository: a pending user code is unique; polls, answers and completion each happen once', async () => {
     const db = t.database.db;
     const { id: userId } = await account('repo');
-    const first = requestRow({ user_code: 'QQQQWWWW' });
+    const first = deviceRequest({ userCode: 'QQQQWWWW' });
     await insertDeviceSignIn(db, first);
-    await expect(insertDeviceSignIn(db, requestRow({ user_code: 'QQQQWWWW' }))).rejects.toThrow();
+    await expect(insertDeviceSignIn(db, deviceRequest({ userCode: 'QQQQWWWW' }))).rejects.toThrow();
     expect(await recordDevicePoll(db, first.id, null, '2026-03-01T12:00:01.000Z')).toBe(true);
     expect(await recordDevicePoll(db, first.id, null, '2026-03-01T12:00:02.000Z')).toBe(false);
     await slowDownDevicePolling(db, first.id, '2026-03-01T12:00:02.000Z');
@@ -134,7 +135,7 @@ describe.each(testDialects('auto-generated tokens'))('auto-generated tokens on %
     expect(await decideDeviceSignIn(db, first.id, 'approved', userId, at)).toBe(true);
     expect(await decideDeviceSignIn(db, first.id, 'denied', userId, at)).toBe(false);
     // Once answered, the code may name a new pending request.
-    await insertDeviceSignIn(db, requestRow({ user_code: 'QQQQWWWW' }));
+    await insertDeviceSignIn(db, deviceRequest({ userCode: 'QQQQWWWW' }));
     expect(await completeDeviceSignIn(db, first.id, 'someone-else', at)).toBe(false);
     expect(await completeDeviceSignIn(db, first.id, userId, '2026-03-01T12:10:00.000Z')).toBe(false); // expired
     expect(await completeDeviceSignIn(db, first.id, userId, at)).toBe(true);
@@ -196,7 +197,7 @@ describe.each(testDialects('auto-generated tokens'))('auto-generated tokens on %
   it('POST /oauth/revoke deletes an auto-generated token and its sign-in; anything else is 200 and kept', async () => {
     const { jwt, id } = await account('revoker');
     const secret = await deviceSignIn(jwt);
-    const token = await findTokenByHash(t.database.db, hashTokenSecret(secret));
+    const token = await storedToken(t.database.db, secret);
     expect(await signInOf(token?.id ?? '')).toBeDefined();
     const revoke = (body: unknown) => t.inject({ method: 'POST', url: '/oauth/revoke', body });
     const res = await revoke({ token: secret, token_type_hint: 'access_token' });
@@ -214,7 +215,7 @@ describe.each(testDialects('auto-generated tokens'))('auto-generated tokens on %
   it('deleting an auto-generated token by hand deletes its sign-in', async () => {
     const { jwt } = await account('deleter');
     const secret = await desktopSignIn(jwt);
-    const token = await findTokenByHash(t.database.db, hashTokenSecret(secret));
+    const token = await storedToken(t.database.db, secret);
     expect(await signInOf(token?.id ?? '')).toMatchObject({ kind: 'desktop', status: 'completed' });
     const res = await t.inject({ method: 'DELETE', url: `/v2/access-tokens/${token?.id}`, jwt });
     expect(res.statusCode).toBe(204);
@@ -238,16 +239,16 @@ describe.each(testDialects('auto-generated tokens'))('auto-generated tokens on %
       jwt: await t.login('lister', defaultPassword),
     });
     expect(list.json()).toMatchObject({ count: 0, results: [] });
-    expect(await findTokenByHash(t.database.db, hashTokenSecret(listed))).toBeUndefined();
+    expect(await storedToken(t.database.db, listed)).toBeUndefined();
     expect(await reasons(lister.id)).toEqual(['expiry']);
 
     const result = await sweepExpiredAutoTokens(t.app.services);
     expect(result.tokens).toBeGreaterThanOrEqual(1);
     expect(result.requests).toBeGreaterThanOrEqual(1);
-    expect(await findTokenByHash(t.database.db, hashTokenSecret(swept))).toBeUndefined();
+    expect(await storedToken(t.database.db, swept)).toBeUndefined();
     expect(await autoTokensOf(sweeper.id)).toHaveLength(0);
     expect(await reasons(sweeper.id)).toEqual(['expiry']);
-    expect(await findTokenByHash(t.database.db, hashTokenSecret(manual.token))).toBeDefined();
+    expect(await storedToken(t.database.db, manual.token)).toBeDefined();
     expect((await poll(abandoned.device_code)).json().error).toBe('invalid_grant');
     expect(await sweepExpiredAutoTokens(t.app.services)).toEqual({ tokens: 0, requests: 0 });
   });

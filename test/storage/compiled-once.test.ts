@@ -13,11 +13,11 @@ const repository = (namespace: string, name: string) => ({
   id: `repo-${namespace}-${name}`,
   namespace,
   name,
-  is_private: 1,
+  isPrivate: true,
   description: '',
-  created_at: '2026-11-24T00:00:00.000Z',
-  updated_at: '2026-11-24T00:00:00.000Z',
-  created_by: null,
+  createdAt: '2026-11-24T00:00:00.000Z',
+  updatedAt: '2026-11-24T00:00:00.000Z',
+  createdBy: null,
 });
 
 describe.each(testDialects('compiled-once reads'))('reads compiled once on %s', (dialect) => {

@@ -3,7 +3,9 @@
  * last-owner race, on SQLite and on PostgreSQL (when TOKENHUB_TEST_PG_URL is set).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../../src/core/account-rules.ts';
 import { AppError } from '../../src/core/errors.ts';
+import type { Organization, OrgGroup } from '../../src/core/organization-rules.ts';
 import { changeMemberRole, removeMember } from '../../src/services/orgs/org-membership.service.ts';
 import { createOrganization } from '../../src/services/orgs/organization.service.ts';
 import {
@@ -11,63 +13,59 @@ import {
   listNamespaceRepositories,
 } from '../../src/storage/image-repository.repository.ts';
 import {
-  countOrgOwners,
   deleteGroupMember,
   deleteGroupRepository,
   deleteOrgGroup,
-  deleteOrgMember,
   findOrgGroup,
   insertGroupMember,
   insertOrgGroup,
   listGroupMembers,
-  listGroupNamesOfMembers,
   listGroupRepositories,
   listOrgGroups,
-  listOrgMembers,
-  setOrgMemberRole,
   upsertGroupRepository,
 } from '../../src/storage/org-group.repository.ts';
 import {
   findInviteForUser,
-  findUserIdsByEmail,
   insertOrgInvite,
   listInvitesAddressedTo,
   listOrgInvites,
-  type OrgInviteRow,
 } from '../../src/storage/org-invite.repository.ts';
 import {
-  findOrganizationByName,
+  countOrgOwners,
+  deleteOrgMember,
   findRepositoryMembership,
-  insertOrganization,
   insertOrgMember,
-  type OrganizationRow,
-} from '../../src/storage/organization.repository.ts';
-import { findUserByUsername, insertUser, type UserRow } from '../../src/storage/user.repository.ts';
+  listGroupNamesOfMembers,
+  listOrgMembers,
+  setOrgMemberRole,
+} from '../../src/storage/org-member.repository.ts';
+import { findOrganizationByName, insertOrganization } from '../../src/storage/organization.repository.ts';
+import { findUserByUsername, findUserIdsByEmail, insertUser } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 const page = { limit: 10, offset: 0 };
 
-function user(username: string, email = `${username}@example.com`): UserRow {
+function user(username: string, email = `${username}@example.com`): User {
   return {
     id: crypto.randomUUID(),
     username,
     email,
-    password_hash: '$argon2id$...',
-    is_admin: 0,
-    created_at: at,
-    updated_at: at,
-    sessions_valid_after: null,
+    passwordHash: '$argon2id$...',
+    isAdmin: false,
+    createdAt: at,
+    updatedAt: at,
+    sessionsValidAfter: null,
   };
 }
 
-function org(name: string): OrganizationRow {
-  return { id: crypto.randomUUID(), name, tier: 'free', created_at: at, updated_at: at, created_by: null };
+function org(name: string): Organization {
+  return { id: crypto.randomUUID(), name, tier: 'free', createdAt: at, updatedAt: at, createdBy: null };
 }
 
-function group(orgId: string, name: string) {
-  return { id: crypto.randomUUID(), org_id: orgId, name, created_at: at };
+function group(orgId: string, name: string): OrgGroup {
+  return { id: crypto.randomUUID(), orgId, name, createdAt: at };
 }
 
 describe.each(testDialects('org membership contract'))('org membership storage on %s', (dialect) => {
@@ -81,23 +79,23 @@ describe.each(testDialects('org membership contract'))('org membership storage o
     const { db } = database;
     for (const row of Object.values(users)) await insertUser(db, row);
     for (const row of [acme, other]) await insertOrganization(db, row);
-    await insertOrgMember(db, { org_id: acme.id, user_id: users.ben.id, role: 'member', created_at: at });
-    await insertOrgMember(db, { org_id: acme.id, user_id: users.ann.id, role: 'owner', created_at: at });
-    await insertOrgMember(db, { org_id: other.id, user_id: users.ben.id, role: 'owner', created_at: at });
+    await insertOrgMember(db, { orgId: acme.id, userId: users.ben.id, role: 'member', createdAt: at });
+    await insertOrgMember(db, { orgId: acme.id, userId: users.ann.id, role: 'owner', createdAt: at });
+    await insertOrgMember(db, { orgId: other.id, userId: users.ben.id, role: 'owner', createdAt: at });
   });
   afterAll(async () => database.close());
 
   it('members: listed by username with a total; owners counted; roles changed', async () => {
     const { db } = database;
-    const { rows, total } = await listOrgMembers(db, acme.id, page);
+    const { members, total } = await listOrgMembers(db, acme.id, page);
     expect(total).toBe(2);
-    expect(rows.map((r) => [r.username, r.role])).toEqual([
+    expect(members.map((r) => [r.username, r.role])).toEqual([
       ['annie', 'owner'],
       ['benny', 'member'],
     ]);
-    expect((await listOrgMembers(db, acme.id, { limit: 1, offset: 1 })).rows.map((r) => r.username)).toEqual([
-      'benny',
-    ]);
+    expect(
+      (await listOrgMembers(db, acme.id, { limit: 1, offset: 1 })).members.map((r) => r.username),
+    ).toEqual(['benny']);
     expect(await countOrgOwners(db, acme.id)).toBe(1);
     await setOrgMemberRole(db, acme.id, users.ben.id, 'owner');
     expect(await countOrgOwners(db, acme.id)).toBe(2);
@@ -117,13 +115,13 @@ describe.each(testDialects('org membership contract'))('org membership storage o
     await insertGroupMember(db, devs.id, users.ann.id);
     const listed = await listOrgGroups(db, acme.id, page);
     expect(listed.total).toBe(2);
-    expect(listed.rows.map((r) => [r.name, r.member_count])).toEqual([
+    expect(listed.groups.map((r) => [r.name, r.memberCount])).toEqual([
       ['devs', 2],
       ['ops', 0],
     ]);
     const members = await listGroupMembers(db, acme.id, devs.id, page);
     expect(members).toEqual({
-      rows: [
+      members: [
         { username: 'annie', role: 'owner' },
         { username: 'benny', role: 'member' },
       ],
@@ -132,32 +130,32 @@ describe.each(testDialects('org membership contract'))('org membership storage o
     expect(await deleteGroupMember(db, devs.id, users.ann.id)).toBe(true);
     expect(await deleteGroupMember(db, devs.id, users.ann.id)).toBe(false);
 
-    await upsertGroupRepository(db, { group_id: ops.id, repository: 'api', permission: 'read' });
+    await upsertGroupRepository(db, ops.id, { repository: 'api', permission: 'read' });
     await insertGroupMember(db, ops.id, users.ben.id);
     await deleteOrgGroup(db, ops.id);
     expect(await findOrgGroup(db, acme.id, 'ops')).toBeUndefined();
-    expect(await listGroupRepositories(db, ops.id, page)).toEqual({ rows: [], total: 0 });
+    expect(await listGroupRepositories(db, ops.id, page)).toEqual({ permissions: [], total: 0 });
   });
 
   it('repository permissions: set, replaced (previous returned), read by the grant, removed', async () => {
     const { db } = database;
     const devs = await findOrgGroup(db, acme.id, 'devs');
     if (!devs) throw new Error('no group');
-    expect(
-      await upsertGroupRepository(db, { group_id: devs.id, repository: 'api', permission: 'read' }),
-    ).toBe(undefined);
-    expect(
-      await upsertGroupRepository(db, { group_id: devs.id, repository: 'api', permission: 'write' }),
-    ).toBe('read');
-    await upsertGroupRepository(db, { group_id: devs.id, repository: 'team/web', permission: 'admin' });
-    expect((await listGroupRepositories(db, devs.id, page)).rows).toEqual([
-      { group_id: devs.id, repository: 'api', permission: 'write' },
-      { group_id: devs.id, repository: 'team/web', permission: 'admin' },
+    expect(await upsertGroupRepository(db, devs.id, { repository: 'api', permission: 'read' })).toBe(
+      undefined,
+    );
+    expect(await upsertGroupRepository(db, devs.id, { repository: 'api', permission: 'write' })).toBe('read');
+    await upsertGroupRepository(db, devs.id, { repository: 'team/web', permission: 'admin' });
+    expect((await listGroupRepositories(db, devs.id, page)).permissions).toEqual([
+      { repository: 'api', permission: 'write' },
+      { repository: 'team/web', permission: 'admin' },
     ]);
-    expect(await findRepositoryMembership(db, acme.id, users.ben.id, 'api')).toEqual({
+    expect(await findRepositoryMembership(db, 'acme', users.ben.id, 'api')).toEqual({
       role: 'member',
       groupPermissions: ['write'],
     });
+    // A user's namespace is no organization: no membership to read.
+    expect(await findRepositoryMembership(db, 'annie', users.ben.id, 'api')).toBeUndefined();
     expect(await deleteGroupRepository(db, devs.id, 'team/web')).toBe('admin');
     expect(await deleteGroupRepository(db, devs.id, 'team/web')).toBeUndefined();
   });
@@ -168,11 +166,11 @@ describe.each(testDialects('org membership contract'))('org membership storage o
       id: crypto.randomUUID(),
       namespace,
       name,
-      is_private: isPrivate ? 1 : 0,
+      isPrivate,
       description: '',
-      created_at: at,
-      updated_at: at,
-      created_by: null,
+      createdAt: at,
+      updatedAt: at,
+      createdBy: null,
     });
     for (const [name, isPrivate] of [
       ['api', true],
@@ -188,7 +186,7 @@ describe.each(testDialects('org membership contract'))('org membership storage o
     const crew = group(other.id, 'grantors');
     await insertOrgGroup(db, crew);
     await insertGroupMember(db, crew.id, users.ben.id);
-    await upsertGroupRepository(db, { group_id: crew.id, repository: 'secret', permission: 'read' });
+    await upsertGroupRepository(db, crew.id, { repository: 'secret', permission: 'read' });
 
     const view = (userId: string, limit = 10, offset = 0) =>
       listNamespaceRepositories(db, 'acme', {
@@ -199,11 +197,14 @@ describe.each(testDialects('org membership contract'))('org membership storage o
       });
     const names = (rows: { name: string }[]) => rows.map((row) => row.name);
     const ben = await view(users.ben.id);
-    expect({ names: names(ben.rows), total: ben.total }).toEqual({ names: ['api', 'docs'], total: 2 });
+    expect({ names: names(ben.repositories), total: ben.total }).toEqual({
+      names: ['api', 'docs'],
+      total: 2,
+    });
     const second = await view(users.ben.id, 1, 1);
-    expect({ names: names(second.rows), total: second.total }).toEqual({ names: ['docs'], total: 2 });
+    expect({ names: names(second.repositories), total: second.total }).toEqual({ names: ['docs'], total: 2 });
     const ann = await view(users.ann.id);
-    expect({ names: names(ann.rows), total: ann.total }).toEqual({ names: ['docs'], total: 1 });
+    expect({ names: names(ann.repositories), total: ann.total }).toEqual({ names: ['docs'], total: 1 });
     await deleteOrgGroup(db, crew.id);
   });
 
@@ -214,7 +215,7 @@ describe.each(testDialects('org membership contract'))('org membership storage o
     await insertGroupMember(db, otherGroup.id, users.ben.id);
     expect((await listGroupNamesOfMembers(db, acme.id, [users.ben.id])).get(users.ben.id)).toEqual(['devs']);
     await deleteOrgMember(db, acme.id, users.ben.id);
-    expect(await findRepositoryMembership(db, acme.id, users.ben.id, 'api')).toEqual({
+    expect(await findRepositoryMembership(db, 'acme', users.ben.id, 'api')).toEqual({
       role: undefined,
       groupPermissions: [],
     });
@@ -225,14 +226,14 @@ describe.each(testDialects('org membership contract'))('org membership storage o
 
   it('invites: one per invitee text, found by user id or lowercased email', async () => {
     const { db } = database;
-    const invite = (invitee: string, userId: string | null): OrgInviteRow => ({
+    const invite = (invitee: string, userId: string | null) => ({
       id: crypto.randomUUID(),
-      org_id: acme.id,
+      orgId: acme.id,
       invitee,
-      invitee_user_id: userId,
-      role: 'member',
-      invited_by: users.ann.id,
-      created_at: at,
+      inviteeUserId: userId,
+      role: 'member' as const,
+      invitedBy: users.ann.id,
+      createdAt: at,
     });
     expect(await findUserIdsByEmail(db, 'cat@example.com')).toEqual([users.cat.id]);
     expect(await insertOrgInvite(db, invite('benny', users.ben.id))).toBe(true);
@@ -241,7 +242,7 @@ describe.each(testDialects('org membership contract'))('org membership storage o
     expect((await findInviteForUser(db, acme.id, users.ben.id))?.invitee).toBe('benny');
     const listed = await listOrgInvites(db, acme.id, page);
     expect(listed.total).toBe(2);
-    expect(listed.rows[0]).toMatchObject({ org_name: 'acme', invited_by_name: 'annie' });
+    expect(listed.invites[0]).toMatchObject({ orgName: 'acme', invitedByName: 'annie' });
     const cats = await listInvitesAddressedTo(db, users.cat.id, 'cat@example.com');
     expect(cats.map((r) => r.invitee)).toEqual(['cat@example.com']);
   });
@@ -266,7 +267,7 @@ describe.each(testDialects('org last-owner race'))('last owner under concurrency
     ]);
     if (!a || !b) throw new Error('setup failed');
     const created = await createOrganization(ctx, a, name, meta);
-    await insertOrgMember(ctx.db, { org_id: created.id, user_id: b.id, role: 'owner', created_at: at });
+    await insertOrgMember(ctx.db, { orgId: created.id, userId: b.id, role: 'owner', createdAt: at });
     return { org: created, a: { id: a.id, name: a.username }, b: { id: b.id, name: b.username } };
   }
 

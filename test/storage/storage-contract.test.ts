@@ -2,10 +2,10 @@
  * One storage contract, run on SQLite and on PostgreSQL (when TOKENHUB_TEST_PG_URL is set).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PersonalAccessToken } from '../../src/core/access-token-rules.ts';
 import {
   deleteOwnedTokens,
   findOwnedToken,
-  findTokenByHash,
   insertAccessToken,
   listOwnedTokens,
   updateOwnedToken,
@@ -14,9 +14,13 @@ import {
 import { insertAuditEvent, listAuditEvents } from '../../src/storage/audit.repository.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { insertServerKey, listLiveServerKeys } from '../../src/storage/server-key.repository.ts';
+import { findTokenWithOwnerByHash } from '../../src/storage/token-credential.repository.ts';
 import { findUserByUsername, insertUser, updateUserPassword } from '../../src/storage/user.repository.ts';
 import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';
-import { accessTokenRow as tokenRow } from '../support/rows.ts';
+import { personalToken, randomSecretHash } from '../support/rows.ts';
+
+const insertToken = (database: TestDatabase, token: PersonalAccessToken, secretHash = randomSecretHash()) =>
+  insertAccessToken(database.db, token, secretHash);
 
 describe.each(testDialects('storage contract'))('storage contract on %s', (dialect) => {
   let database: TestDatabase;
@@ -35,45 +39,47 @@ describe.each(testDialects('storage contract'))('storage contract on %s', (diale
       id: 'u1',
       username: 'alice',
       email: 'a@example.com',
-      password_hash: '$argon2id$...',
-      is_admin: 0,
-      created_at: '2026-01-01T00:00:00.000Z',
-      updated_at: '2026-01-01T00:00:00.000Z',
-      sessions_valid_after: null,
+      passwordHash: '$argon2id$...',
+      isAdmin: false,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      sessionsValidAfter: null,
     };
     await insertUser(database.db, user);
     await expect(insertUser(database.db, { ...user, id: 'u2' })).rejects.toThrow();
     await updateUserPassword(database.db, 'u1', 'new-hash', '2026-02-01T00:00:00.000Z');
     expect(await findUserByUsername(database.db, 'alice')).toMatchObject({
-      password_hash: 'new-hash',
-      sessions_valid_after: '2026-02-01T00:00:00.000Z',
+      passwordHash: 'new-hash',
+      sessionsValidAfter: '2026-02-01T00:00:00.000Z',
     });
   });
 
   it('tokens: found by hash, scoped to their owner, listed newest first with counts', async () => {
-    const older = tokenRow({ created_at: '2026-01-01T00:00:00.000Z', secret_hash: 'a'.repeat(64) });
-    const newer = tokenRow({ created_at: '2026-01-02T00:00:00.000Z', is_active: 0 });
-    const other = tokenRow({ owner_id: 'u2' });
-    for (const row of [older, newer, other]) await insertAccessToken(database.db, row);
-    await expect(insertAccessToken(database.db, tokenRow({ secret_hash: 'a'.repeat(64) }))).rejects.toThrow();
-    expect((await findTokenByHash(database.db, 'a'.repeat(64)))?.id).toBe(older.id);
+    const older = personalToken({ createdAt: '2026-01-01T00:00:00.000Z' });
+    const newer = personalToken({ createdAt: '2026-01-02T00:00:00.000Z', isActive: false });
+    const other = personalToken({ ownerId: 'u2' });
+    await insertToken(database, older, 'a'.repeat(64));
+    for (const token of [newer, other]) await insertToken(database, token);
+    await expect(insertToken(database, personalToken(), 'a'.repeat(64))).rejects.toThrow();
+    expect((await findTokenWithOwnerByHash(database.db, 'a'.repeat(64)))?.token.id).toBe(older.id);
     expect(await findOwnedToken(database.db, { kind: 'user', id: 'u1' }, other.id)).toBeUndefined();
     const page = await listOwnedTokens(database.db, { kind: 'user', id: 'u1' }, { limit: 10, offset: 0 });
-    expect(page.rows.map((r) => r.id)).toEqual([newer.id, older.id]);
+    expect(page.tokens.map((r) => r.id)).toEqual([newer.id, older.id]);
+    expect(page.tokens[0]).toMatchObject({ isActive: false, scopes: ['repo:read'], creatorName: 'alice' });
     expect(page).toMatchObject({ total: 2, active: 1 });
     const empty = await listOwnedTokens(
       database.db,
       { kind: 'user', id: 'nobody' },
       { limit: 10, offset: 0 },
     );
-    expect(empty).toEqual({ rows: [], total: 0, active: 0 });
+    expect(empty).toEqual({ tokens: [], total: 0, active: 0 });
   });
 
   it('tokens: updates and deletes touch only the owner’s rows', async () => {
-    const mine = tokenRow({});
-    const theirs = tokenRow({ owner_id: 'u2' });
-    await insertAccessToken(database.db, mine);
-    await insertAccessToken(database.db, theirs);
+    const mine = personalToken();
+    const theirs = personalToken({ ownerId: 'u2' });
+    await insertToken(database, mine);
+    await insertToken(database, theirs);
     expect(
       await updateOwnedToken(database.db, { kind: 'user', id: 'u1' }, theirs.id, { label: 'x' }),
     ).toBeUndefined();
@@ -85,17 +91,17 @@ describe.each(testDialects('storage contract'))('storage contract on %s', (diale
   });
 
   it('last-used batches never move time backwards', async () => {
-    const row = tokenRow({});
-    await insertAccessToken(database.db, row);
+    const token = personalToken();
+    await insertToken(database, token);
     await writeLastUses(database.db, [
-      { tokenId: row.id, at: '2026-01-05T00:00:00.000Z', ip: '10.0.0.1', userAgent: 'a' },
+      { tokenId: token.id, at: '2026-01-05T00:00:00.000Z', ip: '10.0.0.1', userAgent: 'a' },
     ]);
     await writeLastUses(database.db, [
-      { tokenId: row.id, at: '2026-01-04T00:00:00.000Z', ip: '10.0.0.2', userAgent: 'b' },
+      { tokenId: token.id, at: '2026-01-04T00:00:00.000Z', ip: '10.0.0.2', userAgent: 'b' },
     ]);
-    expect(await findOwnedToken(database.db, { kind: 'user', id: 'u1' }, row.id)).toMatchObject({
-      last_used_at: '2026-01-05T00:00:00.000Z',
-      last_used_ip: '10.0.0.1',
+    expect(await findOwnedToken(database.db, { kind: 'user', id: 'u1' }, token.id)).toMatchObject({
+      lastUsedAt: '2026-01-05T00:00:00.000Z',
+      lastUsedIp: '10.0.0.1',
     });
   });
 
@@ -103,16 +109,16 @@ describe.each(testDialects('storage contract'))('storage contract on %s', (diale
     for (const [i, action] of ['a.one', 'a.two', 'a.one'].entries()) {
       await insertAuditEvent(database.db, {
         id: crypto.randomUUID(),
-        account_id: 'acc',
-        account_name: 'alice',
+        accountId: 'acc',
+        accountName: 'alice',
         action,
         name: `n${i}`,
-        actor_id: 'u1',
-        actor_name: 'alice',
+        actorId: 'u1',
+        actorName: 'alice',
         ip: '127.0.0.1',
-        user_agent: 'ua',
-        data: '{}',
-        created_at: `2026-01-0${i + 1}T00:00:00.000Z`,
+        userAgent: 'ua',
+        data: {},
+        createdAt: `2026-01-0${i + 1}T00:00:00.000Z`,
       });
     }
     const all = await listAuditEvents(database.db, { accountId: 'acc', limit: 10, offset: 0 });
@@ -130,14 +136,14 @@ describe.each(testDialects('storage contract'))('storage contract on %s', (diale
   it('server keys: at most one active key per purpose, even when two processes race', async () => {
     const key = (id: string) => ({
       id,
-      purpose: 'hub-session',
-      state: 'active',
-      private_key: id,
+      purpose: 'hub-session' as const,
+      state: 'active' as const,
+      privateKey: id,
       certificate: null,
-      key_id: null,
-      created_at: '2026-01-01T00:00:00.000Z',
-      activated_at: null,
-      retired_at: null,
+      keyId: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      activatedAt: null,
+      retiredAt: null,
     });
     const results = await Promise.all([
       insertServerKey(database.db, key('k1')),

@@ -1,30 +1,27 @@
 /**
  * The hot path's joined read (token + owner, and the requested repository, in one query on
- * PostgreSQL), on SQLite and PostgreSQL: the rows it builds must equal what the separate lookups
- * return.
+ * PostgreSQL), on SQLite and PostgreSQL: what it builds must equal what was stored and what the
+ * separate lookups return.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AccessTokenRow,
-  findTokenByHash,
-  insertAccessToken,
-} from '../../src/storage/access-token.repository.ts';
+import type { AccessToken, PersonalAccessToken } from '../../src/core/access-token-rules.ts';
+import { findTokenById, insertAccessToken } from '../../src/storage/access-token.repository.ts';
 import { insertRepositoryIfAbsent } from '../../src/storage/image-repository.repository.ts';
 import { findOrganizationById, insertOrganization } from '../../src/storage/organization.repository.ts';
 import { findTokenWithOwnerByHash } from '../../src/storage/token-credential.repository.ts';
 import { findUserById, insertUser } from '../../src/storage/user.repository.ts';
 import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';
-import { accessTokenRow } from '../support/rows.ts';
+import { personalToken } from '../support/rows.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 
-/** A used `repo:write` PAT: every column of the row has a value to carry through the join. */
-function tokenRow(overrides: Partial<AccessTokenRow>): AccessTokenRow {
-  return accessTokenRow({
-    scopes: '["repo:write"]',
-    last_used_at: '2026-01-02T00:00:00.000Z',
-    last_used_ip: '10.0.0.1',
-    last_used_ua: 'docker/28',
+/** A used `repo:write` PAT: every field has a value to carry through the join. */
+function usedToken(overrides: Partial<PersonalAccessToken> = {}): PersonalAccessToken {
+  return personalToken({
+    scopes: ['repo:write'],
+    lastUsedAt: '2026-01-02T00:00:00.000Z',
+    lastUsedIp: '10.0.0.1',
+    lastUsedUa: 'docker/28',
     ...overrides,
   });
 }
@@ -37,71 +34,76 @@ describe.each(testDialects('token credential'))('token with owner in one read, o
       id: 'u1',
       username: 'alice',
       email: 'a@example.com',
-      password_hash: '$argon2id$...',
-      is_admin: 1,
-      created_at: at,
-      updated_at: at,
-      sessions_valid_after: null,
+      passwordHash: '$argon2id$...',
+      isAdmin: true,
+      createdAt: at,
+      updatedAt: at,
+      sessionsValidAfter: null,
     });
     await insertOrganization(database.db, {
       id: 'o1',
       name: 'acme',
       tier: 'team',
-      created_at: at,
-      updated_at: at,
-      created_by: 'u1',
+      createdAt: at,
+      updatedAt: at,
+      createdBy: 'u1',
     });
   });
   afterAll(async () => database.close());
 
-  it('a PAT comes with its whole user row, and the token row is whole too', async () => {
-    const pat = tokenRow({ secret_hash: '1'.repeat(64) });
-    await insertAccessToken(database.db, pat);
-    const found = await findTokenWithOwnerByHash(database.db, pat.secret_hash);
-    expect(found?.token).toEqual(await findTokenByHash(database.db, pat.secret_hash));
+  it('a PAT comes with its whole user, and the token is whole too', async () => {
+    const pat = usedToken();
+    await insertAccessToken(database.db, pat, '1'.repeat(64));
+    const found = await findTokenWithOwnerByHash(database.db, '1'.repeat(64));
+    expect(found?.token).toEqual(pat);
+    expect(found?.token).toEqual(await findTokenById(database.db, pat.id));
     expect(found?.owner).toEqual({ kind: 'user', user: await findUserById(database.db, 'u1') });
   });
 
-  it('an OAT comes with its organization', async () => {
-    const oat = tokenRow({ owner_kind: 'org', owner_id: 'o1', kind: 'oat', secret_hash: '2'.repeat(64) });
-    await insertAccessToken(database.db, oat);
-    const found = await findTokenWithOwnerByHash(database.db, oat.secret_hash);
-    expect(found?.token).toEqual(await findTokenByHash(database.db, oat.secret_hash));
+  it('an OAT comes with its organization and its resources', async () => {
+    const { scopes: _scopes, ...fields } = usedToken({ ownerId: 'o1' });
+    const oat: AccessToken = {
+      ...fields,
+      kind: 'oat',
+      resources: [{ type: 'TYPE_REPO', path: 'acme/*', scopes: ['scope-image-pull'] }],
+    };
+    await insertAccessToken(database.db, oat, '2'.repeat(64));
+    const found = await findTokenWithOwnerByHash(database.db, '2'.repeat(64));
+    expect(found?.token).toEqual(oat);
     expect(found?.owner).toEqual({ kind: 'org', org: await findOrganizationById(database.db, 'o1') });
   });
 
   it('an owner that is gone gives no owner, an unknown hash nothing', async () => {
-    const orphan = tokenRow({ owner_id: 'nobody', secret_hash: '3'.repeat(64) });
-    await insertAccessToken(database.db, orphan);
-    expect((await findTokenWithOwnerByHash(database.db, orphan.secret_hash))?.owner).toBeUndefined();
+    await insertAccessToken(database.db, usedToken({ ownerId: 'nobody' }), '3'.repeat(64));
+    expect((await findTokenWithOwnerByHash(database.db, '3'.repeat(64)))?.owner).toBeUndefined();
     expect(await findTokenWithOwnerByHash(database.db, '4'.repeat(64))).toBeUndefined();
   });
 
-  it('reads a named repository along with the token: its whole row, or none', async () => {
-    const pat = tokenRow({ secret_hash: '5'.repeat(64) });
-    await insertAccessToken(database.db, pat);
+  it('reads a named repository along with the token: the whole repository, or none', async () => {
+    const pat = usedToken();
+    await insertAccessToken(database.db, pat, '5'.repeat(64));
     const app = await insertRepositoryIfAbsent(database.db, {
       id: 'r1',
       namespace: 'alice',
       name: 'team/app',
-      is_private: 1,
+      isPrivate: true,
       description: 'the app',
-      created_at: at,
-      updated_at: at,
-      created_by: 'u1',
+      createdAt: at,
+      updatedAt: at,
+      createdBy: 'u1',
     });
-    const found = await findTokenWithOwnerByHash(database.db, pat.secret_hash, {
+    const found = await findTokenWithOwnerByHash(database.db, '5'.repeat(64), {
       namespace: 'alice',
       name: 'team/app',
     });
-    expect(found?.repository).toEqual({ namespace: 'alice', name: 'team/app', row: app });
-    expect(found?.token).toEqual(await findTokenByHash(database.db, pat.secret_hash));
+    expect(found?.alsoRead).toEqual({ path: { namespace: 'alice', name: 'team/app' }, repository: app });
+    expect(found?.token).toEqual(pat);
     expect(found?.owner).toEqual({ kind: 'user', user: await findUserById(database.db, 'u1') });
 
     const other = { namespace: 'alice', name: 'team' };
-    expect((await findTokenWithOwnerByHash(database.db, pat.secret_hash, other))?.repository).toEqual({
-      ...other,
-      row: undefined,
+    expect((await findTokenWithOwnerByHash(database.db, '5'.repeat(64), other))?.alsoRead).toEqual({
+      path: other,
+      repository: undefined,
     });
     expect(await findTokenWithOwnerByHash(database.db, '6'.repeat(64), other)).toBeUndefined();
   });

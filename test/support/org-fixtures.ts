@@ -2,19 +2,19 @@
  * Organization fixtures for route tests: users by name, organizations with members, and OAT
  * sessions minted straight into the store (through the same token drafting as the API).
  */
-import type { OrgScope } from '../../src/core/organization-rules.ts';
+import type { User } from '../../src/core/account-rules.ts';
+import type { OatResource, Organization, OrgScope, OrgTier } from '../../src/core/organization-rules.ts';
 import { addMember } from '../../src/services/orgs/org-membership.service.ts';
 import { changeOrganizationTier, createOrganization } from '../../src/services/orgs/organization.service.ts';
 import { draftToken } from '../../src/services/tokens/token-issuance.ts';
 import { insertAccessToken } from '../../src/storage/access-token.repository.ts';
-import type { OrganizationRow } from '../../src/storage/organization.repository.ts';
-import { findUserByUsername, type UserRow } from '../../src/storage/user.repository.ts';
+import { findUserByUsername } from '../../src/storage/user.repository.ts';
 import type { TestApp } from './app-harness.ts';
 
 export const fixtureMeta = { ip: '127.0.0.1', userAgent: 'test' };
 const operator = { id: null, name: 'operator' };
 
-export async function userRow(t: TestApp, username: string): Promise<UserRow> {
+export async function userRow(t: TestApp, username: string): Promise<User> {
   const user = await findUserByUsername(t.database.db, username);
   if (!user) throw new Error(`no user ${username}`);
   return user;
@@ -25,7 +25,7 @@ export async function setUpOrg(
   t: TestApp,
   name: string,
   options: { owner?: string; members?: readonly string[] } = {},
-): Promise<OrganizationRow> {
+): Promise<Organization> {
   const org = await createOrganization(
     t.app.services,
     await userRow(t, options.owner ?? 'alice'),
@@ -39,29 +39,24 @@ export async function setUpOrg(
 }
 
 /** Moves an organization to another tier, as `admin set-tier` does. */
-export async function setOrgTier(t: TestApp, name: string, tier: OrganizationRow['tier']): Promise<void> {
+export async function setOrgTier(t: TestApp, name: string, tier: OrgTier): Promise<void> {
   await changeOrganizationTier(t.app.services, name, tier, operator, fixtureMeta);
 }
 
 /** An OAT with the given organization scopes, inserted directly; returns a session JWT from it. */
 export async function oatSession(
   t: TestApp,
-  org: OrganizationRow,
+  org: Organization,
   scopes: readonly (OrgScope | string)[],
   label = 'robot',
 ): Promise<string> {
-  const { row, secret } = draftToken(
+  // Scopes are inserted as given, unchecked: tests also store scopes the API would refuse.
+  const resources = [{ type: 'TYPE_ORG', path: org.name, scopes }] as OatResource[];
+  const { token, secretHash, secret } = draftToken(
     t.app.services,
-    {
-      kind: 'oat',
-      owner: { kind: 'org', id: org.id },
-      label,
-      scopes: [{ type: 'TYPE_ORG', path: org.name, scopes }],
-      expiresAt: null,
-      createdBy: null,
-    },
+    { kind: 'oat', ownerId: org.id, label, resources, expiresAt: null, createdBy: null },
     fixtureMeta,
   );
-  await insertAccessToken(t.database.db, row);
+  await insertAccessToken(t.database.db, token, secretHash);
   return t.login(org.name, secret.reveal());
 }

@@ -1,29 +1,40 @@
-/** Whole rows for storage tests, with overrides for what a test is about. */
-import type { AccessTokenRow } from '../../src/storage/access-token.repository.ts';
+/** Stored things for storage tests, with overrides for what a test is about. */
+import type { AccessToken, PersonalAccessToken } from '../../src/core/access-token-rules.ts';
+import { hashTokenSecret } from '../../src/core/token-secret.ts';
+import type { Db } from '../../src/storage/database.ts';
+import { findTokenWithOwnerByHash } from '../../src/storage/token-credential.repository.ts';
 
-/** A manual `repo:read` PAT of user `u1`, never used, with a random secret hash. */
-export function accessTokenRow(overrides: Partial<AccessTokenRow>): AccessTokenRow {
+/** A manual `repo:read` PAT of user `u1`, never used. */
+export function personalToken(overrides: Partial<PersonalAccessToken> = {}): PersonalAccessToken {
   return {
     id: crypto.randomUUID(),
-    owner_kind: 'user',
-    owner_id: 'u1',
+    ownerId: 'u1',
     kind: 'pat',
-    generated_by: 'manual',
+    generatedBy: 'manual',
     label: 'label',
     description: '',
-    scopes: '["repo:read"]',
-    secret_hash: crypto.randomUUID().replaceAll('-', '').padEnd(64, '0'),
+    scopes: ['repo:read'],
     hint: 'thub_pat_abcd…',
-    client_id: '',
-    created_at: '2026-01-01T00:00:00.000Z',
-    created_by: 'u1',
-    creator_ip: '127.0.0.1',
-    creator_ua: 'ua',
-    expires_at: null,
-    last_used_at: null,
-    last_used_ip: null,
-    last_used_ua: null,
-    is_active: 1,
+    clientId: '',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    createdBy: 'u1',
+    creatorIp: '127.0.0.1',
+    creatorUa: 'ua',
+    expiresAt: null,
+    lastUsedAt: null,
+    lastUsedIp: null,
+    lastUsedUa: null,
+    isActive: true,
     ...overrides,
   };
+}
+
+/** A random stand-in for the SHA-256 of a secret (64 hex characters). */
+export function randomSecretHash(): string {
+  return crypto.randomUUID().replaceAll('-', '').padEnd(64, '0');
+}
+
+/** The stored token a secret stands for, as the `/token` read finds it. */
+export async function storedToken(db: Db, secret: string): Promise<AccessToken | undefined> {
+  return (await findTokenWithOwnerByHash(db, hashTokenSecret(secret)))?.token;
 }

@@ -5,7 +5,7 @@
  * gets 403 where only a password session may act.
  */
 import { expect, it } from 'vitest';
-import type { PrincipalKind } from '../../src/services/sign-in/hub-session.service.ts';
+import type { PrincipalKind } from '../../src/services/sign-in/who-asks.ts';
 import type { InjectOptions, TestApp } from './app-harness.ts';
 
 export interface SecurityFixture {

@@ -2,9 +2,8 @@
  * Personal access tokens, Docker Hub's routes and shapes (PROTOCOLS.md §1), plus our bulk delete.
  * All of them need a password session: a PAT-derived session gets 403.
  */
-import { type TStringOptions, Type } from 'typebox';
-import { tokenStatus } from '../../core/access-token-rules.ts';
-import { patScopes } from '../../core/access-token-scopes.ts';
+import { Type } from 'typebox';
+import { type PersonalAccessToken, tokenStatus } from '../../core/access-token-rules.ts';
 import {
   createPersonalAccessToken,
   deletePersonalAccessTokens,
@@ -12,59 +11,38 @@ import {
   listPersonalAccessTokens,
   updatePersonalAccessToken,
 } from '../../services/tokens/personal-access-token.service.ts';
-import type { AccessTokenRow } from '../../storage/access-token.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
-import { pageLinks, pageRequest, paginationQuery } from '../pagination.ts';
+import {
+  type AccessTokenObject,
+  accessTokenCreateBody,
+  accessTokenObject,
+  accessTokenPage,
+  accessTokenUpdateBody,
+  bulkDeleteBody,
+} from '../contract/access-tokens.contract.ts';
+import { errorReplies, paginationQuery, uuidParam } from '../contract/common.contract.ts';
+import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
-import { errorReplies, uuidParam } from '../schemas.ts';
 
-const nullableString = (options: TStringOptions = {}) => Type.Union([Type.String(options), Type.Null()]);
-
-export const accessTokenObject = Type.Object({
-  uuid: Type.String({ format: 'uuid' }),
-  client_id: Type.String(),
-  creator_ip: Type.String(),
-  creator_ua: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-  last_used: nullableString({ format: 'date-time' }),
-  generated_by: Type.Union([Type.Literal('manual'), Type.Literal('auto')]),
-  is_active: Type.Boolean(),
-  token: Type.String({ description: 'The secret: only in the create response, "" elsewhere.' }),
-  token_label: Type.String(),
-  scopes: Type.Array(Type.String()),
-  expires_at: nullableString({ format: 'date-time' }),
-  status: Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('expired')], {
-    description: 'tokenhub extension: active, inactive (deactivated) or expired.',
-  }),
-  last_used_ip: nullableString({ description: 'tokenhub extension: address of the last use.' }),
-  last_used_ua: nullableString({ description: 'tokenhub extension: client (user agent) of the last use.' }),
-  token_hint: Type.String({ description: 'tokenhub extension: non-secret start of the secret.' }),
-});
-
-const scopeList = Type.Array(Type.String({ maxLength: 64 }), {
-  maxItems: 8,
-  description: `One of ${patScopes.join(', ')} (highest first implies the lower ones).`,
-});
-
-function toAccessTokenObject(row: AccessTokenRow, now: Date, secret = '') {
+function toAccessTokenObject(token: PersonalAccessToken, now: Date, secret = ''): AccessTokenObject {
   return {
-    uuid: row.id,
-    client_id: row.client_id,
-    creator_ip: row.creator_ip,
-    creator_ua: row.creator_ua,
-    created_at: row.created_at,
-    last_used: row.last_used_at,
-    generated_by: row.generated_by,
-    is_active: row.is_active === 1,
+    uuid: token.id,
+    client_id: token.clientId,
+    creator_ip: token.creatorIp,
+    creator_ua: token.creatorUa,
+    created_at: token.createdAt,
+    last_used: token.lastUsedAt,
+    generated_by: token.generatedBy,
+    is_active: token.isActive,
     token: secret,
-    token_label: row.label,
-    scopes: JSON.parse(row.scopes) as string[],
-    expires_at: row.expires_at,
-    status: tokenStatus(row, now),
-    last_used_ip: row.last_used_ip,
-    last_used_ua: row.last_used_ua,
-    token_hint: row.hint,
+    token_label: token.label,
+    scopes: token.scopes,
+    expires_at: token.expiresAt,
+    status: tokenStatus(token, now),
+    last_used_ip: token.lastUsedIp,
+    last_used_ua: token.lastUsedUa,
+    token_hint: token.hint,
   };
 }
 
@@ -81,24 +59,20 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
         tags,
         security,
         summary: 'Create a personal access token; the secret is in this response only',
-        body: Type.Object({
-          token_label: Type.String({ maxLength: 1000 }),
-          scopes: Type.Optional(scopeList),
-          expires_at: Type.Optional(nullableString({ maxLength: 64 })),
-        }),
+        body: accessTokenCreateBody,
         response: { 201: accessTokenObject, ...errorReplies(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {
       const user = accountOf(request);
       await throttles.patCreate(reply, user.id);
-      const { row, secret } = await createPersonalAccessToken(
+      const { token, secret } = await createPersonalAccessToken(
         ctx,
         user,
         { label: request.body.token_label, scopes: request.body.scopes, expiresAt: request.body.expires_at },
         requestMeta(request),
       );
-      return reply.status(201).send(toAccessTokenObject(row, ctx.clock.now(), secret.reveal()));
+      return reply.status(201).send(toAccessTokenObject(token, ctx.clock.now(), secret.reveal()));
     },
   );
 
@@ -111,27 +85,18 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
         security,
         summary: 'List personal access tokens, newest first',
         querystring: paginationQuery,
-        response: {
-          200: Type.Object({
-            count: Type.Integer(),
-            next: nullableString(),
-            previous: nullableString(),
-            active_count: Type.Integer(),
-            results: Type.Array(accessTokenObject),
-          }),
-          ...errorReplies(400, 401, 403),
-        },
+        response: { 200: accessTokenPage, ...errorReplies(400, 401, 403) },
       },
     },
     async (request) => {
       const page = pageRequest(request.query);
-      const { rows, total, active } = await listPersonalAccessTokens(ctx, accountOf(request), page);
+      const { tokens, total, active } = await listPersonalAccessTokens(ctx, accountOf(request), page);
       const now = ctx.clock.now();
       return {
         count: total,
         ...pageLinks(ctx.config.publicUrl, '/v2/access-tokens', page, total),
         active_count: active,
-        results: rows.map((row) => toAccessTokenObject(row, now)),
+        results: tokens.map((token) => toAccessTokenObject(token, now)),
       };
     },
   );
@@ -144,9 +109,7 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
         tags,
         security,
         summary: 'Delete several personal access tokens at once, all or nothing (tokenhub extension)',
-        body: Type.Object({
-          uuids: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 100 }),
-        }),
+        body: bulkDeleteBody,
         response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) },
       },
     },
@@ -169,8 +132,8 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
       },
     },
     async (request) => {
-      const row = await getPersonalAccessToken(ctx, accountOf(request), request.params.uuid);
-      return toAccessTokenObject(row, ctx.clock.now());
+      const token = await getPersonalAccessToken(ctx, accountOf(request), request.params.uuid);
+      return toAccessTokenObject(token, ctx.clock.now());
     },
   );
 
@@ -185,23 +148,19 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
         description:
           'Changing `scopes` is a tokenhub extension (the Docker Hub console allows it). Expiry never changes.',
         params: uuidParam,
-        body: Type.Object({
-          token_label: Type.Optional(Type.String({ maxLength: 1000 })),
-          is_active: Type.Optional(Type.Boolean()),
-          scopes: Type.Optional(scopeList),
-        }),
+        body: accessTokenUpdateBody,
         response: { 200: accessTokenObject, ...errorReplies(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {
-      const row = await updatePersonalAccessToken(
+      const token = await updatePersonalAccessToken(
         ctx,
         accountOf(request),
         request.params.uuid,
         { label: request.body.token_label, isActive: request.body.is_active, scopes: request.body.scopes },
         requestMeta(request),
       );
-      return toAccessTokenObject(row, ctx.clock.now());
+      return toAccessTokenObject(token, ctx.clock.now());
     },
   );
 

@@ -10,25 +10,24 @@
  *   DELETE /v2/console/session                            → 204, cookie cleared
  */
 import type { FastifyReply } from 'fastify';
+import { decodeJwt } from 'jose';
 import { Type } from 'typebox';
+import type { User } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
 import type { RequestMeta } from '../../services/shared/context.ts';
 import { attemptLogin, recordLoginSuccess } from '../../services/sign-in/hub-login.service.ts';
-import type { UserRow } from '../../storage/user.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
 import { consoleCookieName, consoleCookieOptions } from '../console-session.ts';
+import {
+  type ConsoleSession,
+  loginBody,
+  secondStepBody,
+  consoleSessionObject as sessionObject,
+} from '../contract/accounts.contract.ts';
+import { errorReplies } from '../contract/common.contract.ts';
 import { requestMeta } from '../request-meta.ts';
-import { errorReplies } from '../schemas.ts';
 import { finishSecondStep, secondStepReply } from '../two-factor-step.ts';
-
-const sessionObject = Type.Object({
-  username: Type.String(),
-  email: Type.String(),
-  is_admin: Type.Boolean(),
-  csrf_token: Type.String({ description: 'Send it as X-CSRF-Token on every state-changing request.' }),
-  expires_at: Type.String({ format: 'date-time' }),
-});
 
 export async function consoleSessionRoutes(
   app: App,
@@ -37,19 +36,19 @@ export async function consoleSessionRoutes(
   const tags = ['web console'];
   const ttl = ctx.config.consoleSessionTtlSeconds;
 
-  async function startSession(reply: FastifyReply, user: UserRow, meta: RequestMeta, twoFactor: boolean) {
-    const credential = { method: 'password', user } as const;
-    await recordLoginSuccess(ctx, credential, meta, twoFactor);
-    const jwt = await sessions.issue(credential, ttl);
+  async function startSession(reply: FastifyReply, user: User, meta: RequestMeta, twoFactor: boolean) {
+    const principal = { kind: 'password', user } as const;
+    await recordLoginSuccess(ctx, principal, meta, twoFactor);
+    const jwt = await sessions.issue(principal, ttl);
     reply.setCookie(consoleCookieName, jwt, consoleCookieOptions(ctx.config, ttl));
     return sessionReply(user, jwt, new Date(ctx.clock.now().getTime() + ttl * 1000));
   }
 
-  function sessionReply(user: UserRow, jwt: string, expiresAt: Date) {
+  function sessionReply(user: User, jwt: string, expiresAt: Date): ConsoleSession {
     return {
       username: user.username,
       email: user.email,
-      is_admin: user.is_admin === 1,
+      is_admin: user.isAdmin,
       csrf_token: csrf.tokenFor(jwt),
       expires_at: expiresAt.toISOString(),
     };
@@ -61,10 +60,7 @@ export async function consoleSessionRoutes(
       schema: {
         tags,
         summary: 'Sign in to the web console with a password (sets the session cookie)',
-        body: Type.Object({
-          username: Type.String({ minLength: 1, maxLength: 256 }),
-          password: Type.String({ minLength: 1, maxLength: 1024 }),
-        }),
+        body: loginBody,
         response: { 200: sessionObject, ...errorReplies(400, 401, 429) },
       },
     },
@@ -78,13 +74,13 @@ export async function consoleSessionRoutes(
         () => attemptLogin(ctx, username, password, meta),
       );
       if ('loginToken' in outcome) return secondStepReply(reply, outcome.loginToken);
-      if (outcome.credential.method !== 'password') {
+      if (outcome.principal.kind !== 'password') {
         throw new AppError(
           'INVALID_CREDENTIALS',
           'sign in to the console with your password, not an access token',
         );
       }
-      return startSession(reply, outcome.credential.user, meta, false);
+      return startSession(reply, outcome.principal.user, meta, false);
     },
   );
 
@@ -94,10 +90,7 @@ export async function consoleSessionRoutes(
       schema: {
         tags,
         summary: 'Second step of a console sign-in with two-factor on',
-        body: Type.Object({
-          login_2fa_token: Type.String({ minLength: 1, maxLength: 256 }),
-          code: Type.String({ minLength: 1, maxLength: 64 }),
-        }),
+        body: secondStepBody,
         response: { 200: sessionObject, ...errorReplies(400, 401, 429) },
       },
     },
@@ -123,10 +116,8 @@ export async function consoleSessionRoutes(
       const user = accountOf(request);
       const jwt = request.cookies[consoleCookieName];
       if (!jwt) throw new AppError('AUTHENTICATION_REQUIRED', 'no console session cookie');
-      const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString() || '{}') as {
-        exp?: number;
-      };
-      return sessionReply(user, jwt, new Date((payload.exp ?? 0) * 1000));
+      // The guard verified this cookie's session; its expiry is the JWT's own.
+      return sessionReply(user, jwt, new Date((decodeJwt(jwt).exp ?? 0) * 1000));
     },
   );
 

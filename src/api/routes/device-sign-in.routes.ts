@@ -9,31 +9,37 @@
  * `{error, error_description}` (error shape `oauth`); the `/v2/*` routes answer Hub errors.
  */
 import { Type } from 'typebox';
+import { type DeviceSignIn, formatUserCode } from '../../core/device-sign-in-rules.ts';
 import { AppError } from '../../core/errors.ts';
 import {
   decideDeviceRequest,
   findPendingDeviceRequest,
-  formatUserCode,
   pollDeviceToken,
   startDeviceAuthorization,
 } from '../../services/sign-in/device-sign-in.service.ts';
 import { createAutoToken, revokeAutoToken } from '../../services/tokens/auto-token.service.ts';
-import type { DeviceSignInRow } from '../../storage/device-sign-in.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
+import { errorReplies } from '../contract/common.contract.ts';
+import {
+  type DeviceRequestObject,
+  desktopGenerateBody,
+  desktopGenerateObject,
+  deviceAuthorizationObject,
+  deviceCodeBody,
+  deviceDecisionBody,
+  deviceDecisionObject,
+  deviceRequestObject,
+  deviceTokenBody,
+  deviceTokenObject,
+  oauthError,
+  revokeBody,
+  userCode,
+} from '../contract/device-sign-in.contract.ts';
 import { requestMeta } from '../request-meta.ts';
-import { errorReplies } from '../schemas.ts';
 import { limitFailures } from '../throttle.ts';
 
-const oauthError = Type.Object(
-  { error: Type.String(), error_description: Type.String() },
-  { description: 'RFC 6749 §5.2 error: `error` is a code such as `authorization_pending`.' },
-);
 const oauthErrors = { 400: oauthError };
-/** No control characters (they would end up in a token label). */
-const printable = '^[^\\u0000-\\u001f\\u007f]*$';
-const param = (maxLength: number, description?: string) =>
-  Type.Optional(Type.String({ maxLength, ...(description ? { description } : {}) }));
 
 /**
  * RFC 8628 §5.1 asks to rate-limit user-code guessing: per account, unknown or expired codes count;
@@ -41,25 +47,15 @@ const param = (maxLength: number, description?: string) =>
  */
 const verifyFailureRule = { limit: 20, windowSeconds: 900 };
 
-const deviceRequestObject = Type.Object({
-  user_code: Type.String({ description: 'As the device shows it: `XXXX-XXXX`.' }),
-  client_id: Type.String(),
-  client_name: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-  expires_at: Type.String({ format: 'date-time', description: 'When the user code expires.' }),
-  ip: Type.String({ description: 'Address of the device that asked.' }),
-  user_agent: Type.String({ description: 'Client (user agent) of the device that asked.' }),
-});
-
-function toDeviceRequestObject(row: DeviceSignInRow) {
+function toDeviceRequestObject(request: DeviceSignIn): DeviceRequestObject {
   return {
-    user_code: formatUserCode(row.user_code ?? ''),
-    client_id: row.client_id,
-    client_name: row.client_name,
-    created_at: row.created_at,
-    expires_at: row.expires_at,
-    ip: row.ip,
-    user_agent: row.user_agent,
+    user_code: formatUserCode(request.userCode ?? ''),
+    client_id: request.clientId,
+    client_name: request.clientName,
+    created_at: request.createdAt,
+    expires_at: request.expiresAt,
+    ip: request.ip,
+    user_agent: request.userAgent,
   };
 }
 
@@ -93,22 +89,8 @@ async function oauthRoutes(app: App, { ctx, throttles }: RouteDeps): Promise<voi
         tags,
         summary: 'Start a device sign-in (RFC 8628 §3.1): a device code to poll with, a user code to show',
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
-        body: Type.Object({
-          client_id: param(200, 'Required: the client asking, e.g. `tokenhub-cli`.'),
-          client_name: param(200, 'Shown to the user and in the token label, e.g. "tokenhub CLI on laptop".'),
-        }),
-        response: {
-          200: Type.Object({
-            device_code: Type.String(),
-            user_code: Type.String(),
-            verification_uri: Type.String(),
-            verification_uri_complete: Type.String(),
-            expires_in: Type.Integer({ description: 'Seconds.' }),
-            interval: Type.Integer({ description: 'Seconds to wait between polls.' }),
-          }),
-          ...oauthErrors,
-          429: oauthError,
-        },
+        body: deviceCodeBody,
+        response: { 200: deviceAuthorizationObject, ...oauthErrors, 429: oauthError },
       },
     },
     async (request, reply) => {
@@ -128,23 +110,8 @@ async function oauthRoutes(app: App, { ctx, throttles }: RouteDeps): Promise<voi
         description:
           'Answers 400 `authorization_pending`, `slow_down`, `access_denied`, `expired_token` or `invalid_grant` until the user approved; then, once, a new auto-generated personal access token.',
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
-        body: Type.Object({
-          grant_type: param(200, '`urn:ietf:params:oauth:grant-type:device_code`'),
-          device_code: param(200),
-          client_id: param(200),
-        }),
-        response: {
-          200: Type.Object({
-            access_token: Type.String({ description: 'The personal access token (generated_by "auto").' }),
-            token_type: Type.Literal('bearer'),
-            expires_in: Type.Integer({ description: 'Seconds until the token and its sign-in expire.' }),
-            username: Type.String({
-              description:
-                'tokenhub extension: the account that approved, the login name to use with the token.',
-            }),
-          }),
-          ...oauthErrors,
-        },
+        body: deviceTokenBody,
+        response: { 200: deviceTokenObject, ...oauthErrors },
       },
     },
     async (request) => {
@@ -176,11 +143,7 @@ async function oauthRoutes(app: App, { ctx, throttles }: RouteDeps): Promise<voi
         description:
           'Deletes the auto-generated personal access token and its sign-in. Manual PATs, organization access tokens and unknown tokens are left alone, and the answer is 200 all the same.',
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
-        body: Type.Object({
-          token: Type.String({ minLength: 1, maxLength: 1024 }),
-          token_type_hint: param(64),
-          client_id: param(200),
-        }),
+        body: revokeBody,
         response: { 200: Type.Object({}, { description: '`{}`, whatever happened.' }), ...oauthErrors },
       },
     },
@@ -201,11 +164,6 @@ async function approvalRoutes(app: App, { ctx, guard, rateLimiter, throttles }: 
   ];
   const isUnknownCode = (error: unknown) =>
     error instanceof AppError && error.code === 'DEVICE_CODE_NOT_FOUND';
-  const userCode = Type.String({
-    minLength: 1,
-    maxLength: 32,
-    description: '`XXXX-XXXX` (any case, dash optional).',
-  });
 
   app.get(
     '/v2/device/verify',
@@ -221,14 +179,14 @@ async function approvalRoutes(app: App, { ctx, guard, rateLimiter, throttles }: 
     },
     async (request, reply) => {
       const user = accountOf(request);
-      const row = await limitFailures(
+      const pending = await limitFailures(
         rateLimiter,
         reply,
         guessing(user.id),
         () => findPendingDeviceRequest(ctx, request.query.user_code),
         { isFailure: isUnknownCode, message: 'too many unknown user codes' },
       );
-      return toDeviceRequestObject(row);
+      return toDeviceRequestObject(pending);
     },
   );
 
@@ -241,30 +199,24 @@ async function approvalRoutes(app: App, { ctx, guard, rateLimiter, throttles }: 
         security,
         summary:
           'Approve or deny a device sign-in; approval lets the device collect a new auto-generated PAT',
-        body: Type.Object({
-          user_code: userCode,
-          action: Type.Union([Type.Literal('approve'), Type.Literal('deny')]),
-        }),
-        response: {
-          200: Type.Object({
-            ...deviceRequestObject.properties,
-            status: Type.Union([Type.Literal('approved'), Type.Literal('denied')]),
-          }),
-          ...errorReplies(400, 401, 403, 404, 409, 429),
-        },
+        body: deviceDecisionBody,
+        response: { 200: deviceDecisionObject, ...errorReplies(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request, reply) => {
       const user = accountOf(request);
       const { user_code: code, action } = request.body;
-      const row = await limitFailures(
+      const decided = await limitFailures(
         rateLimiter,
         reply,
         guessing(user.id),
         () => decideDeviceRequest(ctx, user, code, action, requestMeta(request)),
         { isFailure: isUnknownCode, message: 'too many unknown user codes' },
       );
-      return { ...toDeviceRequestObject(row), status: action === 'approve' ? 'approved' : 'denied' } as const;
+      return {
+        ...toDeviceRequestObject(decided),
+        status: action === 'approve' ? 'approved' : 'denied',
+      } as const;
     },
   );
 
@@ -281,14 +233,8 @@ async function approvalRoutes(app: App, { ctx, guard, rateLimiter, throttles }: 
         security,
         summary:
           "Docker Desktop's sign-in: a new auto-generated PAT (at most 5 per account; the oldest goes)",
-        body: Type.Object({
-          client_id: Type.Optional(Type.String({ maxLength: 100, pattern: printable })),
-          client_name: Type.Optional(Type.String({ maxLength: 100, pattern: printable })),
-        }),
-        response: {
-          201: Type.Object({ data: Type.Object({ token: Type.String() }) }),
-          ...errorReplies(400, 401, 403),
-        },
+        body: desktopGenerateBody,
+        response: { 201: desktopGenerateObject, ...errorReplies(400, 401, 403) },
       },
     },
     async (request, reply) => {

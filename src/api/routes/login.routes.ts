@@ -10,26 +10,18 @@ import { Type } from 'typebox';
 import type { RequestMeta } from '../../services/shared/context.ts';
 import { attemptLogin, recordLoginSuccess } from '../../services/sign-in/hub-login.service.ts';
 import type { App, RouteDeps } from '../app.ts';
+import { authTokenBody, loginBody, secondStepBody } from '../contract/accounts.contract.ts';
+import { errorReplies } from '../contract/common.contract.ts';
 import { requestMeta } from '../request-meta.ts';
-import { errorReplies } from '../schemas.ts';
 import { finishSecondStep, secondStepReply } from '../two-factor-step.ts';
-
-const loginBody = Type.Object({
-  username: Type.String({ minLength: 1, maxLength: 256 }),
-  password: Type.String({ minLength: 1, maxLength: 1024 }),
-});
-const authTokenBody = Type.Object({
-  identifier: Type.String({ minLength: 1, maxLength: 256 }),
-  secret: Type.String({ minLength: 1, maxLength: 1024 }),
-});
 
 export async function loginRoutes(app: App, { ctx, sessions, throttles }: RouteDeps): Promise<void> {
   /** @returns the session JWT, or the login_2fa_token when a second step is needed. */
   async function logIn(identifier: string, secret: string, meta: RequestMeta) {
     const outcome = await attemptLogin(ctx, identifier, secret, meta);
     if ('loginToken' in outcome) return outcome;
-    await recordLoginSuccess(ctx, outcome.credential, meta);
-    return { session: await sessions.issue(outcome.credential) };
+    await recordLoginSuccess(ctx, outcome.principal, meta);
+    return { session: await sessions.issue(outcome.principal) };
   }
 
   app.post(
@@ -60,10 +52,7 @@ export async function loginRoutes(app: App, { ctx, sessions, throttles }: RouteD
       schema: {
         tags: ['login'],
         summary: 'Second step of a password login with two-factor sign-in on: a TOTP or recovery code',
-        body: Type.Object({
-          login_2fa_token: Type.String({ minLength: 1, maxLength: 256 }),
-          code: Type.String({ minLength: 1, maxLength: 64 }),
-        }),
+        body: secondStepBody,
         response: { 200: Type.Object({ token: Type.String() }), ...errorReplies(400, 401, 429) },
       },
     },
@@ -71,9 +60,9 @@ export async function loginRoutes(app: App, { ctx, sessions, throttles }: RouteD
       const meta = requestMeta(request);
       const { login_2fa_token: loginToken, code } = request.body;
       const user = await finishSecondStep(ctx, throttles, reply, { loginToken, code }, meta);
-      const credential = { method: 'password', user } as const;
-      await recordLoginSuccess(ctx, credential, meta, true);
-      return { token: await sessions.issue(credential) };
+      const principal = { kind: 'password', user } as const;
+      await recordLoginSuccess(ctx, principal, meta, true);
+      return { token: await sessions.issue(principal) };
     },
   );
 

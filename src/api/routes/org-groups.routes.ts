@@ -4,7 +4,8 @@
  * (`authorizeOrgAction`). Listing and removing a group's repository permissions (GET and DELETE on
  * `…/repositories`) are tokenhub additions.
  */
-import { type TSchema, Type } from 'typebox';
+import { Type } from 'typebox';
+import { normalizeGroupName } from '../../core/organization-rules.ts';
 import {
   addGroupMember,
   createGroup,
@@ -12,56 +13,27 @@ import {
   listGroupRepositoryPermissions,
   listGroups,
   listMembersOfGroup,
-  normalizeGroupName,
   removeGroupMember,
   removeGroupRepositoryPermission,
   setGroupRepositoryPermission,
 } from '../../services/orgs/org-group.service.ts';
-import { auditActorOf } from '../../services/orgs/org-membership.service.ts';
 import type { App, RouteDeps } from '../app.ts';
+import { errorReplies, pageOf, paginationQuery } from '../contract/common.contract.ts';
+import {
+  type GroupObject,
+  groupCreateBody,
+  groupMemberObject,
+  groupMemberParams,
+  groupObject,
+  groupParams,
+  groupPermission,
+  groupRepositoryParams,
+  orgParams,
+  repositoryPermissionObject,
+} from '../contract/orgs.contract.ts';
 import { authorizeOrgRequest } from '../org-auth.ts';
-import { pageLinks, pageRequest, paginationQuery } from '../pagination.ts';
+import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
-import { errorReplies } from '../schemas.ts';
-import { orgRole } from './org-members.routes.ts';
-import { orgParams } from './orgs.routes.ts';
-
-const nullableString = Type.Union([Type.String(), Type.Null()]);
-const pageOf = <T extends TSchema>(item: T) =>
-  Type.Object({
-    count: Type.Integer(),
-    next: nullableString,
-    previous: nullableString,
-    results: Type.Array(item),
-  });
-
-const groupObject = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-  member_count: Type.Integer(),
-});
-const groupMemberObject = Type.Object({ username: Type.String(), role: orgRole });
-const permission = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')], {
-  description: 'read: pull; write: pull and push; admin: pull, push and delete.',
-});
-const repositoryPermissionObject = Type.Object({
-  repository: Type.String({ description: 'The name below the organization (`api` for `acme/api`).' }),
-  permission,
-});
-
-const groupParams = Type.Object({
-  ...orgParams.properties,
-  group: Type.String({ minLength: 1, maxLength: 64 }),
-});
-const groupMemberParams = Type.Object({
-  ...groupParams.properties,
-  username: Type.String({ minLength: 1, maxLength: 64 }),
-});
-const groupRepositoryParams = Type.Object({
-  ...groupParams.properties,
-  repo: Type.String({ minLength: 1, maxLength: 255, description: 'Repository name below the organization.' }),
-});
 
 export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
   const config = { errorShape: 'org' as const };
@@ -87,16 +59,18 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-read');
       const page = pageRequest(request.query);
-      const { rows, total } = await listGroups(ctx, org, page);
+      const { groups, total } = await listGroups(ctx, org, page);
       return {
         count: total,
         ...pageLinks(ctx.config.publicUrl, base(org.name), page, total),
-        results: rows.map(({ id, name, created_at, member_count }) => ({
-          id,
-          name,
-          created_at,
-          member_count,
-        })),
+        results: groups.map(
+          (group): GroupObject => ({
+            id: group.id,
+            name: group.name,
+            created_at: group.createdAt,
+            member_count: group.memberCount,
+          }),
+        ),
       };
     },
   );
@@ -111,19 +85,20 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
         security,
         summary: 'Create a group',
         params: orgParams,
-        body: Type.Object({
-          name: Type.String({ maxLength: 256, description: '1-64 characters: a-z, 0-9, ".", "_", "-".' }),
-        }),
+        body: groupCreateBody,
         response: { 201: groupObject, ...errorReplies(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
-      const { org, principal } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
-      const actor = await auditActorOf(ctx, principal);
-      const row = await createGroup(ctx, org, request.body.name, actor, requestMeta(request));
-      return reply
-        .status(201)
-        .send({ id: row.id, name: row.name, created_at: row.created_at, member_count: 0 });
+      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
+      const group = await createGroup(ctx, org, request.body.name, actor, requestMeta(request));
+      const created: GroupObject = {
+        id: group.id,
+        name: group.name,
+        created_at: group.createdAt,
+        member_count: 0,
+      };
+      return reply.status(201).send(created);
     },
   );
 
@@ -141,8 +116,7 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
       },
     },
     async (request, reply) => {
-      const { org, principal } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
-      const actor = await auditActorOf(ctx, principal);
+      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
       await deleteGroup(ctx, org, request.params.group, actor, requestMeta(request));
       return reply.status(204).send(null);
     },
@@ -165,9 +139,9 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-read');
       const page = pageRequest(request.query);
-      const { rows, total } = await listMembersOfGroup(ctx, org, request.params.group, page);
+      const { members, total } = await listMembersOfGroup(ctx, org, request.params.group, page);
       const path = `${base(org.name)}/${encodeURIComponent(normalizeGroupName(request.params.group))}/members`;
-      return { count: total, ...pageLinks(ctx.config.publicUrl, path, page, total), results: rows };
+      return { count: total, ...pageLinks(ctx.config.publicUrl, path, page, total), results: members };
     },
   );
 
@@ -186,8 +160,7 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
       },
     },
     async (request, reply) => {
-      const { org, principal } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
-      const actor = await auditActorOf(ctx, principal);
+      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
       const { group } = request.params;
       const member = await addGroupMember(
         ctx,
@@ -215,8 +188,7 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
       },
     },
     async (request, reply) => {
-      const { org, principal } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
-      const actor = await auditActorOf(ctx, principal);
+      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
       const { group, username } = request.params;
       await removeGroupMember(ctx, org, group, username, actor, requestMeta(request));
       return reply.status(204).send(null);
@@ -240,13 +212,14 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-read');
       const page = pageRequest(request.query);
-      const { rows, total } = await listGroupRepositoryPermissions(ctx, org, request.params.group, page);
+      const { permissions, total } = await listGroupRepositoryPermissions(
+        ctx,
+        org,
+        request.params.group,
+        page,
+      );
       const path = `${base(org.name)}/${encodeURIComponent(normalizeGroupName(request.params.group))}/repositories`;
-      return {
-        count: total,
-        ...pageLinks(ctx.config.publicUrl, path, page, total),
-        results: rows.map(({ repository, permission }) => ({ repository, permission })),
-      };
+      return { count: total, ...pageLinks(ctx.config.publicUrl, path, page, total), results: permissions };
     },
   );
 
@@ -261,15 +234,14 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
         summary: "Set a group's permission on one of the organization's repositories",
         description: 'The repository need not exist yet: a group with write permission may push it first.',
         params: groupRepositoryParams,
-        body: Type.Object({ permission }),
+        body: Type.Object({ permission: groupPermission }),
         response: { 200: repositoryPermissionObject, ...errorReplies(400, 401, 403, 404) },
       },
     },
     async (request) => {
-      const { org, principal } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
-      const actor = await auditActorOf(ctx, principal);
+      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
       const { group, repo } = request.params;
-      const row = await setGroupRepositoryPermission(
+      return setGroupRepositoryPermission(
         ctx,
         org,
         group,
@@ -278,7 +250,6 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
         actor,
         requestMeta(request),
       );
-      return { repository: row.repository, permission: row.permission };
     },
   );
 
@@ -296,8 +267,7 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
       },
     },
     async (request, reply) => {
-      const { org, principal } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
-      const actor = await auditActorOf(ctx, principal);
+      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
       const { group, repo } = request.params;
       await removeGroupRepositoryPermission(ctx, org, group, repo, actor, requestMeta(request));
       return reply.status(204).send(null);

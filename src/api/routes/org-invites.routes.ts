@@ -6,6 +6,7 @@
  * invites are not revealed.
  */
 import { Type } from 'typebox';
+import type { OrgInvite } from '../../core/organization-rules.ts';
 import {
   acceptInvite,
   cancelInvite,
@@ -14,31 +15,34 @@ import {
   listInvites,
   listMyInvites,
 } from '../../services/orgs/org-invite.service.ts';
-import { auditActorOf } from '../../services/orgs/org-membership.service.ts';
 import type { App, RouteDeps } from '../app.ts';
-import { accountOf } from '../auth.ts';
+import { accountOf, principalOf } from '../auth.ts';
+import { errorReplies, paginationQuery } from '../contract/common.contract.ts';
+import {
+  type InviteObject,
+  inviteCreateBody,
+  inviteObject,
+  invitePage,
+  inviteParams,
+  memberObject,
+  orgInviteParams,
+  orgParams,
+} from '../contract/orgs.contract.ts';
 import { authorizeOrgRequest } from '../org-auth.ts';
-import { pageLinks, pageRequest, paginationQuery } from '../pagination.ts';
+import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
-import { errorReplies } from '../schemas.ts';
-import { memberObject, orgRole } from './org-members.routes.ts';
-import { orgParams } from './orgs.routes.ts';
+import { toMemberObject } from './org-members.routes.ts';
 
-const nullableString = Type.Union([Type.String(), Type.Null()]);
-
-const inviteObject = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  org: Type.String({ description: 'tokenhub extension: the organization invited to.' }),
-  invitee: Type.String({ description: 'The username or email address invited (lowercased).' }),
-  role: orgRole,
-  invited_by: Type.Union([Type.String(), Type.Null()], {
-    description: 'Username of the inviter; null when an organization access token sent it.',
-  }),
-  created_at: Type.String({ format: 'date-time' }),
-});
-
-const inviteParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const orgInviteParams = Type.Object({ ...orgParams.properties, ...inviteParams.properties });
+function toInviteObject(invite: OrgInvite): InviteObject {
+  return {
+    id: invite.id,
+    org: invite.orgName,
+    invitee: invite.invitee,
+    role: invite.role,
+    invited_by: invite.invitedByName,
+    created_at: invite.createdAt,
+  };
+}
 
 export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
   const config = { errorShape: 'org' as const };
@@ -58,15 +62,7 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         summary: "List the organization's pending invites, newest first",
         params: orgParams,
         querystring: paginationQuery,
-        response: {
-          200: Type.Object({
-            count: Type.Integer(),
-            next: nullableString,
-            previous: nullableString,
-            results: Type.Array(inviteObject),
-          }),
-          ...errorReplies(400, 401, 403, 404),
-        },
+        response: { 200: invitePage, ...errorReplies(400, 401, 403, 404) },
       },
     },
     async (request) => {
@@ -76,7 +72,7 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
       return {
         count: total,
         ...pageLinks(ctx.config.publicUrl, `/v2/orgs/${org.name}/invites`, page, total),
-        results: invites,
+        results: invites.map(toInviteObject),
       };
     },
   );
@@ -91,28 +87,14 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         security,
         summary: 'Invite a user (by username) or a person (by email address) to join',
         params: orgParams,
-        body: Type.Object({
-          invitee: Type.String({
-            minLength: 1,
-            maxLength: 320,
-            description: 'A username or an email address.',
-          }),
-          role: Type.Optional(orgRole),
-        }),
+        body: inviteCreateBody,
         response: { 201: inviteObject, ...errorReplies(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
-      const { org, principal } = await authorizeOrgRequest(ctx, request, request.params.org, 'invite-edit');
-      const invite = await createInvite(
-        ctx,
-        org,
-        request.body,
-        principal.kind === 'oat' ? null : principal.user.id,
-        await auditActorOf(ctx, principal),
-        requestMeta(request),
-      );
-      return reply.status(201).send(invite);
+      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'invite-edit');
+      const invite = await createInvite(ctx, org, request.body, actor, requestMeta(request));
+      return reply.status(201).send(toInviteObject(invite));
     },
   );
 
@@ -130,14 +112,8 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
       },
     },
     async (request, reply) => {
-      const { org, principal } = await authorizeOrgRequest(ctx, request, request.params.org, 'invite-edit');
-      await cancelInvite(
-        ctx,
-        org,
-        request.params.id,
-        await auditActorOf(ctx, principal),
-        requestMeta(request),
-      );
+      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'invite-edit');
+      await cancelInvite(ctx, org, request.params.id, actor, requestMeta(request));
       return reply.status(204).send(null);
     },
   );
@@ -154,7 +130,7 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         response: { 200: Type.Object({ results: Type.Array(inviteObject) }), ...errorReplies(401, 403) },
       },
     },
-    async (request) => ({ results: await listMyInvites(ctx, accountOf(request)) }),
+    async (request) => ({ results: (await listMyInvites(ctx, accountOf(request))).map(toInviteObject) }),
   );
 
   app.post(
@@ -171,7 +147,11 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
       },
     },
     // The new member's own view, so with their own address whatever their role.
-    async (request) => acceptInvite(ctx, accountOf(request), request.params.id, requestMeta(request)),
+    async (request) => {
+      const user = accountOf(request);
+      const member = await acceptInvite(ctx, user, request.params.id, requestMeta(request));
+      return toMemberObject(member, principalOf(request), 'owner');
+    },
   );
 
   app.post(

@@ -8,43 +8,41 @@ import { Type } from 'typebox';
 import { normalizeUsername } from '../../core/account-rules.ts';
 import type { OrgRole } from '../../core/organization-rules.ts';
 import {
-  auditActorOf,
   changeMemberRole,
   listMembers,
-  type OrgMemberView,
+  type OrgMemberWithGroups,
   removeMember,
 } from '../../services/orgs/org-membership.service.ts';
-import type { HubPrincipal } from '../../services/sign-in/hub-session.service.ts';
+import type { Principal } from '../../services/sign-in/who-asks.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';
+import { errorReplies, paginationQuery } from '../contract/common.contract.ts';
+import {
+  type MemberObject,
+  memberObject,
+  memberPage,
+  memberParams,
+  orgParams,
+  orgRole,
+} from '../contract/orgs.contract.ts';
 import { authorizeOrgRequest } from '../org-auth.ts';
-import { pageLinks, pageRequest, paginationQuery } from '../pagination.ts';
+import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
-import { errorReplies } from '../schemas.ts';
-import { orgParams } from './orgs.routes.ts';
-
-export const orgRole = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
-
-export const memberObject = Type.Object({
-  username: Type.String(),
-  email: Type.Optional(
-    Type.String({ description: 'Shown to owners only; never to organization access tokens.' }),
-  ),
-  role: orgRole,
-  joined_at: Type.String({ format: 'date-time' }),
-  groups: Type.Array(Type.String(), { description: "Names of the organization's groups the member is in." }),
-});
-
-export const memberParams = Type.Object({
-  ...orgParams.properties,
-  username: Type.String({ minLength: 1, maxLength: 64 }),
-});
 
 /** Owners (and instance administrators, who may act as owners) see addresses; OATs never do. */
-export function toMemberObject(member: OrgMemberView, principal: HubPrincipal, role: OrgRole | undefined) {
-  const seesEmail = principal.kind !== 'oat' && (role === 'owner' || principal.user.is_admin === 1);
-  const { email, ...rest } = member;
-  return seesEmail ? { ...rest, email } : rest;
+export function toMemberObject(
+  member: OrgMemberWithGroups,
+  principal: Principal,
+  role: OrgRole | undefined,
+): MemberObject {
+  const seesEmail = principal.kind !== 'oat' && (role === 'owner' || principal.user.isAdmin);
+  const object = {
+    username: member.username,
+    role: member.role,
+    joined_at: member.createdAt,
+    groups: member.groups,
+  };
+  return seesEmail ? { ...object, email: member.email } : object;
 }
 
 export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
@@ -64,15 +62,7 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         summary: 'List the members of an organization, by username',
         params: orgParams,
         querystring: paginationQuery,
-        response: {
-          200: Type.Object({
-            count: Type.Integer(),
-            next: Type.Union([Type.String(), Type.Null()]),
-            previous: Type.Union([Type.String(), Type.Null()]),
-            results: Type.Array(memberObject),
-          }),
-          ...errorReplies(400, 401, 403, 404),
-        },
+        response: { 200: memberPage, ...errorReplies(400, 401, 403, 404) },
       },
     },
     async (request) => {
@@ -107,7 +97,7 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
       },
     },
     async (request) => {
-      const { org, principal, role } = await authorizeOrgRequest(
+      const { org, principal, role, actor } = await authorizeOrgRequest(
         ctx,
         request,
         request.params.org,
@@ -118,7 +108,7 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         org,
         request.params.username,
         request.body.role,
-        await auditActorOf(ctx, principal),
+        actor,
         requestMeta(request),
       );
       return toMemberObject(member, principal, role);
@@ -144,20 +134,13 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
       const caller = principalOf(request);
       const leaving =
         caller.kind === 'password' && caller.user.username === normalizeUsername(request.params.username);
-      const { org, principal } = await authorizeOrgRequest(
+      const { org, actor } = await authorizeOrgRequest(
         ctx,
         request,
         request.params.org,
         leaving ? 'member-read' : 'member-edit',
       );
-      await removeMember(
-        ctx,
-        org,
-        request.params.username,
-        await auditActorOf(ctx, principal),
-        requestMeta(request),
-        { leaving },
-      );
+      await removeMember(ctx, org, request.params.username, actor, requestMeta(request), { leaving });
       return reply.status(204).send(null);
     },
   );

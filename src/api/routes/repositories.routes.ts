@@ -4,57 +4,39 @@
  * and a PAT's level caps what the account may do (`core/repository-access.ts`).
  */
 import { Type } from 'typebox';
+import type { Repository } from '../../core/repository-access.ts';
 import {
-  accessSubjectOf,
   createRepository,
   deleteRepositoryRecord,
   getRepository,
   listRepositories,
-  repositoryActorOf,
   updateRepositorySettings,
 } from '../../services/repositories/repository.service.ts';
-import type { RepositoryRow } from '../../storage/image-repository.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';
-import { pageLinks, pageRequest, paginationQuery } from '../pagination.ts';
+import { errorReplies, paginationQuery } from '../contract/common.contract.ts';
+import {
+  namespaceParams,
+  type RepositoryObject,
+  repositoryCreateBody,
+  repositoryObject,
+  repositoryPage,
+  repositoryParams,
+  repositoryUpdateBody,
+} from '../contract/repositories.contract.ts';
+import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
-import { errorReplies } from '../schemas.ts';
 
-/** Longest description (characters), as on Docker Hub. */
-const maxDescriptionLength = 100;
-
-export const repositoryObject = Type.Object({
-  name: Type.String({ description: 'The name below the namespace.' }),
-  namespace: Type.String(),
-  repository_type: Type.Literal('image'),
-  description: Type.String(),
-  is_private: Type.Boolean(),
-  status: Type.Literal(1, { description: 'Always 1 (active).' }),
-  last_updated: Type.String({ format: 'date-time' }),
-  date_registered: Type.String({ format: 'date-time' }),
-});
-
-const namespaceParams = Type.Object({ ns: Type.String({ minLength: 1, maxLength: 64 }) });
-const repositoryParams = Type.Object({
-  ns: Type.String({ minLength: 1, maxLength: 64 }),
-  name: Type.String({
-    minLength: 1,
-    maxLength: 255,
-    description: 'One path component; nested names are not served.',
-  }),
-});
-const description = Type.String({ maxLength: maxDescriptionLength });
-
-function toRepositoryObject(row: RepositoryRow) {
+function toRepositoryObject(repository: Repository): RepositoryObject {
   return {
-    name: row.name,
-    namespace: row.namespace,
-    repository_type: 'image' as const,
-    description: row.description,
-    is_private: row.is_private === 1,
-    status: 1 as const,
-    last_updated: row.updated_at,
-    date_registered: row.created_at,
+    name: repository.name,
+    namespace: repository.namespace,
+    repository_type: 'image',
+    description: repository.description,
+    is_private: repository.isPrivate,
+    status: 1,
+    last_updated: repository.updatedAt,
+    date_registered: repository.createdAt,
   };
 }
 
@@ -75,18 +57,14 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
         security,
         summary: 'Create a repository (needs push on the namespace: its owner or an administrator)',
         params: namespaceParams,
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 255 }),
-          is_private: Type.Optional(Type.Boolean({ description: 'Defaults to the instance setting.' })),
-          description: Type.Optional(description),
-        }),
+        body: repositoryCreateBody,
         response: { 201: repositoryObject, ...errorReplies(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
-      const row = await createRepository(
+      const repository = await createRepository(
         ctx,
-        repositoryActorOf(principalOf(request)),
+        principalOf(request),
         request.params.ns,
         {
           name: request.body.name,
@@ -95,7 +73,7 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
         },
         requestMeta(request),
       );
-      return reply.status(201).send(toRepositoryObject(row));
+      return reply.status(201).send(toRepositoryObject(repository));
     },
   );
 
@@ -109,26 +87,18 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
         summary: 'List the repositories of a namespace that the caller may pull, by name',
         params: namespaceParams,
         querystring: paginationQuery,
-        response: {
-          200: Type.Object({
-            count: Type.Integer(),
-            next: Type.Union([Type.String(), Type.Null()]),
-            previous: Type.Union([Type.String(), Type.Null()]),
-            results: Type.Array(repositoryObject),
-          }),
-          ...errorReplies(400, 401, 404),
-        },
+        response: { 200: repositoryPage, ...errorReplies(400, 401, 404) },
       },
     },
     async (request) => {
       const page = pageRequest(request.query);
       const { ns } = request.params;
-      const { rows, total } = await listRepositories(ctx, accessSubjectOf(request.principal), ns, page);
+      const { repositories, total } = await listRepositories(ctx, request.principal, ns, page);
       const path = `/v2/namespaces/${encodeURIComponent(ns)}/repositories`;
       return {
         count: total,
         ...pageLinks(ctx.config.publicUrl, path, page, total),
-        results: rows.map(toRepositoryObject),
+        results: repositories.map(toRepositoryObject),
       };
     },
   );
@@ -147,7 +117,7 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
     },
     async (request) => {
       const { ns, name } = request.params;
-      return toRepositoryObject(await getRepository(ctx, accessSubjectOf(request.principal), ns, name));
+      return toRepositoryObject(await getRepository(ctx, request.principal, ns, name));
     },
   );
 
@@ -160,23 +130,20 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
         security,
         summary: 'Change the description (needs push) or the visibility (needs delete: repo:admin)',
         params: repositoryParams,
-        body: Type.Object({
-          is_private: Type.Optional(Type.Boolean()),
-          description: Type.Optional(description),
-        }),
+        body: repositoryUpdateBody,
         response: { 200: repositoryObject, ...errorReplies(400, 401, 403, 404) },
       },
     },
     async (request) => {
-      const row = await updateRepositorySettings(
+      const repository = await updateRepositorySettings(
         ctx,
-        repositoryActorOf(principalOf(request)),
+        principalOf(request),
         request.params.ns,
         request.params.name,
         { isPrivate: request.body.is_private, description: request.body.description },
         requestMeta(request),
       );
-      return toRepositoryObject(row);
+      return toRepositoryObject(repository);
     },
   );
 
@@ -195,7 +162,7 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
     async (request, reply) => {
       await deleteRepositoryRecord(
         ctx,
-        repositoryActorOf(principalOf(request)),
+        principalOf(request),
         request.params.ns,
         request.params.name,
         requestMeta(request),

@@ -7,20 +7,25 @@ import { Type } from 'typebox';
 import {
   disableTwoFactor,
   enableTwoFactor,
-  isTwoFactorEnabled,
   setUpTwoFactor,
+  twoFactorState,
 } from '../../services/sign-in/two-factor.service.ts';
-import { countUnusedRecoveryCodes } from '../../storage/two-factor.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
+import {
+  recoveryCodesObject,
+  twoFactorCode,
+  twoFactorDisableBody,
+  twoFactorSetupObject,
+  twoFactorStateObject,
+} from '../contract/accounts.contract.ts';
+import { errorReplies } from '../contract/common.contract.ts';
 import { requestMeta } from '../request-meta.ts';
-import { errorReplies } from '../schemas.ts';
 
 export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
   const passwordOnly = guard(['password']);
   const tags = ['two-factor'];
   const security = [{ bearer: [] }];
-  const code = Type.String({ minLength: 1, maxLength: 64 });
 
   app.get(
     '/v2/users/me/2fa',
@@ -31,17 +36,14 @@ export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         security,
         summary: 'Whether two-factor sign-in is on, and how many recovery codes are left',
         response: {
-          200: Type.Object({ enabled: Type.Boolean(), recovery_codes_left: Type.Integer() }),
+          200: twoFactorStateObject,
           ...errorReplies(401, 403),
         },
       },
     },
     async (request) => {
-      const user = accountOf(request);
-      return {
-        enabled: await isTwoFactorEnabled(ctx, user.id),
-        recovery_codes_left: await countUnusedRecoveryCodes(ctx.db, user.id),
-      };
+      const { enabled, recoveryCodesLeft } = await twoFactorState(ctx, accountOf(request).id);
+      return { enabled, recovery_codes_left: recoveryCodesLeft };
     },
   );
 
@@ -54,7 +56,7 @@ export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         security,
         summary: 'Start enabling two-factor sign-in: a new TOTP secret (confirm it with /enable)',
         response: {
-          200: Type.Object({ secret: Type.String(), otpauth_uri: Type.String() }),
+          200: twoFactorSetupObject,
           ...errorReplies(401, 403, 409),
         },
       },
@@ -73,9 +75,9 @@ export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         tags,
         security,
         summary: 'Confirm with a code from the app; answers 10 single-use recovery codes, shown once',
-        body: Type.Object({ code }),
+        body: Type.Object({ code: twoFactorCode }),
         response: {
-          200: Type.Object({ recovery_codes: Type.Array(Type.String()) }),
+          200: recoveryCodesObject,
           ...errorReplies(400, 401, 403, 409),
         },
       },
@@ -93,7 +95,7 @@ export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         tags,
         security,
         summary: 'Turn two-factor sign-in off (password and a current or recovery code)',
-        body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }), code }),
+        body: twoFactorDisableBody,
         response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 409) },
       },
     },

@@ -3,29 +3,27 @@
  * (`GET /v2/users/me`) and password change (`PUT /v2/users/me/password`, password session only).
  */
 import { Type } from 'typebox';
+import type { User } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
 import { changePassword, createAccount } from '../../services/accounts/account.service.ts';
-import type { UserRow } from '../../storage/user.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
+import {
+  passwordChangeBody,
+  signUpBody,
+  type UserObject,
+  userObject,
+} from '../contract/accounts.contract.ts';
+import { errorReplies } from '../contract/common.contract.ts';
 import { requestMeta } from '../request-meta.ts';
-import { errorReplies } from '../schemas.ts';
 
-const userObject = Type.Object({
-  id: Type.String(),
-  username: Type.String(),
-  email: Type.String(),
-  is_admin: Type.Boolean(),
-  date_joined: Type.String({ format: 'date-time' }),
-});
-
-function toUserObject(user: UserRow) {
+function toUserObject(user: User): UserObject {
   return {
     id: user.id,
     username: user.username,
     email: user.email,
-    is_admin: user.is_admin === 1,
-    date_joined: user.created_at,
+    is_admin: user.isAdmin,
+    date_joined: user.createdAt,
   };
 }
 
@@ -36,11 +34,7 @@ export async function userRoutes(app: App, { ctx, guard }: RouteDeps): Promise<v
       schema: {
         tags: ['accounts'],
         summary: 'Sign up (only when the instance allows open sign-up)',
-        body: Type.Object({
-          username: Type.String({ maxLength: 256 }),
-          email: Type.String({ maxLength: 320 }),
-          password: Type.String({ maxLength: 1024 }),
-        }),
+        body: signUpBody,
         response: { 201: userObject, ...errorReplies(400, 403, 409) },
       },
     },
@@ -73,10 +67,7 @@ export async function userRoutes(app: App, { ctx, guard }: RouteDeps): Promise<v
         tags: ['accounts'],
         summary: 'Change the password; ends every other session',
         security: [{ bearer: [] }],
-        body: Type.Object({
-          current_password: Type.String({ minLength: 1, maxLength: 1024 }),
-          new_password: Type.String({ maxLength: 1024 }),
-        }),
+        body: passwordChangeBody,
         response: { 204: Type.Null(), ...errorReplies(400, 401, 403) },
       },
     },

@@ -82,7 +82,7 @@ export function registerAdminCommands(program: Command): void {
         ),
       );
       process.stdout.write(
-        `created user ${user.username}${user.is_admin ? ' (instance administrator)' : ''}\n`,
+        `created user ${user.username}${user.isAdmin ? ' (instance administrator)' : ''}\n`,
       );
     });
 

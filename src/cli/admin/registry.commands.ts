@@ -78,12 +78,12 @@ export function registerRegistryCommands(admin: Command, withServices: WithServi
         if (options.activate && options.retire) throw new Error('choose one of --activate and --retire');
         if (options.activate) {
           const key = await activateNextKey(ctx.db, ctx.clock);
-          done = `activated key ${key.key_id}; the previous key stays in the bundle until --retire`;
+          done = `activated key ${key.keyId}; the previous key stays in the bundle until --retire`;
         } else if (options.retire) {
           done = `retired ${await retirePreviousKeys(ctx.db, ctx.clock)} previous key(s)`;
         } else {
           const key = await createNextKey(ctx.db, ctx.clock);
-          done = `published next key ${key.key_id}; reload the registry with the new bundle, then run --activate`;
+          done = `published next key ${key.keyId}; reload the registry with the new bundle, then run --activate`;
         }
         if (options.bundle) await writeBundle(ctx, resolve(options.bundle));
         return done;

@@ -2,6 +2,7 @@
  * A password (or token) login at `POST /v2/auth/token`, with the two-factor step
  * (`POST /v2/users/2fa-login`) when the account asks for it and a terminal is attached.
  */
+import { decodeJwt } from 'jose';
 import { ApiError, apiRequest } from './http-client.ts';
 import { canPrompt, promptLine } from './terminal.ts';
 
@@ -46,10 +47,8 @@ export async function exchangeForSession(
 /** `exp` of a JWT as ISO 8601, read without verifying (for display only), or undefined. */
 export function jwtExpiry(jwt: string): string | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      exp?: unknown;
-    };
-    return typeof payload.exp === 'number' ? new Date(payload.exp * 1000).toISOString() : undefined;
+    const { exp } = decodeJwt(jwt);
+    return typeof exp === 'number' ? new Date(exp * 1000).toISOString() : undefined;
   } catch {
     return undefined;
   }

@@ -1,7 +1,12 @@
 /**
  * Accounts: sign-up, the operator's create-user, password checks and password change.
  */
-import { assertValidNewAccount, normalizeUsername, passwordProblem } from '../../core/account-rules.ts';
+import {
+  assertValidNewAccount,
+  normalizeUsername,
+  passwordProblem,
+  type User,
+} from '../../core/account-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../core/password-hashing.ts';
@@ -10,7 +15,6 @@ import {
   findUserById,
   findUserByUsername,
   insertUser,
-  type UserRow,
   updateUserPassword,
 } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
@@ -31,24 +35,24 @@ export async function createAccount(
   ctx: ServiceContext,
   input: NewAccount,
   meta: RequestMeta,
-): Promise<UserRow> {
+): Promise<User> {
   const username = normalizeUsername(input.username);
   const email = input.email.trim();
   assertValidNewAccount({ username, email, password: input.password });
   const now = isoNow(ctx);
-  const user: UserRow = {
+  const user: User = {
     id: newId(),
     username,
     email,
-    password_hash: await hashPassword(input.password),
-    is_admin: input.isAdmin ? 1 : 0,
-    created_at: now,
-    updated_at: now,
-    sessions_valid_after: null,
+    passwordHash: await hashPassword(input.password),
+    isAdmin: input.isAdmin === true,
+    createdAt: now,
+    updatedAt: now,
+    sessionsValidAfter: null,
   };
   // Usernames and organization names share one space; the namespace row decides races.
   await ctx.db.transaction().execute(async (tx) => {
-    if (!(await claimNamespace(tx, { name: username, kind: 'user', owner_id: user.id }))) {
+    if (!(await claimNamespace(tx, { name: username, kind: 'user', ownerId: user.id }))) {
       throw new AppError('USERNAME_TAKEN');
     }
     await insertUser(tx, user);
@@ -71,10 +75,10 @@ export async function checkPassword(
   ctx: ServiceContext,
   identifier: string,
   password: string,
-): Promise<UserRow | undefined> {
+): Promise<User | undefined> {
   const user = await findUserByUsername(ctx.db, normalizeUsername(identifier));
   if (!user) return verifyAgainstDummy(password).then(() => undefined);
-  return (await verifyPassword(user.password_hash, password)) ? user : undefined;
+  return (await verifyPassword(user.passwordHash, password)) ? user : undefined;
 }
 
 /**
@@ -88,7 +92,7 @@ export async function changePassword(
   meta: RequestMeta,
 ): Promise<void> {
   const user = await findUserById(ctx.db, userId);
-  if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
+  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw new AppError('INVALID_CREDENTIALS', 'the current password is incorrect');
   }
   const problem = passwordProblem(input.newPassword);

@@ -3,9 +3,9 @@
  * catalog. Only the operator grants or takes the right (`tokenhub admin set-admin`); there is no API
  * for it. Sessions re-read the account on every request, so a change applies at once.
  */
-import { normalizeUsername } from '../../core/account-rules.ts';
+import { normalizeUsername, type User } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
-import { findUserByUsername, setUserAdmin, type UserRow } from '../../storage/user.repository.ts';
+import { findUserByUsername, setUserAdmin } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 
@@ -21,11 +21,11 @@ export async function setInstanceAdmin(
   isAdmin: boolean,
   actor: { id: string | null; name: string },
   meta: RequestMeta,
-): Promise<{ user: UserRow; changed: boolean }> {
+): Promise<{ user: User; changed: boolean }> {
   const username = normalizeUsername(rawUsername);
   const user = await findUserByUsername(ctx.db, username);
   if (!user) throw new AppError('USER_NOT_FOUND', `no user named ${username.slice(0, 64)}`);
-  if ((user.is_admin === 1) === isAdmin) return { user, changed: false };
+  if (user.isAdmin === isAdmin) return { user, changed: false };
   await ctx.db.transaction().execute(async (tx) => {
     await setUserAdmin(tx, user.id, isAdmin, isoNow(ctx));
     await recordAudit(

@@ -12,13 +12,13 @@
  * user themself, or an owner of the organization.
  */
 import { normalizeUsername } from '../../core/account-rules.ts';
+import { type AuditEvent, isAuditAction } from '../../core/audit-actions.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
-import { type AuditEventRow, countAuditEvents, listAuditEvents } from '../../storage/audit.repository.ts';
+import { countAuditEvents, listAuditEvents } from '../../storage/audit.repository.ts';
 import { findNamespace } from '../../storage/namespace.repository.ts';
 import { authorizeOrgAction, requireOrganization } from '../orgs/organization.service.ts';
-import { type AuditAction, auditActions } from '../shared/audit.service.ts';
 import type { ServiceContext } from '../shared/context.ts';
-import type { HubPrincipal } from '../sign-in/hub-session.service.ts';
+import type { Principal } from '../sign-in/who-asks.ts';
 
 /** The account whose log a session may read, and whether it may see addresses and clients. */
 export interface AuditLogAccess {
@@ -34,16 +34,16 @@ export interface AuditLogAccess {
  */
 export async function authorizeAuditLogRead(
   ctx: ServiceContext,
-  principal: HubPrincipal,
+  principal: Principal,
   accountName: string,
 ): Promise<AuditLogAccess> {
   const namespace = await findNamespace(ctx.db, normalizeUsername(accountName));
   if (!namespace) throw new AppError('NAMESPACE_NOT_FOUND', `account ${accountName.slice(0, 64)} not found`);
   if (namespace.kind === 'user') {
     if (principal.kind === 'oat') throw new AppError('OAT_NOT_ALLOWED');
-    if (principal.user.id !== namespace.owner_id)
+    if (principal.user.id !== namespace.ownerId)
       throw new AppError('FORBIDDEN', 'you may read only your own audit log');
-    return { account: { id: namespace.owner_id, name: namespace.name, kind: 'user' }, showsNetwork: true };
+    return { account: { id: namespace.ownerId, name: namespace.name, kind: 'user' }, showsNetwork: true };
   }
   const org = await requireOrganization(ctx, namespace.name);
   const role = await authorizeOrgAction(ctx, principal, org, 'audit-read');
@@ -69,7 +69,7 @@ export async function listAuditLog(
   access: AuditLogAccess,
   filters: AuditLogFilters,
   page: { limit: number; offset: number },
-): Promise<{ rows: AuditEventRow[]; total: number }> {
+): Promise<{ events: AuditEvent[]; total: number }> {
   if (filters.action && !isAuditAction(filters.action)) {
     throw fieldError('action', `unknown action ${filters.action.slice(0, 64)}; see GET …/actions`);
   }
@@ -84,11 +84,11 @@ export async function listAuditLog(
     from,
     to,
   };
-  const [rows, total] = await Promise.all([
+  const [events, total] = await Promise.all([
     listAuditEvents(ctx.db, { ...filter, ...page }),
     countAuditEvents(ctx.db, filter),
   ]);
-  return { rows, total };
+  return { events, total };
 }
 
 /**
@@ -100,48 +100,4 @@ function utcInstant(field: 'from' | 'to', value: string): string {
   const time = new Date(value);
   if (Number.isNaN(time.getTime())) throw fieldError(field, `${field} must be an ISO 8601 date-time`);
   return time.toISOString();
-}
-
-export function isAuditAction(action: string): action is AuditAction {
-  return Object.hasOwn(auditActions, action);
-}
-
-/** The catalogue's description of an action; events of a retired action show their name. */
-export function describeAuditAction(action: string): string {
-  return isAuditAction(action) ? auditActions[action] : action;
-}
-
-/** Labels of the action groups (the first segment of an action name). */
-const groupLabels: Record<string, string> = {
-  account: 'Account',
-  org: 'Organization',
-  repository: 'Repository',
-};
-
-export interface AuditActionGroup {
-  label: string;
-  actions: { name: string; description: string; label: string }[];
-}
-
-/**
- * The catalogue grouped by the first segment of each action name, in catalogue order, in
- * Docker Hub's `…/actions` shape. `name` is the value the `action` filter takes; `label` is the
- * description in title case (Docker Hub's labels read "Repository Created").
- *
- * @example auditActionGroups().account.actions[0]
- * // { name: 'account.login.success', description: 'Signed in', label: 'Signed In' }
- */
-export function auditActionGroups(): Record<string, AuditActionGroup> {
-  const groups: Record<string, AuditActionGroup> = {};
-  for (const [name, description] of Object.entries(auditActions)) {
-    const key = name.split('.')[0] ?? name;
-    const group = groups[key] ?? { label: groupLabels[key] ?? titleCase(key), actions: [] };
-    group.actions.push({ name, description, label: titleCase(description) });
-    groups[key] = group;
-  }
-  return groups;
-}
-
-function titleCase(text: string): string {
-  return text.replace(/(^|\s)(\S)/g, (_match, space: string, letter: string) => space + letter.toUpperCase());
 }

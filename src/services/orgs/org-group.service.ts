@@ -7,41 +7,41 @@
 import { normalizeUsername } from '../../core/account-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import type { GroupPermission } from '../../core/organization-rules.ts';
+import {
+  type GroupPermission,
+  groupNamePattern,
+  normalizeGroupName,
+  type Organization,
+  type OrgGroup,
+  type OrgRole,
+} from '../../core/organization-rules.ts';
 import { isRepositoryName } from '../../core/repository-name.ts';
+import type { PageWindow } from '../../storage/database.ts';
 import {
   deleteGroupMember,
   deleteGroupRepository,
   deleteOrgGroup,
   findOrgGroup,
+  type GroupRepositoryPermission,
   insertGroupMember,
   insertOrgGroup,
   listGroupMembers,
   listGroupRepositories,
   listOrgGroups,
-  type OrgGroupRepositoryRow,
-  type OrgGroupRow,
-  type PageWindow,
   upsertGroupRepository,
 } from '../../storage/org-group.repository.ts';
-import { findOrgMember, type OrganizationRow } from '../../storage/organization.repository.ts';
+import { findOrgRole } from '../../storage/org-member.repository.ts';
 import { findUserByUsername } from '../../storage/user.repository.ts';
+import type { AuditActor } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
-import { type OrgActor, recordOrgAudit, requireUser, withOrgLock } from './org-membership.service.ts';
-
-/** 1 to 64 characters: lowercase letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
-export const groupNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
-export function normalizeGroupName(raw: string): string {
-  return raw.trim().toLowerCase();
-}
+import { recordOrgAudit, requireUser, withOrgLock } from './org-membership.service.ts';
 
 /** @throws AppError GROUP_NOT_FOUND */
 export async function requireGroup(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   rawName: string,
-): Promise<OrgGroupRow> {
+): Promise<OrgGroup> {
   const name = normalizeGroupName(rawName);
   const group = await findOrgGroup(ctx.db, org.id, name);
   if (!group) throw new AppError('GROUP_NOT_FOUND', `group ${name.slice(0, 64)} not found in ${org.name}`);
@@ -51,11 +51,11 @@ export async function requireGroup(
 /** @throws AppError VALIDATION_FAILED (name), GROUP_EXISTS. */
 export async function createGroup(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   rawName: string,
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
-): Promise<OrgGroupRow> {
+): Promise<OrgGroup> {
   const name = normalizeGroupName(rawName);
   if (!groupNamePattern.test(name)) {
     throw fieldError(
@@ -63,24 +63,24 @@ export async function createGroup(
       'group name must be 1 to 64 characters: lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
     );
   }
-  const row: OrgGroupRow = { id: newId(), org_id: org.id, name, created_at: isoNow(ctx) };
-  if (!(await insertOrgGroup(ctx.db, row))) {
+  const group: OrgGroup = { id: newId(), orgId: org.id, name, createdAt: isoNow(ctx) };
+  if (!(await insertOrgGroup(ctx.db, group))) {
     throw new AppError('GROUP_EXISTS', `${org.name} already has a group named ${name}`);
   }
   await recordOrgAudit(ctx, org, { action: 'org.group.create', name }, actor, meta);
-  return row;
+  return group;
 }
 
-export async function listGroups(ctx: ServiceContext, org: OrganizationRow, page: PageWindow) {
+export async function listGroups(ctx: ServiceContext, org: Organization, page: PageWindow) {
   return listOrgGroups(ctx.db, org.id, page);
 }
 
 /** Deletes a group, its member list and its repository permissions. @throws AppError GROUP_NOT_FOUND */
 export async function deleteGroup(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   rawName: string,
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
 ): Promise<void> {
   const group = await requireGroup(ctx, org, rawName);
@@ -95,18 +95,18 @@ export async function deleteGroup(
  */
 export async function addGroupMember(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   groupName: string,
   rawUsername: string,
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
-): Promise<{ username: string; role: 'owner' | 'member' }> {
+): Promise<{ username: string; role: OrgRole }> {
   const group = await requireGroup(ctx, org, groupName);
   const user = await requireUser(ctx, rawUsername);
   // Under the organization lock, so a member being removed at the same moment is never left in a group.
   const role = await withOrgLock(ctx, org, async (tx) => {
-    const member = await findOrgMember(tx, org.id, user.id);
-    if (!member) {
+    const role = await findOrgRole(tx, org.id, user.id);
+    if (!role) {
       throw new AppError(
         'MEMBER_NOT_FOUND',
         `${user.username} is not a member of ${org.name}; invite them to the organization first`,
@@ -116,7 +116,7 @@ export async function addGroupMember(
     if (!(await insertGroupMember(tx, group.id, user.id))) {
       throw new AppError('ALREADY_GROUP_MEMBER', `${user.username} is already in group ${group.name}`);
     }
-    return member.role;
+    return role;
   });
   await recordOrgAudit(
     ctx,
@@ -131,10 +131,10 @@ export async function addGroupMember(
 /** @throws AppError GROUP_NOT_FOUND, GROUP_MEMBER_NOT_FOUND. */
 export async function removeGroupMember(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   groupName: string,
   rawUsername: string,
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
 ): Promise<void> {
   const group = await requireGroup(ctx, org, groupName);
@@ -154,7 +154,7 @@ export async function removeGroupMember(
 
 export async function listMembersOfGroup(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   groupName: string,
   page: PageWindow,
 ) {
@@ -167,7 +167,7 @@ export async function listMembersOfGroup(
  * (a group with write permission may push it first).
  * @throws AppError VALIDATION_FAILED.
  */
-function assertRepositoryBelow(org: OrganizationRow, repository: string): void {
+function assertRepositoryBelow(org: Organization, repository: string): void {
   if (!isRepositoryName(`${org.name}/${repository}`)) {
     throw fieldError('repo', `${org.name}/${repository.slice(0, 255)} is not a valid repository name`);
   }
@@ -179,19 +179,19 @@ function assertRepositoryBelow(org: OrganizationRow, repository: string): void {
  */
 export async function setGroupRepositoryPermission(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   groupName: string,
   repository: string,
   permission: GroupPermission,
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
-): Promise<OrgGroupRepositoryRow> {
+): Promise<GroupRepositoryPermission> {
   assertRepositoryBelow(org, repository);
   const group = await requireGroup(ctx, org, groupName);
-  const row: OrgGroupRepositoryRow = { group_id: group.id, repository, permission };
+  const grant: GroupRepositoryPermission = { repository, permission };
   const previous = await withOrgLock(ctx, org, async (tx) => {
     if (!(await findOrgGroup(tx, org.id, group.name))) throw new AppError('GROUP_NOT_FOUND');
-    return upsertGroupRepository(tx, row);
+    return upsertGroupRepository(tx, group.id, grant);
   });
   if (previous !== permission) {
     await recordOrgAudit(
@@ -206,16 +206,16 @@ export async function setGroupRepositoryPermission(
       meta,
     );
   }
-  return row;
+  return grant;
 }
 
 /** @throws AppError VALIDATION_FAILED, GROUP_NOT_FOUND, GROUP_REPOSITORY_NOT_FOUND. */
 export async function removeGroupRepositoryPermission(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   groupName: string,
   repository: string,
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
 ): Promise<void> {
   assertRepositoryBelow(org, repository);
@@ -242,7 +242,7 @@ export async function removeGroupRepositoryPermission(
 
 export async function listGroupRepositoryPermissions(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   groupName: string,
   page: PageWindow,
 ) {

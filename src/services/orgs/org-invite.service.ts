@@ -5,61 +5,31 @@
  * address equals it (case-insensitively), so a person who signs up after being invited can accept.
  * Anyone else is told the invite does not exist.
  */
-import { normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
+import { isEmailAddress, normalizeUsername, type User, usernameProblem } from '../../core/account-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import type { OrgRole } from '../../core/organization-rules.ts';
-import type { PageWindow } from '../../storage/org-group.repository.ts';
+import type { Organization, OrgInvite, OrgRole } from '../../core/organization-rules.ts';
+import type { PageWindow } from '../../storage/database.ts';
 import {
   deleteOrgInvite,
   findInviteById,
   findInviteForUser,
   findOrgInvite,
-  findUserIdsByEmail,
-  type InviteListing,
   insertOrgInvite,
   listInvitesAddressedTo,
   listOrgInvites,
-  type OrgInviteRow,
 } from '../../storage/org-invite.repository.ts';
-import {
-  findOrganizationById,
-  findOrgMember,
-  insertOrgMember,
-  type OrganizationRow,
-} from '../../storage/organization.repository.ts';
-import { findUserByUsername, type UserRow } from '../../storage/user.repository.ts';
+import { findOrgRole, insertOrgMember } from '../../storage/org-member.repository.ts';
+import { findOrganizationById } from '../../storage/organization.repository.ts';
+import { findUserByUsername, findUserIdsByEmail } from '../../storage/user.repository.ts';
+import type { AuditActor } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 import {
   memberView,
-  type OrgActor,
-  type OrgMemberView,
+  type OrgMemberWithGroups,
   recordOrgAudit,
   withOrgLock,
 } from './org-membership.service.ts';
-
-/** The account-rules email shape: something@something, no spaces. */
-const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
-
-export interface InviteView {
-  id: string;
-  org: string;
-  invitee: string;
-  role: OrgRole;
-  invited_by: string | null;
-  created_at: string;
-}
-
-function toInviteView(row: InviteListing): InviteView {
-  return {
-    id: row.id,
-    org: row.org_name,
-    invitee: row.invitee,
-    role: row.role,
-    invited_by: row.invited_by_name,
-    created_at: row.created_at,
-  };
-}
 
 /**
  * Which user an invitee names: a username must exist; an email address names the one user with
@@ -72,7 +42,7 @@ async function resolveInvitee(
 ): Promise<{ invitee: string; userId: string | null }> {
   const invitee = normalizeUsername(raw);
   if (invitee.includes('@')) {
-    if (!emailPattern.test(invitee))
+    if (!isEmailAddress(invitee))
       throw fieldError('invitee', 'invitee must be a username or an email address');
     const ids = await findUserIdsByEmail(ctx.db, invitee);
     return { invitee, userId: ids.length === 1 ? (ids[0] ?? null) : null };
@@ -85,62 +55,60 @@ async function resolveInvitee(
 }
 
 /**
- * @param inviterId the inviting user, null for an OAT.
+ * @param actor who invites: a user, or an OAT (no inviting user).
  * @throws AppError VALIDATION_FAILED, USER_NOT_FOUND, ALREADY_MEMBER, INVITE_EXISTS.
  */
 export async function createInvite(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   input: { invitee: string; role?: OrgRole },
-  inviterId: string | null,
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
-): Promise<InviteView> {
+): Promise<OrgInvite> {
   const { invitee, userId } = await resolveInvitee(ctx, input.invitee);
-  const row: OrgInviteRow = {
+  const invite = {
     id: newId(),
-    org_id: org.id,
+    orgId: org.id,
     invitee,
-    invitee_user_id: userId,
+    inviteeUserId: userId,
     role: input.role ?? 'member',
-    invited_by: inviterId,
-    created_at: isoNow(ctx),
+    invitedBy: actor.id,
+    createdAt: isoNow(ctx),
   };
   await withOrgLock(ctx, org, async (tx) => {
-    if (userId && (await findOrgMember(tx, org.id, userId))) {
+    if (userId && (await findOrgRole(tx, org.id, userId))) {
       throw new AppError('ALREADY_MEMBER', `${invitee} is already a member of ${org.name}`);
     }
-    if ((userId && (await findInviteForUser(tx, org.id, userId))) || !(await insertOrgInvite(tx, row))) {
+    if ((userId && (await findInviteForUser(tx, org.id, userId))) || !(await insertOrgInvite(tx, invite))) {
       throw new AppError('INVITE_EXISTS', `${invitee} already has a pending invite to ${org.name}`);
     }
   });
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.invite.create', name: invitee, data: { id: row.id, role: row.role } },
+    { action: 'org.invite.create', name: invitee, data: { id: invite.id, role: invite.role } },
     actor,
     meta,
   );
-  const created = await findOrgInvite(ctx.db, org.id, row.id);
+  const created = await findOrgInvite(ctx.db, org.id, invite.id);
   if (!created) throw new AppError('INVITE_NOT_FOUND');
-  return toInviteView(created);
+  return created;
 }
 
 export async function listInvites(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   page: PageWindow,
-): Promise<{ invites: InviteView[]; total: number }> {
-  const { rows, total } = await listOrgInvites(ctx.db, org.id, page);
-  return { invites: rows.map(toInviteView), total };
+): Promise<{ invites: OrgInvite[]; total: number }> {
+  return listOrgInvites(ctx.db, org.id, page);
 }
 
 /** @throws AppError INVITE_NOT_FOUND */
 export async function cancelInvite(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   id: string,
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
 ): Promise<void> {
   const invite = await findOrgInvite(ctx.db, org.id, id);
@@ -154,24 +122,24 @@ export async function cancelInvite(
   );
 }
 
-function isAddressedTo(invite: OrgInviteRow, user: UserRow): boolean {
+function isAddressedTo(invite: OrgInvite, user: User): boolean {
   return (
-    invite.invitee_user_id === user.id ||
+    invite.inviteeUserId === user.id ||
     (invite.invitee.includes('@') && invite.invitee === user.email.toLowerCase())
   );
 }
 
 /** The pending invites addressed to `user`, newest first. */
-export async function listMyInvites(ctx: ServiceContext, user: UserRow): Promise<InviteView[]> {
-  const rows = await listInvitesAddressedTo(ctx.db, user.id, user.email.toLowerCase());
-  return rows.filter((row) => isAddressedTo(row, user)).map(toInviteView);
+export async function listMyInvites(ctx: ServiceContext, user: User): Promise<OrgInvite[]> {
+  const invites = await listInvitesAddressedTo(ctx.db, user.id, user.email.toLowerCase());
+  return invites.filter((invite) => isAddressedTo(invite, user));
 }
 
 /** The invite and its organization, when addressed to `user`. @throws AppError INVITE_NOT_FOUND */
-async function requireMyInvite(ctx: ServiceContext, user: UserRow, id: string) {
+async function requireMyInvite(ctx: ServiceContext, user: User, id: string) {
   const invite = await findInviteById(ctx.db, id);
   const org =
-    invite && isAddressedTo(invite, user) ? await findOrganizationById(ctx.db, invite.org_id) : undefined;
+    invite && isAddressedTo(invite, user) ? await findOrganizationById(ctx.db, invite.orgId) : undefined;
   if (!invite || !org) throw new AppError('INVITE_NOT_FOUND');
   return { invite, org };
 }
@@ -182,26 +150,21 @@ async function requireMyInvite(ctx: ServiceContext, user: UserRow, id: string) {
  */
 export async function acceptInvite(
   ctx: ServiceContext,
-  user: UserRow,
+  user: User,
   id: string,
   meta: RequestMeta,
-): Promise<OrgMemberView> {
+): Promise<OrgMemberWithGroups> {
   const { invite, org } = await requireMyInvite(ctx, user, id);
   await withOrgLock(ctx, org, async (tx) => {
     // Re-read under the lock: a concurrent accept, decline or cancel may have removed it.
     if (!(await findInviteById(tx, invite.id))) throw new AppError('INVITE_NOT_FOUND');
-    if (await findOrgMember(tx, org.id, user.id)) {
+    if (await findOrgRole(tx, org.id, user.id)) {
       throw new AppError(
         'ALREADY_MEMBER',
         `you are already a member of ${org.name}; decline the invite instead`,
       );
     }
-    await insertOrgMember(tx, {
-      org_id: org.id,
-      user_id: user.id,
-      role: invite.role,
-      created_at: isoNow(ctx),
-    });
+    await insertOrgMember(tx, { orgId: org.id, userId: user.id, role: invite.role, createdAt: isoNow(ctx) });
     await deleteOrgInvite(tx, invite.id);
   });
   await recordOrgAudit(
@@ -217,7 +180,7 @@ export async function acceptInvite(
 /** @throws AppError INVITE_NOT_FOUND */
 export async function declineInvite(
   ctx: ServiceContext,
-  user: UserRow,
+  user: User,
   id: string,
   meta: RequestMeta,
 ): Promise<void> {

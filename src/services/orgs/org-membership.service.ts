@@ -6,50 +6,28 @@
  * inside one transaction that first locks the organization row, so two owners demoting each other
  * at the same moment cannot both succeed.
  */
-import { normalizeUsername } from '../../core/account-rules.ts';
+import { normalizeUsername, type User } from '../../core/account-rules.ts';
+import type { AuditAction } from '../../core/audit-actions.ts';
 import { AppError } from '../../core/errors.ts';
-import type { OrgRole } from '../../core/organization-rules.ts';
-import { findTokenById } from '../../storage/access-token.repository.ts';
-import type { Db } from '../../storage/database.ts';
+import type { Organization, OrgMember, OrgRole } from '../../core/organization-rules.ts';
+import type { Db, PageWindow } from '../../storage/database.ts';
 import {
   countOrgOwners,
   deleteOrgMember,
+  findOrgMember,
+  findOrgRole,
+  insertOrgMember,
   listGroupNamesOfMembers,
   listOrgMembers,
-  type PageWindow,
   setOrgMemberRole,
-} from '../../storage/org-group.repository.ts';
-import {
-  findOrgMember,
-  insertOrgMember,
-  lockOrganization,
-  type OrganizationRow,
-} from '../../storage/organization.repository.ts';
-import { findUserByUsername, type UserRow } from '../../storage/user.repository.ts';
-import { type AuditAction, recordAudit } from '../shared/audit.service.ts';
+} from '../../storage/org-member.repository.ts';
+import { lockOrganization } from '../../storage/organization.repository.ts';
+import { findUserByUsername } from '../../storage/user.repository.ts';
+import { type AuditActor, recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
-import type { HubPrincipal } from '../sign-in/hub-session.service.ts';
 
-/** Who an audit event names as the actor: a user, or an OAT by its label (id null). */
-export interface OrgActor {
-  id: string | null;
-  name: string;
-}
-
-export interface OrgMemberView {
-  username: string;
-  email: string;
-  role: OrgRole;
-  joined_at: string;
-  groups: string[];
-}
-
-/** The audit actor of a session, named as the login route names it. */
-export async function auditActorOf(ctx: ServiceContext, principal: HubPrincipal): Promise<OrgActor> {
-  if (principal.kind !== 'oat') return { id: principal.user.id, name: principal.user.username };
-  const token = await findTokenById(ctx.db, principal.tokenId);
-  return { id: null, name: token?.label ?? 'organization access token' };
-}
+/** A member with the names of the organization's groups they are in. */
+export type OrgMemberWithGroups = OrgMember & { groups: string[] };
 
 /**
  * Runs `work` in a transaction that first locks `org`'s row: every membership write goes through
@@ -57,7 +35,7 @@ export async function auditActorOf(ctx: ServiceContext, principal: HubPrincipal)
  */
 export async function withOrgLock<T>(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   work: (tx: Db) => Promise<T>,
 ): Promise<T> {
   return ctx.db.transaction().execute(async (tx) => {
@@ -69,16 +47,16 @@ export async function withOrgLock<T>(
 /** Records an event in the organization's audit log. */
 export async function recordOrgAudit(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   event: { action: AuditAction; name: string; data?: Record<string, unknown> },
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
 ): Promise<void> {
   await recordAudit(ctx, { account: { id: org.id, name: org.name }, actor, meta, ...event });
 }
 
 /** @throws AppError USER_NOT_FOUND */
-export async function requireUser(ctx: ServiceContext, rawUsername: string): Promise<UserRow> {
+export async function requireUser(ctx: ServiceContext, rawUsername: string): Promise<User> {
   const username = normalizeUsername(rawUsername);
   const user = await findUserByUsername(ctx.db, username);
   if (!user) throw new AppError('USER_NOT_FOUND', `no user named ${username.slice(0, 64)}`);
@@ -86,54 +64,44 @@ export async function requireUser(ctx: ServiceContext, rawUsername: string): Pro
 }
 
 /** @throws AppError MEMBER_NOT_FOUND (also for an unknown username: the org's view is the same). */
-async function requireMember(ctx: ServiceContext, org: OrganizationRow, rawUsername: string) {
+async function requireMember(ctx: ServiceContext, org: Organization, rawUsername: string) {
   const username = normalizeUsername(rawUsername);
   const user = await findUserByUsername(ctx.db, username);
-  const member = user && (await findOrgMember(ctx.db, org.id, user.id));
-  if (!user || !member) {
+  const role = user && (await findOrgRole(ctx.db, org.id, user.id));
+  if (!user || !role) {
     throw new AppError('MEMBER_NOT_FOUND', `${username.slice(0, 64)} is not a member of ${org.name}`);
   }
-  return { user, member };
+  return { user, role };
 }
 
 /** One page of members ordered by username, each with their groups. */
 export async function listMembers(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   page: PageWindow,
-): Promise<{ members: OrgMemberView[]; total: number }> {
-  const { rows, total } = await listOrgMembers(ctx.db, org.id, page);
+): Promise<{ members: OrgMemberWithGroups[]; total: number }> {
+  const { members, total } = await listOrgMembers(ctx.db, org.id, page);
   const groups = await listGroupNamesOfMembers(
     ctx.db,
     org.id,
-    rows.map((row) => row.user_id),
+    members.map((member) => member.userId),
   );
-  const members = rows.map((row) => ({
-    username: row.username,
-    email: row.email,
-    role: row.role,
-    joined_at: row.created_at,
-    groups: groups.get(row.user_id) ?? [],
-  }));
-  return { members, total };
+  return {
+    members: members.map((member) => ({ ...member, groups: groups.get(member.userId) ?? [] })),
+    total,
+  };
 }
 
 /** A member as the API shows them. @throws AppError MEMBER_NOT_FOUND */
 export async function memberView(
   ctx: ServiceContext,
-  org: OrganizationRow,
-  user: UserRow,
-): Promise<OrgMemberView> {
+  org: Organization,
+  user: User,
+): Promise<OrgMemberWithGroups> {
   const member = await findOrgMember(ctx.db, org.id, user.id);
   if (!member) throw new AppError('MEMBER_NOT_FOUND', `${user.username} is not a member of ${org.name}`);
   const groups = await listGroupNamesOfMembers(ctx.db, org.id, [user.id]);
-  return {
-    username: user.username,
-    email: user.email,
-    role: member.role,
-    joined_at: member.created_at,
-    groups: groups.get(user.id) ?? [],
-  };
+  return { ...member, groups: groups.get(user.id) ?? [] };
 }
 
 /**
@@ -143,20 +111,20 @@ export async function memberView(
  */
 export async function changeMemberRole(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   rawUsername: string,
   role: OrgRole,
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
-): Promise<OrgMemberView> {
+): Promise<OrgMemberWithGroups> {
   const { user } = await requireMember(ctx, org, rawUsername);
   const from = await withOrgLock(ctx, org, async (tx) => {
-    const current = await findOrgMember(tx, org.id, user.id);
+    const current = await findOrgRole(tx, org.id, user.id);
     if (!current) throw new AppError('MEMBER_NOT_FOUND', `${user.username} is not a member of ${org.name}`);
-    if (current.role === role) return undefined;
-    if (current.role === 'owner' && (await countOrgOwners(tx, org.id)) <= 1) throw new AppError('LAST_OWNER');
+    if (current === role) return undefined;
+    if (current === 'owner' && (await countOrgOwners(tx, org.id)) <= 1) throw new AppError('LAST_OWNER');
     await setOrgMemberRole(tx, org.id, user.id, role);
-    return current.role;
+    return current;
   });
   if (from) {
     await recordOrgAudit(
@@ -177,19 +145,19 @@ export async function changeMemberRole(
  */
 export async function removeMember(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   rawUsername: string,
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
   options: { leaving?: boolean } = {},
 ): Promise<void> {
   const { user } = await requireMember(ctx, org, rawUsername);
   const role = await withOrgLock(ctx, org, async (tx) => {
-    const current = await findOrgMember(tx, org.id, user.id);
+    const current = await findOrgRole(tx, org.id, user.id);
     if (!current) throw new AppError('MEMBER_NOT_FOUND', `${user.username} is not a member of ${org.name}`);
-    if (current.role === 'owner' && (await countOrgOwners(tx, org.id)) <= 1) throw new AppError('LAST_OWNER');
+    if (current === 'owner' && (await countOrgOwners(tx, org.id)) <= 1) throw new AppError('LAST_OWNER');
     await deleteOrgMember(tx, org.id, user.id);
-    return current.role;
+    return current;
   });
   await recordOrgAudit(
     ctx,
@@ -206,18 +174,18 @@ export async function removeMember(
  */
 export async function addMember(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   rawUsername: string,
   role: OrgRole,
-  actor: OrgActor,
+  actor: AuditActor,
   meta: RequestMeta,
-): Promise<OrgMemberView> {
+): Promise<OrgMemberWithGroups> {
   const user = await requireUser(ctx, rawUsername);
   await withOrgLock(ctx, org, async (tx) => {
-    if (await findOrgMember(tx, org.id, user.id)) {
+    if (await findOrgRole(tx, org.id, user.id)) {
       throw new AppError('ALREADY_MEMBER', `${user.username} is already a member of ${org.name}`);
     }
-    await insertOrgMember(tx, { org_id: org.id, user_id: user.id, role, created_at: isoNow(ctx) });
+    await insertOrgMember(tx, { orgId: org.id, userId: user.id, role, createdAt: isoNow(ctx) });
   });
   await recordOrgAudit(
     ctx,

@@ -8,23 +8,28 @@
  * - OAT sessions: exactly the `TYPE_ORG` scopes of the token, for its own organization only; never
  *   token management or the audit log.
  */
-import { normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
+import { type AccountRef, normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import { type OrgRole, type OrgScope, type OrgTier, oatOrgScopes } from '../../core/organization-rules.ts';
+import {
+  type Organization,
+  type OrgRole,
+  type OrgScope,
+  type OrgTier,
+  oatLimitByTier,
+  oatOrgScopes,
+} from '../../core/organization-rules.ts';
+import { countOwnedTokens } from '../../storage/access-token.repository.ts';
 import { claimNamespace } from '../../storage/namespace.repository.ts';
+import { findOrgRole, insertOrgMember, listUserOrganizations } from '../../storage/org-member.repository.ts';
 import {
   findOrganizationByName,
-  findOrgMember,
   insertOrganization,
-  insertOrgMember,
-  type OrganizationRow,
   setOrganizationTier,
 } from '../../storage/organization.repository.ts';
-import type { UserRow } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
-import type { HubPrincipal } from '../sign-in/hub-session.service.ts';
+import type { Principal } from '../sign-in/who-asks.ts';
 
 /** What a route wants to do in an organization. The first six are OAT scopes without `scope-`. */
 export type OrgAction =
@@ -49,27 +54,27 @@ const ownerReadable: ReadonlySet<OrgAction> = new Set(['audit-read']);
  */
 export async function createOrganization(
   ctx: ServiceContext,
-  creator: UserRow,
+  creator: AccountRef,
   rawName: string,
   meta: RequestMeta,
-): Promise<OrganizationRow> {
+): Promise<Organization> {
   const name = normalizeUsername(rawName);
   const problem = usernameProblem(name);
   if (problem) throw fieldError('name', problem.replace('username', 'organization name'));
   const now = isoNow(ctx);
-  const org: OrganizationRow = {
+  const org: Organization = {
     id: newId(),
     name,
     tier: 'free',
-    created_at: now,
-    updated_at: now,
-    created_by: creator.id,
+    createdAt: now,
+    updatedAt: now,
+    createdBy: creator.id,
   };
   await ctx.db.transaction().execute(async (tx) => {
-    if (!(await claimNamespace(tx, { name, kind: 'org', owner_id: org.id })))
+    if (!(await claimNamespace(tx, { name, kind: 'org', ownerId: org.id })))
       throw new AppError('ORG_NAME_TAKEN');
     await insertOrganization(tx, org);
-    await insertOrgMember(tx, { org_id: org.id, user_id: creator.id, role: 'owner', created_at: now });
+    await insertOrgMember(tx, { orgId: org.id, userId: creator.id, role: 'owner', createdAt: now });
   });
   await recordAudit(ctx, {
     account: { id: org.id, name },
@@ -81,19 +86,33 @@ export async function createOrganization(
   return org;
 }
 
+/** An organization with its access-token count (expired and inactive ones count) and tier limit. */
+export interface OrganizationSummary {
+  org: Organization;
+  accessTokens: { count: number; limit: number };
+}
+
+export async function describeOrganization(
+  ctx: ServiceContext,
+  org: Organization,
+): Promise<OrganizationSummary> {
+  const count = await countOwnedTokens(ctx.db, { kind: 'org', id: org.id });
+  return { org, accessTokens: { count, limit: oatLimitByTier[org.tier] } };
+}
+
+/** The organizations `account` belongs to, by name, with its role in each. */
+export async function listMyOrganizations(
+  ctx: ServiceContext,
+  account: AccountRef,
+): Promise<Array<Pick<Organization, 'id' | 'name' | 'tier'> & { role: OrgRole }>> {
+  return listUserOrganizations(ctx.db, account.id);
+}
+
 /** @throws AppError ORG_NOT_FOUND */
-export async function requireOrganization(ctx: ServiceContext, name: string): Promise<OrganizationRow> {
+export async function requireOrganization(ctx: ServiceContext, name: string): Promise<Organization> {
   const org = await findOrganizationByName(ctx.db, normalizeUsername(name));
   if (!org) throw new AppError('ORG_NOT_FOUND', `organization ${name.slice(0, 64)} not found`);
   return org;
-}
-
-export async function orgRoleOf(
-  ctx: ServiceContext,
-  org: OrganizationRow,
-  userId: string,
-): Promise<OrgRole | undefined> {
-  return (await findOrgMember(ctx.db, org.id, userId))?.role;
 }
 
 /**
@@ -103,8 +122,8 @@ export async function orgRoleOf(
  */
 export async function authorizeOrgAction(
   ctx: ServiceContext,
-  principal: HubPrincipal,
-  org: OrganizationRow,
+  principal: Principal,
+  org: Organization,
   action: OrgAction,
 ): Promise<OrgRole | undefined> {
   if (principal.kind === 'oat') {
@@ -112,13 +131,13 @@ export async function authorizeOrgAction(
     if (principal.org.id !== org.id)
       throw new AppError('ORG_FORBIDDEN', 'this token belongs to another organization');
     const scope = `scope-${action}` as OrgScope;
-    if (action !== 'org-read' && !oatOrgScopes(org.name, principal.resources).has(scope)) {
+    if (action !== 'org-read' && !oatOrgScopes(org.name, principal.token.resources).has(scope)) {
       throw new AppError('ORG_FORBIDDEN', `this organization access token does not have ${scope}`);
     }
     return undefined;
   }
-  const role = await orgRoleOf(ctx, org, principal.user.id);
-  const isAdmin = principal.user.is_admin === 1;
+  const role = await findOrgRole(ctx.db, org.id, principal.user.id);
+  const isAdmin = principal.user.isAdmin;
   if (!role && !isAdmin) throw new AppError('ORG_FORBIDDEN', `you are not a member of ${org.name}`);
   if (memberReadable.has(action)) return role;
   if (principal.kind === 'pat' && !ownerReadable.has(action)) throw new AppError('PAT_NOT_ALLOWED');
@@ -134,7 +153,7 @@ export async function changeOrganizationTier(
   tier: OrgTier,
   actor: { id: string | null; name: string },
   meta: RequestMeta,
-): Promise<OrganizationRow> {
+): Promise<Organization> {
   const org = await requireOrganization(ctx, orgName);
   await setOrganizationTier(ctx.db, org.id, tier, isoNow(ctx));
   await recordAudit(ctx, {

@@ -1,6 +1,7 @@
 /**
  * Repositories through the Hub API: create, list, read, update, delete (docs/repositories.md).
- * Who may do what comes from `core/repository-access.ts` only:
+ * Who may do what comes from `core/repository-access.ts` only (repository-rights.ts asks it once
+ * per request):
  *
  * - list and read need `pull`; a repository the caller may not pull is reported as missing
  *   (REPOSITORY_NOT_FOUND, never FORBIDDEN), so private names do not leak;
@@ -12,62 +13,28 @@
  * can exist through a registry push but are not served here yet. A namespace is a user or an
  * organization; in an organization, members' rights come from their groups (per repository).
  */
-import type { PatScope } from '../../core/access-token-scopes.ts';
-import { AppError, fieldError } from '../../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import {
-  type AccessSubject,
-  accountRights,
-  allowedRepositoryActions,
-  type MembershipFacts,
-  type RepositoryAction,
-  type RepositoryFacts,
-} from '../../core/repository-access.ts';
-import { isRepositoryName, maxRepositoryNameLength } from '../../registry/scope.ts';
+import type { Repository } from '../../core/repository-access.ts';
+import type { PageWindow } from '../../storage/database.ts';
 import {
   deleteRepository,
   findRepository,
   insertRepositoryIfAbsent,
   listNamespaceRepositories,
-  type RepositoryRow,
   updateRepository,
 } from '../../storage/image-repository.repository.ts';
-import { findNamespace } from '../../storage/namespace.repository.ts';
-import { findRepositoryMembership } from '../../storage/organization.repository.ts';
-import { findUserByUsername } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
-import type { HubPrincipal } from '../sign-in/hub-session.service.ts';
-import type { AccountRef } from '../tokens/personal-access-token.service.ts';
-
-/** Who acts on a write: the permission subject and the account recorded as the audit actor. */
-export interface RepositoryActor {
-  subject: AccessSubject;
-  account: AccountRef;
-}
-
-/**
- * The permission subject of a Hub session: anonymous without one; the account, capped by the
- * token's level when the session was opened with a PAT.
- */
-export function accessSubjectOf(principal: HubPrincipal | undefined): AccessSubject {
-  if (!principal) return { kind: 'anonymous' };
-  if (principal.kind === 'oat')
-    return { kind: 'oat', orgName: principal.org.name, resources: principal.resources };
-  const account = {
-    kind: 'account' as const,
-    username: principal.user.username,
-    isAdmin: principal.user.is_admin === 1,
-  };
-  return principal.kind === 'pat' ? { ...account, patScope: principal.scope } : account;
-}
-
-/** Only account sessions reach the repository write routes (their guards refuse OAT sessions). */
-export function repositoryActorOf(principal: HubPrincipal): RepositoryActor {
-  if (principal.kind === 'oat') throw new Error('OAT sessions cannot manage repositories');
-  const { id, username } = principal.user;
-  return { subject: accessSubjectOf(principal), account: { id, username } };
-}
+import { accessSubjectOf, auditActorOf, creatorIdOf, type Principal } from '../sign-in/who-asks.ts';
+import {
+  assertAllowed,
+  assertRepositoryName,
+  findNamespaceOwner,
+  groupGrantsOf,
+  type NamespaceOwner,
+  rightsOn,
+} from './repository-rights.ts';
 
 export interface NewRepository {
   name: string;
@@ -86,44 +53,37 @@ export interface RepositoryUpdate {
  */
 export async function createRepository(
   ctx: ServiceContext,
-  actor: RepositoryActor,
+  principal: Principal,
   namespace: string,
   input: NewRepository,
   meta: RequestMeta,
-): Promise<RepositoryRow> {
+): Promise<Repository> {
   const owner = await findNamespaceOwner(ctx, namespace);
   assertRepositoryName(namespace, input.name);
   // Rights are checked before existence, so a caller without push learns nothing about names.
-  await assertAllowed(
-    ctx,
-    owner,
-    actor.subject,
-    input.name,
-    undefined,
-    'push',
-    `creating repositories in ${namespace}`,
-  );
+  const rights = await rightsOn(ctx, accessSubjectOf(principal), owner, input.name, undefined);
+  assertAllowed(rights, 'push', `creating repositories in ${namespace}`);
   const now = isoNow(ctx);
-  const candidate: RepositoryRow = {
+  const candidate: Repository = {
     id: newId(),
     namespace,
     name: input.name,
-    is_private: (input.isPrivate ?? ctx.config.repositoryDefaultPrivate) ? 1 : 0,
+    isPrivate: input.isPrivate ?? ctx.config.repositoryDefaultPrivate,
     description: input.description ?? '',
-    created_at: now,
-    updated_at: now,
-    created_by: actor.account.id,
+    createdAt: now,
+    updatedAt: now,
+    createdBy: creatorIdOf(principal),
   };
   // A concurrent create or first push may win the unique key: the stored row then is not ours.
-  const row = await insertRepositoryIfAbsent(ctx.db, candidate);
-  if (row.id !== candidate.id) {
+  const repository = await insertRepositoryIfAbsent(ctx.db, candidate);
+  if (repository.id !== candidate.id) {
     throw new AppError('REPOSITORY_EXISTS', `repository already exists: ${namespace}/${input.name}`);
   }
-  await audit(ctx, owner, actor, 'repository.create', row, meta, {
-    is_private: row.is_private === 1,
-    description: row.description,
+  await audit(ctx, owner, principal, 'repository.create', repository, meta, {
+    is_private: repository.isPrivate,
+    description: repository.description,
   });
-  return row;
+  return repository;
 }
 
 /**
@@ -132,43 +92,23 @@ export async function createRepository(
  */
 export async function listRepositories(
   ctx: ServiceContext,
-  subject: AccessSubject,
+  principal: Principal | undefined,
   namespace: string,
-  page: { limit: number; offset: number },
-): Promise<{ rows: RepositoryRow[]; total: number }> {
+  page: PageWindow,
+): Promise<{ repositories: Repository[]; total: number }> {
+  const subject = accessSubjectOf(principal);
   const owner = await findNamespaceOwner(ctx, namespace);
-  const membership = await membershipIn(ctx, owner, subject, '');
   // Pulling a private repository depends on the namespace alone (one probe decides for the whole
   // page), except for an organization's members, whose groups grant repositories one by one: the
   // database then filters and counts by the member's groups.
-  const seesPrivate = allowedRepositoryActions(
-    subject,
-    namespace,
-    { namespace, isPrivate: true },
-    membership,
-  ).has('pull');
-  const grants = seesPrivate ? undefined : groupGrantsOf(owner, subject, membership);
+  const probe = await rightsOn(ctx, subject, owner, '', { isPrivate: true });
+  const seesPrivate = probe.allowed.has('pull');
+  const grants = seesPrivate ? undefined : groupGrantsOf(owner, subject, probe.question.membership);
   return listNamespaceRepositories(ctx.db, namespace, {
     publicOnly: !seesPrivate,
     ...(grants ? { privateGrantedTo: grants } : {}),
     ...page,
   });
-}
-
-/**
- * The member whose group grants widen their view of an organization's repositories, unless their
- * token caps it (a `repo:public_read` PAT sees public repositories only).
- */
-function groupGrantsOf(
-  owner: NamespaceOwner,
-  subject: AccessSubject,
-  membership: (MembershipFacts & { userId: string }) | undefined,
-): { orgId: string; userId: string } | undefined {
-  if (owner.kind !== 'org' || membership?.role !== 'member') return undefined;
-  const granted = { role: 'member' as const, groupPermissions: ['read' as const] };
-  const privateProbe = { namespace: owner.name, isPrivate: true };
-  if (!allowedRepositoryActions(subject, owner.name, privateProbe, granted).has('pull')) return undefined;
-  return { orgId: owner.id, userId: membership.userId };
 }
 
 /**
@@ -178,12 +118,12 @@ function groupGrantsOf(
  */
 export async function getRepository(
   ctx: ServiceContext,
-  subject: AccessSubject,
+  principal: Principal | undefined,
   namespace: string,
   name: string,
-): Promise<RepositoryRow> {
+): Promise<Repository> {
   const owner = await findNamespaceOwner(ctx, namespace);
-  return findVisibleRepository(ctx, owner, subject, name);
+  return (await findVisibleRepository(ctx, principal, owner, name)).repository;
 }
 
 /**
@@ -193,39 +133,33 @@ export async function getRepository(
  */
 export async function updateRepositorySettings(
   ctx: ServiceContext,
-  actor: RepositoryActor,
+  principal: Principal,
   namespace: string,
   name: string,
   update: RepositoryUpdate,
   meta: RequestMeta,
-): Promise<RepositoryRow> {
+): Promise<Repository> {
   const owner = await findNamespaceOwner(ctx, namespace);
-  const current = await findVisibleRepository(ctx, owner, actor.subject, name);
-  const facts = factsOf(current);
+  const { repository: current, rights } = await findVisibleRepository(ctx, principal, owner, name);
   const fullName = `${namespace}/${name}`;
-  await assertAllowed(ctx, owner, actor.subject, name, facts, 'push', `changing ${fullName}`);
-  const changes: { is_private?: number; description?: string } = {};
-  if (update.isPrivate !== undefined && update.isPrivate !== (current.is_private === 1)) {
-    await assertAllowed(
-      ctx,
-      owner,
-      actor.subject,
-      name,
-      facts,
-      'delete',
-      `changing the visibility of ${fullName}`,
-    );
-    changes.is_private = update.isPrivate ? 1 : 0;
+  assertAllowed(rights, 'push', `changing ${fullName}`);
+  const changed: string[] = [];
+  const changes: { isPrivate?: boolean; description?: string } = {};
+  if (update.isPrivate !== undefined && update.isPrivate !== current.isPrivate) {
+    assertAllowed(rights, 'delete', `changing the visibility of ${fullName}`);
+    changes.isPrivate = update.isPrivate;
+    changed.push('is_private');
   }
   if (update.description !== undefined && update.description !== current.description) {
     changes.description = update.description;
+    changed.push('description');
   }
-  if (Object.keys(changes).length === 0) return current;
-  await updateRepository(ctx.db, current.id, { ...changes, updated_at: isoNow(ctx) });
-  const row = await findRepository(ctx.db, namespace, name);
-  if (!row) throw new AppError('REPOSITORY_NOT_FOUND', `repository not found: ${fullName}`);
-  await audit(ctx, owner, actor, 'repository.update', row, meta, { changed: Object.keys(changes) });
-  return row;
+  if (changed.length === 0) return current;
+  await updateRepository(ctx.db, current.id, { ...changes, updatedAt: isoNow(ctx) });
+  const repository = await findRepository(ctx.db, namespace, name);
+  if (!repository) throw new AppError('REPOSITORY_NOT_FOUND', `repository not found: ${fullName}`);
+  await audit(ctx, owner, principal, 'repository.update', repository, meta, { changed });
+  return repository;
 }
 
 /**
@@ -235,147 +169,50 @@ export async function updateRepositorySettings(
  */
 export async function deleteRepositoryRecord(
   ctx: ServiceContext,
-  actor: RepositoryActor,
+  principal: Principal,
   namespace: string,
   name: string,
   meta: RequestMeta,
 ): Promise<void> {
   const owner = await findNamespaceOwner(ctx, namespace);
-  const current = await findVisibleRepository(ctx, owner, actor.subject, name);
-  await assertAllowed(
-    ctx,
-    owner,
-    actor.subject,
-    name,
-    factsOf(current),
-    'delete',
-    `deleting ${namespace}/${name}`,
-  );
-  await deleteRepository(ctx.db, current.id);
-  await audit(ctx, owner, actor, 'repository.delete', current, meta, {});
+  const { repository, rights } = await findVisibleRepository(ctx, principal, owner, name);
+  assertAllowed(rights, 'delete', `deleting ${namespace}/${name}`);
+  await deleteRepository(ctx.db, repository.id);
+  await audit(ctx, owner, principal, 'repository.delete', repository, meta, {});
 }
 
-/** The account that owns a namespace: a user, or an organization. */
-interface NamespaceOwner {
-  kind: 'user' | 'org';
-  id: string;
-  name: string;
-}
-
-async function findNamespaceOwner(ctx: ServiceContext, namespace: string): Promise<NamespaceOwner> {
-  const row = await findNamespace(ctx.db, namespace);
-  if (!row) throw new AppError('NAMESPACE_NOT_FOUND', `namespace not found: ${namespace}`);
-  return { kind: row.kind, id: row.owner_id, name: row.name };
-}
-
-/**
- * The account's role and group permissions on `name` when the namespace is an organization, with
- * the account's user id (an organization member's groups are keyed by it).
- */
-async function membershipIn(
-  ctx: ServiceContext,
-  owner: NamespaceOwner,
-  subject: AccessSubject,
-  name: string,
-): Promise<(MembershipFacts & { userId: string }) | undefined> {
-  if (owner.kind !== 'org' || subject.kind !== 'account') return undefined;
-  const user = await findUserByUsername(ctx.db, subject.username);
-  return user && { userId: user.id, ...(await findRepositoryMembership(ctx.db, owner.id, user.id, name)) };
-}
-
-async function rightsOn(
-  ctx: ServiceContext,
-  owner: NamespaceOwner,
-  subject: AccessSubject,
-  name: string,
-  facts: RepositoryFacts | undefined,
-): Promise<Set<RepositoryAction>> {
-  return allowedRepositoryActions(
-    subject,
-    owner.name,
-    facts,
-    await membershipIn(ctx, owner, subject, name),
-    name,
-  );
-}
-
-/**
- * `namespace/name` must be a registry repository name (the registry refuses anything else), with
- * `name` a single path component.
- * @throws AppError VALIDATION_FAILED naming `name`.
- */
-function assertRepositoryName(namespace: string, name: string): void {
-  if (name.includes('/')) {
-    throw fieldError('name', 'nested repository names (containing "/") are not supported by this API');
-  }
-  if (!isRepositoryName(`${namespace}/${name}`)) {
-    const maxLength = maxRepositoryNameLength - namespace.length - 1;
-    throw fieldError(
-      'name',
-      `repository name must be lowercase letters and digits, separated by ".", "_", "__" or "-", ` +
-        `at most ${maxLength} characters`,
-    );
-  }
-}
-
+/** A repository the caller may pull, with what they may do on it (asked once). */
 async function findVisibleRepository(
   ctx: ServiceContext,
+  principal: Principal | undefined,
   owner: NamespaceOwner,
-  subject: AccessSubject,
   name: string,
-): Promise<RepositoryRow> {
+) {
   assertRepositoryName(owner.name, name);
-  const row = await findRepository(ctx.db, owner.name, name);
+  const repository = await findRepository(ctx.db, owner.name, name);
+  const rights = repository && (await rightsOn(ctx, accessSubjectOf(principal), owner, name, repository));
   // Same answer for "missing" and "private and not yours": existence must not leak.
-  if (!row || !(await rightsOn(ctx, owner, subject, name, factsOf(row))).has('pull')) {
+  if (!repository || !rights?.allowed.has('pull')) {
     throw new AppError('REPOSITORY_NOT_FOUND', `repository not found: ${owner.name}/${name}`);
   }
-  return row;
-}
-
-function factsOf(row: RepositoryRow): RepositoryFacts {
-  return { namespace: row.namespace, isPrivate: row.is_private === 1 };
-}
-
-/**
- * @throws AppError FORBIDDEN saying what was refused and whether the account or the token's level
- *   is what falls short.
- */
-async function assertAllowed(
-  ctx: ServiceContext,
-  owner: NamespaceOwner,
-  subject: AccessSubject,
-  name: string,
-  facts: RepositoryFacts | undefined,
-  action: RepositoryAction,
-  what: string,
-): Promise<void> {
-  if ((await rightsOn(ctx, owner, subject, name, facts)).has(action)) return;
-  const scope: PatScope | undefined = subject.kind === 'account' ? subject.patScope : undefined;
-  const membership = await membershipIn(ctx, owner, subject, name);
-  const tokenIsTheLimit =
-    scope !== undefined && accountRights(subject, owner.name, facts, membership).has(action);
-  const reason = tokenIsTheLimit
-    ? `this session's access token has scope ${scope}, which does not include ${action}`
-    : `this account does not have ${action} access in namespace ${owner.name}`;
-  throw new AppError('FORBIDDEN', `${what} needs ${action} access: ${reason}`);
+  return { repository, rights };
 }
 
 async function audit(
   ctx: ServiceContext,
   owner: NamespaceOwner,
-  actor: RepositoryActor,
+  principal: Principal,
   action: 'repository.create' | 'repository.update' | 'repository.delete',
-  row: RepositoryRow,
+  repository: Repository,
   meta: RequestMeta,
   data: Record<string, unknown>,
 ): Promise<void> {
   await recordAudit(ctx, {
     account: { id: owner.id, name: owner.name },
     action,
-    name: `${row.namespace}/${row.name}`,
-    actor: { id: actor.account.id, name: actor.account.username },
+    name: `${repository.namespace}/${repository.name}`,
+    actor: auditActorOf(principal),
     meta,
-    data: { id: row.id, ...data },
+    data: { id: repository.id, ...data },
   });
 }

@@ -9,16 +9,13 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { newId } from '../../core/ids.ts';
 import { findUserById } from '../../storage/user.repository.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
-import {
-  type AuthenticatedCredential,
-  credentialOwner,
-  reloadTokenCredential,
-} from './credentials.service.ts';
+import { reloadTokenPrincipal } from './credentials.service.ts';
+import { type Principal, principalAccount } from './who-asks.ts';
 
 const issuer = 'tokenhub';
 
 export type ResolvedCredential =
-  | { status: 'ok'; credential: AuthenticatedCredential }
+  | { status: 'ok'; principal: Principal }
   /** Bad signature, wrong audience, expired, malformed. */
   | { status: 'invalid' }
   /** Well-formed, but its account or token is gone, inactive, or the password changed since. */
@@ -34,14 +31,14 @@ export class CredentialJwts {
   }
 
   /** @param expiresAt Unix seconds. */
-  async issue(credential: AuthenticatedCredential, audience: string, expiresAt: number): Promise<string> {
+  async issue(principal: Principal, audience: string, expiresAt: number): Promise<string> {
     const now = this.#ctx.clock.now();
-    const owner = credentialOwner(credential);
+    const owner = principalAccount(principal);
     return new SignJWT({
       username: owner.name,
-      auth: credential.method,
+      auth: principal.kind,
       iat_ms: now.getTime(),
-      ...(credential.method === 'password' ? {} : { tid: credential.token.id }),
+      ...(principal.kind === 'password' ? {} : { tid: principal.token.id }),
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(issuer)
@@ -76,15 +73,15 @@ export class CredentialJwts {
     if (payload.auth === 'password') {
       const user = await findUserById(this.#ctx.db, subject);
       const issuedAtMs = typeof payload.iat_ms === 'number' ? payload.iat_ms : 0;
-      if (!user || (user.sessions_valid_after && issuedAtMs < Date.parse(user.sessions_valid_after))) {
+      if (!user || (user.sessionsValidAfter && issuedAtMs < Date.parse(user.sessionsValidAfter))) {
         return { status: 'revoked' };
       }
-      return { status: 'ok', credential: { method: 'password', user } };
+      return { status: 'ok', principal: { kind: 'password', user } };
     }
-    const credential =
+    const principal =
       typeof payload.tid === 'string'
-        ? await reloadTokenCredential(this.#ctx, payload.tid, subject, meta)
+        ? await reloadTokenPrincipal(this.#ctx, payload.tid, subject, meta)
         : undefined;
-    return credential ? { status: 'ok', credential } : { status: 'revoked' };
+    return principal ? { status: 'ok', principal } : { status: 'revoked' };
   }
 }

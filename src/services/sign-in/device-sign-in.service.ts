@@ -12,12 +12,19 @@
  * short (20^8 ≈ 2.6·10^10) because a person types it; it is unique among pending requests, lives
  * `deviceCodeTtlSeconds`, and is only useful to someone signed in.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import type { AccountRef } from '../../core/account-rules.ts';
+import {
+  type DeviceSignIn,
+  formatUserCode,
+  generateUserCode,
+  normalizeUserCode,
+} from '../../core/device-sign-in-rules.ts';
+import { sha256Hex } from '../../core/digest.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
+import { randomUrlSafe } from '../../core/random.ts';
 import type { TokenSecret } from '../../core/token-secret.ts';
 import {
-  type DeviceSignInRow,
   decideDeviceSignIn,
   findDeviceSignInByCodeHash,
   findDeviceSignInByUserCode,
@@ -29,45 +36,14 @@ import { findUserById } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { createAutoToken } from '../tokens/auto-token.service.ts';
-import type { AccountRef } from '../tokens/personal-access-token.service.ts';
 
 export const deviceCodeGrantType = 'urn:ietf:params:oauth:grant-type:device_code';
-/** Consonants without look-alikes (RFC 8628 §6.1): no vowels (no words), no I/O/0/1 confusion. */
-const userCodeAlphabet = 'BCDFGHJKLMNPQRSTVWXZ';
-const userCodeLength = 8;
 const clientTextMaxLength = 100;
 /** RFC 8628 §3.5: each `slow_down` adds this to the interval. */
 const slowDownStepSeconds = 5;
 
-/** A fresh user code, normalized (8 letters); rejection sampling keeps every letter equally likely. */
-export function generateUserCode(): string {
-  const limit = 256 - (256 % userCodeAlphabet.length);
-  let code = '';
-  while (code.length < userCodeLength) {
-    for (const byte of randomBytes(userCodeLength * 2)) {
-      if (byte < limit && code.length < userCodeLength)
-        code += userCodeAlphabet[byte % userCodeAlphabet.length];
-    }
-  }
-  return code;
-}
-
-/** `BCDFGHJK` → `BCDF-GHJK`, the form shown and typed. */
-export function formatUserCode(code: string): string {
-  return `${code.slice(0, 4)}-${code.slice(4)}`;
-}
-
-/**
- * What a person typed (any case, dashes and spaces anywhere) → the stored form.
- * @returns undefined when it cannot be a user code.
- */
-export function normalizeUserCode(raw: string): string | undefined {
-  const code = raw.replace(/[\s-]/g, '').toUpperCase();
-  return new RegExp(`^[${userCodeAlphabet}]{${userCodeLength}}$`).test(code) ? code : undefined;
-}
-
 function hashDeviceCode(deviceCode: string): string {
-  return createHash('sha256').update(deviceCode).digest('hex');
+  return sha256Hex(deviceCode);
 }
 
 /** A client-supplied name: trimmed, at most 100 characters, no control characters. */
@@ -115,26 +91,26 @@ export async function startDeviceAuthorization(
   const now = ctx.clock.now();
   const { deviceCodeTtlSeconds: expiresIn, devicePollIntervalSeconds: interval } = ctx.config;
   for (let attempt = 1; ; attempt++) {
-    const deviceCode = randomBytes(32).toString('base64url');
+    const deviceCode = randomUrlSafe();
     const userCode = generateUserCode();
     try {
       await insertDeviceSignIn(ctx.db, {
         id: newId(),
         kind: 'device',
-        device_code_hash: hashDeviceCode(deviceCode),
-        user_code: userCode,
-        client_id: clientId,
-        client_name: clientName,
+        deviceCodeHash: hashDeviceCode(deviceCode),
+        userCode,
+        clientId,
+        clientName,
         status: 'pending',
-        user_id: null,
-        token_id: null,
+        userId: null,
+        tokenId: null,
         ip: meta.ip.slice(0, 64),
-        user_agent: meta.userAgent.slice(0, 512),
-        created_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + expiresIn * 1000).toISOString(),
-        interval_seconds: interval,
-        last_polled_at: null,
-        decided_at: null,
+        userAgent: meta.userAgent.slice(0, 512),
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + expiresIn * 1000).toISOString(),
+        intervalSeconds: interval,
+        lastPolledAt: null,
+        decidedAt: null,
       });
     } catch (error) {
       // A user code still pending elsewhere (rare: 20^8 codes): draw again.
@@ -179,24 +155,24 @@ export async function pollDeviceToken(
   if (request?.kind !== 'device' || request.status === 'completed') {
     throw new AppError('OAUTH_INVALID_GRANT');
   }
-  if (request.client_id !== input.clientId.trim()) {
+  if (request.clientId !== input.clientId.trim()) {
     throw new AppError('OAUTH_INVALID_GRANT', 'the device code was issued to another client');
   }
   const now = ctx.clock.now();
-  if (request.expires_at <= now.toISOString()) throw new AppError('OAUTH_EXPIRED_TOKEN');
+  if (request.expiresAt <= now.toISOString()) throw new AppError('OAUTH_EXPIRED_TOKEN');
   if (request.status === 'denied') throw new AppError('OAUTH_ACCESS_DENIED');
   if (request.status === 'pending') {
     await pacePoll(ctx, request, now);
     throw new AppError('OAUTH_AUTHORIZATION_PENDING');
   }
-  const user = request.user_id === null ? undefined : await findUserById(ctx.db, request.user_id);
+  const user = request.userId === null ? undefined : await findUserById(ctx.db, request.userId);
   if (!user) throw new AppError('OAUTH_INVALID_GRANT');
   const { secret } = await createAutoToken(
     ctx,
     user,
     {
-      clientId: request.client_id,
-      clientName: request.client_name,
+      clientId: request.clientId,
+      clientName: request.clientName,
       signIn: { kind: 'device', id: request.id },
     },
     meta,
@@ -205,20 +181,20 @@ export async function pollDeviceToken(
 }
 
 /** @throws AppError OAUTH_SLOW_DOWN (and lengthens the interval) when this poll comes too soon. */
-async function pacePoll(ctx: ServiceContext, request: DeviceSignInRow, now: Date): Promise<void> {
+async function pacePoll(ctx: ServiceContext, request: DeviceSignIn, now: Date): Promise<void> {
   const at = now.toISOString();
-  const previous = request.last_polled_at;
-  const tooSoon = previous !== null && now.getTime() - Date.parse(previous) < request.interval_seconds * 1000;
+  const previous = request.lastPolledAt;
+  const tooSoon = previous !== null && now.getTime() - Date.parse(previous) < request.intervalSeconds * 1000;
   if (tooSoon || !(await recordDevicePoll(ctx.db, request.id, previous, at))) {
     await slowDownDevicePolling(ctx.db, request.id, at);
-    const wait = request.interval_seconds + slowDownStepSeconds;
+    const wait = request.intervalSeconds + slowDownStepSeconds;
     throw new AppError('OAUTH_SLOW_DOWN', `polling too fast: wait at least ${wait} seconds between polls`);
   }
 }
 
 /** @throws AppError DEVICE_CODE_NOT_FOUND (unknown or expired), DEVICE_CODE_DECIDED. */
-function assertPending(request: DeviceSignInRow | undefined, now: Date): DeviceSignInRow {
-  if (request?.kind !== 'device' || request.expires_at <= now.toISOString()) {
+function assertPending(request: DeviceSignIn | undefined, now: Date): DeviceSignIn {
+  if (request?.kind !== 'device' || request.expiresAt <= now.toISOString()) {
     throw new AppError('DEVICE_CODE_NOT_FOUND');
   }
   if (request.status !== 'pending') throw new AppError('DEVICE_CODE_DECIDED');
@@ -232,7 +208,7 @@ function assertPending(request: DeviceSignInRow | undefined, now: Date): DeviceS
 export async function findPendingDeviceRequest(
   ctx: ServiceContext,
   rawUserCode: string,
-): Promise<DeviceSignInRow> {
+): Promise<DeviceSignIn> {
   const userCode = normalizeUserCode(rawUserCode);
   if (!userCode) {
     throw fieldError('user_code', 'user_code must be the 8 letters the device shows, like BCDF-GHJK');
@@ -252,28 +228,28 @@ export async function decideDeviceRequest(
   rawUserCode: string,
   action: 'approve' | 'deny',
   meta: RequestMeta,
-): Promise<DeviceSignInRow> {
+): Promise<DeviceSignIn> {
   const request = await findPendingDeviceRequest(ctx, rawUserCode);
   const status = action === 'approve' ? 'approved' : 'denied';
   const at = ctx.clock.now().toISOString();
   if (!(await decideDeviceSignIn(ctx.db, request.id, status, account.id, at))) {
     const now = ctx.clock.now();
-    assertPending(await findDeviceSignInByUserCode(ctx.db, request.user_code ?? ''), now);
+    assertPending(await findDeviceSignInByUserCode(ctx.db, request.userCode ?? ''), now);
     throw new AppError('DEVICE_CODE_DECIDED');
   }
   await recordAudit(ctx, {
     account: { id: account.id, name: account.username },
     action: action === 'approve' ? 'account.device.approve' : 'account.device.deny',
-    name: request.client_name || request.client_id,
+    name: request.clientName || request.clientId,
     actor: { id: account.id, name: account.username },
     meta,
     data: {
       sign_in: request.id,
-      client_id: request.client_id,
-      client_name: request.client_name,
+      client_id: request.clientId,
+      client_name: request.clientName,
       device_ip: request.ip,
-      device_user_agent: request.user_agent,
+      device_user_agent: request.userAgent,
     },
   });
-  return { ...request, status, user_id: account.id, decided_at: at };
+  return { ...request, status, userId: account.id, decidedAt: at };
 }

@@ -8,16 +8,12 @@ import { AppError } from '../../core/errors.ts';
 import { findUserByUsername } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
-import {
-  type AuthenticatedCredential,
-  authenticateCredentials,
-  credentialOwner,
-  SecondFactorRequired,
-} from './credentials.service.ts';
+import { authenticateCredentials, SecondFactorRequired } from './credentials.service.ts';
 import { startTwoFactorLogin } from './two-factor.service.ts';
+import { auditActorOf, type Principal, principalAccount } from './who-asks.ts';
 
-/** A usable credential, or the login_2fa_token of the second step. */
-export type LoginOutcome = { credential: AuthenticatedCredential } | { loginToken: string };
+/** Who signed in, or the login_2fa_token of the second step. */
+export type LoginOutcome = { principal: Principal } | { loginToken: string };
 
 /** @throws AppError INVALID_CREDENTIALS, TOKEN_EXPIRED, TOKEN_INACTIVE (audited). */
 export async function attemptLogin(
@@ -27,7 +23,7 @@ export async function attemptLogin(
   meta: RequestMeta,
 ): Promise<LoginOutcome> {
   try {
-    return { credential: await authenticateCredentials(ctx, identifier, secret, meta) };
+    return { principal: (await authenticateCredentials(ctx, identifier, secret, meta)).principal };
   } catch (error) {
     if (error instanceof SecondFactorRequired)
       return { loginToken: await startTwoFactorLogin(ctx, error.user) };
@@ -38,21 +34,21 @@ export async function attemptLogin(
 
 export async function recordLoginSuccess(
   ctx: ServiceContext,
-  credential: AuthenticatedCredential,
+  principal: Principal,
   meta: RequestMeta,
   twoFactor = false,
 ): Promise<void> {
-  const owner = credentialOwner(credential);
+  const account = principalAccount(principal);
   await recordAudit(ctx, {
-    account: owner,
+    account,
     action: 'account.login.success',
-    name: owner.name,
-    actor: credential.method === 'oat' ? { id: null, name: credential.token.label } : owner,
+    name: account.name,
+    actor: auditActorOf(principal),
     meta,
     data: {
-      method: credential.method,
+      method: principal.kind,
       ...(twoFactor ? { two_factor: true } : {}),
-      ...(credential.method === 'password' ? {} : { uuid: credential.token.id }),
+      ...(principal.kind === 'password' ? {} : { uuid: principal.token.id }),
     },
   });
 }

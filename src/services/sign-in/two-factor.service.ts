@@ -7,10 +7,12 @@
  * - A code is never accepted twice (the last used time step is claimed atomically), nor is a
  *   recovery code or a login_2fa_token (single use, 5 minutes, at most 5 wrong codes).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import type { User } from '../../core/account-rules.ts';
+import { sha256Hex } from '../../core/digest.ts';
 import { AppError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { verifyPassword } from '../../core/password-hashing.ts';
+import { randomUrlSafe } from '../../core/random.ts';
 import { openSecret, sealSecret } from '../../core/secret-box.ts';
 import {
   matchTotp,
@@ -24,6 +26,7 @@ import {
   claimTotpStep,
   consumeLoginChallenge,
   countChallengeAttempt,
+  countUnusedRecoveryCodes,
   deleteExpiredLoginChallenges,
   disableTotp,
   enableTotp,
@@ -32,7 +35,7 @@ import {
   insertLoginChallenge,
   savePendingTotp,
 } from '../../storage/two-factor.repository.ts';
-import { findUserById, type UserRow } from '../../storage/user.repository.ts';
+import { findUserById } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 
@@ -40,16 +43,25 @@ export const loginChallengeTtlSeconds = 300;
 export const maxChallengeAttempts = 5;
 const totpIssuer = 'tokenhub';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 export async function isTwoFactorEnabled(ctx: ServiceContext, userId: string): Promise<boolean> {
-  return Boolean((await findUserTotp(ctx.db, userId))?.enabled_at);
+  return Boolean((await findUserTotp(ctx.db, userId))?.enabledAt);
+}
+
+/** Whether two-factor sign-in is on, and how many recovery codes are left. */
+export async function twoFactorState(
+  ctx: ServiceContext,
+  userId: string,
+): Promise<{ enabled: boolean; recoveryCodesLeft: number }> {
+  return {
+    enabled: await isTwoFactorEnabled(ctx, userId),
+    recoveryCodesLeft: await countUnusedRecoveryCodes(ctx.db, userId),
+  };
 }
 
 /** Step 1: a new secret, pending until confirmed. @throws AppError TWO_FACTOR_ALREADY_ENABLED */
 export async function setUpTwoFactor(
   ctx: ServiceContext,
-  user: UserRow,
+  user: User,
 ): Promise<{ secret: string; otpauthUri: string }> {
   if (await isTwoFactorEnabled(ctx, user.id)) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
   const secret = newTotpSecret();
@@ -60,20 +72,20 @@ export async function setUpTwoFactor(
 /** Step 2: a code from the app turns 2FA on. @returns the recovery codes (shown once). */
 export async function enableTwoFactor(
   ctx: ServiceContext,
-  user: UserRow,
+  user: User,
   code: string,
   meta: RequestMeta,
 ): Promise<string[]> {
   const row = await findUserTotp(ctx.db, user.id);
-  if (row?.enabled_at) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
-  if (!row?.pending_secret_sealed) throw new AppError('TWO_FACTOR_NOT_SET_UP');
-  const secret = openSecret(ctx.secretKey(), row.pending_secret_sealed);
+  if (row?.enabledAt) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
+  if (!row?.pendingSecretSealed) throw new AppError('TWO_FACTOR_NOT_SET_UP');
+  const secret = openSecret(ctx.secretKey(), row.pendingSecretSealed);
   const step = matchTotp(secret, code.trim(), ctx.clock.now());
   if (step === undefined) throw new AppError('TWO_FACTOR_CODE_INVALID');
   const codes = newRecoveryCodes();
   await ctx.db.transaction().execute(async (tx) => {
-    const hashes = codes.map((c) => ({ id: newId(), hash: sha256(normalizeRecoveryCode(c)) }));
-    await enableTotp(tx, user.id, row.pending_secret_sealed ?? '', step, isoNow(ctx), hashes);
+    const hashes = codes.map((c) => ({ id: newId(), hash: sha256Hex(normalizeRecoveryCode(c)) }));
+    await enableTotp(tx, user.id, row.pendingSecretSealed ?? '', step, isoNow(ctx), hashes);
   });
   await audit(ctx, user, 'account.2fa.enable', meta);
   return codes;
@@ -82,12 +94,12 @@ export async function enableTwoFactor(
 /** Turns 2FA off; needs the password and a current code (or a recovery code). */
 export async function disableTwoFactor(
   ctx: ServiceContext,
-  user: UserRow,
+  user: User,
   input: { password: string; code: string },
   meta: RequestMeta,
 ): Promise<void> {
   if (!(await isTwoFactorEnabled(ctx, user.id))) throw new AppError('TWO_FACTOR_NOT_ENABLED');
-  if (!(await verifyPassword(user.password_hash, input.password))) {
+  if (!(await verifyPassword(user.passwordHash, input.password))) {
     throw new AppError('INVALID_CREDENTIALS', 'the password is incorrect');
   }
   await assertSecondFactor(ctx, user, input.code, meta);
@@ -101,20 +113,23 @@ export async function disableTwoFactor(
  */
 async function assertSecondFactor(
   ctx: ServiceContext,
-  user: UserRow,
+  user: User,
   rawCode: string,
   meta: RequestMeta,
 ): Promise<void> {
   const row = await findUserTotp(ctx.db, user.id);
-  if (!row?.secret_sealed) throw new AppError('TWO_FACTOR_NOT_ENABLED');
+  if (!row?.secretSealed) throw new AppError('TWO_FACTOR_NOT_ENABLED');
   const code = rawCode.trim();
-  const step = matchTotp(openSecret(ctx.secretKey(), row.secret_sealed), code, ctx.clock.now());
+  const step = matchTotp(openSecret(ctx.secretKey(), row.secretSealed), code, ctx.clock.now());
   if (step !== undefined) {
     if (await claimTotpStep(ctx.db, user.id, step)) return;
     throw new AppError('TWO_FACTOR_CODE_INVALID', 'this code was already used; wait for the next one');
   }
   const recovery = normalizeRecoveryCode(code);
-  if (recovery.length === 16 && (await claimRecoveryCode(ctx.db, user.id, sha256(recovery), isoNow(ctx)))) {
+  if (
+    recovery.length === 16 &&
+    (await claimRecoveryCode(ctx.db, user.id, sha256Hex(recovery), isoNow(ctx)))
+  ) {
     await audit(ctx, user, 'account.recovery_code.use', meta);
     return;
   }
@@ -122,16 +137,16 @@ async function assertSecondFactor(
 }
 
 /** After a correct password: a single-use login_2fa_token for `POST /v2/users/2fa-login`. */
-export async function startTwoFactorLogin(ctx: ServiceContext, user: UserRow): Promise<string> {
+export async function startTwoFactorLogin(ctx: ServiceContext, user: User): Promise<string> {
   const now = ctx.clock.now();
   await deleteExpiredLoginChallenges(ctx.db, now.toISOString());
-  const token = randomBytes(32).toString('base64url');
+  const token = randomUrlSafe();
   await insertLoginChallenge(ctx.db, {
-    token_hash: sha256(token),
-    user_id: user.id,
-    expires_at: new Date(now.getTime() + loginChallengeTtlSeconds * 1000).toISOString(),
+    tokenHash: sha256Hex(token),
+    userId: user.id,
+    expiresAt: new Date(now.getTime() + loginChallengeTtlSeconds * 1000).toISOString(),
     attempts: 0,
-    created_at: now.toISOString(),
+    createdAt: now.toISOString(),
   });
   return token;
 }
@@ -141,9 +156,9 @@ export async function twoFactorLoginUserId(
   ctx: ServiceContext,
   loginToken: string,
 ): Promise<string | undefined> {
-  const challenge = await findLoginChallenge(ctx.db, sha256(loginToken));
-  if (!challenge || Date.parse(challenge.expires_at) <= ctx.clock.now().getTime()) return undefined;
-  return challenge.user_id;
+  const challenge = await findLoginChallenge(ctx.db, sha256Hex(loginToken));
+  if (!challenge || Date.parse(challenge.expiresAt) <= ctx.clock.now().getTime()) return undefined;
+  return challenge.userId;
 }
 
 /**
@@ -156,13 +171,13 @@ export async function finishTwoFactorLogin(
   loginToken: string,
   code: string,
   meta: RequestMeta,
-): Promise<UserRow> {
-  const tokenHash = sha256(loginToken);
+): Promise<User> {
+  const tokenHash = sha256Hex(loginToken);
   const challenge = await findLoginChallenge(ctx.db, tokenHash);
   const now = ctx.clock.now();
-  if (!challenge || Date.parse(challenge.expires_at) <= now.getTime())
+  if (!challenge || Date.parse(challenge.expiresAt) <= now.getTime())
     throw new AppError('TWO_FACTOR_CHALLENGE_INVALID');
-  const user = await findUserById(ctx.db, challenge.user_id);
+  const user = await findUserById(ctx.db, challenge.userId);
   if (!user) throw new AppError('TWO_FACTOR_CHALLENGE_INVALID');
   try {
     await assertSecondFactor(ctx, user, code, meta);
@@ -179,7 +194,7 @@ export async function finishTwoFactorLogin(
 
 async function audit(
   ctx: ServiceContext,
-  user: UserRow,
+  user: User,
   action:
     | 'account.2fa.enable'
     | 'account.2fa.disable'

@@ -6,16 +6,13 @@
  * row (ARCHITECTURE.md, "Limits and races"), so concurrent sign-ins can never leave more. Manual PATs
  * are never touched.
  */
+import type { PersonalAccessToken } from '../../core/access-token-rules.ts';
 import type { PatScope } from '../../core/access-token-scopes.ts';
+import type { AccountRef } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { hashTokenSecret, parseTokenSecret, type TokenSecret } from '../../core/token-secret.ts';
-import {
-  type AccessTokenRow,
-  deleteOwnedTokens,
-  findTokenByHash,
-  insertAccessToken,
-} from '../../storage/access-token.repository.ts';
+import { deleteOwnedTokens, insertAccessToken } from '../../storage/access-token.repository.ts';
 import type { Db } from '../../storage/database.ts';
 import {
   type AutoTokenSummary,
@@ -27,10 +24,10 @@ import {
   linkSignInToken,
   listAutoTokensOldestFirst,
 } from '../../storage/device-sign-in.repository.ts';
+import { findTokenWithOwnerByHash } from '../../storage/token-credential.repository.ts';
 import { findUserById, lockUser } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
-import type { AccountRef } from './personal-access-token.service.ts';
 import { draftToken } from './token-issuance.ts';
 
 /** Auto-generated tokens an account may hold (Docker Hub's limit). */
@@ -70,15 +67,15 @@ export async function createAutoToken(
   account: AccountRef,
   request: AutoTokenRequest,
   meta: RequestMeta,
-): Promise<{ row: AccessTokenRow; secret: TokenSecret; signInId: string }> {
+): Promise<{ token: PersonalAccessToken; secret: TokenSecret; signInId: string }> {
   const now = ctx.clock.now();
   const at = now.toISOString();
   const expiresAt = new Date(now.getTime() + ctx.config.deviceSignInTtlDays * 86_400_000).toISOString();
-  const { row, secret } = draftToken(
+  const { token, secretHash, secret } = draftToken(
     ctx,
     {
       kind: 'pat',
-      owner: { kind: 'user', id: account.id },
+      ownerId: account.id,
       label: autoTokenLabel(request.signIn.kind, request.clientName, request.clientId),
       scopes: autoTokenScopes,
       expiresAt,
@@ -95,40 +92,40 @@ export async function createAutoToken(
       throw new AppError('OAUTH_INVALID_GRANT', 'the device code was already used or has expired');
     }
     const removed = await makeRoom(tx, account.id, at);
-    await insertAccessToken(tx, row);
+    await insertAccessToken(tx, token, secretHash);
     if (request.signIn.kind === 'device') {
-      await linkSignInToken(tx, signInId, row.id);
+      await linkSignInToken(tx, signInId, token.id);
     } else {
       await insertDeviceSignIn(tx, {
         id: signInId,
         kind: 'desktop',
-        device_code_hash: null,
-        user_code: null,
-        client_id: row.client_id,
-        client_name: request.clientName.slice(0, 100),
+        deviceCodeHash: null,
+        userCode: null,
+        clientId: token.clientId,
+        clientName: request.clientName.slice(0, 100),
         status: 'completed',
-        user_id: account.id,
-        token_id: row.id,
-        ip: row.creator_ip,
-        user_agent: row.creator_ua,
-        created_at: at,
-        expires_at: at,
-        interval_seconds: 0,
-        last_polled_at: null,
-        decided_at: at,
+        userId: account.id,
+        tokenId: token.id,
+        ip: token.creatorIp,
+        userAgent: token.creatorUa,
+        createdAt: at,
+        expiresAt: at,
+        intervalSeconds: 0,
+        lastPolledAt: null,
+        decidedAt: at,
       });
     }
     const audit = { clock: ctx.clock, db: tx };
-    for (const { token, reason } of removed) await auditRemoval(audit, account, token, reason, meta);
+    for (const removal of removed) await auditRemoval(audit, account, removal.token, removal.reason, meta);
     await recordAudit(audit, {
       account: { id: account.id, name: account.username },
       action: 'account.access_token.auto_create',
-      name: row.label,
+      name: token.label,
       actor: { id: account.id, name: account.username },
       meta,
       data: {
-        uuid: row.id,
-        client_id: row.client_id,
+        uuid: token.id,
+        client_id: token.clientId,
         sign_in: signInId,
         via: request.signIn.kind,
         scopes: autoTokenScopes,
@@ -136,7 +133,7 @@ export async function createAutoToken(
       },
     });
   });
-  return { row, secret, signInId };
+  return { token, secret, signInId };
 }
 
 /**
@@ -149,7 +146,7 @@ async function makeRoom(
   at: string,
 ): Promise<Array<{ token: AutoTokenSummary; reason: AutoTokenRemovalReason }>> {
   const tokens = await listAutoTokensOldestFirst(tx, userId);
-  const expired = tokens.filter((t) => t.expires_at !== null && t.expires_at <= at);
+  const expired = tokens.filter((t) => t.expiresAt !== null && t.expiresAt <= at);
   const live = tokens.filter((t) => !expired.includes(t));
   const overCap = live.slice(0, Math.max(0, live.length - (autoTokenCap - 1)));
   const removed = [
@@ -175,7 +172,7 @@ async function auditRemoval(
     name: token.label,
     actor: reason === 'expiry' ? { id: null, name: 'tokenhub' } : { id: account.id, name: account.username },
     meta,
-    data: { uuid: token.id, client_id: token.client_id, reason },
+    data: { uuid: token.id, client_id: token.clientId, reason },
   });
 }
 
@@ -190,10 +187,10 @@ export async function revokeAutoToken(
   meta: RequestMeta,
 ): Promise<boolean> {
   if (parseTokenSecret(ctx.config.tokenPrefix, secret) !== 'pat') return false;
-  const token = await findTokenByHash(ctx.db, hashTokenSecret(secret));
-  if (token?.generated_by !== 'auto' || token.owner_kind !== 'user') return false;
-  const user = await findUserById(ctx.db, token.owner_id);
-  if (!user) return false;
+  const found = await findTokenWithOwnerByHash(ctx.db, hashTokenSecret(secret));
+  const token = found?.token;
+  const user = found?.owner?.kind === 'user' ? found.owner.user : undefined;
+  if (token?.generatedBy !== 'auto' || !user) return false;
   return ctx.db.transaction().execute(async (tx) => {
     const deleted = await deleteOwnedTokens(tx, { kind: 'user', id: user.id }, [token.id]);
     if (deleted !== 1) return false;
@@ -210,12 +207,12 @@ async function sweepBatch(ctx: ServiceContext, at: string, userId: string | unde
     const deleted = await deleteExpiredAutoTokens(tx, at, { userId, limit: sweepBatchSize });
     const names = new Map<string, string>();
     for (const token of deleted) {
-      let name = names.get(token.owner_id);
+      let name = names.get(token.ownerId);
       if (name === undefined) {
-        name = (await findUserById(tx, token.owner_id))?.username ?? '';
-        names.set(token.owner_id, name);
+        name = (await findUserById(tx, token.ownerId))?.username ?? '';
+        names.set(token.ownerId, name);
       }
-      const account = { id: token.owner_id, username: name };
+      const account = { id: token.ownerId, username: name };
       await auditRemoval({ clock: ctx.clock, db: tx }, account, token, 'expiry', sweepMeta);
     }
     return deleted.length;

@@ -5,34 +5,42 @@
  * organization row, so concurrent creations can never exceed it.
  */
 import {
+  type AccessTokenWithCreator,
   assertValidLabel,
+  type OrgAccessToken,
   parseTokenExpiry,
+  type TokenOwner,
   tokenDescriptionMaxLength,
   tokenStatus,
 } from '../../core/access-token-rules.ts';
+import type { AccountRef } from '../../core/account-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
-import { oatLimitByTier, parseOatResources } from '../../core/organization-rules.ts';
+import { type Organization, oatLimitByTier, parseOatResources } from '../../core/organization-rules.ts';
 import type { TokenSecret } from '../../core/token-secret.ts';
 import {
   type AccessTokenChanges,
-  type AccessTokenRow,
   countOwnedTokens,
   deleteOwnedTokens,
   findOwnedToken,
   insertAccessToken,
   listOwnedTokens,
-  type TokenOwner,
   updateOwnedToken,
 } from '../../storage/access-token.repository.ts';
-import { lockOrganization, type OrganizationRow } from '../../storage/organization.repository.ts';
-import type { UserRow } from '../../storage/user.repository.ts';
+import { lockOrganization } from '../../storage/organization.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { draftToken } from './token-issuance.ts';
 
+/** An organization access token as the management routes show it, with its creator's username. */
+export type OrgAccessTokenView = AccessTokenWithCreator<OrgAccessToken>;
+
+function isOrgToken(token: AccessTokenWithCreator): token is OrgAccessTokenView {
+  return token.kind === 'oat';
+}
+
 export type OatResourceInput = { type: string; path: string; scopes: readonly string[] };
 
-function ownerOf(org: OrganizationRow): TokenOwner {
+function ownerOf(org: Pick<Organization, 'id'>): TokenOwner {
   return { kind: 'org', id: org.id };
 }
 
@@ -56,24 +64,24 @@ export interface NewOrgAccessToken {
  */
 export async function createOrgAccessToken(
   ctx: ServiceContext,
-  org: OrganizationRow,
-  creator: UserRow,
+  org: Organization,
+  creator: AccountRef,
   input: NewOrgAccessToken,
   meta: RequestMeta,
-): Promise<{ row: AccessTokenRow; secret: TokenSecret }> {
+): Promise<{ token: OrgAccessTokenView; secret: TokenSecret }> {
   const now = ctx.clock.now();
   const label = assertValidLabel('label', input.label);
   const description = assertValidDescription(input.description);
   const resources = parseOatResources(org.name, input.resources);
   const expiresAt = parseTokenExpiry('expires_at', input.expiresAt, now);
-  const { row, secret } = draftToken(
+  const { token, secretHash, secret } = draftToken(
     ctx,
     {
       kind: 'oat',
-      owner: ownerOf(org),
+      ownerId: org.id,
       label,
       description,
-      scopes: resources,
+      resources,
       expiresAt,
       createdBy: creator.id,
     },
@@ -96,7 +104,7 @@ export async function createOrgAccessToken(
         `${locked.name} has ${count} of ${limit} organization access tokens (${locked.tier} tier, expired and inactive ones count); delete one first`,
       );
     }
-    await insertAccessToken(tx, row);
+    await insertAccessToken(tx, token, secretHash);
   });
   await recordAudit(ctx, {
     account: { id: org.id, name: org.name },
@@ -104,29 +112,29 @@ export async function createOrgAccessToken(
     name: label,
     actor: { id: creator.id, name: creator.username },
     meta,
-    data: { id: row.id, resources, expires_at: expiresAt },
+    data: { id: token.id, resources, expires_at: expiresAt },
   });
-  return { row, secret };
+  return { token: { ...token, creatorName: creator.username }, secret };
 }
 
 export async function listOrgAccessTokens(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   page: { limit: number; offset: number },
-): Promise<{ rows: AccessTokenRow[]; total: number }> {
-  const { rows, total } = await listOwnedTokens(ctx.db, ownerOf(org), page);
-  return { rows, total };
+): Promise<{ tokens: OrgAccessTokenView[]; total: number }> {
+  const { tokens, total } = await listOwnedTokens(ctx.db, ownerOf(org), page);
+  return { tokens: tokens.filter(isOrgToken), total };
 }
 
 /** @throws AppError OAT_NOT_FOUND */
 export async function getOrgAccessToken(
   ctx: ServiceContext,
-  org: OrganizationRow,
+  org: Organization,
   id: string,
-): Promise<AccessTokenRow> {
-  const row = await findOwnedToken(ctx.db, ownerOf(org), id);
-  if (row?.kind !== 'oat') throw new AppError('OAT_NOT_FOUND');
-  return row;
+): Promise<OrgAccessTokenView> {
+  const token = await findOwnedToken(ctx.db, ownerOf(org), id);
+  if (!token || !isOrgToken(token)) throw new AppError('OAT_NOT_FOUND');
+  return token;
 }
 
 export interface OrgAccessTokenUpdate {
@@ -143,49 +151,61 @@ export interface OrgAccessTokenUpdate {
  */
 export async function updateOrgAccessToken(
   ctx: ServiceContext,
-  org: OrganizationRow,
-  actor: UserRow,
+  org: Organization,
+  actor: AccountRef,
   id: string,
   update: OrgAccessTokenUpdate,
   meta: RequestMeta,
-): Promise<AccessTokenRow> {
+): Promise<OrgAccessTokenView> {
   const current = await getOrgAccessToken(ctx, org, id);
   const status = tokenStatus(current, ctx.clock.now());
   if (status === 'inactive') throw new AppError('OAT_INACTIVE_NOT_EDITABLE');
   if (status === 'expired') throw new AppError('TOKEN_EXPIRED_NOT_EDITABLE');
   const changes: AccessTokenChanges = {};
-  if (update.label !== undefined) changes.label = assertValidLabel('label', update.label);
-  if (update.description !== undefined) changes.description = assertValidDescription(update.description);
-  if (update.resources !== undefined)
-    changes.scopes = JSON.stringify(parseOatResources(org.name, update.resources));
-  if (update.isActive === false) changes.is_active = 0;
-  const row = await updateOwnedToken(ctx.db, ownerOf(org), id, changes);
-  if (!row) throw new AppError('OAT_NOT_FOUND');
+  const changed: string[] = [];
+  if (update.label !== undefined) {
+    changes.label = assertValidLabel('label', update.label);
+    changed.push('label');
+  }
+  if (update.description !== undefined) {
+    changes.description = assertValidDescription(update.description);
+    changed.push('description');
+  }
+  if (update.resources !== undefined) {
+    changes.resources = parseOatResources(org.name, update.resources);
+    changed.push('resources');
+  }
+  if (update.isActive === false) {
+    changes.isActive = false;
+    changed.push('is_active');
+  }
+  const token = await updateOwnedToken(ctx.db, ownerOf(org), id, changes);
+  if (!token || !isOrgToken(token)) throw new AppError('OAT_NOT_FOUND');
   await recordAudit(ctx, {
     account: { id: org.id, name: org.name },
     action: 'org.access_token.update',
-    name: row.label,
+    name: token.label,
     actor: { id: actor.id, name: actor.username },
     meta,
-    data: { id, changed: Object.keys(changes).map((key) => (key === 'scopes' ? 'resources' : key)) },
+    data: { id, changed },
   });
-  return row;
+  return token;
 }
 
 /** @throws AppError OAT_NOT_FOUND */
 export async function deleteOrgAccessToken(
   ctx: ServiceContext,
-  org: OrganizationRow,
-  actor: UserRow,
+  org: Organization,
+  actor: AccountRef,
   id: string,
   meta: RequestMeta,
 ): Promise<void> {
-  const row = await getOrgAccessToken(ctx, org, id);
+  const token = await getOrgAccessToken(ctx, org, id);
   if ((await deleteOwnedTokens(ctx.db, ownerOf(org), [id])) !== 1) throw new AppError('OAT_NOT_FOUND');
   await recordAudit(ctx, {
     account: { id: org.id, name: org.name },
     action: 'org.access_token.delete',
-    name: row.label,
+    name: token.label,
     actor: { id: actor.id, name: actor.username },
     meta,
     data: { id },

@@ -3,18 +3,24 @@
  * Only the SHA-256 of a secret is stored.
  */
 
-import { assertValidLabel, parseTokenExpiry, tokenStatus } from '../../core/access-token-rules.ts';
-import { highestPatScope, isPatScope, type PatScope } from '../../core/access-token-scopes.ts';
+import {
+  type AccessTokenWithCreator,
+  assertValidLabel,
+  type PersonalAccessToken,
+  parseTokenExpiry,
+  type TokenOwner,
+  tokenStatus,
+} from '../../core/access-token-rules.ts';
+import { parsePatScopes } from '../../core/access-token-scopes.ts';
+import type { AccountRef } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
 import type { TokenSecret } from '../../core/token-secret.ts';
 import {
   type AccessTokenChanges,
-  type AccessTokenRow,
   deleteOwnedTokens,
   findOwnedToken,
   insertAccessToken,
   listOwnedTokens,
-  type TokenOwner,
   updateOwnedToken,
 } from '../../storage/access-token.repository.ts';
 import type { Db } from '../../storage/database.ts';
@@ -23,29 +29,10 @@ import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { sweepExpiredAutoTokensOf } from './auto-token.service.ts';
 import { draftToken } from './token-issuance.ts';
 
-export interface AccountRef {
-  id: string;
-  username: string;
-}
+export type PersonalAccessTokenView = AccessTokenWithCreator<PersonalAccessToken>;
 
 function ownerOf(account: AccountRef): TokenOwner {
   return { kind: 'user', id: account.id };
-}
-
-/**
- * Checks a requested scope list: every entry known, at least one.
- * @throws AppError UNKNOWN_SCOPE naming the first unknown scope.
- */
-export function parsePatScopes(raw: readonly string[] | undefined): PatScope[] {
-  const scopes = raw && raw.length > 0 ? raw : ['repo:public_read'];
-  for (const scope of scopes) {
-    if (!isPatScope(scope)) {
-      throw new AppError('UNKNOWN_SCOPE', `unknown scope: ${scope}`, {
-        fields: { scopes: [`unknown scope: ${scope}`] },
-      });
-    }
-  }
-  return [highestPatScope(scopes as PatScope[])];
 }
 
 export interface NewPersonalAccessToken {
@@ -61,16 +48,16 @@ export async function createPersonalAccessToken(
   account: AccountRef,
   input: NewPersonalAccessToken,
   meta: RequestMeta,
-): Promise<{ row: AccessTokenRow; secret: TokenSecret }> {
+): Promise<{ token: PersonalAccessToken; secret: TokenSecret }> {
   const now = ctx.clock.now();
   const label = assertValidLabel('token_label', input.label);
   const scopes = parsePatScopes(input.scopes);
   const expiresAt = parseTokenExpiry('expires_at', input.expiresAt, now);
-  const { row, secret } = draftToken(
+  const { token, secretHash, secret } = draftToken(
     ctx,
     {
       kind: 'pat',
-      owner: ownerOf(account),
+      ownerId: account.id,
       label,
       scopes,
       expiresAt,
@@ -80,26 +67,31 @@ export async function createPersonalAccessToken(
     },
     meta,
   );
-  await insertAccessToken(ctx.db, row);
+  await insertAccessToken(ctx.db, token, secretHash);
   await recordAudit(ctx, {
     account: { id: account.id, name: account.username },
     action: 'account.access_token.create',
     name: label,
     actor: { id: account.id, name: account.username },
     meta,
-    data: { uuid: row.id, scopes, expires_at: expiresAt },
+    data: { uuid: token.id, scopes, expires_at: expiresAt },
   });
-  return { row, secret };
+  return { token, secret };
 }
 
 export async function listPersonalAccessTokens(
   ctx: ServiceContext,
   account: AccountRef,
   page: { limit: number; offset: number },
-): Promise<{ rows: AccessTokenRow[]; total: number; active: number }> {
+): Promise<{ tokens: PersonalAccessTokenView[]; total: number; active: number }> {
   // Expired auto-generated tokens leave with their sign-in (one indexed read when there are none).
   await sweepExpiredAutoTokensOf(ctx, account);
-  return listOwnedTokens(ctx.db, ownerOf(account), page);
+  const { tokens, total, active } = await listOwnedTokens(ctx.db, ownerOf(account), page);
+  return { tokens: tokens.filter(isPersonal), total, active };
+}
+
+function isPersonal(token: AccessTokenWithCreator): token is PersonalAccessTokenView {
+  return token.kind === 'pat';
 }
 
 /** @throws AppError TOKEN_NOT_FOUND when the token is not the account's (or does not exist). */
@@ -107,14 +99,14 @@ export async function getPersonalAccessToken(
   ctx: ServiceContext,
   account: AccountRef,
   id: string,
-): Promise<AccessTokenRow> {
+): Promise<PersonalAccessTokenView> {
   return findOwnedPat(ctx.db, account, id);
 }
 
-async function findOwnedPat(db: Db, account: AccountRef, id: string): Promise<AccessTokenRow> {
-  const row = await findOwnedToken(db, ownerOf(account), id);
-  if (row?.kind !== 'pat') throw new AppError('TOKEN_NOT_FOUND', `access token not found: ${id}`);
-  return row;
+async function findOwnedPat(db: Db, account: AccountRef, id: string): Promise<PersonalAccessTokenView> {
+  const token = await findOwnedToken(db, ownerOf(account), id);
+  if (!token || !isPersonal(token)) throw new AppError('TOKEN_NOT_FOUND', `access token not found: ${id}`);
+  return token;
 }
 
 export interface PersonalAccessTokenUpdate {
@@ -134,24 +126,34 @@ export async function updatePersonalAccessToken(
   id: string,
   update: PersonalAccessTokenUpdate,
   meta: RequestMeta,
-): Promise<AccessTokenRow> {
+): Promise<PersonalAccessTokenView> {
   const current = await getPersonalAccessToken(ctx, account, id);
   if (tokenStatus(current, ctx.clock.now()) === 'expired') throw new AppError('TOKEN_EXPIRED_NOT_EDITABLE');
   const changes: AccessTokenChanges = {};
-  if (update.label !== undefined) changes.label = assertValidLabel('token_label', update.label);
-  if (update.isActive !== undefined) changes.is_active = update.isActive ? 1 : 0;
-  if (update.scopes !== undefined) changes.scopes = JSON.stringify(parsePatScopes(update.scopes));
-  const row = await updateOwnedToken(ctx.db, ownerOf(account), id, changes);
-  if (!row) throw new AppError('TOKEN_NOT_FOUND');
+  const changed: string[] = [];
+  if (update.label !== undefined) {
+    changes.label = assertValidLabel('token_label', update.label);
+    changed.push('label');
+  }
+  if (update.isActive !== undefined) {
+    changes.isActive = update.isActive;
+    changed.push('is_active');
+  }
+  if (update.scopes !== undefined) {
+    changes.scopes = parsePatScopes(update.scopes);
+    changed.push('scopes');
+  }
+  const token = await updateOwnedToken(ctx.db, ownerOf(account), id, changes);
+  if (!token || !isPersonal(token)) throw new AppError('TOKEN_NOT_FOUND');
   await recordAudit(ctx, {
     account: { id: account.id, name: account.username },
     action: 'account.access_token.update',
-    name: row.label,
+    name: token.label,
     actor: { id: account.id, name: account.username },
     meta,
-    data: { uuid: id, changed: Object.keys(changes) },
+    data: { uuid: id, changed },
   });
-  return row;
+  return token;
 }
 
 /**
@@ -166,20 +168,20 @@ export async function deletePersonalAccessTokens(
 ): Promise<void> {
   const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
   await ctx.db.transaction().execute(async (tx) => {
-    const rows: AccessTokenRow[] = [];
-    for (const id of unique) rows.push(await findOwnedPat(tx, account, id));
+    const tokens: PersonalAccessTokenView[] = [];
+    for (const id of unique) tokens.push(await findOwnedPat(tx, account, id));
     const deleted = await deleteOwnedTokens(tx, ownerOf(account), unique);
     if (deleted !== unique.length) throw new AppError('TOKEN_NOT_FOUND');
-    for (const row of rows) {
+    for (const token of tokens) {
       await recordAudit(
         { clock: ctx.clock, db: tx },
         {
           account: { id: account.id, name: account.username },
           action: 'account.access_token.delete',
-          name: row.label,
+          name: token.label,
           actor: { id: account.id, name: account.username },
           meta,
-          data: { uuid: row.id },
+          data: { uuid: token.id },
         },
       );
     }

@@ -1,25 +1,25 @@
 /**
- * Making a new token of any kind: a fresh secret from the CSPRNG and the row that stores only its
- * SHA-256 and a short hint. Callers validate their inputs and insert the row (inside their own
- * transaction when a cap applies).
+ * Making a new token of any kind: a fresh secret from the CSPRNG, and the token that keeps only a
+ * short hint of it; storage keeps the secret's SHA-256. Callers validate their inputs and insert
+ * the token (inside their own transaction when a cap applies).
  */
-import { newId, type TokenKind } from '../../core/ids.ts';
+import type { AccessToken, OrgAccessToken, PersonalAccessToken } from '../../core/access-token-rules.ts';
+import type { PatScope } from '../../core/access-token-scopes.ts';
+import { newId } from '../../core/ids.ts';
+import type { OatResource } from '../../core/organization-rules.ts';
 import {
   generateTokenSecret,
   hashTokenSecret,
   type TokenSecret,
   tokenHint,
 } from '../../core/token-secret.ts';
-import type { AccessTokenRow, TokenOwner } from '../../storage/access-token.repository.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 
-export interface TokenDraft {
-  kind: TokenKind;
-  owner: TokenOwner;
+interface DraftFields {
+  /** The user (personal tokens) or organization (organization tokens) it belongs to. */
+  ownerId: string;
   label: string;
   description?: string;
-  /** PAT scope list or OAT resources, stored as JSON. */
-  scopes: unknown;
   expiresAt: string | null;
   /** The user who made it; null for tokens made by the system or the operator. */
   createdBy: string | null;
@@ -27,33 +27,54 @@ export interface TokenDraft {
   clientId?: string;
 }
 
+export type TokenDraft =
+  | (DraftFields & { kind: 'pat'; scopes: PatScope[] })
+  | (DraftFields & { kind: 'oat'; resources: OatResource[] });
+
+/** A drafted token, the SHA-256 of its secret (what storage keeps), and the secret (shown once). */
+export interface DraftedToken<T extends AccessToken> {
+  token: T;
+  secretHash: string;
+  secret: TokenSecret;
+}
+
+export function draftToken(
+  ctx: Pick<ServiceContext, 'clock' | 'config'>,
+  draft: DraftFields & { kind: 'pat'; scopes: PatScope[] },
+  meta: RequestMeta,
+): DraftedToken<PersonalAccessToken>;
+export function draftToken(
+  ctx: Pick<ServiceContext, 'clock' | 'config'>,
+  draft: DraftFields & { kind: 'oat'; resources: OatResource[] },
+  meta: RequestMeta,
+): DraftedToken<OrgAccessToken>;
 export function draftToken(
   ctx: Pick<ServiceContext, 'clock' | 'config'>,
   draft: TokenDraft,
   meta: RequestMeta,
-): { row: AccessTokenRow; secret: TokenSecret } {
+): DraftedToken<AccessToken> {
   const secret = generateTokenSecret(ctx.config.tokenPrefix, draft.kind);
-  const row: AccessTokenRow = {
+  const fields = {
     id: newId(),
-    owner_kind: draft.owner.kind,
-    owner_id: draft.owner.id,
-    kind: draft.kind,
-    generated_by: draft.generatedBy ?? 'manual',
+    ownerId: draft.ownerId,
+    generatedBy: draft.generatedBy ?? 'manual',
     label: draft.label,
     description: draft.description ?? '',
-    scopes: JSON.stringify(draft.scopes),
-    secret_hash: hashTokenSecret(secret.reveal()),
     hint: tokenHint(ctx.config.tokenPrefix, secret.reveal()),
-    client_id: (draft.clientId ?? '').slice(0, 100),
-    created_at: ctx.clock.now().toISOString(),
-    created_by: draft.createdBy,
-    creator_ip: meta.ip.slice(0, 64),
-    creator_ua: meta.userAgent.slice(0, 512),
-    expires_at: draft.expiresAt,
-    last_used_at: null,
-    last_used_ip: null,
-    last_used_ua: null,
-    is_active: 1,
+    clientId: (draft.clientId ?? '').slice(0, 100),
+    createdAt: ctx.clock.now().toISOString(),
+    createdBy: draft.createdBy,
+    creatorIp: meta.ip.slice(0, 64),
+    creatorUa: meta.userAgent.slice(0, 512),
+    expiresAt: draft.expiresAt,
+    lastUsedAt: null,
+    lastUsedIp: null,
+    lastUsedUa: null,
+    isActive: true,
   };
-  return { row, secret };
+  const token: AccessToken =
+    draft.kind === 'oat'
+      ? { ...fields, kind: 'oat', resources: draft.resources }
+      : { ...fields, kind: 'pat', scopes: draft.scopes };
+  return { token, secretHash: hashTokenSecret(secret.reveal()), secret };
 }

@@ -1,8 +1,8 @@
 /**
- * Schemas shared by several routes: the Hub error bodies (for the OpenAPI document) and the
- * accessToken object.
+ * Schemas shared by every route family: the Hub error bodies (for the OpenAPI document), path
+ * parameters, nullable values and Hub-style pages.
  */
-import { type TSchema, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 
 export const hubError = Type.Object(
   {
@@ -16,6 +16,7 @@ export const hubError = Type.Object(
     additionalProperties: true,
   },
 );
+export type HubError = Static<typeof hubError>;
 
 export const validationError = Type.Object(
   {
@@ -26,6 +27,7 @@ export const validationError = Type.Object(
   },
   { description: 'A malformed request: one message per bad field.' },
 );
+export type ValidationError = Static<typeof validationError>;
 
 const errorDescriptions: Record<number, string> = {
   400: 'Malformed request',
@@ -52,3 +54,32 @@ export function errorReplies(...statuses: number[]): Record<number, TSchema> {
 }
 
 export const uuidParam = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
+
+/** Pages never hold more than this many items; larger `page_size` values are capped. */
+export const maxPageSize = 100;
+
+export const paginationQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
+  page_size: Type.Optional(
+    Type.Integer({ minimum: 1, default: 10, description: `Values above ${maxPageSize} are capped to it.` }),
+  ),
+});
+
+export const nullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** A Hub-style page: `count` items in all, `next`/`previous` full URLs or null, this page's `results`. */
+export const pageOf = <T extends TSchema>(item: T) =>
+  Type.Object({
+    count: Type.Integer(),
+    next: nullableString,
+    previous: nullableString,
+    results: Type.Array(item),
+  });
+
+/** A Hub-style page of `T` as the console and the CLI read it. */
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}

@@ -1,0 +1,123 @@
+/**
+ * Organizations, their members, groups (Docker Hub's teams) and invites.
+ */
+import { type Static, Type } from 'typebox';
+import { nullableString, pageOf } from './common.contract.ts';
+
+export const orgParams = Type.Object({ org: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const orgTier = Type.Union([Type.Literal('free'), Type.Literal('team'), Type.Literal('business')]);
+export const orgRole = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
+
+export const orgObject = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  tier: orgTier,
+  created_at: Type.String({ format: 'date-time' }),
+  role: Type.Union([Type.Literal('owner'), Type.Literal('member'), Type.Null()], {
+    description: "The caller's role; null for an organization access token or an instance administrator.",
+  }),
+  access_tokens: Type.Object(
+    { count: Type.Integer(), limit: Type.Integer() },
+    { description: 'Organization access tokens held (expired and inactive count) and the tier limit.' },
+  ),
+});
+export type OrganizationObject = Static<typeof orgObject>;
+
+export const orgCreateBody = Type.Object({ name: Type.String({ maxLength: 256 }) });
+
+export const membershipObject = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  tier: orgTier,
+  role: orgRole,
+});
+/** `GET /v2/users/me/orgs`: an organization the account belongs to, and its role there. */
+export type MembershipObject = Static<typeof membershipObject>;
+
+export const memberObject = Type.Object({
+  username: Type.String(),
+  email: Type.Optional(
+    Type.String({ description: 'Shown to owners only; never to organization access tokens.' }),
+  ),
+  role: orgRole,
+  joined_at: Type.String({ format: 'date-time' }),
+  groups: Type.Array(Type.String(), { description: "Names of the organization's groups the member is in." }),
+});
+export type MemberObject = Static<typeof memberObject>;
+export const memberPage = pageOf(memberObject);
+
+export const memberParams = Type.Object({
+  ...orgParams.properties,
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+});
+
+export const groupObject = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  member_count: Type.Integer(),
+});
+export type GroupObject = Static<typeof groupObject>;
+
+export const groupCreateBody = Type.Object({
+  name: Type.String({ maxLength: 256, description: '1-64 characters: a-z, 0-9, ".", "_", "-".' }),
+});
+
+export const groupMemberObject = Type.Object({ username: Type.String(), role: orgRole });
+export type GroupMemberObject = Static<typeof groupMemberObject>;
+
+export const groupPermission = Type.Union(
+  [Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')],
+  {
+    description: 'read: pull; write: pull and push; admin: pull, push and delete.',
+  },
+);
+export const repositoryPermissionObject = Type.Object({
+  repository: Type.String({ description: 'The name below the organization (`api` for `acme/api`).' }),
+  permission: groupPermission,
+});
+export type RepositoryPermissionObject = Static<typeof repositoryPermissionObject>;
+
+export const groupParams = Type.Object({
+  ...orgParams.properties,
+  group: Type.String({ minLength: 1, maxLength: 64 }),
+});
+export const groupMemberParams = Type.Object({
+  ...groupParams.properties,
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+});
+export const groupRepositoryParams = Type.Object({
+  ...groupParams.properties,
+  repo: Type.String({ minLength: 1, maxLength: 255, description: 'Repository name below the organization.' }),
+});
+
+export const inviteObject = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  org: Type.String({ description: 'tokenhub extension: the organization invited to.' }),
+  invitee: Type.String({ description: 'The username or email address invited (lowercased).' }),
+  role: orgRole,
+  invited_by: Type.Union([Type.String(), Type.Null()], {
+    description: 'Username of the inviter; null when an organization access token sent it.',
+  }),
+  created_at: Type.String({ format: 'date-time' }),
+});
+export type InviteObject = Static<typeof inviteObject>;
+export const invitePage = Type.Object({
+  count: Type.Integer(),
+  next: nullableString,
+  previous: nullableString,
+  results: Type.Array(inviteObject),
+});
+
+export const inviteCreateBody = Type.Object({
+  invitee: Type.String({
+    minLength: 1,
+    maxLength: 320,
+    description: 'A username or an email address.',
+  }),
+  role: Type.Optional(orgRole),
+});
+
+export const inviteParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export const orgInviteParams = Type.Object({ ...orgParams.properties, ...inviteParams.properties });
