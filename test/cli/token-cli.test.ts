@@ -4,7 +4,7 @@
  * deactivate, rm (single, bulk, confirmation), and the errors the API and the parser give.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AccessToken } from '../../src/cli/user/token.commands.ts';
+import type { AccessTokenObject as AccessToken } from '../../src/api/contract/access-tokens.contract.ts';
 import { type CliServer, startCliServer } from './cli-harness.ts';
 
 const start = '2026-03-01T12:00:00.000Z';

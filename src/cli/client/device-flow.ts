@@ -4,23 +4,16 @@
  * (five more after each `slow_down`, §3.5) until the user approves or denies in the browser or the
  * code expires. The answer is a new auto-generated PAT (`generated_by: "auto"`, repo:admin).
  */
+
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DeviceAuthorizationObject } from '../../api/contract/device-sign-in.contract.ts';
 import { ApiError, apiRequest } from './http-client.ts';
 import { startSpinner } from './terminal.ts';
 
 export const cliClientId = 'tokenhub-cli';
 const deviceGrantType = 'urn:ietf:params:oauth:grant-type:device_code';
 const slowDownStepSeconds = 5;
-
-interface DeviceCodeReply {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete?: string;
-  expires_in: number;
-  interval?: number;
-}
 
 export interface DeviceGrant {
   token: string;
@@ -35,7 +28,7 @@ export interface DeviceGrant {
  * @throws Error with the reason when the request was denied, expired or refused.
  */
 export async function deviceSignIn(server: string): Promise<DeviceGrant> {
-  const { body: start } = await apiRequest<DeviceCodeReply>(server, 'POST', '/oauth/device/code', {
+  const { body: start } = await apiRequest<DeviceAuthorizationObject>(server, 'POST', '/oauth/device/code', {
     form: { client_id: cliClientId, client_name: `tokenhub CLI on ${hostname()}` },
   });
   const url = start.verification_uri_complete ?? start.verification_uri;

@@ -6,13 +6,9 @@
  * - `--public-read` → `{type: TYPE_REPO, path: "*\/*\/public", scopes: [scope-image-pull]}`;
  * - `--scope member-read` (member, invite, group × read, edit) → one `TYPE_ORG` resource.
  */
-import { InvalidArgumentError } from 'commander';
 
-export interface OatResource {
-  type: string;
-  path: string;
-  scopes: string[];
-}
+import { InvalidArgumentError } from 'commander';
+import type { OatResourceObject as OatResource } from '../../api/contract/access-tokens.contract.ts';
 
 export const orgScopeNames = [
   'member-read',

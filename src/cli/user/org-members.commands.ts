@@ -4,34 +4,18 @@
  * `member add` sends one. Works with a password or PAT session, or an organization access token
  * holding the matching `scope-*` (TOKENHUB_TOKEN + TOKENHUB_USERNAME=<org>).
  */
+
 import { type Command, Option } from 'commander';
+import type {
+  GroupObject as Group,
+  InviteObject as Invite,
+  MemberObject as Member,
+} from '../../api/contract/orgs.contract.ts';
 import { action, type CommonOptions, groupCommand, userCommand } from '../client/command-kit.ts';
 import { fetchAllPages } from '../client/http-client.ts';
 import { HubSession } from '../client/hub-session.ts';
 import { formatTable, localTime, writeJson, writeOutput } from '../client/output.ts';
 import { confirmDeletion } from './token.commands.ts';
-
-interface Member {
-  username: string;
-  email?: string;
-  role: string;
-  joined_at: string;
-  groups: string[];
-}
-interface Group {
-  id: string;
-  name: string;
-  created_at: string;
-  member_count: number;
-}
-interface Invite {
-  id: string;
-  org: string;
-  invitee: string;
-  role: string;
-  invited_by: string | null;
-  created_at: string;
-}
 
 const orgPath = (org: string, ...rest: string[]) =>
   ['/v2/orgs', org, ...rest].map((part, i) => (i === 0 ? part : encodeURIComponent(part))).join('/');

@@ -4,14 +4,15 @@
  * them; the server refuses token sessions (see client/hub-session.ts). Members, groups and
  * invites are in org-members.commands.ts.
  */
+
 import { type Command, Option } from 'commander';
+import type { OrgAccessTokenObject as OrgAccessToken } from '../../api/contract/access-tokens.contract.ts';
 import { action, type CommonOptions, groupCommand, parseExpiry, userCommand } from '../client/command-kit.ts';
 import { fetchAllPages } from '../client/http-client.ts';
 import { HubSession, UsageError } from '../client/hub-session.ts';
 import {
   describeResources,
   hasResourceFlags,
-  type OatResource,
   orgScopeNames,
   parseOrgScopeFlag,
   parseRepoFlag,
@@ -21,22 +22,6 @@ import {
 import { formatFields, formatTable, localTime, writeJson, writeOutput } from '../client/output.ts';
 import { registerOrgMemberCommands } from './org-members.commands.ts';
 import { confirmDeletion } from './token.commands.ts';
-
-/** The Hub API's orgAccessToken object (plus tokenhub's `status`, `token_hint`). */
-interface OrgAccessToken {
-  id: string;
-  label: string;
-  description: string;
-  created_by: string;
-  is_active: boolean;
-  status: string;
-  created_at: string;
-  expires_at: string | null;
-  last_used_at: string | null;
-  resources: OatResource[];
-  token?: string;
-  token_hint?: string;
-}
 
 type ResourceOptions = CommonOptions & ResourceFlags;
 

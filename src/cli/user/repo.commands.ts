@@ -3,20 +3,13 @@
  * (docs/repositories.md). Reads work signed out too (public repositories only); changing the
  * visibility needs delete rights (a password session, or a repo:admin token).
  */
+
 import { Argument, type Command } from 'commander';
+import type { RepositoryObject as Repository } from '../../api/contract/repositories.contract.ts';
 import { action, type CommonOptions, groupCommand, userCommand } from '../client/command-kit.ts';
 import { fetchAllPages } from '../client/http-client.ts';
 import { HubSession, UsageError } from '../client/hub-session.ts';
 import { formatFields, formatTable, localTime, writeOutput } from '../client/output.ts';
-
-interface Repository {
-  name: string;
-  namespace: string;
-  description: string;
-  is_private: boolean;
-  last_updated: string;
-  date_registered: string;
-}
 
 const namespacePath = (ns: string) => `/v2/namespaces/${encodeURIComponent(ns)}/repositories`;
 

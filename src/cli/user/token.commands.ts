@@ -3,7 +3,9 @@
  * API (`/v2/access-tokens`, PROTOCOLS.md §1), hub-tool's verbs. The server lets only a password
  * session manage tokens; see client/hub-session.ts for how the CLI gets one.
  */
+
 import { type Command, Option } from 'commander';
+import type { AccessTokenObject as AccessToken } from '../../api/contract/access-tokens.contract.ts';
 import {
   action,
   type CommonOptions,
@@ -16,26 +18,6 @@ import { fetchAllPages } from '../client/http-client.ts';
 import { HubSession, UsageError } from '../client/hub-session.ts';
 import { formatFields, formatTable, localTime, writeJson, writeOutput } from '../client/output.ts';
 import { canPrompt, confirm } from '../client/terminal.ts';
-
-/** The Hub API's accessToken object (plus tokenhub's `status`, `token_hint`, `last_used_*`). */
-export interface AccessToken {
-  uuid: string;
-  token_label: string;
-  scopes: string[];
-  is_active: boolean;
-  status: string;
-  generated_by: string;
-  created_at: string;
-  last_used: string | null;
-  expires_at: string | null;
-  token: string;
-  token_hint?: string;
-  client_id?: string;
-  creator_ip?: string;
-  creator_ua?: string;
-  last_used_ip?: string | null;
-  last_used_ua?: string | null;
-}
 
 const tokenPath = (uuid: string) => `/v2/access-tokens/${encodeURIComponent(uuid)}`;
 
