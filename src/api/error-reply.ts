@@ -1,11 +1,88 @@
 /**
- * The one place where errors become HTTP replies (STYLE.md habit 1). `AppError` codes map through
- * `errorCatalogue` to a status and one of the Hub body shapes; Fastify's own client errors
- * (schema validation, malformed JSON, unsupported media type, oversized body) become 400-class
- * replies of the same shapes; anything else is an opaque 500 with the request id, its detail logged.
+ * The one place where errors become HTTP replies (STYLE.md habit 1). Every `AppError` code of the
+ * core catalogue maps through `httpErrors` to a status and one of the Hub body shapes; Fastify's
+ * own client errors (schema validation, malformed JSON, unsupported media type, oversized body)
+ * become 400-class replies of the same shapes; anything else is an opaque 500 with the request id,
+ * its detail logged.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorShape, errorCatalogue, type FieldErrors } from '../core/errors.ts';
+import { AppError, type ErrorCode, type FieldErrors } from '../core/errors.ts';
+
+/**
+ * The body the Docker Hub API uses for a family of routes (PROTOCOLS.md §1):
+ * - `hub`: `{detail, message}` (account and personal-access-token routes)
+ * - `org`: `{errinfo, detail, message}` (organization and organization-access-token routes)
+ * - `validation`: `{fields: {name: [msg]}, text}` (400 on a malformed request)
+ * - `registry`: `{details, errors}` (the registry token endpoint; docker shows `details`)
+ * - `oauth`: `{error, error_description}` (RFC 6749 §5.2, the `/oauth/*` routes); `error` is the
+ *   code without its `OAUTH_` prefix, lowercased (`OAUTH_SLOW_DOWN` → `slow_down`)
+ * A route may override the shape (the org routes render every error as `org`).
+ */
+export type ErrorShape = 'hub' | 'org' | 'validation' | 'registry' | 'oauth';
+
+/** Status and default body shape of every error code; a code missing here fails the type check. */
+export const httpErrors = {
+  VALIDATION_FAILED: { status: 400, shape: 'validation' },
+  BAD_REQUEST: { status: 400, shape: 'hub' },
+  UNKNOWN_SCOPE: { status: 400, shape: 'validation' },
+  EXPIRY_INVALID: { status: 400, shape: 'validation' },
+  AUTHENTICATION_REQUIRED: { status: 401, shape: 'hub' },
+  INVALID_CREDENTIALS: { status: 401, shape: 'hub' },
+  SESSION_INVALID: { status: 401, shape: 'hub' },
+  TOKEN_EXPIRED: { status: 401, shape: 'hub' },
+  TOKEN_INACTIVE: { status: 401, shape: 'hub' },
+  PAT_NOT_ALLOWED: { status: 403, shape: 'hub' },
+  OAT_NOT_ALLOWED: { status: 403, shape: 'hub' },
+  FORBIDDEN: { status: 403, shape: 'hub' },
+  CSRF_INVALID: { status: 403, shape: 'hub' },
+  SIGNUP_CLOSED: { status: 403, shape: 'hub' },
+  NOT_FOUND: { status: 404, shape: 'hub' },
+  TOKEN_NOT_FOUND: { status: 404, shape: 'hub' },
+  NAMESPACE_NOT_FOUND: { status: 404, shape: 'hub' },
+  REPOSITORY_NOT_FOUND: { status: 404, shape: 'hub' },
+  USERNAME_TAKEN: { status: 409, shape: 'hub' },
+  REPOSITORY_EXISTS: { status: 409, shape: 'hub' },
+  TOKEN_EXPIRED_NOT_EDITABLE: { status: 409, shape: 'hub' },
+  REGISTRY_SCOPE_INVALID: { status: 400, shape: 'registry' },
+  REGISTRY_SERVICE_UNKNOWN: { status: 400, shape: 'registry' },
+  REGISTRY_BAD_REQUEST: { status: 400, shape: 'registry' },
+  REGISTRY_UNAUTHORIZED: { status: 401, shape: 'registry' },
+  ORG_NOT_FOUND: { status: 404, shape: 'org' },
+  ORG_FORBIDDEN: { status: 403, shape: 'org' },
+  ORG_NAME_TAKEN: { status: 409, shape: 'org' },
+  OAT_TIER_REQUIRED: { status: 403, shape: 'org' },
+  OAT_LIMIT_REACHED: { status: 409, shape: 'org' },
+  OAT_INACTIVE_NOT_EDITABLE: { status: 409, shape: 'org' },
+  OAT_NOT_FOUND: { status: 404, shape: 'org' },
+  USER_NOT_FOUND: { status: 404, shape: 'org' },
+  MEMBER_NOT_FOUND: { status: 404, shape: 'org' },
+  GROUP_NOT_FOUND: { status: 404, shape: 'org' },
+  GROUP_MEMBER_NOT_FOUND: { status: 404, shape: 'org' },
+  GROUP_REPOSITORY_NOT_FOUND: { status: 404, shape: 'org' },
+  INVITE_NOT_FOUND: { status: 404, shape: 'org' },
+  ALREADY_MEMBER: { status: 409, shape: 'org' },
+  ALREADY_GROUP_MEMBER: { status: 409, shape: 'org' },
+  LAST_OWNER: { status: 409, shape: 'org' },
+  GROUP_EXISTS: { status: 409, shape: 'org' },
+  INVITE_EXISTS: { status: 409, shape: 'org' },
+  TWO_FACTOR_REQUIRED: { status: 401, shape: 'hub' },
+  TWO_FACTOR_CODE_INVALID: { status: 401, shape: 'hub' },
+  TWO_FACTOR_CHALLENGE_INVALID: { status: 401, shape: 'hub' },
+  TWO_FACTOR_ALREADY_ENABLED: { status: 409, shape: 'hub' },
+  TWO_FACTOR_NOT_SET_UP: { status: 409, shape: 'hub' },
+  TWO_FACTOR_NOT_ENABLED: { status: 409, shape: 'hub' },
+  DEVICE_CODE_NOT_FOUND: { status: 404, shape: 'hub' },
+  DEVICE_CODE_DECIDED: { status: 409, shape: 'hub' },
+  OAUTH_INVALID_REQUEST: { status: 400, shape: 'oauth' },
+  OAUTH_INVALID_GRANT: { status: 400, shape: 'oauth' },
+  OAUTH_AUTHORIZATION_PENDING: { status: 400, shape: 'oauth' },
+  OAUTH_SLOW_DOWN: { status: 400, shape: 'oauth' },
+  OAUTH_ACCESS_DENIED: { status: 400, shape: 'oauth' },
+  OAUTH_EXPIRED_TOKEN: { status: 400, shape: 'oauth' },
+  OAUTH_UNSUPPORTED_GRANT_TYPE: { status: 400, shape: 'oauth' },
+  RATE_LIMITED: { status: 429, shape: 'hub' },
+  INTERNAL: { status: 500, shape: 'hub' },
+} as const satisfies Record<ErrorCode, { status: number; shape: ErrorShape }>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -76,7 +153,7 @@ function validationFields(error: FastifyError): FieldErrors {
 export function replyWithError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const routeShape = request.routeOptions.config?.errorShape;
   if (error instanceof AppError) {
-    const entry = errorCatalogue[error.code];
+    const entry = httpErrors[error.code];
     const shape =
       routeShape && (ownBodyShapes.has(routeShape) || entry.shape !== 'validation')
         ? routeShape

@@ -4,7 +4,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { User } from '../core/account-rules.ts';
-import { AppError, errorCatalogue } from '../core/errors.ts';
+import { AppError, errorMessages } from '../core/errors.ts';
 import type { RequestMeta, ServiceContext } from '../services/shared/context.ts';
 import { finishTwoFactorLogin, twoFactorLoginUserId } from '../services/sign-in/two-factor.service.ts';
 import type { SecondStepRequired } from './contract/accounts.contract.ts';
@@ -12,7 +12,7 @@ import type { RouteThrottles } from './throttle.ts';
 
 /** 401 with Docker Hub's message and the single-use `login_2fa_token` for the second step. */
 export function secondStepReply(reply: FastifyReply, loginToken: string): FastifyReply {
-  const message = errorCatalogue.TWO_FACTOR_REQUIRED.message;
+  const message = errorMessages.TWO_FACTOR_REQUIRED;
   const body: SecondStepRequired = { detail: message, message, login_2fa_token: loginToken };
   return reply.status(401).send(body);
 }

@@ -1,142 +1,74 @@
 /**
- * The one error catalogue. Domain code throws `AppError` with a code from `errorCatalogue`;
- * `src/api/error-reply.ts` is the only place that turns a code into an HTTP status and a body.
- * Handlers never write status numbers for errors.
- *
- * `shape` picks the body the Docker Hub API uses for that family of routes (PROTOCOLS.md §1):
- * - `hub`: `{detail, message}` (account and personal-access-token routes)
- * - `org`: `{errinfo, detail, message}` (organization and organization-access-token routes)
- * - `validation`: `{fields: {name: [msg]}, text}` (400 on a malformed request)
- * - `registry`: `{details}` (the registry token endpoint; docker and skopeo show `details`)
- * - `oauth`: `{error, error_description}` (RFC 6749 §5.2, the `/oauth/*` routes); `error` is the
- *   code without its `OAUTH_` prefix, lowercased (`OAUTH_SLOW_DOWN` → `slow_down`)
- * A route may override the shape (the org routes render every error as `org`).
+ * The one error catalogue. Domain code throws `AppError` with a code from `errorMessages`, which
+ * gives each code its default message (safe to show to a client). How a code answers over HTTP
+ * (status and body shape) is the api layer's decision, in `src/api/error-reply.ts`; handlers never
+ * write status numbers for errors.
  */
-export const errorCatalogue = {
-  VALIDATION_FAILED: { status: 400, shape: 'validation', message: 'the request is invalid' },
-  BAD_REQUEST: { status: 400, shape: 'hub', message: 'the request is malformed' },
-  UNKNOWN_SCOPE: { status: 400, shape: 'validation', message: 'unknown scope' },
-  EXPIRY_INVALID: { status: 400, shape: 'validation', message: 'invalid expiry' },
-  AUTHENTICATION_REQUIRED: { status: 401, shape: 'hub', message: 'authentication required' },
-  INVALID_CREDENTIALS: { status: 401, shape: 'hub', message: 'incorrect username or password' },
-  SESSION_INVALID: { status: 401, shape: 'hub', message: 'the session token is invalid or expired' },
-  TOKEN_EXPIRED: { status: 401, shape: 'hub', message: 'token expired' },
-  TOKEN_INACTIVE: { status: 401, shape: 'hub', message: 'token is inactive' },
-  PAT_NOT_ALLOWED: {
-    status: 403,
-    shape: 'hub',
-    message: 'token issued from personal access token is not allowed',
-  },
-  OAT_NOT_ALLOWED: {
-    status: 403,
-    shape: 'hub',
-    message: 'token issued from organization access token is not allowed',
-  },
-  FORBIDDEN: { status: 403, shape: 'hub', message: 'you are not allowed to do this' },
-  CSRF_INVALID: {
-    status: 403,
-    shape: 'hub',
-    message: 'missing or invalid CSRF token: send the X-CSRF-Token header the console session gave you',
-  },
-  SIGNUP_CLOSED: { status: 403, shape: 'hub', message: 'sign-up is closed on this instance' },
-  NOT_FOUND: { status: 404, shape: 'hub', message: 'not found' },
-  TOKEN_NOT_FOUND: { status: 404, shape: 'hub', message: 'access token not found' },
-  NAMESPACE_NOT_FOUND: { status: 404, shape: 'hub', message: 'namespace not found' },
-  REPOSITORY_NOT_FOUND: { status: 404, shape: 'hub', message: 'repository not found' },
-  USERNAME_TAKEN: { status: 409, shape: 'hub', message: 'this username is already taken' },
-  REPOSITORY_EXISTS: { status: 409, shape: 'hub', message: 'this repository already exists' },
-  TOKEN_EXPIRED_NOT_EDITABLE: {
-    status: 409,
-    shape: 'hub',
-    message: 'an expired token cannot be changed, only deleted',
-  },
-  REGISTRY_SCOPE_INVALID: { status: 400, shape: 'registry', message: 'malformed scope' },
-  REGISTRY_SERVICE_UNKNOWN: { status: 400, shape: 'registry', message: 'unknown service' },
-  REGISTRY_BAD_REQUEST: { status: 400, shape: 'registry', message: 'malformed token request' },
-  REGISTRY_UNAUTHORIZED: { status: 401, shape: 'registry', message: 'incorrect username or password' },
-  ORG_NOT_FOUND: { status: 404, shape: 'org', message: 'organization not found' },
-  ORG_FORBIDDEN: {
-    status: 403,
-    shape: 'org',
-    message: 'you are not allowed to do this in this organization',
-  },
-  ORG_NAME_TAKEN: {
-    status: 409,
-    shape: 'org',
-    message: 'this name is already taken by a user or an organization',
-  },
-  OAT_TIER_REQUIRED: {
-    status: 403,
-    shape: 'org',
-    message: 'organization access tokens need a Team or Business organization',
-  },
-  OAT_LIMIT_REACHED: {
-    status: 409,
-    shape: 'org',
-    message: 'the organization has reached its access token limit',
-  },
-  OAT_INACTIVE_NOT_EDITABLE: {
-    status: 409,
-    shape: 'org',
-    message: 'an inactive organization access token cannot be changed or reactivated, only deleted',
-  },
-  OAT_NOT_FOUND: { status: 404, shape: 'org', message: 'organization access token not found' },
-  USER_NOT_FOUND: { status: 404, shape: 'org', message: 'user not found' },
-  MEMBER_NOT_FOUND: { status: 404, shape: 'org', message: 'member not found' },
-  GROUP_NOT_FOUND: { status: 404, shape: 'org', message: 'group not found' },
-  GROUP_MEMBER_NOT_FOUND: { status: 404, shape: 'org', message: 'this user is not in the group' },
-  GROUP_REPOSITORY_NOT_FOUND: {
-    status: 404,
-    shape: 'org',
-    message: 'the group has no permission on this repository',
-  },
-  INVITE_NOT_FOUND: { status: 404, shape: 'org', message: 'invite not found' },
-  ALREADY_MEMBER: { status: 409, shape: 'org', message: 'this user is already a member of the organization' },
-  ALREADY_GROUP_MEMBER: { status: 409, shape: 'org', message: 'this user is already in the group' },
-  LAST_OWNER: { status: 409, shape: 'org', message: 'an organization must keep at least one owner' },
-  GROUP_EXISTS: { status: 409, shape: 'org', message: 'a group with this name already exists' },
-  INVITE_EXISTS: { status: 409, shape: 'org', message: 'this invitee already has a pending invite' },
-  TWO_FACTOR_REQUIRED: {
-    status: 401,
-    shape: 'hub',
-    message: 'Require secondary authentication on MFA enabled account',
-  },
-  TWO_FACTOR_CODE_INVALID: { status: 401, shape: 'hub', message: 'the two-factor code is incorrect' },
-  TWO_FACTOR_CHALLENGE_INVALID: {
-    status: 401,
-    shape: 'hub',
-    message: 'the login_2fa_token is invalid, expired or already used: sign in again',
-  },
-  TWO_FACTOR_ALREADY_ENABLED: {
-    status: 409,
-    shape: 'hub',
-    message: 'two-factor authentication is already enabled; disable it first',
-  },
-  TWO_FACTOR_NOT_SET_UP: { status: 409, shape: 'hub', message: 'call POST /v2/users/me/2fa/setup first' },
-  TWO_FACTOR_NOT_ENABLED: { status: 409, shape: 'hub', message: 'two-factor authentication is not enabled' },
-  DEVICE_CODE_NOT_FOUND: {
-    status: 404,
-    shape: 'hub',
-    message: 'unknown or expired user code: start the sign-in on the device again',
-  },
-  DEVICE_CODE_DECIDED: { status: 409, shape: 'hub', message: 'this sign-in request was already answered' },
-  OAUTH_INVALID_REQUEST: { status: 400, shape: 'oauth', message: 'the request is malformed' },
-  OAUTH_INVALID_GRANT: { status: 400, shape: 'oauth', message: 'unknown or already used device code' },
-  OAUTH_AUTHORIZATION_PENDING: {
-    status: 400,
-    shape: 'oauth',
-    message: 'the user has not approved or denied the request yet',
-  },
-  OAUTH_SLOW_DOWN: { status: 400, shape: 'oauth', message: 'polling too fast' },
-  OAUTH_ACCESS_DENIED: { status: 400, shape: 'oauth', message: 'the user denied the request' },
-  OAUTH_EXPIRED_TOKEN: { status: 400, shape: 'oauth', message: 'the device code has expired' },
-  OAUTH_UNSUPPORTED_GRANT_TYPE: { status: 400, shape: 'oauth', message: 'unsupported grant_type' },
-  RATE_LIMITED: { status: 429, shape: 'hub', message: 'too many requests' },
-  INTERNAL: { status: 500, shape: 'hub', message: 'internal server error' },
-} as const satisfies Record<string, { status: number; shape: ErrorShape; message: string }>;
+export const errorMessages = {
+  VALIDATION_FAILED: 'the request is invalid',
+  BAD_REQUEST: 'the request is malformed',
+  UNKNOWN_SCOPE: 'unknown scope',
+  EXPIRY_INVALID: 'invalid expiry',
+  AUTHENTICATION_REQUIRED: 'authentication required',
+  INVALID_CREDENTIALS: 'incorrect username or password',
+  SESSION_INVALID: 'the session token is invalid or expired',
+  TOKEN_EXPIRED: 'token expired',
+  TOKEN_INACTIVE: 'token is inactive',
+  PAT_NOT_ALLOWED: 'token issued from personal access token is not allowed',
+  OAT_NOT_ALLOWED: 'token issued from organization access token is not allowed',
+  FORBIDDEN: 'you are not allowed to do this',
+  CSRF_INVALID: 'missing or invalid CSRF token: send the X-CSRF-Token header the console session gave you',
+  SIGNUP_CLOSED: 'sign-up is closed on this instance',
+  NOT_FOUND: 'not found',
+  TOKEN_NOT_FOUND: 'access token not found',
+  NAMESPACE_NOT_FOUND: 'namespace not found',
+  REPOSITORY_NOT_FOUND: 'repository not found',
+  USERNAME_TAKEN: 'this username is already taken',
+  REPOSITORY_EXISTS: 'this repository already exists',
+  TOKEN_EXPIRED_NOT_EDITABLE: 'an expired token cannot be changed, only deleted',
+  REGISTRY_SCOPE_INVALID: 'malformed scope',
+  REGISTRY_SERVICE_UNKNOWN: 'unknown service',
+  REGISTRY_BAD_REQUEST: 'malformed token request',
+  REGISTRY_UNAUTHORIZED: 'incorrect username or password',
+  ORG_NOT_FOUND: 'organization not found',
+  ORG_FORBIDDEN: 'you are not allowed to do this in this organization',
+  ORG_NAME_TAKEN: 'this name is already taken by a user or an organization',
+  OAT_TIER_REQUIRED: 'organization access tokens need a Team or Business organization',
+  OAT_LIMIT_REACHED: 'the organization has reached its access token limit',
+  OAT_INACTIVE_NOT_EDITABLE:
+    'an inactive organization access token cannot be changed or reactivated, only deleted',
+  OAT_NOT_FOUND: 'organization access token not found',
+  USER_NOT_FOUND: 'user not found',
+  MEMBER_NOT_FOUND: 'member not found',
+  GROUP_NOT_FOUND: 'group not found',
+  GROUP_MEMBER_NOT_FOUND: 'this user is not in the group',
+  GROUP_REPOSITORY_NOT_FOUND: 'the group has no permission on this repository',
+  INVITE_NOT_FOUND: 'invite not found',
+  ALREADY_MEMBER: 'this user is already a member of the organization',
+  ALREADY_GROUP_MEMBER: 'this user is already in the group',
+  LAST_OWNER: 'an organization must keep at least one owner',
+  GROUP_EXISTS: 'a group with this name already exists',
+  INVITE_EXISTS: 'this invitee already has a pending invite',
+  TWO_FACTOR_REQUIRED: 'Require secondary authentication on MFA enabled account',
+  TWO_FACTOR_CODE_INVALID: 'the two-factor code is incorrect',
+  TWO_FACTOR_CHALLENGE_INVALID: 'the login_2fa_token is invalid, expired or already used: sign in again',
+  TWO_FACTOR_ALREADY_ENABLED: 'two-factor authentication is already enabled; disable it first',
+  TWO_FACTOR_NOT_SET_UP: 'call POST /v2/users/me/2fa/setup first',
+  TWO_FACTOR_NOT_ENABLED: 'two-factor authentication is not enabled',
+  DEVICE_CODE_NOT_FOUND: 'unknown or expired user code: start the sign-in on the device again',
+  DEVICE_CODE_DECIDED: 'this sign-in request was already answered',
+  OAUTH_INVALID_REQUEST: 'the request is malformed',
+  OAUTH_INVALID_GRANT: 'unknown or already used device code',
+  OAUTH_AUTHORIZATION_PENDING: 'the user has not approved or denied the request yet',
+  OAUTH_SLOW_DOWN: 'polling too fast',
+  OAUTH_ACCESS_DENIED: 'the user denied the request',
+  OAUTH_EXPIRED_TOKEN: 'the device code has expired',
+  OAUTH_UNSUPPORTED_GRANT_TYPE: 'unsupported grant_type',
+  RATE_LIMITED: 'too many requests',
+  INTERNAL: 'internal server error',
+} as const satisfies Record<string, string>;
 
-export type ErrorShape = 'hub' | 'org' | 'validation' | 'registry' | 'oauth';
-export type ErrorCode = keyof typeof errorCatalogue;
+export type ErrorCode = keyof typeof errorMessages;
 
 /** Field-level messages for `VALIDATION_FAILED`-style errors: `{token_label: ['too long']}`. */
 export type FieldErrors = Record<string, string[]>;
@@ -152,7 +84,7 @@ export class AppError extends Error {
   readonly fields: FieldErrors | undefined;
 
   constructor(code: ErrorCode, message?: string, options: { fields?: FieldErrors; cause?: unknown } = {}) {
-    super(message ?? errorCatalogue[code].message, { cause: options.cause });
+    super(message ?? errorMessages[code], { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.fields = options.fields;
