@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, settings } from './config.ts';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -58,5 +58,31 @@ describe('TOKENHUB_TRUST_PROXY', () => {
       '192.168.1.5',
     ]);
     expect(() => loadConfig({ TOKENHUB_TRUST_PROXY: 'everyone' })).toThrow('TOKENHUB_TRUST_PROXY');
+  });
+});
+
+describe('each setting stated once', () => {
+  it('the documented default is the value an empty environment gives', () => {
+    const config = loadConfig({});
+    expect(String(config.port)).toBe(settings.port.default);
+    expect(String(config.hubJwtTtlSeconds)).toBe(settings.hubJwtTtlSeconds.default);
+    expect(config.logLevel).toBe(settings.logLevel.default);
+    expect(config.rateLimits.patCreate).toEqual({ limit: 50, windowSeconds: 3600 });
+    expect(settings.patCreate.default).toBe('50/1h');
+  });
+
+  it('the documented range is the enforced one', () => {
+    expect(settings.registryTokenTtlSeconds.description).toContain('(60-3600)');
+    expect(loadConfig({ TOKENHUB_REGISTRY_TOKEN_TTL_SECONDS: '60' }).registryTokenTtlSeconds).toBe(60);
+    expect(loadConfig({ TOKENHUB_REGISTRY_TOKEN_TTL_SECONDS: '3600' }).registryTokenTtlSeconds).toBe(3600);
+    expect(() => loadConfig({ TOKENHUB_REGISTRY_TOKEN_TTL_SECONDS: '59' })).toThrow('between 60 and 3600');
+    expect(() => loadConfig({ TOKENHUB_REGISTRY_TOKEN_TTL_SECONDS: '3601' })).toThrow('between 60 and 3600');
+  });
+
+  it('defaults given by a command yield to the environment', () => {
+    expect(loadConfig({}, { TOKENHUB_LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+    expect(loadConfig({ TOKENHUB_LOG_LEVEL: 'debug' }, { TOKENHUB_LOG_LEVEL: 'warn' }).logLevel).toBe(
+      'debug',
+    );
   });
 });

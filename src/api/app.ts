@@ -15,15 +15,13 @@ import { RegistryRefreshTokens } from '../registry/refresh-tokens.service.ts';
 import { RegistrySigner } from '../registry/signing-keys.service.ts';
 import { RegistryTokenEndpoint } from '../registry/token-endpoint.ts';
 import { createRateLimiter, type RateLimiter } from '../services/rate-limit/rate-limiter.ts';
-import type { ServiceContext } from '../services/shared/context.ts';
-import { LastUsedRecorder } from '../services/shared/last-used-recorder.ts';
+import { createServiceContext, type ServiceContext } from '../services/shared/context.ts';
 import {
   auditRetention,
   expiredLoginChallenges,
   type MaintenanceTask,
   startMaintenance,
 } from '../services/shared/maintenance.ts';
-import { lazySecretKey } from '../services/shared/secret-key.ts';
 import { CredentialJwts } from '../services/sign-in/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/sign-in/hub-session.service.ts';
 import { expiredAutoTokens } from '../services/tokens/auto-token.service.ts';
@@ -123,20 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
 
-  const lastUsed = new LastUsedRecorder(
-    deps.db,
-    log,
-    deps.config.lastUsedFlushIntervalMs,
-    deps.config.lastUsedTracking,
-  );
-  const ctx: ServiceContext = {
-    db: deps.db,
-    clock,
-    config: deps.config,
-    log,
-    lastUsed,
-    secretKey: lazySecretKey(deps.config),
-  };
+  const ctx = createServiceContext({ db: deps.db, clock, config: deps.config, log });
   const sessionSecret = await loadHubSessionSecret(deps.db, clock.now());
   const credentialJwts = new CredentialJwts(ctx, sessionSecret);
   const csrf = new ConsoleCsrf(sessionSecret);
@@ -170,7 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => {
     stopMaintenance();
     registrySigner.close();
-    await lastUsed.close();
+    await ctx.lastUsed.close();
     if (!deps.rateLimiter) await rateLimiter.close();
   });
 

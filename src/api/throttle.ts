@@ -11,16 +11,11 @@
  *   are refused before the check runs, right answer or not.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RateLimits } from '../config.ts';
+import type { RateLimits, RateRule } from '../config.ts';
 import { normalizeUsername } from '../core/account-rules.ts';
 import { AppError } from '../core/errors.ts';
 import { looksLikeTokenSecret, parseTokenSecret } from '../core/token-secret.ts';
-import type {
-  MaybePromise,
-  RateLimiter,
-  RateLimitResult,
-  RateRule,
-} from '../services/rate-limit/rate-limiter.ts';
+import type { MaybePromise, RateLimiter, RateLimitResult } from '../services/rate-limit/rate-limiter.ts';
 import { type Principal, principalKey } from '../services/sign-in/who-asks.ts';
 
 /** One counter a request is checked against; `rule: undefined` (a disabled setting) is skipped. */

@@ -33,7 +33,7 @@ program
     },
   )
   .action(async (options: { workers?: number }) => {
-    await serve(process.env, { workers: options.workers });
+    await serve({ workers: options.workers });
   });
 
 registerAdminCommands(program);

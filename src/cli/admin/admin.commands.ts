@@ -7,9 +7,7 @@ import { createLogger } from '../../api/app.ts';
 import { loadConfig } from '../../config.ts';
 import { systemClock } from '../../core/clock.ts';
 import { createAccount } from '../../services/accounts/account.service.ts';
-import type { ServiceContext } from '../../services/shared/context.ts';
-import { LastUsedRecorder } from '../../services/shared/last-used-recorder.ts';
-import { lazySecretKey } from '../../services/shared/secret-key.ts';
+import { createServiceContext, type ServiceContext } from '../../services/shared/context.ts';
 import { openDatabase } from '../../storage/database.ts';
 import { migrateToLatest } from '../../storage/migrate.ts';
 import { registerOrgCommands } from './admin-org.commands.ts';
@@ -24,15 +22,16 @@ async function withServices<T>(
   work: (ctx: ServiceContext) => Promise<T>,
   options: { migrate?: boolean } = {},
 ): Promise<T> {
-  const config = loadConfig(process.env);
-  const log = createLogger(process.env.TOKENHUB_LOG_LEVEL ? config.logLevel : 'warn');
+  // Operator commands are quiet unless TOKENHUB_LOG_LEVEL asks for more.
+  const config = loadConfig(undefined, { TOKENHUB_LOG_LEVEL: 'warn' });
+  const log = createLogger(config.logLevel);
   const db = openDatabase(config.database);
-  const lastUsed = new LastUsedRecorder(db, log, 0);
+  const ctx = createServiceContext({ db, clock: systemClock, config, log, flushIntervalMs: 0 });
   try {
     if (options.migrate !== false) await migrateToLatest(db);
-    return await work({ db, clock: systemClock, config, log, lastUsed, secretKey: lazySecretKey(config) });
+    return await work(ctx);
   } finally {
-    await lastUsed.close();
+    await ctx.lastUsed.close();
     await db.destroy();
   }
 }

@@ -14,8 +14,8 @@ import { migrateToLatest } from '../../storage/migrate.ts';
 import { runClusterPrimary } from './serve-cluster.ts';
 
 /** @param options.workers overrides `TOKENHUB_WORKERS`; 1 serves from this process. */
-export async function serve(env: NodeJS.ProcessEnv, options: { workers?: number } = {}): Promise<void> {
-  const config = loadConfig(env);
+export async function serve(options: { workers?: number } = {}): Promise<void> {
+  const config = loadConfig();
   const logger = createLogger(config.logLevel);
   let workers = cluster.isWorker ? 1 : (options.workers ?? config.workers);
   if (workers > 1 && config.database.dialect === 'sqlite' && config.database.path === ':memory:') {
@@ -26,7 +26,7 @@ export async function serve(env: NodeJS.ProcessEnv, options: { workers?: number 
     const store = openDatabase(config.database);
     await migrateToLatest(store);
     await store.destroy();
-    process.exit(await runClusterPrimary({ workers, logger, nodeOptions: env.NODE_OPTIONS }));
+    process.exit(await runClusterPrimary({ workers, logger, nodeOptions: config.nodeOptions }));
   }
   const db = openDatabase(config.database);
   if (cluster.isPrimary) await migrateToLatest(db);

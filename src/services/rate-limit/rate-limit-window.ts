@@ -2,7 +2,8 @@
  * Fixed-window arithmetic shared by the rate-limiter backends. Windows are aligned to the epoch, so
  * every process (and both backends) agree on which window an instant falls in.
  */
-import type { RateLimitResult, RateRule } from './rate-limiter.ts';
+import type { RateRule } from '../../config.ts';
+import type { RateLimitResult } from './rate-limiter.ts';
 
 /** The window `nowMs` falls in and the whole seconds until it ends (at least 1). */
 export function windowAt(nowMs: number, windowSeconds: number): { window: number; resetSeconds: number } {

@@ -8,9 +8,10 @@
  * again from zero: a flood of distinct keys fails open rather than growing without limit).
  */
 import type { Logger } from 'pino';
+import type { RateRule } from '../../config.ts';
 import type { Clock } from '../../core/clock.ts';
 import { resultOf, windowAt } from './rate-limit-window.ts';
-import type { RateLimiter, RateLimitResult, RateRule } from './rate-limiter.ts';
+import type { RateLimiter, RateLimitResult } from './rate-limiter.ts';
 
 interface Counter {
   window: number;

@@ -13,10 +13,11 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RateRule } from '../../config.ts';
 import { redactUrl } from '../../config.ts';
 import type { Clock } from '../../core/clock.ts';
 import { resultOf, windowAt } from './rate-limit-window.ts';
-import type { RateLimiter, RateLimitResult, RateRule } from './rate-limiter.ts';
+import type { RateLimiter, RateLimitResult } from './rate-limiter.ts';
 
 export const redisKeyPrefix = 'tokenhub:rl:';
 

@@ -11,16 +11,11 @@
  * logs a warning) instead of refusing.
  */
 import type { Logger } from 'pino';
-import type { Config } from '../../config.ts';
+import type { Config, RateRule } from '../../config.ts';
+
 import type { Clock } from '../../core/clock.ts';
 import { MemoryRateLimiter } from './rate-limiter.memory.ts';
 import { RedisRateLimiter } from './rate-limiter.redis.ts';
-
-/** At most `limit` hits per `windowSeconds`. A disabled limit is `undefined`, never a rule. */
-export interface RateRule {
-  limit: number;
-  windowSeconds: number;
-}
 
 export interface RateLimitResult {
   /** Whether this hit is within the limit (hits beyond it are still counted). */

@@ -3,10 +3,10 @@
  * on first start with mode 0600 (`TOKENHUB_SECRET_KEY_FILE`, default ./data/secret.key). Several
  * processes on several hosts must share the same key: set the variable there.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from '../../config.ts';
+import { randomKey } from '../../core/random.ts';
 
 export function loadSecretKey(config: Pick<Config, 'secretKey' | 'secretKeyFile'>): Buffer {
   if (config.secretKey) return config.secretKey;
@@ -18,7 +18,7 @@ export function loadSecretKey(config: Pick<Config, 'secretKey' | 'secretKeyFile'
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   mkdirSync(dirname(config.secretKeyFile), { recursive: true });
-  const key = randomBytes(32);
+  const key = randomKey(32);
   try {
     // `wx`: if another process created it first, read theirs.
     writeFileSync(config.secretKeyFile, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
