@@ -114,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: deps.config.trustProxy,
     // Repository names may be 255 characters; Fastify's default parameter limit is 100.
     routerOptions: { maxParamLength: 300 },
-    // Per-request log lines only at debug: the token endpoint is a hot path (issue 8).
+    // Per-request log lines only at debug: the token endpoint is a hot path.
     logController: new LogController({
       disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
     }),

@@ -54,11 +54,6 @@ export type AccessToken = PersonalAccessToken | OrgAccessToken;
 /** A token as the management routes show it: with its creator's username (null when unknown). */
 export type AccessTokenWithCreator<T extends AccessToken = AccessToken> = T & { creatorName: string | null };
 
-/** The owner a token of `kind` belongs to. */
-export function tokenOwnerOf(token: Pick<AccessToken, 'kind' | 'ownerId'>): TokenOwner {
-  return { kind: token.kind === 'oat' ? 'org' : 'user', id: token.ownerId };
-}
-
 export const tokenLabelMaxLength = 100;
 export const tokenDescriptionMaxLength = 200;
 /** Expiry may be set at most this far ahead (one year, plus a day so "a year from today" fits). */

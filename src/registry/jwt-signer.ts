@@ -14,8 +14,8 @@ import { sign } from 'node:crypto';
  * base64url encodings and one ECDSA signature.
  *
  * `crypto.sign` is given the bare KeyObject and its DER signature is turned into `r||s` here:
- * passing `{ key, dsaEncoding: 'ieee-p1363' }` instead measured twice the time per signature in
- * Node 24 (about 60 µs against 30 µs on the benchmark machine, bench/README.md).
+ * passing `{ key, dsaEncoding: 'ieee-p1363' }` instead measured about twice the time per signature
+ * in Node 24 (bench/README.md).
  */
 
 export type RegistryAccessEntry = { type: string; name: string; actions: string[] };
@@ -45,9 +45,8 @@ export type RegistryJwtSigner = {
   sign(claims: RegistryClaims): string;
   /**
    * The same, with the ECDSA signature computed on libuv's thread pool (`crypto.sign` with a
-   * callback): the event loop goes on serving while it runs. About 10 µs more CPU in all than
-   * `sign`, but in one process on 2 cores `/token` answered 50-60 % more requests with it, using
-   * less CPU per request (bench/README.md).
+   * callback): the event loop goes on serving while it runs. A little more CPU in all than `sign`,
+   * but `/token` answers more requests with it (bench/README.md).
    */
   signAsync(claims: RegistryClaims): Promise<string>;
 };

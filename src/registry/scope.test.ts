@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../core/errors.ts';
-import { formatScope, isRepositoryName, parseScope, parseScopes } from './scope.ts';
+import { isRepositoryName } from '../core/repository-name.ts';
+import { formatScope, parseScope, parseScopes } from './scope.ts';
 
 function expectInvalid(raw: string): AppError {
   try {

@@ -1,8 +1,6 @@
 import { AppError } from '../core/errors.ts';
 import { isRepositoryName, maxRepositoryNameLength } from '../core/repository-name.ts';
 
-export { isRepositoryName, maxRepositoryNameLength };
-
 /**
  * Parser for the registry token scope grammar (distribution `docs/spec/auth/scope.md`, PROTOCOLS.md §2):
  *

@@ -225,9 +225,9 @@ export interface LastUse {
  * `column1`… in both). A record never moves `last_used_at` backwards, so two processes flushing out
  * of order stay correct. Token ids in one call are distinct (the recorder keeps one use per token).
  *
- * One UPDATE per token took 150-220 ms a flush of 1,000 tokens on PostgreSQL (a round trip each)
- * and blocked SQLite's event loop for 20-40 ms (bench/README.md). Rows go in chunks of fixed
- * sizes, largest first, so only five SQL texts exist and each is prepared once per connection.
+ * One UPDATE per token costs a round trip each on PostgreSQL and holds SQLite's event loop
+ * (bench/README.md). Rows go in chunks of fixed sizes, largest first, so only five SQL texts
+ * exist and each is prepared once per connection.
  */
 export async function writeLastUses(db: Db, uses: readonly LastUse[]): Promise<void> {
   if (uses.length === 0) return;

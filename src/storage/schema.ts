@@ -80,7 +80,7 @@ export interface ServerKeysTable {
 
 export interface RepositoriesTable {
   id: string;
-  /** The owning namespace: a username (organizations later share the same space). */
+  /** The owning namespace: a username or an organization name (they share one space). */
   namespace: string;
   /** The path below the namespace (`app`, `team/app`). */
   name: string;

@@ -2,12 +2,11 @@
  * Statements parsed and planned once instead of on every query (bench/README.md, "What changed in
  * the hot path"). Kysely hands each driver the SQL text of every query anew:
  * - SQLite: its driver calls `db.prepare(sql)` per execution. Preparing was the largest single
- *   cost of `/token` in the profile (19 % of its CPU); `cachingStatements` keeps prepared
- *   statements by SQL text, least recently used out first.
+ *   cost of `/token` in the profile; `cachingStatements` keeps prepared statements by SQL text,
+ *   least recently used out first.
  * - PostgreSQL: pg sends an unnamed statement, which the server parses and plans per execution.
  *   `namingStatements` gives each SQL text with parameters a name, so each connection prepares it
- *   once (the extended protocol's named statements): the hot-path lookup went from 4.5 k to 17 k
- *   queries a second on the benchmark machine.
+ *   once (the extended protocol's named statements).
  *
  * Behind PgBouncer in transaction mode, named statements need PgBouncer 1.21 or later with
  * `max_prepared_statements` set.

@@ -73,12 +73,12 @@ function pick<Row>(row: Record<string, unknown>, prefix: string, columns: readon
 }
 
 /**
- * Built once per database (compiled-once.ts): building and compiling this join was ~7 % of
- * `/token`'s CPU. Two details keep SQLite on its fast path (bench/README.md): the owner kinds are
+ * Built once per database (compiled-once.ts): building and compiling this join showed in `/token`'s
+ * profile. Two details keep SQLite on its fast path (bench/README.md): the owner kinds are
  * literals, and the hash is matched in a subquery, not in the joined query's own WHERE. With a
  * bound parameter constraining a join, the SQLite that better-sqlite3 ships (built with
- * SQLITE_ENABLE_STAT4) re-plans the statement on every new binding: 35-45 µs a lookup, against
- * 5 µs in this form.
+ * SQLITE_ENABLE_STAT4) re-plans the statement on every new binding, several times slower than
+ * this form.
  */
 const tokenWithOwner = compiledOnce((db, secretHash: string) => tokenWithOwnerQuery(db, secretHash));
 

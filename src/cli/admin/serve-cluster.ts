@@ -13,15 +13,14 @@
  *
  * Workers run with V8's heap sized for a service whose live heap is small (`workerHeapFlags`),
  * each flag unless the operator set it (command line or NODE_OPTIONS); `npm start` passes the same
- * flags to node, for the primary and for one process (`--workers 1`). Measured under `/token`
- * (bench/README.md), with no change in throughput:
- * - `--max-semi-space-size=16` (MiB): Node 24 let the young generation grow to 128 MiB, which
- *   took a process from about 190-230 MiB to 280-360 MiB;
+ * flags to node, for the primary and for one process (`--workers 1`). Both were measured under
+ * `/token` (bench/README.md) and change no throughput:
+ * - `--max-semi-space-size=16` (MiB): left alone, Node 24 lets the young generation grow far
+ *   larger, and the process's memory with it;
  * - `--max-old-space-size=512` (MiB): V8 sizes its first old-generation limits from the maximum
- *   heap, which on a machine with 24 GiB is some GiB, so with PostgreSQL a process held 180 MiB
- *   of old-generation pages for a live heap of about 45 MiB (220-290 MiB RSS in six runs; 180-190
- *   MiB in three with the cap). A live heap past 512 MiB would stop the process with "heap out of
- *   memory"; tokenhub pages every list, so its live heap stays near 50 MiB.
+ *   heap, which on a machine with much memory is some GiB, so a process held many times its live
+ *   heap in old-generation pages. A live heap past 512 MiB would stop the process with "heap out
+ *   of memory"; tokenhub pages every list, so its live heap stays far below.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';

@@ -7,61 +7,29 @@
  * the database itself (it is written with mode 0600).
  *
  * The export reads every table inside one transaction (a snapshot on both databases); the import
- * writes into a freshly migrated, empty database in one transaction, parents before children.
+ * writes into a freshly migrated, empty database in one transaction (storage/table-dump.repository.ts).
  */
-import { type Kysely, sql } from 'kysely';
 import { AppError } from '../../core/errors.ts';
-import { type Db, dialectOf } from '../../storage/database.ts';
-import type { Database } from '../../storage/schema.ts';
+import type { Db } from '../../storage/database.ts';
+import {
+  appliedMigrations,
+  dumpTables,
+  restoreTables,
+  type TableDump,
+} from '../../storage/table-dump.repository.ts';
 
 export const backupFormat = 'tokenhub-backup/1';
-
-/** Parents before children, so foreign keys hold at every insert. Pending 2FA logins are not kept. */
-export const backupTables = [
-  'users',
-  'namespaces',
-  'organizations',
-  'org_members',
-  'org_groups',
-  'org_group_members',
-  'org_group_repositories',
-  'org_invites',
-  'repositories',
-  'access_tokens',
-  'device_sign_ins',
-  'user_totp',
-  'recovery_codes',
-  'audit_events',
-  'server_keys',
-] as const satisfies ReadonlyArray<keyof Database>;
 
 export interface Backup {
   format: typeof backupFormat;
   created_at: string;
   migrations: string[];
-  tables: Record<string, Array<Record<string, unknown>>>;
-}
-
-async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
-  const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
-  return rows.map((row) => row.name);
+  tables: TableDump;
 }
 
 export async function exportBackup(db: Db, now: Date): Promise<Backup> {
-  const transaction =
-    dialectOf(db) === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction();
-  return transaction.execute(async (tx) => {
-    const tables: Backup['tables'] = {};
-    for (const table of backupTables) {
-      tables[table] = (await tx.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
-    }
-    return {
-      format: backupFormat,
-      created_at: now.toISOString(),
-      migrations: await appliedMigrations(tx),
-      tables,
-    };
-  });
+  const { tables, migrations } = await dumpTables(db);
+  return { format: backupFormat, created_at: now.toISOString(), migrations, tables };
 }
 
 /**
@@ -87,25 +55,7 @@ export async function importBackup(db: Db, backup: unknown): Promise<Record<stri
       `the backup was made at schema ${candidate.migrations?.at(-1) ?? 'unknown'}, this database is at ${migrations.at(-1)}`,
     );
   }
-  const tables = candidate.tables;
-  return db.transaction().execute(async (tx) => {
-    const existing = await tx.selectFrom('users').select('id').limit(1).execute();
-    if (existing.length > 0)
-      throw new AppError('BAD_REQUEST', 'the target database is not empty; import needs a new one');
-    // A server started on the new database made keys of its own; the backup's keys replace them,
-    // since registries and sessions trust those.
-    await tx.deleteFrom('server_keys').execute();
-    const counts: Record<string, number> = {};
-    for (const table of backupTables) {
-      const rows = tables[table] ?? [];
-      for (let start = 0; start < rows.length; start += 200) {
-        await tx
-          .insertInto(table)
-          .values(rows.slice(start, start + 200) as never)
-          .execute();
-      }
-      counts[table] = rows.length;
-    }
-    return counts;
-  });
+  const counts = await restoreTables(db, candidate.tables);
+  if (!counts) throw new AppError('BAD_REQUEST', 'the target database is not empty; import needs a new one');
+  return counts;
 }

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-/** Accounts, access tokens (personal and, later, organization), audit events, server keys. */
+/** Accounts, access tokens (personal and organization), audit events, server keys. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('users')
