@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/core/account-rules.ts';
 import { AppError } from '../../src/core/errors.ts';
 import type { Organization, OrgGroup } from '../../src/core/organization-rules.ts';
-import { changeMemberRole, removeMember } from '../../src/services/orgs/org-membership.service.ts';
+import { changeMemberRole, removeMember } from '../../src/services/orgs/org-member.service.ts';
 import { createOrganization } from '../../src/services/orgs/organization.service.ts';
 import {
   insertRepositoryIfAbsent,

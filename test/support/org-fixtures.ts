@@ -4,7 +4,7 @@
  */
 import type { User } from '../../src/core/account-rules.ts';
 import type { OatResource, Organization, OrgScope, OrgTier } from '../../src/core/organization-rules.ts';
-import { addMember } from '../../src/services/orgs/org-membership.service.ts';
+import { addMember } from '../../src/services/orgs/org-member.service.ts';
 import { changeOrganizationTier, createOrganization } from '../../src/services/orgs/organization.service.ts';
 import { draftToken } from '../../src/services/tokens/token-issuance.ts';
 import { insertAccessToken } from '../../src/storage/access-token.repository.ts';

@@ -12,7 +12,7 @@ import {
   listMembers,
   type OrgMemberWithGroups,
   removeMember,
-} from '../../services/orgs/org-membership.service.ts';
+} from '../../services/orgs/org-member.service.ts';
 import type { Principal } from '../../services/sign-in/who-asks.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';

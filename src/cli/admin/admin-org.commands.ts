@@ -5,7 +5,7 @@
  */
 import { Argument, type Command, Option } from 'commander';
 import { type OrgRole, type OrgTier, orgRoles, orgTiers } from '../../core/organization-rules.ts';
-import { addMember, requireUser } from '../../services/orgs/org-membership.service.ts';
+import { addMember, requireUser } from '../../services/orgs/org-member.service.ts';
 import {
   changeOrganizationTier,
   createOrganization,

@@ -34,7 +34,7 @@ import { findOrgRole } from '../../storage/org-member.repository.ts';
 import { findUserByUsername } from '../../storage/user.repository.ts';
 import type { AuditActor } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
-import { recordOrgAudit, requireUser, withOrgLock } from './org-membership.service.ts';
+import { recordOrgAudit, requireUser, withOrgLock } from './org-member.service.ts';
 
 /** @throws AppError GROUP_NOT_FOUND */
 export async function requireGroup(

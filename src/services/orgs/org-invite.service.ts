@@ -24,12 +24,7 @@ import { findOrganizationById } from '../../storage/organization.repository.ts';
 import { findUserByUsername, findUserIdsByEmail } from '../../storage/user.repository.ts';
 import type { AuditActor } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
-import {
-  memberView,
-  type OrgMemberWithGroups,
-  recordOrgAudit,
-  withOrgLock,
-} from './org-membership.service.ts';
+import { memberView, type OrgMemberWithGroups, recordOrgAudit, withOrgLock } from './org-member.service.ts';
 
 /**
  * Which user an invitee names: a username must exist; an email address names the one user with
