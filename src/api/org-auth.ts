@@ -8,7 +8,8 @@ import {
 import type { AuditActor } from '../services/shared/audit.service.ts';
 import type { ServiceContext } from '../services/shared/context.ts';
 import { auditActorOf, type Principal } from '../services/sign-in/who-asks.ts';
-import { principalOf } from './auth.ts';
+import { type Guard, principalOf } from './auth.ts';
+import { guardedRoute } from './route-options.ts';
 
 /**
  * The first steps of every organization route: find the organization named in the path, then ask
@@ -26,4 +27,12 @@ export async function authorizeOrgRequest(
   const principal = principalOf(request);
   const role = await authorizeOrgAction(ctx, principal, org, action);
   return { org, principal, role, actor: auditActorOf(principal) };
+}
+
+/**
+ * Options for the organization routes of one OpenAPI tag: errors in the organization body shape,
+ * any session (each route's `authorizeOrgRequest` decides what it may do there), bearer security.
+ */
+export function orgRouteOptions(guard: Guard, tag: string) {
+  return guardedRoute(guard(['password', 'pat', 'oat']), tag, { errorShape: 'org' });
 }

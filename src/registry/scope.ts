@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors.ts';
-import { isRepositoryName, maxRepositoryNameLength } from '../core/repository-name.ts';
+import { isRepositoryName } from '../core/repository-name.ts';
 
 /**
  * Parser for the registry token scope grammar (distribution `docs/spec/auth/scope.md`, PROTOCOLS.md §2):

@@ -53,6 +53,11 @@ export function errorReplies(...statuses: number[]): Record<number, TSchema> {
   );
 }
 
+/** The responses of a route that answers 204 with no body, or an error of the listed statuses. */
+export function noContentReplies(...statuses: number[]): Record<number, TSchema> {
+  return { 204: Type.Null(), ...errorReplies(...statuses) };
+}
+
 export const uuidParam = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
 
 /** Pages never hold more than this many items; larger `page_size` values are capped. */

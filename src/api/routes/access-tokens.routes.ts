@@ -1,8 +1,3 @@
-/**
- * Personal access tokens, Docker Hub's routes and shapes (PROTOCOLS.md §1), plus our bulk delete.
- * All of them need a password session: a PAT-derived session gets 403.
- */
-import { Type } from 'typebox';
 import { type PersonalAccessToken, tokenStatus } from '../../core/access-token-rules.ts';
 import {
   createPersonalAccessToken,
@@ -21,9 +16,10 @@ import {
   accessTokenUpdateBody,
   bulkDeleteBody,
 } from '../contract/access-tokens.contract.ts';
-import { errorReplies, paginationQuery, uuidParam } from '../contract/common.contract.ts';
+import { errorReplies, noContentReplies, paginationQuery, uuidParam } from '../contract/common.contract.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
+import { guardedRoute } from '../route-options.ts';
 
 function toAccessTokenObject(token: PersonalAccessToken, now: Date, secret = ''): AccessTokenObject {
   return {
@@ -47,22 +43,15 @@ function toAccessTokenObject(token: PersonalAccessToken, now: Date, secret = '')
 }
 
 export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: RouteDeps): Promise<void> {
-  const passwordOnly = guard(['password']);
-  const security = [{ bearer: [] }];
-  const tags = ['personal access tokens'];
+  const route = guardedRoute(guard(['password']), 'personal access tokens');
 
   app.post(
     '/v2/access-tokens',
-    {
-      preHandler: passwordOnly,
-      schema: {
-        tags,
-        security,
-        summary: 'Create a personal access token; the secret is in this response only',
-        body: accessTokenCreateBody,
-        response: { 201: accessTokenObject, ...errorReplies(400, 401, 403, 429) },
-      },
-    },
+    route({
+      summary: 'Create a personal access token; the secret is in this response only',
+      body: accessTokenCreateBody,
+      response: { 201: accessTokenObject, ...errorReplies(400, 401, 403, 429) },
+    }),
     async (request, reply) => {
       const user = accountOf(request);
       await throttles.patCreate(reply, user.id);
@@ -78,16 +67,11 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
 
   app.get(
     '/v2/access-tokens',
-    {
-      preHandler: passwordOnly,
-      schema: {
-        tags,
-        security,
-        summary: 'List personal access tokens, newest first',
-        querystring: paginationQuery,
-        response: { 200: accessTokenPage, ...errorReplies(400, 401, 403) },
-      },
-    },
+    route({
+      summary: 'List personal access tokens, newest first',
+      querystring: paginationQuery,
+      response: { 200: accessTokenPage, ...errorReplies(400, 401, 403) },
+    }),
     async (request) => {
       const page = pageRequest(request.query);
       const { tokens, total, active } = await listPersonalAccessTokens(ctx, accountOf(request), page);
@@ -103,16 +87,11 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
 
   app.post(
     '/v2/access-tokens/bulk-delete',
-    {
-      preHandler: passwordOnly,
-      schema: {
-        tags,
-        security,
-        summary: 'Delete several personal access tokens at once, all or nothing (tokenhub extension)',
-        body: bulkDeleteBody,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'Delete several personal access tokens at once, all or nothing (tokenhub extension)',
+      body: bulkDeleteBody,
+      response: noContentReplies(400, 401, 403, 404),
+    }),
     async (request, reply) => {
       await deletePersonalAccessTokens(ctx, accountOf(request), request.body.uuids, requestMeta(request));
       return reply.status(204).send(null);
@@ -121,16 +100,11 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
 
   app.get(
     '/v2/access-tokens/:uuid',
-    {
-      preHandler: passwordOnly,
-      schema: {
-        tags,
-        security,
-        summary: 'Read one personal access token (never its secret)',
-        params: uuidParam,
-        response: { 200: accessTokenObject, ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'Read one personal access token (never its secret)',
+      params: uuidParam,
+      response: { 200: accessTokenObject, ...errorReplies(400, 401, 403, 404) },
+    }),
     async (request) => {
       const token = await getPersonalAccessToken(ctx, accountOf(request), request.params.uuid);
       return toAccessTokenObject(token, ctx.clock.now());
@@ -139,19 +113,14 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
 
   app.patch(
     '/v2/access-tokens/:uuid',
-    {
-      preHandler: passwordOnly,
-      schema: {
-        tags,
-        security,
-        summary: 'Rename, activate/deactivate, or change the level of a personal access token',
-        description:
-          'Changing `scopes` is a tokenhub extension (the Docker Hub console allows it). Expiry never changes.',
-        params: uuidParam,
-        body: accessTokenUpdateBody,
-        response: { 200: accessTokenObject, ...errorReplies(400, 401, 403, 404, 409) },
-      },
-    },
+    route({
+      summary: 'Rename, activate/deactivate, or change the level of a personal access token',
+      description:
+        'Changing `scopes` is a tokenhub extension (the Docker Hub console allows it). Expiry never changes.',
+      params: uuidParam,
+      body: accessTokenUpdateBody,
+      response: { 200: accessTokenObject, ...errorReplies(400, 401, 403, 404, 409) },
+    }),
     async (request) => {
       const token = await updatePersonalAccessToken(
         ctx,
@@ -166,16 +135,11 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
 
   app.delete(
     '/v2/access-tokens/:uuid',
-    {
-      preHandler: passwordOnly,
-      schema: {
-        tags,
-        security,
-        summary: 'Delete a personal access token',
-        params: uuidParam,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'Delete a personal access token',
+      params: uuidParam,
+      response: noContentReplies(400, 401, 403, 404),
+    }),
     async (request, reply) => {
       await deletePersonalAccessTokens(ctx, accountOf(request), [request.params.uuid], requestMeta(request));
       return reply.status(204).send(null);

@@ -21,17 +21,14 @@ import {
   orgAccessTokenPage,
   orgAccessTokenUpdateBody,
 } from '../contract/access-tokens.contract.ts';
-import { errorReplies, paginationQuery } from '../contract/common.contract.ts';
+import { errorReplies, noContentReplies, paginationQuery } from '../contract/common.contract.ts';
 import { orgParams } from '../contract/orgs.contract.ts';
-import { authorizeOrgRequest } from '../org-auth.ts';
+import { authorizeOrgRequest, orgRouteOptions } from '../org-auth.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
 
 export async function orgAccessTokenRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
-  const config = { errorShape: 'org' as const };
-  const tags = ['organization access tokens'];
-  const security = [{ bearer: [] }];
-  const anySession = guard(['password', 'pat', 'oat']);
+  const route = orgRouteOptions(guard, 'organization access tokens');
   const params = Type.Object({ ...orgParams.properties, id: Type.String({ format: 'uuid' }) });
 
   function toObject(token: OrgAccessTokenView, secret?: string): OrgAccessTokenObject {
@@ -55,18 +52,12 @@ export async function orgAccessTokenRoutes(app: App, { ctx, guard }: RouteDeps):
 
   app.post(
     '/v2/orgs/:org/access-tokens',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'Create an organization access token; the secret is in this response only',
-        params: orgParams,
-        body: orgAccessTokenCreateBody,
-        response: { 201: orgAccessTokenObject, ...errorReplies(400, 401, 403, 404, 409) },
-      },
-    },
+    route({
+      summary: 'Create an organization access token; the secret is in this response only',
+      params: orgParams,
+      body: orgAccessTokenCreateBody,
+      response: { 201: orgAccessTokenObject, ...errorReplies(400, 401, 403, 404, 409) },
+    }),
     async (request, reply) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'token-manage');
       const { body } = request;
@@ -88,18 +79,12 @@ export async function orgAccessTokenRoutes(app: App, { ctx, guard }: RouteDeps):
 
   app.get(
     '/v2/orgs/:org/access-tokens',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'List organization access tokens, newest first',
-        params: orgParams,
-        querystring: paginationQuery,
-        response: { 200: orgAccessTokenPage, ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'List organization access tokens, newest first',
+      params: orgParams,
+      querystring: paginationQuery,
+      response: { 200: orgAccessTokenPage, ...errorReplies(400, 401, 403, 404) },
+    }),
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'token-manage');
       const page = pageRequest(request.query);
@@ -114,17 +99,11 @@ export async function orgAccessTokenRoutes(app: App, { ctx, guard }: RouteDeps):
 
   app.get(
     '/v2/orgs/:org/access-tokens/:id',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'Read one organization access token (never its secret)',
-        params,
-        response: { 200: orgAccessTokenObject, ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'Read one organization access token (never its secret)',
+      params,
+      response: { 200: orgAccessTokenObject, ...errorReplies(400, 401, 403, 404) },
+    }),
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'token-manage');
       return toObject(await getOrgAccessToken(ctx, org, request.params.id));
@@ -133,19 +112,13 @@ export async function orgAccessTokenRoutes(app: App, { ctx, guard }: RouteDeps):
 
   app.patch(
     '/v2/orgs/:org/access-tokens/:id',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary:
-          'Change label, description or resources, or deactivate (an inactive token can only be deleted)',
-        params,
-        body: orgAccessTokenUpdateBody,
-        response: { 200: orgAccessTokenObject, ...errorReplies(400, 401, 403, 404, 409) },
-      },
-    },
+    route({
+      summary:
+        'Change label, description or resources, or deactivate (an inactive token can only be deleted)',
+      params,
+      body: orgAccessTokenUpdateBody,
+      response: { 200: orgAccessTokenObject, ...errorReplies(400, 401, 403, 404, 409) },
+    }),
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'token-manage');
       const { body } = request;
@@ -168,17 +141,11 @@ export async function orgAccessTokenRoutes(app: App, { ctx, guard }: RouteDeps):
 
   app.delete(
     '/v2/orgs/:org/access-tokens/:id',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'Delete an organization access token',
-        params,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'Delete an organization access token',
+      params,
+      response: noContentReplies(400, 401, 403, 404),
+    }),
     async (request, reply) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'token-manage');
       await deleteOrgAccessToken(ctx, org, accountOf(request), request.params.id, requestMeta(request));

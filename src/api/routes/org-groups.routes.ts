@@ -18,7 +18,7 @@ import {
   setGroupRepositoryPermission,
 } from '../../services/orgs/org-group.service.ts';
 import type { App, RouteDeps } from '../app.ts';
-import { errorReplies, pageOf, paginationQuery } from '../contract/common.contract.ts';
+import { errorReplies, noContentReplies, pageOf, paginationQuery } from '../contract/common.contract.ts';
 import {
   type GroupObject,
   groupCreateBody,
@@ -31,31 +31,22 @@ import {
   orgParams,
   repositoryPermissionObject,
 } from '../contract/orgs.contract.ts';
-import { authorizeOrgRequest } from '../org-auth.ts';
+import { authorizeOrgRequest, orgRouteOptions } from '../org-auth.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
 
 export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
-  const config = { errorShape: 'org' as const };
-  const tags = ['organization groups'];
-  const security = [{ bearer: [] }];
-  const anySession = guard(['password', 'pat', 'oat']);
+  const route = orgRouteOptions(guard, 'organization groups');
   const base = (org: string) => `/v2/orgs/${org}/groups`;
 
   app.get(
     '/v2/orgs/:org/groups',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: "List the organization's groups, by name",
-        params: orgParams,
-        querystring: paginationQuery,
-        response: { 200: pageOf(groupObject), ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: "List the organization's groups, by name",
+      params: orgParams,
+      querystring: paginationQuery,
+      response: { 200: pageOf(groupObject), ...errorReplies(400, 401, 403, 404) },
+    }),
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-read');
       const page = pageRequest(request.query);
@@ -77,18 +68,12 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
 
   app.post(
     '/v2/orgs/:org/groups',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'Create a group',
-        params: orgParams,
-        body: groupCreateBody,
-        response: { 201: groupObject, ...errorReplies(400, 401, 403, 404, 409) },
-      },
-    },
+    route({
+      summary: 'Create a group',
+      params: orgParams,
+      body: groupCreateBody,
+      response: { 201: groupObject, ...errorReplies(400, 401, 403, 404, 409) },
+    }),
     async (request, reply) => {
       const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
       const group = await createGroup(ctx, org, request.body.name, actor, requestMeta(request));
@@ -104,17 +89,11 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
 
   app.delete(
     '/v2/orgs/:org/groups/:group',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'Delete a group with its member list and repository permissions',
-        params: groupParams,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'Delete a group with its member list and repository permissions',
+      params: groupParams,
+      response: noContentReplies(400, 401, 403, 404),
+    }),
     async (request, reply) => {
       const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
       await deleteGroup(ctx, org, request.params.group, actor, requestMeta(request));
@@ -124,18 +103,12 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
 
   app.get(
     '/v2/orgs/:org/groups/:group/members',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: "List a group's members, by username",
-        params: groupParams,
-        querystring: paginationQuery,
-        response: { 200: pageOf(groupMemberObject), ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: "List a group's members, by username",
+      params: groupParams,
+      querystring: paginationQuery,
+      response: { 200: pageOf(groupMemberObject), ...errorReplies(400, 401, 403, 404) },
+    }),
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-read');
       const page = pageRequest(request.query);
@@ -147,18 +120,12 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
 
   app.post(
     '/v2/orgs/:org/groups/:group/members',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'Add a member of the organization to a group',
-        params: groupParams,
-        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) }),
-        response: { 201: groupMemberObject, ...errorReplies(400, 401, 403, 404, 409) },
-      },
-    },
+    route({
+      summary: 'Add a member of the organization to a group',
+      params: groupParams,
+      body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) }),
+      response: { 201: groupMemberObject, ...errorReplies(400, 401, 403, 404, 409) },
+    }),
     async (request, reply) => {
       const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
       const { group } = request.params;
@@ -176,17 +143,11 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
 
   app.delete(
     '/v2/orgs/:org/groups/:group/members/:username',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'Remove a user from a group (they stay in the organization)',
-        params: groupMemberParams,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'Remove a user from a group (they stay in the organization)',
+      params: groupMemberParams,
+      response: noContentReplies(400, 401, 403, 404),
+    }),
     async (request, reply) => {
       const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
       const { group, username } = request.params;
@@ -197,18 +158,12 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
 
   app.get(
     '/v2/orgs/:org/groups/:group/repositories',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: "List a group's repository permissions (tokenhub extension)",
-        params: groupParams,
-        querystring: paginationQuery,
-        response: { 200: pageOf(repositoryPermissionObject), ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: "List a group's repository permissions (tokenhub extension)",
+      params: groupParams,
+      querystring: paginationQuery,
+      response: { 200: pageOf(repositoryPermissionObject), ...errorReplies(400, 401, 403, 404) },
+    }),
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-read');
       const page = pageRequest(request.query);
@@ -225,19 +180,13 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
 
   app.put(
     '/v2/orgs/:org/groups/:group/repositories/:repo',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: "Set a group's permission on one of the organization's repositories",
-        description: 'The repository need not exist yet: a group with write permission may push it first.',
-        params: groupRepositoryParams,
-        body: Type.Object({ permission: groupPermission }),
-        response: { 200: repositoryPermissionObject, ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: "Set a group's permission on one of the organization's repositories",
+      description: 'The repository need not exist yet: a group with write permission may push it first.',
+      params: groupRepositoryParams,
+      body: Type.Object({ permission: groupPermission }),
+      response: { 200: repositoryPermissionObject, ...errorReplies(400, 401, 403, 404) },
+    }),
     async (request) => {
       const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
       const { group, repo } = request.params;
@@ -255,17 +204,11 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
 
   app.delete(
     '/v2/orgs/:org/groups/:group/repositories/:repo',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: "Remove a group's permission on a repository (tokenhub extension)",
-        params: groupRepositoryParams,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: "Remove a group's permission on a repository (tokenhub extension)",
+      params: groupRepositoryParams,
+      response: noContentReplies(400, 401, 403, 404),
+    }),
     async (request, reply) => {
       const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
       const { group, repo } = request.params;

@@ -17,7 +17,7 @@ import {
 } from '../../services/orgs/org-invite.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf, principalOf } from '../auth.ts';
-import { errorReplies, paginationQuery } from '../contract/common.contract.ts';
+import { errorReplies, noContentReplies, paginationQuery } from '../contract/common.contract.ts';
 import {
   type InviteObject,
   inviteCreateBody,
@@ -28,7 +28,7 @@ import {
   orgInviteParams,
   orgParams,
 } from '../contract/orgs.contract.ts';
-import { authorizeOrgRequest } from '../org-auth.ts';
+import { authorizeOrgRequest, orgRouteOptions } from '../org-auth.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
 import { toMemberObject } from './org-members.routes.ts';
@@ -48,23 +48,17 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
   const config = { errorShape: 'org' as const };
   const tags = ['organization invites'];
   const security = [{ bearer: [] }];
-  const anySession = guard(['password', 'pat', 'oat']);
+  const route = orgRouteOptions(guard, 'organization invites');
   const passwordOnly = guard(['password']);
 
   app.get(
     '/v2/orgs/:org/invites',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: "List the organization's pending invites, newest first",
-        params: orgParams,
-        querystring: paginationQuery,
-        response: { 200: invitePage, ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: "List the organization's pending invites, newest first",
+      params: orgParams,
+      querystring: paginationQuery,
+      response: { 200: invitePage, ...errorReplies(400, 401, 403, 404) },
+    }),
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'invite-read');
       const page = pageRequest(request.query);
@@ -79,18 +73,12 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
 
   app.post(
     '/v2/orgs/:org/invites',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'Invite a user (by username) or a person (by email address) to join',
-        params: orgParams,
-        body: inviteCreateBody,
-        response: { 201: inviteObject, ...errorReplies(400, 401, 403, 404, 409) },
-      },
-    },
+    route({
+      summary: 'Invite a user (by username) or a person (by email address) to join',
+      params: orgParams,
+      body: inviteCreateBody,
+      response: { 201: inviteObject, ...errorReplies(400, 401, 403, 404, 409) },
+    }),
     async (request, reply) => {
       const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'invite-edit');
       const invite = await createInvite(ctx, org, request.body, actor, requestMeta(request));
@@ -100,17 +88,11 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
 
   app.delete(
     '/v2/orgs/:org/invites/:id',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'Cancel a pending invite',
-        params: orgInviteParams,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'Cancel a pending invite',
+      params: orgInviteParams,
+      response: noContentReplies(400, 401, 403, 404),
+    }),
     async (request, reply) => {
       const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'invite-edit');
       await cancelInvite(ctx, org, request.params.id, actor, requestMeta(request));
@@ -164,7 +146,7 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         security,
         summary: 'Decline an invite addressed to me (tokenhub extension)',
         params: inviteParams,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) },
+        response: noContentReplies(400, 401, 403, 404),
       },
     },
     async (request, reply) => {

@@ -16,7 +16,7 @@ import {
 import type { Principal } from '../../services/sign-in/who-asks.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';
-import { errorReplies, paginationQuery } from '../contract/common.contract.ts';
+import { errorReplies, noContentReplies, paginationQuery } from '../contract/common.contract.ts';
 import {
   type MemberObject,
   memberObject,
@@ -25,7 +25,7 @@ import {
   orgParams,
   orgRole,
 } from '../contract/orgs.contract.ts';
-import { authorizeOrgRequest } from '../org-auth.ts';
+import { authorizeOrgRequest, orgRouteOptions } from '../org-auth.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
 
@@ -46,25 +46,16 @@ export function toMemberObject(
 }
 
 export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
-  const config = { errorShape: 'org' as const };
-  const tags = ['organization members'];
-  const security = [{ bearer: [] }];
-  const anySession = guard(['password', 'pat', 'oat']);
+  const route = orgRouteOptions(guard, 'organization members');
 
   app.get(
     '/v2/orgs/:org/members',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'List the members of an organization, by username',
-        params: orgParams,
-        querystring: paginationQuery,
-        response: { 200: memberPage, ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'List the members of an organization, by username',
+      params: orgParams,
+      querystring: paginationQuery,
+      response: { 200: memberPage, ...errorReplies(400, 401, 403, 404) },
+    }),
     async (request) => {
       const { org, principal, role } = await authorizeOrgRequest(
         ctx,
@@ -84,18 +75,12 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
 
   app.put(
     '/v2/orgs/:org/members/:username',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: "Change a member's role; the last owner cannot be demoted",
-        params: memberParams,
-        body: Type.Object({ role: orgRole }),
-        response: { 200: memberObject, ...errorReplies(400, 401, 403, 404, 409) },
-      },
-    },
+    route({
+      summary: "Change a member's role; the last owner cannot be demoted",
+      params: memberParams,
+      body: Type.Object({ role: orgRole }),
+      response: { 200: memberObject, ...errorReplies(400, 401, 403, 404, 409) },
+    }),
     async (request) => {
       const { org, principal, role, actor } = await authorizeOrgRequest(
         ctx,
@@ -117,19 +102,13 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
 
   app.delete(
     '/v2/orgs/:org/members/:username',
-    {
-      config,
-      preHandler: anySession,
-      schema: {
-        tags,
-        security,
-        summary: 'Remove a member (and from every group of the organization), or leave',
-        description:
-          'Owners remove anyone; a member may remove themselves with a password session. The last owner cannot be removed.',
-        params: memberParams,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 409) },
-      },
-    },
+    route({
+      summary: 'Remove a member (and from every group of the organization), or leave',
+      description:
+        'Owners remove anyone; a member may remove themselves with a password session. The last owner cannot be removed.',
+      params: memberParams,
+      response: noContentReplies(400, 401, 403, 404, 409),
+    }),
     async (request, reply) => {
       const caller = principalOf(request);
       const leaving =

@@ -1,9 +1,3 @@
-/**
- * Repositories, Docker Hub's field names under `/v2/namespaces/{ns}/repositories` (docs/repositories.md).
- * Reads serve anonymous callers too (public repositories); writes need a password or PAT session,
- * and a PAT's level caps what the account may do (`core/repository-access.ts`).
- */
-import { Type } from 'typebox';
 import type { Repository } from '../../core/repository-access.ts';
 import {
   createRepository,
@@ -14,7 +8,7 @@ import {
 } from '../../services/repositories/repository.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';
-import { errorReplies, paginationQuery } from '../contract/common.contract.ts';
+import { errorReplies, noContentReplies, paginationQuery } from '../contract/common.contract.ts';
 import {
   namespaceParams,
   type RepositoryObject,
@@ -26,6 +20,7 @@ import {
 } from '../contract/repositories.contract.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
+import { guardedRoute } from '../route-options.ts';
 
 function toRepositoryObject(repository: Repository): RepositoryObject {
   return {
@@ -42,25 +37,19 @@ function toRepositoryObject(repository: Repository): RepositoryObject {
 
 export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
   const anyoneMayRead = guard(['password', 'pat'], { optional: true });
-  const sessionRequired = guard(['password', 'pat']);
+  const route = guardedRoute(guard(['password', 'pat']), 'repositories');
   // The empty requirement marks the reads as open to anonymous callers in the OpenAPI document.
   const optionalSecurity: Record<string, string[]>[] = [{ bearer: [] }, {}];
-  const security = [{ bearer: [] }];
   const tags = ['repositories'];
 
   app.post(
     '/v2/namespaces/:ns/repositories',
-    {
-      preHandler: sessionRequired,
-      schema: {
-        tags,
-        security,
-        summary: 'Create a repository (needs push on the namespace: its owner or an administrator)',
-        params: namespaceParams,
-        body: repositoryCreateBody,
-        response: { 201: repositoryObject, ...errorReplies(400, 401, 403, 404, 409) },
-      },
-    },
+    route({
+      summary: 'Create a repository (needs push on the namespace: its owner or an administrator)',
+      params: namespaceParams,
+      body: repositoryCreateBody,
+      response: { 201: repositoryObject, ...errorReplies(400, 401, 403, 404, 409) },
+    }),
     async (request, reply) => {
       const repository = await createRepository(
         ctx,
@@ -123,17 +112,12 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
 
   app.patch(
     '/v2/namespaces/:ns/repositories/:name',
-    {
-      preHandler: sessionRequired,
-      schema: {
-        tags,
-        security,
-        summary: 'Change the description (needs push) or the visibility (needs delete: repo:admin)',
-        params: repositoryParams,
-        body: repositoryUpdateBody,
-        response: { 200: repositoryObject, ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: 'Change the description (needs push) or the visibility (needs delete: repo:admin)',
+      params: repositoryParams,
+      body: repositoryUpdateBody,
+      response: { 200: repositoryObject, ...errorReplies(400, 401, 403, 404) },
+    }),
     async (request) => {
       const repository = await updateRepositorySettings(
         ctx,
@@ -149,16 +133,11 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
 
   app.delete(
     '/v2/namespaces/:ns/repositories/:name',
-    {
-      preHandler: sessionRequired,
-      schema: {
-        tags,
-        security,
-        summary: "Delete tokenhub's record of a repository (needs delete); registry data is kept",
-        params: repositoryParams,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404) },
-      },
-    },
+    route({
+      summary: "Delete tokenhub's record of a repository (needs delete); registry data is kept",
+      params: repositoryParams,
+      response: noContentReplies(400, 401, 403, 404),
+    }),
     async (request, reply) => {
       await deleteRepositoryRecord(
         ctx,

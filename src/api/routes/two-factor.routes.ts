@@ -19,28 +19,22 @@ import {
   twoFactorSetupObject,
   twoFactorStateObject,
 } from '../contract/accounts.contract.ts';
-import { errorReplies } from '../contract/common.contract.ts';
+import { errorReplies, noContentReplies } from '../contract/common.contract.ts';
 import { requestMeta } from '../request-meta.ts';
+import { guardedRoute } from '../route-options.ts';
 
 export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
-  const passwordOnly = guard(['password']);
-  const tags = ['two-factor'];
-  const security = [{ bearer: [] }];
+  const route = guardedRoute(guard(['password']), 'two-factor');
 
   app.get(
     '/v2/users/me/2fa',
-    {
-      preHandler: passwordOnly,
-      schema: {
-        tags,
-        security,
-        summary: 'Whether two-factor sign-in is on, and how many recovery codes are left',
-        response: {
-          200: twoFactorStateObject,
-          ...errorReplies(401, 403),
-        },
+    route({
+      summary: 'Whether two-factor sign-in is on, and how many recovery codes are left',
+      response: {
+        200: twoFactorStateObject,
+        ...errorReplies(401, 403),
       },
-    },
+    }),
     async (request) => {
       const { enabled, recoveryCodesLeft } = await twoFactorState(ctx, accountOf(request).id);
       return { enabled, recovery_codes_left: recoveryCodesLeft };
@@ -49,18 +43,13 @@ export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Prom
 
   app.post(
     '/v2/users/me/2fa/setup',
-    {
-      preHandler: passwordOnly,
-      schema: {
-        tags,
-        security,
-        summary: 'Start enabling two-factor sign-in: a new TOTP secret (confirm it with /enable)',
-        response: {
-          200: twoFactorSetupObject,
-          ...errorReplies(401, 403, 409),
-        },
+    route({
+      summary: 'Start enabling two-factor sign-in: a new TOTP secret (confirm it with /enable)',
+      response: {
+        200: twoFactorSetupObject,
+        ...errorReplies(401, 403, 409),
       },
-    },
+    }),
     async (request) => {
       const { secret, otpauthUri } = await setUpTwoFactor(ctx, accountOf(request));
       return { secret, otpauth_uri: otpauthUri };
@@ -69,19 +58,14 @@ export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Prom
 
   app.post(
     '/v2/users/me/2fa/enable',
-    {
-      preHandler: passwordOnly,
-      schema: {
-        tags,
-        security,
-        summary: 'Confirm with a code from the app; answers 10 single-use recovery codes, shown once',
-        body: Type.Object({ code: twoFactorCode }),
-        response: {
-          200: recoveryCodesObject,
-          ...errorReplies(400, 401, 403, 409),
-        },
+    route({
+      summary: 'Confirm with a code from the app; answers 10 single-use recovery codes, shown once',
+      body: Type.Object({ code: twoFactorCode }),
+      response: {
+        200: recoveryCodesObject,
+        ...errorReplies(400, 401, 403, 409),
       },
-    },
+    }),
     async (request) => ({
       recovery_codes: await enableTwoFactor(ctx, accountOf(request), request.body.code, requestMeta(request)),
     }),
@@ -89,16 +73,11 @@ export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Prom
 
   app.post(
     '/v2/users/me/2fa/disable',
-    {
-      preHandler: passwordOnly,
-      schema: {
-        tags,
-        security,
-        summary: 'Turn two-factor sign-in off (password and a current or recovery code)',
-        body: twoFactorDisableBody,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 409) },
-      },
-    },
+    route({
+      summary: 'Turn two-factor sign-in off (password and a current or recovery code)',
+      body: twoFactorDisableBody,
+      response: noContentReplies(400, 401, 403, 409),
+    }),
     async (request, reply) => {
       await disableTwoFactor(ctx, accountOf(request), request.body, requestMeta(request));
       return reply.status(204).send(null);

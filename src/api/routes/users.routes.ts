@@ -1,8 +1,3 @@
-/**
- * Accounts: sign-up (`POST /v2/users`, when `TOKENHUB_SIGNUP=open`), the current user
- * (`GET /v2/users/me`) and password change (`PUT /v2/users/me/password`, password session only).
- */
-import { Type } from 'typebox';
 import type { User } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
 import { changePassword, createAccount } from '../../services/accounts/account.service.ts';
@@ -14,7 +9,7 @@ import {
   type UserObject,
   userObject,
 } from '../contract/accounts.contract.ts';
-import { errorReplies } from '../contract/common.contract.ts';
+import { errorReplies, noContentReplies } from '../contract/common.contract.ts';
 import { requestMeta } from '../request-meta.ts';
 
 function toUserObject(user: User): UserObject {
@@ -68,7 +63,7 @@ export async function userRoutes(app: App, { ctx, guard }: RouteDeps): Promise<v
         summary: 'Change the password; ends every other session',
         security: [{ bearer: [] }],
         body: passwordChangeBody,
-        response: { 204: Type.Null(), ...errorReplies(400, 401, 403) },
+        response: noContentReplies(400, 401, 403),
       },
     },
     async (request, reply) => {

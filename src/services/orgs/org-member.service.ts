@@ -104,6 +104,18 @@ export async function memberView(
   return { ...member, groups: groups.get(user.id) ?? [] };
 }
 
+/** Re-read inside `withOrgLock`: a concurrent change may have removed the member. @throws AppError MEMBER_NOT_FOUND */
+async function roleUnderLock(tx: Db, org: Organization, user: User): Promise<OrgRole> {
+  const role = await findOrgRole(tx, org.id, user.id);
+  if (!role) throw new AppError('MEMBER_NOT_FOUND', `${user.username} is not a member of ${org.name}`);
+  return role;
+}
+
+/** An organization keeps at least one owner. @throws AppError LAST_OWNER */
+async function assertNotLastOwner(tx: Db, org: Organization, currentRole: OrgRole): Promise<void> {
+  if (currentRole === 'owner' && (await countOrgOwners(tx, org.id)) <= 1) throw new AppError('LAST_OWNER');
+}
+
 /**
  * Makes a member an owner or a plain member. Setting the role a member already has changes nothing
  * and records nothing.
@@ -119,10 +131,9 @@ export async function changeMemberRole(
 ): Promise<OrgMemberWithGroups> {
   const { user } = await requireMember(ctx, org, rawUsername);
   const from = await withOrgLock(ctx, org, async (tx) => {
-    const current = await findOrgRole(tx, org.id, user.id);
-    if (!current) throw new AppError('MEMBER_NOT_FOUND', `${user.username} is not a member of ${org.name}`);
+    const current = await roleUnderLock(tx, org, user);
     if (current === role) return undefined;
-    if (current === 'owner' && (await countOrgOwners(tx, org.id)) <= 1) throw new AppError('LAST_OWNER');
+    await assertNotLastOwner(tx, org, current);
     await setOrgMemberRole(tx, org.id, user.id, role);
     return current;
   });
@@ -153,9 +164,8 @@ export async function removeMember(
 ): Promise<void> {
   const { user } = await requireMember(ctx, org, rawUsername);
   const role = await withOrgLock(ctx, org, async (tx) => {
-    const current = await findOrgRole(tx, org.id, user.id);
-    if (!current) throw new AppError('MEMBER_NOT_FOUND', `${user.username} is not a member of ${org.name}`);
-    if (current === 'owner' && (await countOrgOwners(tx, org.id)) <= 1) throw new AppError('LAST_OWNER');
+    const current = await roleUnderLock(tx, org, user);
+    await assertNotLastOwner(tx, org, current);
     await deleteOrgMember(tx, org.id, user.id);
     return current;
   });

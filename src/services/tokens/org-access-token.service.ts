@@ -29,7 +29,7 @@ import {
 import { lockOrganization } from '../../storage/organization.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
-import { draftToken } from './token-issuance.ts';
+import { changedFields, draftToken } from './token-issuance.ts';
 
 /** An organization access token as the management routes show it, with its creator's username. */
 export type OrgAccessTokenView = AccessTokenWithCreator<OrgAccessToken>;
@@ -162,23 +162,10 @@ export async function updateOrgAccessToken(
   if (status === 'inactive') throw new AppError('OAT_INACTIVE_NOT_EDITABLE');
   if (status === 'expired') throw new AppError('TOKEN_EXPIRED_NOT_EDITABLE');
   const changes: AccessTokenChanges = {};
-  const changed: string[] = [];
-  if (update.label !== undefined) {
-    changes.label = assertValidLabel('label', update.label);
-    changed.push('label');
-  }
-  if (update.description !== undefined) {
-    changes.description = assertValidDescription(update.description);
-    changed.push('description');
-  }
-  if (update.resources !== undefined) {
-    changes.resources = parseOatResources(org.name, update.resources);
-    changed.push('resources');
-  }
-  if (update.isActive === false) {
-    changes.isActive = false;
-    changed.push('is_active');
-  }
+  if (update.label !== undefined) changes.label = assertValidLabel('label', update.label);
+  if (update.description !== undefined) changes.description = assertValidDescription(update.description);
+  if (update.resources !== undefined) changes.resources = parseOatResources(org.name, update.resources);
+  if (update.isActive === false) changes.isActive = false;
   const token = await updateOwnedToken(ctx.db, ownerOf(org), id, changes);
   if (!token || !isOrgToken(token)) throw new AppError('OAT_NOT_FOUND');
   await recordAudit(ctx, {
@@ -187,7 +174,7 @@ export async function updateOrgAccessToken(
     name: token.label,
     actor: { id: actor.id, name: actor.username },
     meta,
-    data: { id, changed },
+    data: { id, changed: changedFields(changes) },
   });
   return token;
 }

@@ -27,7 +27,7 @@ import type { Db } from '../../storage/database.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { sweepExpiredAutoTokensOf } from './auto-token.service.ts';
-import { draftToken } from './token-issuance.ts';
+import { changedFields, draftToken } from './token-issuance.ts';
 
 export type PersonalAccessTokenView = AccessTokenWithCreator<PersonalAccessToken>;
 
@@ -130,19 +130,9 @@ export async function updatePersonalAccessToken(
   const current = await getPersonalAccessToken(ctx, account, id);
   if (tokenStatus(current, ctx.clock.now()) === 'expired') throw new AppError('TOKEN_EXPIRED_NOT_EDITABLE');
   const changes: AccessTokenChanges = {};
-  const changed: string[] = [];
-  if (update.label !== undefined) {
-    changes.label = assertValidLabel('token_label', update.label);
-    changed.push('label');
-  }
-  if (update.isActive !== undefined) {
-    changes.isActive = update.isActive;
-    changed.push('is_active');
-  }
-  if (update.scopes !== undefined) {
-    changes.scopes = parsePatScopes(update.scopes);
-    changed.push('scopes');
-  }
+  if (update.label !== undefined) changes.label = assertValidLabel('token_label', update.label);
+  if (update.isActive !== undefined) changes.isActive = update.isActive;
+  if (update.scopes !== undefined) changes.scopes = parsePatScopes(update.scopes);
   const token = await updateOwnedToken(ctx.db, ownerOf(account), id, changes);
   if (!token || !isPersonal(token)) throw new AppError('TOKEN_NOT_FOUND');
   await recordAudit(ctx, {
@@ -151,7 +141,7 @@ export async function updatePersonalAccessToken(
     name: token.label,
     actor: { id: account.id, name: account.username },
     meta,
-    data: { uuid: id, changed },
+    data: { uuid: id, changed: changedFields(changes) },
   });
   return token;
 }

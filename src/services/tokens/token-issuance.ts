@@ -13,6 +13,7 @@ import {
   type TokenSecret,
   tokenHint,
 } from '../../core/token-secret.ts';
+import type { AccessTokenChanges } from '../../storage/access-token.repository.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 
 interface DraftFields {
@@ -77,4 +78,17 @@ export function draftToken(
       ? { ...fields, kind: 'oat', resources: draft.resources }
       : { ...fields, kind: 'pat', scopes: draft.scopes };
   return { token, secretHash: hashTokenSecret(secret.reveal()), secret };
+}
+
+/** The API's names of the fields an update changes, as its audit event lists them. */
+const fieldNames: Record<keyof AccessTokenChanges, string> = {
+  label: 'label',
+  description: 'description',
+  scopes: 'scopes',
+  resources: 'resources',
+  isActive: 'is_active',
+};
+
+export function changedFields(changes: AccessTokenChanges): string[] {
+  return (Object.keys(changes) as Array<keyof AccessTokenChanges>).map((key) => fieldNames[key]);
 }
