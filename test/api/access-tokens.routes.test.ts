@@ -374,6 +374,11 @@ describe('shared security suite', () => {
     allows: ['password'],
   });
   runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/access-tokens/00000000-0000-4000-8000-000000000000',
+    allows: ['password'],
+  });
+  runSharedSecuritySuite(fixture, {
     method: 'PATCH',
     url: '/v2/access-tokens/00000000-0000-4000-8000-000000000000',
     body: { is_active: false },

@@ -4,7 +4,7 @@ import { changeOrganizationTier, createOrganization } from '../../src/services/o
 import { insertOrgMember } from '../../src/storage/org-member.repository.ts';
 import { setUserAdmin } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
-import { userRow } from '../support/org-fixtures.ts';
+import { setUpOrg, userRow } from '../support/org-fixtures.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
 
 interface LogEntry {
@@ -353,10 +353,25 @@ describe('GET /v2/auditlogs/{account}/actions', () => {
 
 describe('security', () => {
   const fixture = () => ({ t, username: 'alice', password });
-  runSharedSecuritySuite(fixture, { method: 'GET', url: '/v2/auditlogs/alice', allows: ['password', 'pat'] });
+  beforeAll(async () => {
+    await setUpOrg(t, 'suiteaudit', { members: ['bobby'] });
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/auditlogs/alice',
+    allows: ['password', 'pat'],
+    foreignAccount: 403,
+  });
   runSharedSecuritySuite(fixture, {
     method: 'GET',
     url: '/v2/auditlogs/alice/actions',
     allows: ['password', 'pat'],
+    foreignAccount: 403,
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/auditlogs/suiteaudit',
+    allows: ['password', 'pat'],
+    org: 'suiteaudit',
   });
 });

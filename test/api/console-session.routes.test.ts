@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/core/totp.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
+import { runSharedSecuritySuite } from '../support/security-suite.ts';
 
 let t: TestApp;
 let password: string;
@@ -146,4 +147,9 @@ describe('console sessions', () => {
       await https.close();
     }
   });
+});
+
+describe('shared security suite', () => {
+  const fixture = () => ({ t, username: 'alice', password });
+  runSharedSecuritySuite(fixture, { method: 'GET', url: '/v2/console/session', allows: ['password'] });
 });

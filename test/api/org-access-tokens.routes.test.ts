@@ -6,6 +6,7 @@ import { findUserByUsername } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { testDialects } from '../support/databases.ts';
 import { setOrgTier } from '../support/org-fixtures.ts';
+import { runSharedSecuritySuite } from '../support/security-suite.ts';
 
 async function setUpOrg(t: TestApp, name: string, tier: 'free' | 'team' | 'business', ownerJwt: string) {
   const res = await t.inject({ method: 'POST', url: '/v2/orgs', jwt: ownerJwt, body: { name } });
@@ -354,5 +355,49 @@ describe.each(testDialects('OAT limit'))('the OAT limit on %s', (dialect) => {
       body,
     });
     expect(stillFull.statusCode).toBe(409);
+  });
+});
+
+describe('shared security suite', () => {
+  const fixture = () => ({ t, username: 'alice', password });
+  const unknownId = '00000000-0000-4000-8000-000000000000';
+  runSharedSecuritySuite(fixture, {
+    method: 'POST',
+    url: '/v2/orgs',
+    body: { name: 'suitenew' },
+    allows: ['password'],
+  });
+  runSharedSecuritySuite(fixture, { method: 'GET', url: '/v2/users/me/orgs', allows: ['password', 'pat'] });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/orgs/acme',
+    allows: ['password', 'pat', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'POST',
+    url: '/v2/orgs/acme/access-tokens',
+    body: { label: 'suite', resources: [repoResource('acme/*', 'scope-image-pull')] },
+    allows: ['password'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/orgs/acme/access-tokens',
+    allows: ['password'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: `/v2/orgs/acme/access-tokens/${unknownId}`,
+    allows: ['password'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'PATCH',
+    url: `/v2/orgs/acme/access-tokens/${unknownId}`,
+    body: { label: 'renamed' },
+    allows: ['password'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'DELETE',
+    url: `/v2/orgs/acme/access-tokens/${unknownId}`,
+    allows: ['password'],
   });
 });

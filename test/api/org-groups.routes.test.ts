@@ -273,4 +273,35 @@ describe('security suite', () => {
     url: '/v2/orgs/acme/groups/devs/members/bobby',
     allows: ['password', 'oat'],
   });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/orgs/acme/groups',
+    allows: ['password', 'pat', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/orgs/acme/groups/devs/members',
+    allows: ['password', 'pat', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'POST',
+    url: '/v2/orgs/acme/groups/devs/members',
+    body: { username: 'daisy' },
+    allows: ['password', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/orgs/acme/groups/devs/repositories',
+    allows: ['password', 'pat', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'DELETE',
+    url: '/v2/orgs/acme/groups/devs/repositories/api',
+    allows: ['password', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'DELETE',
+    url: '/v2/orgs/acme/groups/suite',
+    allows: ['password', 'oat'],
+  });
 });

@@ -219,4 +219,19 @@ describe('security suite', () => {
     url: '/v2/users/me/invites',
     allows: ['password', 'pat'],
   });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/orgs/suiteorg/invites',
+    allows: ['password', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'DELETE',
+    url: '/v2/orgs/suiteorg/invites/00000000-0000-4000-8000-000000000000',
+    allows: ['password', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'POST',
+    url: '/v2/invites/00000000-0000-4000-8000-000000000000/decline',
+    allows: ['password'],
+  });
 });

@@ -376,12 +376,31 @@ describe('shared security suite', () => {
     url: listUrl(),
     body: { name: 'suite' },
     allows: ['password', 'pat'],
+    foreignAccount: 403,
   });
   runSharedSecuritySuite(fixture, {
     method: 'PATCH',
     url: repoUrl('pub'),
     body: { description: 'suite' },
     allows: ['password', 'pat'],
+    foreignAccount: 403,
   });
-  runSharedSecuritySuite(fixture, { method: 'DELETE', url: repoUrl('suite'), allows: ['password', 'pat'] });
+  runSharedSecuritySuite(fixture, {
+    method: 'DELETE',
+    url: repoUrl('suite'),
+    allows: ['password', 'pat'],
+    foreignAccount: 404,
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: listUrl(),
+    allows: ['password', 'pat'],
+    anonymous: true,
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: repoUrl('pub'),
+    allows: ['password', 'pat'],
+    anonymous: true,
+  });
 });

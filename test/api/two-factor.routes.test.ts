@@ -293,6 +293,7 @@ describe('refresh tokens and two-factor', () => {
 
 const fixture = () => ({ t, username: 'alice', password });
 describe('shared security suite', () => {
+  runSharedSecuritySuite(fixture, { method: 'GET', url: '/v2/users/me/2fa', allows: ['password'] });
   runSharedSecuritySuite(fixture, { method: 'POST', url: '/v2/users/me/2fa/setup', allows: ['password'] });
   runSharedSecuritySuite(fixture, {
     method: 'POST',

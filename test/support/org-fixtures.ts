@@ -6,10 +6,9 @@ import type { User } from '../../src/core/account-rules.ts';
 import type { OatResource, Organization, OrgScope, OrgTier } from '../../src/core/organization-rules.ts';
 import { addMember } from '../../src/services/orgs/org-member.service.ts';
 import { changeOrganizationTier, createOrganization } from '../../src/services/orgs/organization.service.ts';
-import { draftToken } from '../../src/services/tokens/token-issuance.ts';
-import { insertAccessToken } from '../../src/storage/access-token.repository.ts';
 import { findUserByUsername } from '../../src/storage/user.repository.ts';
 import type { TestApp } from './app-harness.ts';
+import { mintOat } from './token-fixtures.ts';
 
 export const fixtureMeta = { ip: '127.0.0.1', userAgent: 'test' };
 const operator = { id: null, name: 'operator' };
@@ -52,11 +51,6 @@ export async function oatSession(
 ): Promise<string> {
   // Scopes are inserted as given, unchecked: tests also store scopes the API would refuse.
   const resources = [{ type: 'TYPE_ORG', path: org.name, scopes }] as OatResource[];
-  const { token, secretHash, secret } = draftToken(
-    t.app.services,
-    { kind: 'oat', ownerId: org.id, label, resources, expiresAt: null, createdBy: null },
-    fixtureMeta,
-  );
-  await insertAccessToken(t.database.db, token, secretHash);
-  return t.login(org.name, secret.reveal());
+  const { secret } = await mintOat(t, org, resources, label);
+  return t.login(org.name, secret);
 }
