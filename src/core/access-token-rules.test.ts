@@ -5,7 +5,6 @@ import {
   maxTokenLifetimeDays,
   parseTokenExpiry,
   tokenLabelMaxLength,
-  tokenOwnerOf,
   tokenStatus,
 } from './access-token-rules.ts';
 import { AppError } from './errors.ts';
@@ -36,15 +35,6 @@ describe('tokenStatus', () => {
     { isActive: false, expiresAt: at(-dayMs), expected: 'expired' },
   ])('active: $isActive, expires $expiresAt → $expected', ({ isActive, expiresAt, expected }) => {
     expect(tokenStatus({ isActive, expiresAt }, now)).toBe(expected);
-  });
-});
-
-describe('tokenOwnerOf', () => {
-  it.each([
-    ['pat', { kind: 'user', id: 'owner-1' }],
-    ['oat', { kind: 'org', id: 'owner-1' }],
-  ] as const)('a %s belongs to a %j', (kind, owner) => {
-    expect(tokenOwnerOf({ kind, ownerId: 'owner-1' })).toEqual(owner);
   });
 });
 

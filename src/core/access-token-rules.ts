@@ -76,14 +76,42 @@ export function assertValidLabel(field: string, label: string): string {
   return trimmed;
 }
 
+/** `YYYY-MM-DD`, optionally followed by a time and an offset (RFC 3339, with a space allowed for `T`). */
+const isoDateTime =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * An ISO 8601 date or date-time as an instant. A date without a time is midnight UTC, and a time
+ * without an offset is UTC too, so the same request means the same instant whatever zone the
+ * server runs in. A day that does not exist (`2026-02-30`) is refused, not moved to another day.
+ * @returns milliseconds since the epoch, or NaN.
+ */
+function parseInstant(raw: string): number {
+  const match = isoDateTime.exec(raw);
+  if (!match) return Number.NaN;
+  const [, year, month, day, hour = '0', minute = '0', second = '0', offset] = match.map((part) => part);
+  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  const valid =
+    Number(month) >= 1 &&
+    Number(month) <= 12 &&
+    Number(day) >= 1 &&
+    Number(day) <= daysInMonth &&
+    Number(hour) < 24 &&
+    Number(minute) < 60 &&
+    Number(second) < 60;
+  if (!valid) return Number.NaN;
+  const withTime = raw.length === 10 ? `${raw}T00:00:00` : raw.replace(' ', 'T');
+  return Date.parse(offset ? withTime : `${withTime}Z`);
+}
+
 /**
  * Parses and checks an optional expiry: in the future and at most `maxTokenLifetimeDays` ahead.
  * @returns the ISO 8601 UTC instant, or null for "never expires".
  */
 export function parseTokenExpiry(field: string, raw: string | null | undefined, now: Date): string | null {
   if (raw === undefined || raw === null || raw === '') return null;
-  const at = Date.parse(raw);
-  if (Number.isNaN(at) || !/^\d{4}-\d{2}-\d{2}/.test(raw)) {
+  const at = parseInstant(raw);
+  if (Number.isNaN(at)) {
     throw new AppError('EXPIRY_INVALID', `${field} must be an ISO 8601 date-time`, {
       fields: { [field]: [`${field} must be an ISO 8601 date-time`] },
     });

@@ -66,6 +66,11 @@ describe('passwords', () => {
   ])('$length characters: $problem', ({ length, problem }) => {
     expect(passwordProblem('x'.repeat(length))).toBe(problem);
   });
+
+  it('counts characters, not UTF-16 units: four emoji are four characters', () => {
+    expect(passwordProblem('🔑🔑🔑🔑')).toBe('password must be at least 8 characters');
+    expect(passwordProblem('🔑'.repeat(8))).toBeUndefined();
+  });
 });
 
 describe('assertValidNewAccount', () => {

@@ -44,8 +44,9 @@ export function usernameProblem(username: string): string | undefined {
 }
 
 export function passwordProblem(password: string): string | undefined {
-  if (password.length < passwordMinLength) return `password must be at least ${passwordMinLength} characters`;
-  if (password.length > passwordMaxLength) return `password must be at most ${passwordMaxLength} characters`;
+  const characters = [...password].length;
+  if (characters < passwordMinLength) return `password must be at least ${passwordMinLength} characters`;
+  if (characters > passwordMaxLength) return `password must be at most ${passwordMaxLength} characters`;
   return undefined;
 }
 

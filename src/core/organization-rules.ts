@@ -99,7 +99,8 @@ function invalid(field: string, message: string): AppError {
 }
 
 /**
- * Checks and normalises the resources of an OAT for organization `org`.
+ * Checks and normalises the resources of an OAT for organization `org`. A path listed twice is one
+ * resource holding the scopes of both entries.
  * @throws AppError VALIDATION_FAILED naming the bad path or scope.
  */
 export function parseOatResources(
@@ -127,13 +128,17 @@ export function parseOatResources(
       } else if (scopes.includes('scope-image-push')) {
         throw invalid('resources', `${publicRepositoriesPath} allows only scope-image-pull`);
       }
-      resources.set(`repo:${path}`, { type: 'TYPE_REPO', path, scopes: scopes as RepoScope[] });
+      const earlier = resources.get(`repo:${path}`)?.scopes ?? [];
+      const merged = [...new Set([...earlier, ...scopes])] as RepoScope[];
+      resources.set(`repo:${path}`, { type: 'TYPE_REPO', path, scopes: merged });
     } else if (resource.type === 'TYPE_ORG') {
       if (path !== org) throw invalid('resources', `organization resource ${path} must be ${org}`);
       const scopes = [...new Set(resource.scopes)];
       const unknown = scopes.find((s) => !(orgScopes as readonly string[]).includes(s));
       if (unknown) throw invalid('resources', `unknown organization scope ${unknown}`);
-      resources.set(`org:${path}`, { type: 'TYPE_ORG', path, scopes: scopes as OrgScope[] });
+      const earlier = resources.get(`org:${path}`)?.scopes ?? [];
+      const merged = [...new Set([...earlier, ...scopes])] as OrgScope[];
+      resources.set(`org:${path}`, { type: 'TYPE_ORG', path, scopes: merged });
     } else {
       throw invalid('resources', `unknown resource type ${resource.type}; use TYPE_REPO or TYPE_ORG`);
     }
