@@ -1,6 +1,6 @@
 /** User codes of device sign-ins (RFC 8628 §6.1): drawn, shown and typed back. */
 import { describe, expect, it } from 'vitest';
-import { formatUserCode, generateUserCode, normalizeUserCode } from './device-sign-in-rules.ts';
+import { formatUserCode, generateUserCode, normalizeUserCode } from '../../src/core/device-sign-in-rules.ts';
 
 const alphabet = 'BCDFGHJKLMNPQRSTVWXZ';
 

@@ -6,8 +6,8 @@ import {
   parseTokenExpiry,
   tokenLabelMaxLength,
   tokenStatus,
-} from './access-token-rules.ts';
-import { AppError } from './errors.ts';
+} from '../../src/core/access-token-rules.ts';
+import { AppError } from '../../src/core/errors.ts';
 
 const now = new Date('2026-03-01T12:00:00.000Z');
 const at = (offsetMs: number) => new Date(now.getTime() + offsetMs).toISOString();

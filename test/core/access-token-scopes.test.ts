@@ -7,8 +7,8 @@ import {
   parsePatScopes,
   patScopeActions,
   patScopes,
-} from './access-token-scopes.ts';
-import { AppError } from './errors.ts';
+} from '../../src/core/access-token-scopes.ts';
+import { AppError } from '../../src/core/errors.ts';
 
 describe('parsePatScopes', () => {
   it.each([

@@ -4,7 +4,7 @@
  * names.
  */
 import { describe, expect, it } from 'vitest';
-import { AppError } from './errors.ts';
+import { AppError } from '../../src/core/errors.ts';
 import {
   groupNamePattern,
   groupPermissionActions,
@@ -17,7 +17,7 @@ import {
   orgScopes,
   orgTiers,
   parseOatResources,
-} from './organization-rules.ts';
+} from '../../src/core/organization-rules.ts';
 
 type RawResource = { type: string; path: string; scopes: string[] };
 const repo = (path: string, ...scopes: string[]): RawResource => ({ type: 'TYPE_REPO', path, scopes });

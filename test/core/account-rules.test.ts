@@ -8,8 +8,8 @@ import {
   passwordMinLength,
   passwordProblem,
   usernameProblem,
-} from './account-rules.ts';
-import { AppError } from './errors.ts';
+} from '../../src/core/account-rules.ts';
+import { AppError } from '../../src/core/errors.ts';
 
 const usernameMessage = 'username must be 4 to 30 characters, lowercase letters and digits only';
 

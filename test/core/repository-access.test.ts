@@ -5,8 +5,8 @@
  * that owns the namespace) and the actions expected.
  */
 import { describe, expect, it } from 'vitest';
-import type { PatScope } from './access-token-scopes.ts';
-import type { GroupPermission, OatResource, RepoScope } from './organization-rules.ts';
+import type { PatScope } from '../../src/core/access-token-scopes.ts';
+import type { GroupPermission, OatResource, RepoScope } from '../../src/core/organization-rules.ts';
 import {
   type AccessSubject,
   accountRights,
@@ -17,7 +17,7 @@ import {
   type RepositoryQuestion,
   scopeCap,
   splitRepositoryName,
-} from './repository-access.ts';
+} from '../../src/core/repository-access.ts';
 
 type State = 'private' | 'public' | 'missing';
 

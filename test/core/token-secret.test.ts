@@ -6,7 +6,7 @@ import {
   TokenSecret,
   tokenBodyLength,
   tokenHint,
-} from './token-secret.ts';
+} from '../../src/core/token-secret.ts';
 
 describe('token secrets', () => {
   it('have the documented format and a valid checksum', () => {
