@@ -7,22 +7,11 @@ import {
   tokenLabelMaxLength,
   tokenStatus,
 } from '../../src/core/access-token-rules.ts';
-import { AppError } from '../../src/core/errors.ts';
+import { thrown } from '../support/thrown.ts';
 
 const now = new Date('2026-03-01T12:00:00.000Z');
 const at = (offsetMs: number) => new Date(now.getTime() + offsetMs).toISOString();
 const dayMs = 86_400_000;
-
-/** What a rule throws, as code, message and fields; undefined when it does not throw. */
-function thrown(run: () => unknown): { code: string; message: string; fields: unknown } | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return { code: error.code, message: error.message, fields: error.fields };
-  }
-}
 
 describe('tokenStatus', () => {
   it.each([

@@ -4,7 +4,6 @@
  * names.
  */
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/core/errors.ts';
 import {
   groupNamePattern,
   groupPermissionActions,
@@ -18,20 +17,15 @@ import {
   orgTiers,
   parseOatResources,
 } from '../../src/core/organization-rules.ts';
+import { thrown } from '../support/thrown.ts';
 
 type RawResource = { type: string; path: string; scopes: string[] };
 const repo = (path: string, ...scopes: string[]): RawResource => ({ type: 'TYPE_REPO', path, scopes });
 const org = (path: string, ...scopes: string[]): RawResource => ({ type: 'TYPE_ORG', path, scopes });
 
 /** The refusal `parseOatResources` throws, or undefined when it accepts. */
-function refusal(raw: RawResource[]): { code: string; message: string; fields: unknown } | undefined {
-  try {
-    parseOatResources('acme', raw);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return { code: error.code, message: error.message, fields: error.fields };
-  }
+function refusal(raw: RawResource[]) {
+  return thrown(() => parseOatResources('acme', raw));
 }
 
 describe('parseOatResources', () => {
