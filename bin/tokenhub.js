@@ -1,17 +1,7 @@
 #!/usr/bin/env node
-// The tokenhub command. The sources are TypeScript run by Node's own type stripping (Node >= 22.18
-// or 23.6 strips types by default); on an older Node 22 this re-runs itself with the flag.
-import { spawnSync } from 'node:child_process';
+// The tokenhub command: src/cli/main.ts, run by Node's type stripping (bin/runtime.js finds a Node
+// that can, when this one cannot).
+import { relaunch, runsTypeScript } from './runtime.js';
 
-if (process.features.typescript) {
-  await import('../src/cli/main.ts');
-} else {
-  const result = spawnSync(
-    process.execPath,
-    ['--experimental-strip-types', '--no-warnings', ...process.argv.slice(1)],
-    {
-      stdio: 'inherit',
-    },
-  );
-  process.exit(result.status ?? 1);
-}
+if (runsTypeScript) await import('../src/cli/main.ts');
+else relaunch();

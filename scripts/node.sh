@@ -11,7 +11,10 @@ fi
 cache="${TOKENHUB_NODE_CACHE:-$HOME/.cache/node24}"
 if [ ! -x "$cache/node_modules/.bin/node" ] || ! ok "$cache/node_modules/.bin/node"; then
   echo "tokenhub: system node is older than 22.12; installing node@24 into $cache (once)" >&2
-  npm install --prefix "$cache" --no-save --no-audit --no-fund --loglevel=error node@24 >&2
+  if ! npm install --prefix "$cache" --no-save --no-audit --no-fund --loglevel=error node@24 >&2; then
+    echo "tokenhub needs Node.js 22.12 or later (Node 24 LTS recommended), and node@24 could not be installed from the npm registry: install Node from https://nodejs.org or your package manager, then run the command again" >&2
+    exit 1
+  fi
 fi
 PATH="$cache/node_modules/.bin:$PATH"
 export PATH

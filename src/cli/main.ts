@@ -8,6 +8,7 @@ import { ConfigError } from '../config.ts';
 import { AppError } from '../core/errors.ts';
 import { registerAdminCommands } from './admin/admin.commands.ts';
 import { serve } from './admin/serve.command.ts';
+import { cliVersion } from './client/http-client.ts';
 import { registerOrgUserCommands } from './user/org.commands.ts';
 import { registerRepoCommands } from './user/repo.commands.ts';
 import { registerTokenCommands } from './user/token.commands.ts';
@@ -15,6 +16,7 @@ import { registerUserCommands } from './user/user.commands.ts';
 
 const program = new Command('tokenhub')
   .description('Docker Hub style access tokens and registry token service')
+  .version(cliVersion, '-V, --version', 'print the version and exit')
   .exitOverride()
   .showHelpAfterError();
 
