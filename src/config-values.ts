@@ -146,6 +146,23 @@ export function parseSecretKey(raw: string, name: string): Buffer | undefined {
   return key;
 }
 
+/** A comma-separated list; unset or empty is `undefined` (no list). */
+export function list(name: string, description: string): Setting<readonly string[] | undefined> {
+  return setting(
+    name,
+    '',
+    description,
+    (raw) => {
+      const entries = raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      return entries.length === 0 ? undefined : Object.freeze(entries);
+    },
+    '(unset)',
+  );
+}
+
 export function parseRedisUrl(raw: string, name: string): string | undefined {
   if (raw === '') return undefined;
   const url = parseUrl(name, raw);

@@ -80,6 +80,11 @@ export const httpErrors = {
   OAUTH_ACCESS_DENIED: { status: 400, shape: 'oauth' },
   OAUTH_EXPIRED_TOKEN: { status: 400, shape: 'oauth' },
   OAUTH_UNSUPPORTED_GRANT_TYPE: { status: 400, shape: 'oauth' },
+  OIDC_NOT_ALLOWED: { status: 403, shape: 'hub' },
+  OIDC_CONNECTION_NOT_FOUND: { status: 404, shape: 'hub' },
+  OIDC_TIER_REQUIRED: { status: 403, shape: 'hub' },
+  OIDC_CONNECTION_LIMIT_REACHED: { status: 409, shape: 'hub' },
+  OIDC_TOKEN_REFUSED: { status: 401, shape: 'hub' },
   RATE_LIMITED: { status: 429, shape: 'hub' },
   INTERNAL: { status: 500, shape: 'hub' },
 } as const satisfies Record<ErrorCode, { status: number; shape: ErrorShape }>;

@@ -42,6 +42,14 @@ export const auditActions = {
   'org.access_token.update': 'Organization access token updated',
   'org.access_token.delete': 'Organization access token deleted',
   'org.access_token.expired_use': 'Expired organization access token used',
+  'account.oidc_connection.create': 'OIDC connection created',
+  'account.oidc_connection.update': 'OIDC connection updated',
+  'account.oidc_connection.delete': 'OIDC connection deleted',
+  'account.oidc_connection.exchange': 'CI identity token exchanged at an OIDC connection',
+  'org.oidc_connection.create': 'OIDC connection created',
+  'org.oidc_connection.update': 'OIDC connection updated',
+  'org.oidc_connection.delete': 'OIDC connection deleted',
+  'org.oidc_connection.exchange': 'CI identity token exchanged at an OIDC connection',
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

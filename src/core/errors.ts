@@ -64,6 +64,11 @@ export const errorMessages = {
   OAUTH_ACCESS_DENIED: 'the user denied the request',
   OAUTH_EXPIRED_TOKEN: 'the device code has expired',
   OAUTH_UNSUPPORTED_GRANT_TYPE: 'unsupported grant_type',
+  OIDC_NOT_ALLOWED: 'token issued from an OIDC connection is not allowed',
+  OIDC_CONNECTION_NOT_FOUND: 'OIDC connection not found',
+  OIDC_TIER_REQUIRED: 'OIDC connections need a Team or Business organization',
+  OIDC_CONNECTION_LIMIT_REACHED: 'the account has reached its OIDC connection limit',
+  OIDC_TOKEN_REFUSED: 'the identity token was refused',
   RATE_LIMITED: 'too many requests',
   INTERNAL: 'internal server error',
 } as const satisfies Record<string, string>;

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 export const tokenKinds = {
   pat: { ownerKind: 'user', description: 'personal access token' },
   oat: { ownerKind: 'org', description: 'organization access token' },
+  /** Short-lived, exchanged for a CI identity token at an OIDC connection (docs/oidc.md). */
+  oidc: { ownerKind: 'connection', description: 'OIDC exchange token' },
 } as const;
 
 export const tokenKindNames = Object.keys(tokenKinds) as TokenKind[];

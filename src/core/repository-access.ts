@@ -7,9 +7,11 @@
  * repository); in an organization's namespace owners may do all three and members what their groups
  * grant (read: pull; write: pull, push; admin: pull, push, delete); anyone may pull a public
  * repository; instance administrators may do everything, including `registry:catalog:*`.
- * Organization access tokens get exactly what their resources list (never delete).
+ * Organization access tokens get exactly what their resources list (never delete); a token from
+ * an OIDC connection what its matching rulesets list in the owner's namespace.
  */
 import { type PatScope, patScopeActions } from './access-token-scopes.ts';
+import { type OidcResource, oidcRepositoryActions } from './oidc-rules.ts';
 import {
   type GroupPermission,
   groupPermissionActions,
@@ -48,13 +50,15 @@ export interface RepositoryLookup {
 }
 
 /**
- * Who asks: nobody, an account (possibly through a PAT that caps its rights), or an OAT. The
- * account's id is kept so its organization memberships can be read without another lookup.
+ * Who asks: nobody, an account (possibly through a PAT that caps its rights), an OAT, or a token
+ * from an OIDC connection. The account's id is kept so its organization memberships can be read
+ * without another lookup.
  */
 export type AccessSubject =
   | { kind: 'anonymous' }
   | { kind: 'account'; userId: string; username: string; isAdmin: boolean; patScope?: PatScope }
-  | { kind: 'oat'; orgName: string; resources: readonly OatResource[] };
+  | { kind: 'oat'; orgName: string; resources: readonly OatResource[] }
+  | { kind: 'oidc'; namespace: string; resources: readonly OidcResource[] };
 
 /** The account's place in the organization that owns the namespace, when it is one. */
 export interface MembershipFacts {
@@ -119,6 +123,10 @@ export function allowedRepositoryActions(
   if (subject.kind === 'oat') {
     const isPublic = repository !== undefined && !repository.isPrivate;
     return oatRepositoryActions(subject.orgName, subject.resources, path.namespace, path.name, isPublic);
+  }
+  if (subject.kind === 'oidc') {
+    const isPublic = repository !== undefined && !repository.isPrivate;
+    return oidcRepositoryActions(subject.namespace, subject.resources, path, isPublic);
   }
   const cap = scopeCap(subject, repository);
   return new Set([...accountRights(subject, question)].filter((action) => cap.has(action)));
