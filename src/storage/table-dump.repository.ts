@@ -7,7 +7,10 @@ import { type Kysely, sql } from 'kysely';
 import { type Db, dialectOf } from './database.ts';
 import type { Database } from './schema.ts';
 
-/** Parents before children, so foreign keys hold at every insert. Pending 2FA logins are not kept. */
+/**
+ * Parents before children, so foreign keys hold at every insert. Pending 2FA logins and exchanged
+ * OIDC tokens (minutes long) are not kept.
+ */
 export const dumpedTables = [
   'users',
   'namespaces',
@@ -24,6 +27,9 @@ export const dumpedTables = [
   'recovery_codes',
   'audit_events',
   'server_keys',
+  'oidc_connections',
+  'oidc_used_jtis',
+  'oidc_failures',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 export type TableDump = Record<string, Array<Record<string, unknown>>>;
