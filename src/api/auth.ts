@@ -70,15 +70,22 @@ export function createGuard(sessions: HubSessions, tokenPrefix: string, csrf: Co
 export type Guard = ReturnType<typeof createGuard>;
 
 /** Docker Hub's refusals for a session of a kind the route does not accept. */
-const deniedCode = { password: 'FORBIDDEN', pat: 'PAT_NOT_ALLOWED', oat: 'OAT_NOT_ALLOWED' } as const;
+const deniedCode = {
+  password: 'FORBIDDEN',
+  pat: 'PAT_NOT_ALLOWED',
+  oat: 'OAT_NOT_ALLOWED',
+  oidc: 'OIDC_NOT_ALLOWED',
+} as const;
 
 /**
  * The signed-in account of a route whose guard accepts only account sessions (password, PAT);
- * throws if the guard let an OAT through (a bug, so a 500).
+ * throws if the guard let an OAT or OIDC session through (a bug, so a 500).
  */
 export function accountOf(request: FastifyRequest): User {
   const principal = principalOf(request);
-  if (principal.kind === 'oat') throw new Error(`route ${request.routeOptions.url} lets OAT sessions in`);
+  if (principal.kind === 'oat' || principal.kind === 'oidc') {
+    throw new Error(`route ${request.routeOptions.url} lets ${principal.kind} sessions in`);
+  }
   return principal.user;
 }
 

@@ -35,7 +35,8 @@ export function toMemberObject(
   principal: Principal,
   role: OrgRole | undefined,
 ): MemberObject {
-  const seesEmail = principal.kind !== 'oat' && (role === 'owner' || principal.user.isAdmin);
+  const seesEmail =
+    principal.kind !== 'oat' && principal.kind !== 'oidc' && (role === 'owner' || principal.user.isAdmin);
   const object = {
     username: member.username,
     role: member.role,

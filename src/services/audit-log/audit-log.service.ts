@@ -41,6 +41,7 @@ export async function authorizeAuditLogRead(
   if (!namespace) throw new AppError('NAMESPACE_NOT_FOUND', `account ${accountName.slice(0, 64)} not found`);
   if (namespace.kind === 'user') {
     if (principal.kind === 'oat') throw new AppError('OAT_NOT_ALLOWED');
+    if (principal.kind === 'oidc') throw new AppError('OIDC_NOT_ALLOWED');
     if (principal.user.id !== namespace.ownerId)
       throw new AppError('FORBIDDEN', 'you may read only your own audit log');
     return { account: { id: namespace.ownerId, name: namespace.name, kind: 'user' }, showsNetwork: true };

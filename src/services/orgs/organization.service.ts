@@ -7,6 +7,7 @@
  *   management (a PAT never administers).
  * - OAT sessions: exactly the `TYPE_ORG` scopes of the token, for its own organization only; never
  *   token management or the audit log.
+ * - Sessions from an OIDC connection's token: nothing (they exist for the registry).
  */
 import { type AccountRef, normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
@@ -126,6 +127,7 @@ export async function authorizeOrgAction(
   org: Organization,
   action: OrgAction,
 ): Promise<OrgRole | undefined> {
+  if (principal.kind === 'oidc') throw new AppError('OIDC_NOT_ALLOWED');
   if (principal.kind === 'oat') {
     if (action === 'token-manage' || action === 'audit-read') throw new AppError('OAT_NOT_ALLOWED');
     if (principal.org.id !== org.id)

@@ -10,6 +10,7 @@ import { newId } from '../../core/ids.ts';
 import { findUserById } from '../../storage/user.repository.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { reloadTokenPrincipal } from './credentials.service.ts';
+import { reloadOidcPrincipal } from './oidc-token-credential.ts';
 import { type Principal, principalAccount } from './who-asks.ts';
 
 const issuer = 'tokenhub';
@@ -78,10 +79,13 @@ export class CredentialJwts {
       }
       return { status: 'ok', principal: { kind: 'password', user } };
     }
+    const tokenId = typeof payload.tid === 'string' ? payload.tid : undefined;
     const principal =
-      typeof payload.tid === 'string'
-        ? await reloadTokenPrincipal(this.#ctx, payload.tid, subject, meta)
-        : undefined;
+      tokenId === undefined
+        ? undefined
+        : payload.auth === 'oidc'
+          ? await reloadOidcPrincipal(this.#ctx, tokenId, subject)
+          : await reloadTokenPrincipal(this.#ctx, tokenId, subject, meta);
     return principal ? { status: 'ok', principal } : { status: 'revoked' };
   }
 }

@@ -21,6 +21,7 @@ import { findUserById } from '../../storage/user.repository.ts';
 import { checkPassword } from '../accounts/account.service.ts';
 import { type AuditAccount, recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
+import { authenticateOidcToken } from './oidc-token-credential.ts';
 import { isTwoFactorEnabled } from './two-factor.service.ts';
 import { type Principal, principalAccount } from './who-asks.ts';
 
@@ -118,8 +119,9 @@ export async function assertTokenUsable(
 }
 
 /**
- * Authenticates `identifier` with `secret`: a username with its password or one of its PATs, or an
- * organization name with one of its OATs (Docker Hub: "login name = organization").
+ * Authenticates `identifier` with `secret`: a username with its password or one of its PATs, an
+ * organization name with one of its OATs (Docker Hub: "login name = organization"), or either with
+ * a token exchanged at one of its OIDC connections.
  * @param options.alsoRead a repository to read with the token (one round trip on PostgreSQL),
  *   returned as `alsoRead`; not read for a password.
  * @throws AppError INVALID_CREDENTIALS, TOKEN_EXPIRED, TOKEN_INACTIVE; SecondFactorRequired.
@@ -133,7 +135,9 @@ export async function authenticateCredentials(
 ): Promise<Authenticated> {
   const username = normalizeUsername(identifier);
   if (looksLikeTokenSecret(ctx.config.tokenPrefix, secret)) {
-    if (!parseTokenSecret(ctx.config.tokenPrefix, secret)) throw new AppError('INVALID_CREDENTIALS');
+    const kind = parseTokenSecret(ctx.config.tokenPrefix, secret);
+    if (!kind) throw new AppError('INVALID_CREDENTIALS');
+    if (kind === 'oidc') return { principal: await authenticateOidcToken(ctx, username, secret) };
     // The token and its owner in one read (storage/token-credential.repository.ts).
     const found = await findTokenWithOwnerByHash(ctx.db, hashTokenSecret(secret), options.alsoRead);
     if (!found) throw new AppError('INVALID_CREDENTIALS');
