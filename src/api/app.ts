@@ -14,6 +14,9 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import { RegistryRefreshTokens } from '../registry/refresh-tokens.service.ts';
 import { RegistrySigner } from '../registry/signing-keys.service.ts';
 import { RegistryTokenEndpoint } from '../registry/token-endpoint.ts';
+import { IssuerKeys } from '../services/oidc/issuer-keys.ts';
+import { OidcExchange } from '../services/oidc/oidc-exchange.service.ts';
+import { expiredOidcTokens } from '../services/oidc/oidc-maintenance.ts';
 import { createRateLimiter, type RateLimiter } from '../services/rate-limit/rate-limiter.ts';
 import { createServiceContext, type ServiceContext } from '../services/shared/context.ts';
 import {
@@ -29,6 +32,7 @@ import type { Db } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
 import { ConsoleCsrf } from './console-session.ts';
 import { replyWithError } from './error-reply.ts';
+import { createIssuerDocumentFetch } from './issuer-document-fetch.ts';
 import { registerMetrics } from './metrics.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
@@ -36,6 +40,8 @@ import { consoleSessionRoutes } from './routes/console-session.routes.ts';
 import { deviceSignInRoutes } from './routes/device-sign-in.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
+import { oidcConnectionRoutes } from './routes/oidc-connections.routes.ts';
+import { oidcExchangeRoutes } from './routes/oidc-exchange.routes.ts';
 import { orgAccessTokenRoutes } from './routes/org-access-tokens.routes.ts';
 import { orgGroupRoutes } from './routes/org-groups.routes.ts';
 import { orgInviteRoutes } from './routes/org-invites.routes.ts';
@@ -78,6 +84,8 @@ export interface RouteDeps {
   rateLimiter: RateLimiter;
   /** The configured limits, ready to apply (docs/limits.md). */
   throttles: RouteThrottles;
+  /** Identity tokens of CI jobs, checked against OIDC connections (docs/oidc.md). */
+  oidc: OidcExchange;
 }
 
 /** Housekeeping (audit retention, expired login and auto-generated tokens) runs hourly in each process. */
@@ -86,6 +94,7 @@ export const maintenanceTasks: readonly MaintenanceTask[] = [
   auditRetention,
   expiredLoginChallenges,
   expiredAutoTokens,
+  expiredOidcTokens,
 ];
 
 /** How often each process re-reads the active registry signing key (rotation without restart). */
@@ -128,6 +137,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const sessions = new HubSessions(ctx, credentialJwts);
   const registrySigner = await RegistrySigner.open(deps.db, clock, signerRefreshIntervalMs);
   const rateLimiter = deps.rateLimiter ?? (await createRateLimiter(deps.config, clock, log));
+  const oidc = new OidcExchange(
+    ctx,
+    new IssuerKeys(createIssuerDocumentFetch(deps.config.oidc), deps.config.oidc),
+  );
   const routeDeps: RouteDeps = {
     ctx,
     guard: createGuard(sessions, deps.config.tokenPrefix, csrf),
@@ -137,9 +150,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       ctx,
       registrySigner,
       new RegistryRefreshTokens(ctx, credentialJwts),
+      oidc,
     ),
     rateLimiter,
     throttles: createRouteThrottles(rateLimiter, deps.config.rateLimits, deps.config.tokenPrefix),
+    oidc,
   };
 
   app.decorate('services', ctx);
@@ -192,6 +207,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => orgInviteRoutes(scope as App, routeDeps));
   await app.register(async (scope) => auditLogRoutes(scope as App, routeDeps));
   await app.register(async (scope) => deviceSignInRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => oidcConnectionRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => oidcExchangeRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Last: the console's SPA fallback answers GET paths no other route claims (never API prefixes).
   await app.register(async (scope) => webConsoleRoutes(scope as App, routeDeps));

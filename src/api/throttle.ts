@@ -15,6 +15,7 @@ import type { RateLimits, RateRule } from '../config.ts';
 import { normalizeUsername } from '../core/account-rules.ts';
 import { AppError } from '../core/errors.ts';
 import { looksLikeTokenSecret, parseTokenSecret } from '../core/token-secret.ts';
+import { looksLikeJwt } from '../services/oidc/id-token-check.ts';
 import type { MaybePromise, RateLimiter, RateLimitResult } from '../services/rate-limit/rate-limiter.ts';
 import { type Principal, principalKey } from '../services/sign-in/who-asks.ts';
 
@@ -30,6 +31,7 @@ const credentialFailureCodes: ReadonlySet<string> = new Set([
   'INVALID_CREDENTIALS',
   'TOKEN_EXPIRED',
   'TOKEN_INACTIVE',
+  'OIDC_TOKEN_REFUSED',
 ]);
 
 /** True for a wrong password or token, also when wrapped (the registry's `REGISTRY_UNAUTHORIZED`). */
@@ -176,8 +178,10 @@ export const buckets = {
 /**
  * Which failure counters a sign-in attempt takes. A well-formed token of this instance (checksum
  * valid) takes none: it cannot be guessed (~190 bits), and counting it would let a burst of honest CI
- * jobs behind one address, or anyone's wrong passwords, lock the tokens out. A malformed token counts
- * per address only; a password per account and per address.
+ * jobs behind one address, or anyone's wrong passwords, lock the tokens out. A malformed token, and
+ * a secret shaped like a JWT (a CI identity token, docs/oidc.md), count per address only, so that
+ * nobody can lock an organization's CI out by sending bad identity tokens in its name; a password
+ * counts per account and per address.
  */
 function loginCountersFor(
   tokenPrefix: string,
@@ -186,7 +190,7 @@ function loginCountersFor(
   return (request, identifier, secret) => {
     if (parseTokenSecret(tokenPrefix, secret)) return [];
     const perIp = { bucket: buckets.loginIp, key: `ip:${request.ip}`, rule: limits.loginFailuresPerIp };
-    if (looksLikeTokenSecret(tokenPrefix, secret)) return [perIp];
+    if (looksLikeTokenSecret(tokenPrefix, secret) || looksLikeJwt(secret)) return [perIp];
     const perAccount = {
       bucket: buckets.loginAccount,
       key: `account:${normalizeUsername(identifier)}`,

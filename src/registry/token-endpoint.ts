@@ -5,14 +5,18 @@
  *
  *   check the service → parse the scopes (ahead of the credential, so the first repository they
  *   name is read with the token) → authenticate (Basic or the OAuth password grant, a refresh
- *   token, or anonymous) → resolve the grant → sign
+ *   token, or anonymous; a CI identity token as the password goes to the owner's OIDC
+ *   connections) → resolve the grant → sign
  *
  * Errors are `REGISTRY_*` codes, which the api layer renders as the registry body docker and
  * skopeo show.
  */
+import { normalizeUsername } from '../core/account-rules.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { type RepositoryPath, splitRepositoryName } from '../core/repository-access.ts';
+import { looksLikeJwt } from '../services/oidc/id-token-check.ts';
+import type { OidcExchange } from '../services/oidc/oidc-exchange.service.ts';
 import type { RequestMeta, ServiceContext } from '../services/shared/context.ts';
 import {
   type Authenticated,
@@ -57,11 +61,18 @@ export class RegistryTokenEndpoint {
   readonly #ctx: ServiceContext;
   readonly #signer: RegistrySigner;
   readonly #refreshTokens: RegistryRefreshTokens;
+  readonly #oidc: OidcExchange;
 
-  constructor(ctx: ServiceContext, signer: RegistrySigner, refreshTokens: RegistryRefreshTokens) {
+  constructor(
+    ctx: ServiceContext,
+    signer: RegistrySigner,
+    refreshTokens: RegistryRefreshTokens,
+    oidc: OidcExchange,
+  ) {
     this.#ctx = ctx;
     this.#signer = signer;
     this.#refreshTokens = refreshTokens;
+    this.#oidc = oidc;
   }
 
   /** @throws AppError REGISTRY_SERVICE_UNKNOWN when the registry names another service. */
@@ -94,7 +105,8 @@ export class RegistryTokenEndpoint {
   }
 
   /**
-   * A username with a password, a PAT or (as the organization) an OAT.
+   * A username with a password, a PAT or (as the organization) an OAT, a token exchanged at one of
+   * its OIDC connections, or a CI identity token that one of them accepts.
    * @throws AppError REGISTRY_UNAUTHORIZED saying why, in words docker and skopeo show.
    */
   async authenticate(
@@ -104,6 +116,10 @@ export class RegistryTokenEndpoint {
     alsoRead?: RepositoryPath,
   ): Promise<Authenticated> {
     try {
+      if (looksLikeJwt(secret)) {
+        const principal = await this.#oidc.authenticateIdToken(normalizeUsername(username), secret, meta);
+        if (principal) return { principal };
+      }
       return await authenticateCredentials(this.#ctx, username, secret, meta, alsoRead && { alsoRead });
     } catch (error) {
       throw asRegistryError(error);
@@ -119,8 +135,12 @@ export class RegistryTokenEndpoint {
     }
   }
 
-  /** A refresh token for the OAuth form's `access_type=offline`. */
-  issueRefreshToken(principal: Principal): Promise<string> {
+  /**
+   * A refresh token for the OAuth form's `access_type=offline`; none for a CI identity token used as
+   * the password (it is stored nowhere a refresh could find it again).
+   */
+  async issueRefreshToken(principal: Principal): Promise<string | undefined> {
+    if (principal.kind === 'oidc' && principal.token.origin === 'id-token') return undefined;
     return this.#refreshTokens.issue(principal);
   }
 

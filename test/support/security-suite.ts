@@ -5,8 +5,9 @@
  * deleted PAT are refused with 401; that a session from a PAT or an OAT gets 403 with Docker Hub's
  * message where the route does not accept that kind; and, on an organization's routes, that a
  * revoked OAT's session gets 401 while a non-member's session and another organization's OAT get
- * 403. Tokens are minted straight into the store (the API's own drafting), so the suite never meets
- * the PAT creation limit; a manual clock moves time instead of sleeping.
+ * 403; and that a session from an OIDC connection's token gets 403 everywhere. Tokens are minted
+ * straight into the store (the API's own drafting), so the suite never meets the PAT creation
+ * limit; a manual clock moves time instead of sleeping.
  */
 import { expect, it } from 'vitest';
 import { type Organization, orgScopes } from '../../src/core/organization-rules.ts';
@@ -14,6 +15,7 @@ import { createOrganization } from '../../src/services/orgs/organization.service
 import type { PrincipalKind } from '../../src/services/sign-in/who-asks.ts';
 import { findOrganizationByName } from '../../src/storage/organization.repository.ts';
 import { defaultPassword, type InjectOptions, type TestApp } from './app-harness.ts';
+import { mintOidcToken } from './oidc-fixtures.ts';
 import { fixtureMeta, userRow } from './org-fixtures.ts';
 import { type MintedToken, mintOat, mintPat } from './token-fixtures.ts';
 
@@ -217,6 +219,15 @@ export function runSharedSecuritySuite(fixture: () => SecurityFixture, guarded: 
       expect(res.statusCode, res.body).toBe(403);
     });
   }
+
+  it(`${name}: session from an OIDC connection's token → 403`, async () => {
+    const { t, username } = fixture();
+    const user = await userRow(t, username);
+    const minted = await mintOidcToken(t, { kind: 'user', id: user.id, name: user.username });
+    const res = await call({ jwt: await t.login(username, minted.secret) });
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json().detail).toBe('token issued from an OIDC connection is not allowed');
+  });
 
   // Last, as they may change what the route acts on: the kinds of session the route lets act.
   it(`${name}: session from a PAT → ${patAllowed ? 'allowed' : '403'}`, async () => {

@@ -108,10 +108,11 @@ export async function registryTokenRoutes(
       const scopes = requestedScopes();
       const granted = await endpoint.issue(who, scopes);
       const offline = body.access_type === 'offline' && body.grant_type === 'password';
+      const refreshToken = offline ? await endpoint.issueRefreshToken(who.principal) : undefined;
       return {
         ...granted,
         scope: scopes.map(formatScope).join(' '),
-        ...(offline ? { refresh_token: await endpoint.issueRefreshToken(who.principal) } : {}),
+        ...(refreshToken ? { refresh_token: refreshToken } : {}),
       };
     },
   );
