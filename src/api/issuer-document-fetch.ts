@@ -51,52 +51,54 @@ export function createIssuerDocumentFetch(settings: OidcSettings): DocumentFetch
       }
       const where = `${url.origin}${url.pathname}`.slice(0, 300);
       const fail = (message: string) => new IssuerDocumentError(`${where}: ${message}`);
+      // Why this fetch was cut short; Node may report the teardown with an error of its own.
+      let refusal: IssuerDocumentError | undefined;
+      const refuse = (message: string) => {
+        refusal ??= fail(message);
+        req.destroy(refusal);
+      };
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'tokenhub-oidc' };
       init.headers?.forEach((value, name) => {
         headers[name] = value;
       });
       const req = send(url, { method: 'GET', headers, lookup: guardedLookup, agent: false });
-      const deadline = setTimeout(
-        () => req.destroy(fail(`no complete answer within ${settings.fetchTimeoutMs} ms`)),
-        settings.fetchTimeoutMs,
-      );
-      const onAbort = () =>
-        req.destroy(init.signal.reason instanceof Error ? init.signal.reason : fail('aborted'));
-      if (init.signal.aborted) onAbort();
-      init.signal.addEventListener('abort', onAbort, { once: true });
+      // The caller's signal is a deadline too (jose's); either way the answer is the same sentence.
+      const late = () => refuse(`no complete answer within ${settings.fetchTimeoutMs} ms`);
+      const deadline = setTimeout(late, settings.fetchTimeoutMs);
+      if (init.signal.aborted) late();
+      init.signal.addEventListener('abort', late, { once: true });
       const settle = () => {
         clearTimeout(deadline);
-        init.signal.removeEventListener('abort', onAbort);
+        init.signal.removeEventListener('abort', late);
       };
       req.on('error', (error: Error & { code?: string }) => {
         settle();
-        if (error instanceof IssuerDocumentError || error.name === 'TimeoutError') reject(error);
+        if (refusal) reject(refusal);
+        else if (error instanceof IssuerDocumentError) reject(error);
         else reject(fail(`could not fetch (${error.code ?? error.message})`));
       });
       req.on('response', (res: IncomingMessage) => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400) {
           const location = String(res.headers.location ?? '').slice(0, 200);
-          return req.destroy(
-            fail(`answered ${status} with a redirect to ${location}; redirects are not followed`),
-          );
+          return refuse(`answered ${status} with a redirect to ${location}; redirects are not followed`);
         }
-        if (status !== 200) return req.destroy(fail(`answered HTTP ${status}, expected 200`));
+        if (status !== 200) return refuse(`answered HTTP ${status}, expected 200`);
         const declared = Number(res.headers['content-length']);
         if (declared > maxIssuerDocumentBytes) {
-          return req.destroy(fail(`is ${declared} bytes, larger than ${maxIssuerDocumentBytes}`));
+          return refuse(`is ${declared} bytes, larger than ${maxIssuerDocumentBytes}`);
         }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > maxIssuerDocumentBytes)
-            req.destroy(fail(`is larger than ${maxIssuerDocumentBytes} bytes`));
+          if (size > maxIssuerDocumentBytes) refuse(`is larger than ${maxIssuerDocumentBytes} bytes`);
           else chunks.push(chunk);
         });
         res.on('end', () => {
           settle();
+          if (refusal) return;
           resolve(
             new Response(Buffer.concat(chunks), {
               status: 200,
