@@ -10,8 +10,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseTokenSecret } from '../../src/core/token-secret.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { githubClaims, gitlabClaims } from '../support/ci-claims.ts';
+import { mintOidcToken } from '../support/oidc-fixtures.ts';
 import { type OidcIssuer, oidcTestEnv, startOidcIssuer } from '../support/oidc-issuer.ts';
-import { setOrgTier, setUpOrg } from '../support/org-fixtures.ts';
+import { setOrgTier, setUpOrg, userRow } from '../support/org-fixtures.ts';
 
 let t: TestApp;
 let issuer: OidcIssuer;
@@ -418,6 +419,46 @@ describe('the identity token as the password at /token', () => {
     expect((await failures(id, 'rawco'))[0]).toBe(
       'audience was "https://x.example", expected http://tokenhub.test',
     );
+  });
+});
+
+describe('an issuer the operator no longer allows', () => {
+  it('is refused with the setting named, and the refusal is in the failure log', async () => {
+    const narrowed = await createTestApp({
+      env: { ...oidcTestEnv, TOKENHUB_OIDC_ALLOWED_ISSUERS: 'https://token.actions.githubusercontent.com' },
+      start: new Date().toISOString(),
+    });
+    try {
+      const jwt = await narrowed.login('alice', await narrowed.signUp('alice'));
+      const alice = await userRow(narrowed, 'alice');
+      // Saved before the operator narrowed the list (the API would refuse it now).
+      const minted = await mintOidcToken(narrowed, { kind: 'user', id: alice.id, name: 'alice' });
+      await narrowed.database.db
+        .updateTable('oidc_connections')
+        .set({ issuer: issuer.url })
+        .where('id', '=', minted.connectionId)
+        .execute();
+      const token = await issuer.idToken({ sub: 'job:1' }, { audience });
+      const res = await narrowed.inject({
+        method: 'POST',
+        url: '/v2/oidc/token',
+        body: { connection_id: minted.connectionId, id_token: token },
+      });
+      const reason = `issuer ${issuer.url} is not allowed on this instance (TOKENHUB_OIDC_ALLOWED_ISSUERS)`;
+      expect(res.json().message).toBe(reason);
+      const log = await narrowed.inject({
+        method: 'GET',
+        url: `/v2/users/me/oidc-connections/${minted.connectionId}/failures`,
+        jwt,
+      });
+      expect(log.json().results[0]).toMatchObject({
+        reason,
+        subject: 'job:1',
+        user_agent: 'tokenhub-tests/1.0',
+      });
+    } finally {
+      await narrowed.close();
+    }
   });
 });
 

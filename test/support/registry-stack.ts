@@ -34,10 +34,16 @@ export interface RegistryStack {
 export const sha256 = (bytes: string | Buffer) =>
   `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-export async function startRegistryStack(): Promise<RegistryStack> {
+/** @param options.env more tokenhub settings (the OIDC suites allow their loopback issuer). */
+export async function startRegistryStack(
+  options: { env?: Record<string, string> } = {},
+): Promise<RegistryStack> {
   const dir = await mkdtemp(join(tmpdir(), 'tokenhub-e2e-'));
   const bundlePath = join(dir, 'bundle.pem');
-  const t = await createTestApp({ start: new Date().toISOString(), env: { TOKENHUB_LOG_LEVEL: 'info' } });
+  const t = await createTestApp({
+    start: new Date().toISOString(),
+    env: { TOKENHUB_LOG_LEVEL: 'info', ...options.env },
+  });
   const tokenhubUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
   const layoutDir = join(dir, 'layout');
   const layout = await buildOciLayout(layoutDir, { tag: '1', payload: `hello from tokenhub ${Date.now()}` });
