@@ -9,6 +9,7 @@ import { AppError } from '../core/errors.ts';
 import { registerAdminCommands } from './admin/admin.commands.ts';
 import { serve } from './admin/serve.command.ts';
 import { cliVersion } from './client/http-client.ts';
+import { registerOidcCommands } from './user/oidc.commands.ts';
 import { registerOrgUserCommands } from './user/org.commands.ts';
 import { registerRepoCommands } from './user/repo.commands.ts';
 import { registerTokenCommands } from './user/token.commands.ts';
@@ -43,6 +44,7 @@ registerUserCommands(program);
 registerTokenCommands(program);
 registerOrgUserCommands(program);
 registerRepoCommands(program);
+registerOidcCommands(program);
 
 try {
   await program.parseAsync(process.argv);

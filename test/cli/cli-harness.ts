@@ -49,6 +49,10 @@ export function isolatedEnv(dir: string): ChildEnv {
     TOKENHUB_TOKEN: undefined,
     TOKENHUB_USERNAME: undefined,
     TOKENHUB_DATABASE_URL: undefined,
+    TOKENHUB_ID_TOKEN: undefined,
+    TOKENHUB_OIDC_CONNECTION_ID: undefined,
+    ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
     TZ: 'UTC',
   };
 }

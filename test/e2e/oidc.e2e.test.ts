@@ -2,15 +2,17 @@
  * Keyless CI end to end: a real OpenID provider (its own process) signs a job's identity token,
  * and with only that token and a connection id the job logs in with the docker CLI and pushes with
  * skopeo to the real registry — exactly where the matching rulesets allow, nowhere else. Both
- * doors: the exchanged `thub_oidc_…` token and the identity token itself as the password.
+ * doors: the exchanged `thub_oidc_…` token and the identity token itself as the password, and
+ * `tokenhub oidc login` as a job runs it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bin, isolatedEnv } from '../cli/cli-harness.ts';
 import type { TestApp } from '../support/app-harness.ts';
 import { githubClaims } from '../support/ci-claims.ts';
-import { dockerLogin, hasBinary, requireBinaries } from '../support/clients.ts';
+import { dockerLogin, hasBinary, requireBinaries, runCommand, skopeo } from '../support/clients.ts';
 import { type OidcIssuer, oidcTestEnv, startOidcIssuer } from '../support/oidc-issuer.ts';
 import { setOrgTier } from '../support/org-fixtures.ts';
 import { type RegistryStack, startRegistryStack } from '../support/registry-stack.ts';
@@ -134,6 +136,45 @@ describe.skipIf(!binariesPresent)('OIDC connections with the real registry, skop
     const token = await idToken();
     await ok(stack.push(`acme:${token}`, 'acme/api'));
     await denied(stack.push(`acme:${token}`, 'acme/web'));
+  });
+
+  it('a CI job with only its identity token and the connection id: tokenhub oidc login, then skopeo pushes', async () => {
+    const jobDir = await mkdtemp(join(tmpdir(), 'tokenhub-oidc-job-'));
+    try {
+      const tokenFile = join(jobDir, 'id-token');
+      await writeFile(tokenFile, await idToken());
+      const env = { ...isolatedEnv(jobDir), TOKENHUB_OIDC_CONNECTION_ID: connectionId };
+      const login = await runCommand(
+        process.execPath,
+        [
+          bin,
+          'oidc',
+          'login',
+          '--server',
+          stack.tokenhubUrl,
+          '--token-file',
+          tokenFile,
+          '--registry',
+          stack.registryHost,
+        ],
+        { env },
+      );
+      expect(login.code, login.stderr).toBe(0);
+      const authfile = join(jobDir, 'docker', 'config.json');
+      const push = (name: string) =>
+        skopeo([
+          'copy',
+          '--dest-tls-verify=false',
+          '--dest-authfile',
+          authfile,
+          `oci:${stack.layoutDir}:1`,
+          `docker://${stack.registryHost}/${name}:1`,
+        ]);
+      await ok(push('acme/api'));
+      await denied(push('acme/web'));
+    } finally {
+      await rm(jobDir, { recursive: true, force: true });
+    }
   });
 
   it('a token for another audience is refused, with the reason in the failure log', async () => {

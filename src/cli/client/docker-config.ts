@@ -30,6 +30,33 @@ function readJsonObject(path: string): Record<string, unknown> {
   throw new Error(`${path} is not a JSON object: fix it, then try again`);
 }
 
+/** Replaces the file atomically, mode 0600 (its directory 0700 when created). */
+function writeJsonObject(path: string, config: Record<string, unknown>): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
+  chmodSync(temp, 0o600);
+  renameSync(temp, path);
+}
+
+/**
+ * Stores `username:secret` for a registry host as `docker login` does without a credential store
+ * (`auths.<host>.auth`, base64), for a CI job's short-lived token (`tokenhub oidc login`). A
+ * `credHelpers` entry for the host would win over it, so it is removed.
+ */
+export function setRegistryAuth(path: string, host: string, username: string, secret: string): void {
+  const config = readJsonObject(path);
+  const auths =
+    config.auths !== null && typeof config.auths === 'object' ? { ...(config.auths as object) } : {};
+  config.auths = { ...auths, [host]: { auth: Buffer.from(`${username}:${secret}`).toString('base64') } };
+  const helpers = config.credHelpers;
+  if (helpers !== null && typeof helpers === 'object' && host in helpers) {
+    const { [host]: _removed, ...rest } = helpers as Record<string, unknown>;
+    config.credHelpers = rest;
+  }
+  writeJsonObject(path, config);
+}
+
 /**
  * Adds `host → tokenhub` to the file's `credHelpers` (creating the file, mode 0600, if needed).
  * @returns true when the file changed.
@@ -50,10 +77,6 @@ export function addCredentialHelper(path: string, hosts: readonly string[]): boo
   }
   if (!changed) return false;
   config.credHelpers = helpers;
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
-  chmodSync(temp, 0o600);
-  renameSync(temp, path);
+  writeJsonObject(path, config);
   return true;
 }

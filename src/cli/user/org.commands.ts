@@ -2,7 +2,8 @@
  * `tokenhub org token create|ls|inspect|update|deactivate|rm ORG …`: organization access tokens
  * over `/v2/orgs/{org}/access-tokens` (PROTOCOLS.md §1). Owners with a password session manage
  * them; the server refuses token sessions (see client/hub-session.ts). Members, groups and
- * invites are in org-members.commands.ts.
+ * invites are in org-members.commands.ts; OIDC connections (`org oidc`, and `oidc`) in
+ * oidc.commands.ts and oidc-login.command.ts.
  */
 
 import { type Command, Option } from 'commander';
@@ -20,6 +21,7 @@ import {
   resourcesFromFlags,
 } from '../client/org-resources.ts';
 import { formatFields, formatTable, localTime, writeJson, writeOutput } from '../client/output.ts';
+import { registerConnectionCommands } from './oidc.commands.ts';
 import { registerOrgMemberCommands } from './org-members.commands.ts';
 import { confirmDeletion } from './token.commands.ts';
 
@@ -237,4 +239,14 @@ export function registerOrgUserCommands(program: Command): void {
   registerCreateAndUpdate(token);
   registerOthers(token);
   registerOrgMemberCommands(org);
+  const orgOidc = groupCommand(
+    org,
+    'oidc',
+    "Manage an organization's OIDC connections (owners, password sign-in)",
+    [
+      "tokenhub org oidc create acme --label github --issuer https://token.actions.githubusercontent.com --rule 'repo:acme/api:ref:refs/heads/main=api:push'",
+      'tokenhub org oidc failures acme 3f2c8a9e-1b7d-4c6e-9a0f-2d5e8b7c6a41',
+    ],
+  );
+  registerConnectionCommands(orgOidc, true);
 }
