@@ -8,6 +8,8 @@ import { Link, matchPath, navigate, safeNext, useLocation } from './lib/router.t
 import { useSession } from './lib/session.tsx';
 import { ActivityPage } from './pages/activity.page.tsx';
 import { DevicePage } from './pages/device.page.tsx';
+import { OidcConnectionEditPage } from './pages/oidc-connection-edit.page.tsx';
+import { OidcConnectionsPage } from './pages/oidc-connections.page.tsx';
 import { OrgPage } from './pages/org.page.tsx';
 import { OrgTokensPage } from './pages/org-tokens.page.tsx';
 import { OrgsPage } from './pages/orgs.page.tsx';
@@ -23,7 +25,30 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
-function signedInPage(path: string): ReactNode {
+/** `/settings/oidc[/new|/:id]` and `/orgs/:org/oidc[/new|/:id]`. */
+function oidcPage(path: string, username: string): ReactNode | undefined {
+  const personal = matchPath('/settings/oidc', path) && { kind: 'user' as const, name: username };
+  if (personal) return <OidcConnectionsPage owner={personal} />;
+  const personalOne = matchPath('/settings/oidc/:id', path);
+  if (personalOne?.id) {
+    const owner = { kind: 'user' as const, name: username };
+    return (
+      <OidcConnectionEditPage owner={owner} id={personalOne.id === 'new' ? undefined : personalOne.id} />
+    );
+  }
+  const org = matchPath('/orgs/:org/oidc', path);
+  if (org?.org) return <OidcConnectionsPage owner={{ kind: 'org', name: org.org }} />;
+  const orgOne = matchPath('/orgs/:org/oidc/:id', path);
+  if (orgOne?.org && orgOne.id) {
+    const owner = { kind: 'org' as const, name: orgOne.org };
+    return <OidcConnectionEditPage owner={owner} id={orgOne.id === 'new' ? undefined : orgOne.id} />;
+  }
+  return undefined;
+}
+
+function signedInPage(path: string, username: string): ReactNode {
+  const oidc = oidcPage(path, username);
+  if (oidc) return oidc;
   if (path === '/' || path === '/settings') return <Redirect to="/settings/tokens" />;
   if (path === '/settings/tokens') return <PatPage />;
   if (path === '/settings/security') return <SecurityPage />;
@@ -92,7 +117,7 @@ export function App() {
         <AccountMenu username={state.session.username} />
       </header>
       <main id="main" tabIndex={-1}>
-        {signedInPage(path)}
+        {signedInPage(path, state.session.username)}
       </main>
     </>
   );

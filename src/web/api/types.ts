@@ -16,7 +16,13 @@ export type {
   AuditLogObject as AuditEvent,
   AuditLogPage,
 } from '../../api/contract/audit-log.contract.ts';
+export type { Page } from '../../api/contract/common.contract.ts';
 export type { DeviceRequestObject as DeviceRequest } from '../../api/contract/device-sign-in.contract.ts';
+export type {
+  OidcConnectionObject as OidcConnection,
+  OidcFailureObject as OidcFailure,
+  OidcRulesetObject as OidcRuleset,
+} from '../../api/contract/oidc.contract.ts';
 export type {
   InviteObject as Invite,
   MembershipObject as Membership,

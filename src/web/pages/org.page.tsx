@@ -1,5 +1,6 @@
 /**
- * One organization: tier, your role and, for owners, the way to its access tokens and activity.
+ * One organization: tier, your role and, for owners, the way to its access tokens, OIDC
+ * connections and activity.
  * Members see no access-token page (the API refuses them too).
  */
 import { api } from '../api/client.ts';
@@ -53,6 +54,10 @@ export function OrgPage({ org: name }: { org: string }) {
               <Link to={`/orgs/${encodeURIComponent(org.name)}/tokens`} className="card-link">
                 <strong>Access tokens</strong>
                 <span className="hint">{tierLimitText(org.access_tokens)}</span>
+              </Link>
+              <Link to={`/orgs/${encodeURIComponent(org.name)}/oidc`} className="card-link">
+                <strong>OIDC connections</strong>
+                <span className="hint">CI jobs sign in with their identity token, no stored secret</span>
               </Link>
               <Link to={`/orgs/${encodeURIComponent(org.name)}/activity`} className="card-link">
                 <strong>Activity</strong>
