@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { User } from '../core/account-rules.ts';
 import type { OidcGrant } from '../core/oidc-rules.ts';
 import type { Organization } from '../core/organization-rules.ts';
+import { compiledOnce } from './compiled-once.ts';
 import type { Db } from './database.ts';
 import { storedResourcesJson } from './oidc-connection.repository.ts';
 import { organizationFromRow } from './organization.repository.ts';
@@ -62,8 +63,11 @@ const orgColumns = [
   'created_by',
 ] as const satisfies readonly (keyof OrganizationsTable)[];
 
+// Plain loops: this runs on every `/token` request with such a token.
 function pick<Row>(row: Record<string, unknown>, prefix: string, columns: readonly string[]): Row {
-  return Object.fromEntries(columns.map((column) => [column, row[prefix + column]])) as Row;
+  const picked: Record<string, unknown> = {};
+  for (const column of columns) picked[column] = row[prefix + column];
+  return picked as Row;
 }
 
 function tokensWithOwner(db: Db) {
@@ -114,12 +118,23 @@ function withOwner(
   return { grant, connectionActive: Number(row.connection_active) === 1, owner };
 }
 
+/**
+ * Built once per database (compiled-once.ts): this read runs on every `/token` with such a token.
+ * The hash is matched in a subquery, as token-credential.repository.ts does, so SQLite does not
+ * plan the join again for every new hash.
+ */
+const tokenWithOwnerByHash = compiledOnce((db, secretHash: string) =>
+  tokensWithOwner(db).where('t.id', '=', (eb) =>
+    eb.selectFrom('oidc_tokens').select('id').where('secret_hash', '=', secretHash),
+  ),
+);
+
 /** The token whose secret hashes to `secretHash`, with its connection and owner, in one query. */
 export async function findOidcTokenWithOwnerByHash(
   db: Db,
   secretHash: string,
 ): Promise<OidcTokenWithOwner | undefined> {
-  const row = await tokensWithOwner(db).where('t.secret_hash', '=', secretHash).executeTakeFirst();
+  const [row] = await tokenWithOwnerByHash(db, secretHash);
   return row && withOwner(row);
 }
 
