@@ -27,6 +27,7 @@ import { HubSessions, loadHubSessionSecret } from '../services/sign-in/hub-sessi
 import { expiredAutoTokens } from '../services/tokens/auto-token.service.ts';
 import type { Db } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
+import { registerJsonParsing } from './body-parsing.ts';
 import { ConsoleCsrf } from './console-session.ts';
 import { replyWithError } from './error-reply.ts';
 import { registerMetrics } from './metrics.ts';
@@ -112,14 +113,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
     trustProxy: deps.config.trustProxy,
-    // Repository names may be 255 characters; Fastify's default parameter limit is 100.
-    routerOptions: { maxParamLength: 300 },
+    // Repository names may be 255 characters; Fastify's default parameter limit is 100. Docker Hub
+    // answers every route with or without a trailing slash, and Docker's clients send both.
+    routerOptions: { maxParamLength: 300, ignoreTrailingSlash: true },
     // Per-request log lines only at debug: the token endpoint is a hot path.
     logController: new LogController({
       disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
     }),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  registerJsonParsing(app);
 
   const ctx = createServiceContext({ db: deps.db, clock, config: deps.config, log });
   const sessionSecret = await loadHubSessionSecret(deps.db, clock.now());
