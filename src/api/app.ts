@@ -32,6 +32,7 @@ import { ConsoleCsrf } from './console-session.ts';
 import { replyWithError } from './error-reply.ts';
 import { registerMetrics } from './metrics.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
+import { accountProfileRoutes } from './routes/account-profiles.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { consoleSessionRoutes } from './routes/console-session.routes.ts';
 import { deviceSignInRoutes } from './routes/device-sign-in.routes.ts';
@@ -183,6 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => healthRoutes(scope as App, routeDeps));
   await app.register(async (scope) => loginRoutes(scope as App, routeDeps));
   await app.register(async (scope) => userRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => accountProfileRoutes(scope as App, routeDeps));
   await app.register(async (scope) => accessTokenRoutes(scope as App, routeDeps));
   await app.register(async (scope) => twoFactorRoutes(scope as App, routeDeps));
   await app.register(async (scope) => consoleSessionRoutes(scope as App, routeDeps));

@@ -8,6 +8,7 @@
 import type { Organization, OrgMember, OrgRole } from '../core/organization-rules.ts';
 import type { MembershipFacts } from '../core/repository-access.ts';
 import type { Db, PageWindow } from './database.ts';
+import { organizationFromRow } from './organization.repository.ts';
 
 export async function insertOrgMember(
   db: Db,
@@ -61,18 +62,31 @@ export async function findRepositoryMembership(
   return { role: member.role, groupPermissions: rows.map((row) => row.permission) };
 }
 
-/** The organizations a user belongs to, by name, with their role. */
+/** The organizations a user belongs to, by name, with their role (one page of them with `page`). */
 export async function listUserOrganizations(
   db: Db,
   userId: string,
-): Promise<Array<Pick<Organization, 'id' | 'name' | 'tier'> & { role: OrgRole }>> {
-  return db
+  page?: PageWindow,
+): Promise<Array<Organization & { role: OrgRole }>> {
+  let query = db
     .selectFrom('org_members as m')
     .innerJoin('organizations as o', 'o.id', 'm.org_id')
-    .select(['o.id', 'o.name', 'o.tier', 'm.role'])
+    .selectAll('o')
+    .select('m.role')
     .where('m.user_id', '=', userId)
-    .orderBy('o.name')
-    .execute();
+    .orderBy('o.name');
+  if (page) query = query.limit(page.limit).offset(page.offset);
+  const rows = await query.execute();
+  return rows.map((row) => ({ ...organizationFromRow(row), role: row.role }));
+}
+
+export async function countUserOrganizations(db: Db, userId: string): Promise<number> {
+  const { total } = await db
+    .selectFrom('org_members')
+    .select((eb) => eb.fn.countAll<string | number>().as('total'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(total);
 }
 
 /** One page of members ordered by username, and the member count. */

@@ -3,6 +3,7 @@
  */
 import { type Static, Type } from 'typebox';
 import { nullableString, pageOf } from './common.contract.ts';
+import { profileProperties } from './profiles.contract.ts';
 
 export const orgParams = Type.Object({ org: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -10,7 +11,8 @@ export const orgTier = Type.Union([Type.Literal('free'), Type.Literal('team'), T
 export const orgRole = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
 
 export const orgObject = Type.Object({
-  id: Type.String(),
+  ...profileProperties,
+  orgname: Type.String({ description: "The organization name (Docker Hub's field; `name` is the same)." }),
   name: Type.String(),
   tier: orgTier,
   created_at: Type.String({ format: 'date-time' }),

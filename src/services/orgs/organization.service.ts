@@ -105,7 +105,8 @@ export async function listMyOrganizations(
   ctx: ServiceContext,
   account: AccountRef,
 ): Promise<Array<Pick<Organization, 'id' | 'name' | 'tier'> & { role: OrgRole }>> {
-  return listUserOrganizations(ctx.db, account.id);
+  const organizations = await listUserOrganizations(ctx.db, account.id);
+  return organizations.map(({ id, name, tier, role }) => ({ id, name, tier, role }));
 }
 
 /** @throws AppError ORG_NOT_FOUND */
