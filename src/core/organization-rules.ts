@@ -83,6 +83,7 @@ export const orgScopes = [
   'scope-invite-edit',
   'scope-group-read',
   'scope-group-edit',
+  'scope-activity-read',
 ] as const;
 export type OrgScope = (typeof orgScopes)[number];
 

@@ -19,7 +19,7 @@ async function groupAudit(org: Organization) {
     .selectFrom('audit_events')
     .select(['action', 'name', 'actor_name', 'data'])
     .where('account_id', '=', org.id)
-    .where('action', 'like', 'org.group.%')
+    .where('action', 'like', 'org.team.%')
     .execute();
 }
 
@@ -60,9 +60,9 @@ describe('groups', () => {
     expect(gone.statusCode).toBe(404);
     expect(gone.json().errinfo).toEqual({ code: 'GROUP_NOT_FOUND' });
     expect((await groupAudit(acme)).map((e) => [e.action, e.name])).toEqual([
-      ['org.group.create', 'devs'],
-      ['org.group.create', 'a.b_c-9'],
-      ['org.group.delete', 'a.b_c-9'],
+      ['org.team.create', 'devs'],
+      ['org.team.create', 'a.b_c-9'],
+      ['org.team.delete', 'a.b_c-9'],
     ]);
   });
 
@@ -100,10 +100,10 @@ describe('group members', () => {
     const notIn = await call('DELETE', '/v2/orgs/acme/groups/web/members/bobby', jwts.alice);
     expect(notIn.statusCode).toBe(404);
     expect(notIn.json().errinfo).toEqual({ code: 'GROUP_MEMBER_NOT_FOUND' });
-    expect((await groupAudit(acme)).filter((e) => e.action.startsWith('org.group.member'))).toEqual([
-      { action: 'org.group.member.add', name: 'bobby', actor_name: 'alice', data: '{"group":"web"}' },
-      { action: 'org.group.member.add', name: 'alice', actor_name: 'alice', data: '{"group":"web"}' },
-      { action: 'org.group.member.remove', name: 'bobby', actor_name: 'alice', data: '{"group":"web"}' },
+    expect((await groupAudit(acme)).filter((e) => e.action.startsWith('org.team.member'))).toEqual([
+      { action: 'org.team.member.add', name: 'bobby', actor_name: 'alice', data: '{"group":"web"}' },
+      { action: 'org.team.member.add', name: 'alice', actor_name: 'alice', data: '{"group":"web"}' },
+      { action: 'org.team.member.remove', name: 'bobby', actor_name: 'alice', data: '{"group":"web"}' },
     ]);
   });
 
@@ -174,9 +174,7 @@ describe('group repository permissions', () => {
     const none = await call('DELETE', `${url}/api`, jwts.alice);
     expect(none.statusCode).toBe(404);
     expect(none.json().errinfo).toEqual({ code: 'GROUP_REPOSITORY_NOT_FOUND' });
-    const permissions = (await groupAudit(acme)).filter(
-      (e) => e.action === 'org.group.repository.permission',
-    );
+    const permissions = (await groupAudit(acme)).filter((e) => e.action === 'org.team.repository.permission');
     expect(permissions.map((e) => [e.name, JSON.parse(e.data).permission])).toEqual([
       ['acme/api', 'read'],
       ['acme/api', 'write'],
@@ -244,7 +242,7 @@ describe('authorization', () => {
     expect((await call('POST', '/v2/orgs/acme/groups', editor, { name: 'bots' })).statusCode).toBe(201);
     expect((await call('GET', '/v2/orgs/acme/groups/bots/members', editor)).statusCode).toBe(200);
     expect((await groupAudit(acme)).at(-1)).toMatchObject({
-      action: 'org.group.create',
+      action: 'org.team.create',
       actor_name: 'group-bot',
     });
     const rival = await setUpOrg(t, 'rival', { owner: 'carol', members: [] });

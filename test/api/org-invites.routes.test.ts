@@ -21,7 +21,7 @@ async function inviteAudit(org: Organization) {
     .selectFrom('audit_events')
     .select(['action', 'name', 'actor_id', 'actor_name'])
     .where('account_id', '=', org.id)
-    .where('action', 'like', 'org.invite.%')
+    .where('action', 'like', 'org.member.invite.%')
     .execute();
 }
 
@@ -94,7 +94,7 @@ describe('owners send, list and cancel invites', () => {
     expect((await call('POST', `/v2/invites/${id}/accept`, jwts.daisy)).statusCode).toBe(404);
     expect((await call('DELETE', '/v2/orgs/acme/invites/not-a-uuid', jwts.alice)).statusCode).toBe(400);
     expect((await inviteAudit(acme)).map((e) => [e.action, e.name])).toContainEqual([
-      'org.invite.cancel',
+      'org.member.invite.cancel',
       'daisy',
     ]);
   });
@@ -168,7 +168,7 @@ describe('invitees accept or decline', () => {
     expect((await call('POST', `/v2/invites/${id}/accept`, jwts.bobby)).statusCode).toBe(404);
     expect((await call('GET', '/v2/orgs/joinorg/invites', jwts.bobby)).json().count).toBe(0);
     expect((await inviteAudit(org)).at(-1)).toMatchObject({
-      action: 'org.invite.accept',
+      action: 'org.member.invite.accept',
       actor_name: 'bobby',
     });
   });
@@ -186,7 +186,10 @@ describe('invitees accept or decline', () => {
     const { id } = (await invite('joinorg', { invitee: 'daisy@example.com' })).json();
     expect((await call('POST', `/v2/invites/${id}/decline`, jwts.daisy)).statusCode).toBe(204);
     expect((await call('POST', `/v2/invites/${id}/accept`, jwts.daisy)).statusCode).toBe(404);
-    expect((await inviteAudit(org)).at(-1)).toMatchObject({ action: 'org.invite.decline', name: 'daisy' });
+    expect((await inviteAudit(org)).at(-1)).toMatchObject({
+      action: 'org.member.invite.decline',
+      name: 'daisy',
+    });
 
     const stale = (await invite('joinorg', { invitee: 'ethan' })).json();
     await addMember(t.app.services, org, 'ethan', 'member', operator, meta);

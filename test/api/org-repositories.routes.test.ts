@@ -96,7 +96,7 @@ describe('repositories of an organization', () => {
     const events = await t.database.db
       .selectFrom('audit_events')
       .select(['account_name', 'actor_name'])
-      .where('action', '=', 'repository.create')
+      .where('action', '=', 'repo.create')
       .where('name', 'like', 'acme/%')
       .execute();
     expect(events).toHaveLength(3);

@@ -317,11 +317,7 @@ describe('permissions', () => {
       .selectAll()
       .where('name', '=', 'alice/byadmin')
       .execute();
-    expect(events.map((e) => e.action).sort()).toEqual([
-      'repository.create',
-      'repository.delete',
-      'repository.update',
-    ]);
+    expect(events.map((e) => e.action).sort()).toEqual(['repo.create', 'repo.delete', 'repo.update']);
     for (const event of events) expect(event).toMatchObject({ account_name: 'alice', actor_name: 'carol' });
   });
 });
@@ -349,12 +345,8 @@ describe('PATCH and DELETE', () => {
       .select(['action', 'account_name', 'actor_name', 'data'])
       .where('name', '=', 'alice/short-lived')
       .execute();
-    expect(actions.map((a) => a.action).sort()).toEqual([
-      'repository.create',
-      'repository.delete',
-      'repository.update',
-    ]);
-    const update = actions.find((a) => a.action === 'repository.update');
+    expect(actions.map((a) => a.action).sort()).toEqual(['repo.create', 'repo.delete', 'repo.update']);
+    const update = actions.find((a) => a.action === 'repo.update');
     expect(JSON.parse(update?.data ?? '{}').changed.sort()).toEqual(['description', 'is_private']);
   });
 

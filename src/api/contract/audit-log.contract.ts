@@ -65,10 +65,16 @@ export const auditActionsObject = Type.Object({
     Type.Object({
       label: Type.String(),
       actions: Type.Array(
-        Type.Object({ name: Type.String(), description: Type.String(), label: Type.String() }),
+        Type.Object({
+          name: Type.String({
+            description: 'The action name after the group: `tag.push` for `repo.tag.push`.',
+          }),
+          description: Type.String(),
+          label: Type.String(),
+        }),
       ),
     }),
-    { description: 'Keyed by the first segment of the action names: account, org, repository.' },
+    { description: 'Keyed by the first segment of the action names: account, org, repo.' },
   ),
 });
 export type AuditActionsObject = Static<typeof auditActionsObject>;

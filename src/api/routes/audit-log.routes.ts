@@ -2,7 +2,8 @@
  * The audit log, Docker Hub's routes and shapes (PROTOCOLS.md §1, docs/audit-log.md): an account's
  * events, newest first, and the catalogue of actions. `count`, `next` and `previous`, and each
  * event's `ip` and `user_agent` (owners only), are tokenhub extensions. Password and PAT sessions
- * may read; errors use the organization shape, since the account may be an organization.
+ * may read, and an organization's own OATs with `scope-activity-read`; errors use the organization
+ * shape, since the account may be an organization.
  */
 import { type AuditEvent, auditActionGroups, describeAuditAction } from '../../core/audit-actions.ts';
 import {
@@ -45,7 +46,7 @@ function filterQueryString(filters: AuditLogFilters): string {
 
 export async function auditLogRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
   const config = { errorShape: 'org' as const };
-  const preHandler = guard(['password', 'pat']);
+  const preHandler = guard(['password', 'pat', 'oat']);
   const security = [{ bearer: [] }];
   const tags = ['audit log'];
 
@@ -59,7 +60,7 @@ export async function auditLogRoutes(app: App, { ctx, guard }: RouteDeps): Promi
         security,
         summary: "An account's audit log, newest first",
         description:
-          "A user reads their own log; organization owners read their organization's. `count`, `next`, `previous`, `ip` and `user_agent` are tokenhub extensions.",
+          "A user reads their own log; organization owners read their organization's, and so do its organization access tokens holding `scope-activity-read`. `count`, `next`, `previous`, `ip` and `user_agent` are tokenhub extensions.",
         params: accountParams,
         querystring: auditLogQuery,
         response: { 200: auditLogPage, ...errorReplies(400, 401, 403, 404) },
@@ -92,7 +93,8 @@ export async function auditLogRoutes(app: App, { ctx, guard }: RouteDeps): Promi
       schema: {
         tags,
         security,
-        summary: 'The actions an audit log can hold, grouped; `name` is what the `action` filter takes',
+        summary:
+          'The actions an audit log can hold, grouped by their first segment; the `action` filter takes `<group>.<name>`',
         params: accountParams,
         response: { 200: auditActionsObject, ...errorReplies(401, 403, 404) },
       },

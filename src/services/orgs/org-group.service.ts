@@ -67,7 +67,7 @@ export async function createGroup(
   if (!(await insertOrgGroup(ctx.db, group))) {
     throw new AppError('GROUP_EXISTS', `${org.name} already has a group named ${name}`);
   }
-  await recordOrgAudit(ctx, org, { action: 'org.group.create', name }, actor, meta);
+  await recordOrgAudit(ctx, org, { action: 'org.team.create', name }, actor, meta);
   return group;
 }
 
@@ -85,7 +85,7 @@ export async function deleteGroup(
 ): Promise<void> {
   const group = await requireGroup(ctx, org, rawName);
   await withOrgLock(ctx, org, (tx) => deleteOrgGroup(tx, group.id));
-  await recordOrgAudit(ctx, org, { action: 'org.group.delete', name: group.name }, actor, meta);
+  await recordOrgAudit(ctx, org, { action: 'org.team.delete', name: group.name }, actor, meta);
 }
 
 /**
@@ -121,7 +121,7 @@ export async function addGroupMember(
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.group.member.add', name: user.username, data: { group: group.name } },
+    { action: 'org.team.member.add', name: user.username, data: { group: group.name } },
     actor,
     meta,
   );
@@ -146,7 +146,7 @@ export async function removeGroupMember(
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.group.member.remove', name: user.username, data: { group: group.name } },
+    { action: 'org.team.member.remove', name: user.username, data: { group: group.name } },
     actor,
     meta,
   );
@@ -198,7 +198,7 @@ export async function setGroupRepositoryPermission(
       ctx,
       org,
       {
-        action: 'org.group.repository.permission',
+        action: 'org.team.repository.permission',
         name: `${org.name}/${repository}`,
         data: { group: group.name, permission, previous: previous ?? null },
       },
@@ -231,7 +231,7 @@ export async function removeGroupRepositoryPermission(
     ctx,
     org,
     {
-      action: 'org.group.repository.permission',
+      action: 'org.team.repository.permission',
       name: `${org.name}/${repository}`,
       data: { group: group.name, permission: null, previous },
     },

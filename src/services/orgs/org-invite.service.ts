@@ -81,7 +81,7 @@ export async function createInvite(
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.invite.create', name: invitee, data: { id: invite.id, role: invite.role } },
+    { action: 'org.member.invite.send', name: invitee, data: { id: invite.id, role: invite.role } },
     actor,
     meta,
   );
@@ -111,7 +111,7 @@ export async function cancelInvite(
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.invite.cancel', name: invite.invitee, data: { id: invite.id } },
+    { action: 'org.member.invite.cancel', name: invite.invitee, data: { id: invite.id } },
     actor,
     meta,
   );
@@ -165,7 +165,7 @@ export async function acceptInvite(
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.invite.accept', name: user.username, data: { id: invite.id, role: invite.role } },
+    { action: 'org.member.invite.accept', name: user.username, data: { id: invite.id, role: invite.role } },
     { id: user.id, name: user.username },
     meta,
   );
@@ -184,7 +184,7 @@ export async function declineInvite(
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.invite.decline', name: user.username, data: { id: invite.id } },
+    { action: 'org.member.invite.decline', name: user.username, data: { id: invite.id } },
     { id: user.id, name: user.username },
     meta,
   );

@@ -5,8 +5,8 @@
  * - Password sessions: owners may do everything; members may read members and groups.
  * - PAT sessions: the same reads for members, and the audit log for owners; never edits or token
  *   management (a PAT never administers).
- * - OAT sessions: exactly the `TYPE_ORG` scopes of the token, for its own organization only; never
- *   token management or the audit log.
+ * - OAT sessions: exactly the `TYPE_ORG` scopes of the token, for its own organization only
+ *   (`scope-activity-read` for the audit log, as on Docker Hub); never token management.
  */
 import { type AccountRef, normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
@@ -42,6 +42,17 @@ export type OrgAction =
   | 'org-read'
   | 'token-manage'
   | 'audit-read';
+
+/** The organization scope an OAT needs for an action; `org-read` needs none. */
+const oatScopeFor: Record<Exclude<OrgAction, 'org-read' | 'token-manage'>, OrgScope> = {
+  'member-read': 'scope-member-read',
+  'member-edit': 'scope-member-edit',
+  'invite-read': 'scope-invite-read',
+  'invite-edit': 'scope-invite-edit',
+  'group-read': 'scope-group-read',
+  'group-edit': 'scope-group-edit',
+  'audit-read': 'scope-activity-read',
+};
 
 /** What any member may do; the rest needs an owner. */
 const memberReadable: ReadonlySet<OrgAction> = new Set(['member-read', 'group-read', 'org-read']);
@@ -128,11 +139,12 @@ export async function authorizeOrgAction(
   action: OrgAction,
 ): Promise<OrgRole | undefined> {
   if (principal.kind === 'oat') {
-    if (action === 'token-manage' || action === 'audit-read') throw new AppError('OAT_NOT_ALLOWED');
+    if (action === 'token-manage') throw new AppError('OAT_NOT_ALLOWED');
     if (principal.org.id !== org.id)
       throw new AppError('ORG_FORBIDDEN', 'this token belongs to another organization');
-    const scope = `scope-${action}` as OrgScope;
-    if (action !== 'org-read' && !oatOrgScopes(org.name, principal.token.resources).has(scope)) {
+    if (action === 'org-read') return undefined;
+    const scope = oatScopeFor[action];
+    if (!oatOrgScopes(org.name, principal.token.resources).has(scope)) {
       throw new AppError('ORG_FORBIDDEN', `this organization access token does not have ${scope}`);
     }
     return undefined;

@@ -79,7 +79,7 @@ export async function createRepository(
   if (repository.id !== candidate.id) {
     throw new AppError('REPOSITORY_EXISTS', `repository already exists: ${namespace}/${input.name}`);
   }
-  await audit(ctx, owner, principal, 'repository.create', repository, meta, {
+  await audit(ctx, owner, principal, 'repo.create', repository, meta, {
     is_private: repository.isPrivate,
     description: repository.description,
   });
@@ -158,7 +158,7 @@ export async function updateRepositorySettings(
   await updateRepository(ctx.db, current.id, { ...changes, updatedAt: isoNow(ctx) });
   const repository = await findRepository(ctx.db, namespace, name);
   if (!repository) throw new AppError('REPOSITORY_NOT_FOUND', `repository not found: ${fullName}`);
-  await audit(ctx, owner, principal, 'repository.update', repository, meta, { changed });
+  await audit(ctx, owner, principal, 'repo.update', repository, meta, { changed });
   return repository;
 }
 
@@ -178,7 +178,7 @@ export async function deleteRepositoryRecord(
   const { repository, rights } = await findVisibleRepository(ctx, principal, owner, name);
   assertAllowed(rights, 'delete', `deleting ${namespace}/${name}`);
   await deleteRepository(ctx.db, repository.id);
-  await audit(ctx, owner, principal, 'repository.delete', repository, meta, {});
+  await audit(ctx, owner, principal, 'repo.delete', repository, meta, {});
 }
 
 /** A repository the caller may pull, with what they may do on it (asked once). */
@@ -202,7 +202,7 @@ async function audit(
   ctx: ServiceContext,
   owner: NamespaceOwner,
   principal: Principal,
-  action: 'repository.create' | 'repository.update' | 'repository.delete',
+  action: 'repo.create' | 'repo.update' | 'repo.delete',
   repository: Repository,
   meta: RequestMeta,
   data: Record<string, unknown>,
