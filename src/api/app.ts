@@ -45,6 +45,7 @@ import { orgMemberRoutes } from './routes/org-members.routes.ts';
 import { orgRoutes } from './routes/orgs.routes.ts';
 import { registryTokenRoutes } from './routes/registry-token.routes.ts';
 import { repositoryRoutes } from './routes/repositories.routes.ts';
+import { repositoryGroupRoutes } from './routes/repository-groups.routes.ts';
 import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { webConsoleRoutes } from './routes/web-console.routes.ts';
@@ -194,6 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => orgAccessTokenRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgMemberRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgGroupRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => repositoryGroupRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgInviteRoutes(scope as App, routeDeps));
   await app.register(async (scope) => auditLogRoutes(scope as App, routeDeps));
   await app.register(async (scope) => deviceSignInRoutes(scope as App, routeDeps));

@@ -36,8 +36,11 @@ export interface OrgMember {
 
 export interface OrgGroup {
   id: string;
+  /** Docker Hub's integer group id (`id` in its API; the uuid is `uuid` there). */
+  number: number;
   orgId: string;
   name: string;
+  description: string;
   createdAt: string;
 }
 

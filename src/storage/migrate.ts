@@ -10,6 +10,7 @@ import * as organizations from './migrations/2026-11-24T0003-organizations.ts';
 import * as twoFactor from './migrations/2026-11-24T0004-two-factor.ts';
 import * as deviceSignIn from './migrations/2026-11-24T0005-device-sign-in.ts';
 import * as dockerAuditActions from './migrations/2026-12-01T0301-docker-audit-actions.ts';
+import * as teamNumbers from './migrations/2026-12-01T0302-team-numbers.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-24T0004-two-factor': twoFactor,
   '2026-11-24T0005-device-sign-in': deviceSignIn,
   '2026-12-01T0301-docker-audit-actions': dockerAuditActions,
+  '2026-12-01T0302-team-numbers': teamNumbers,
 };
 
 /**

@@ -117,8 +117,11 @@ export interface OrgMembersTable {
 
 export interface OrgGroupsTable {
   id: string;
+  /** Docker Hub's integer group id; unique across the instance. */
+  number: number;
   org_id: string;
   name: string;
+  description: string;
   created_at: string;
 }
 

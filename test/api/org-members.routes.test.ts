@@ -49,7 +49,7 @@ describe('GET /v2/orgs/{org}/members', () => {
   let acme: Organization;
   beforeAll(async () => {
     acme = await setUpOrg(t, 'acme', { members: ['bobby', 'daisy'] });
-    const devs = await createGroup(t.app.services, acme, 'devs', operator, meta);
+    const devs = await createGroup(t.app.services, acme, { name: 'devs' }, operator, meta);
     await addGroupMember(t.app.services, acme, devs.name, 'bobby', operator, meta);
   });
 
@@ -187,7 +187,7 @@ describe('DELETE /v2/orgs/{org}/members/{username}', () => {
   it('removes a member from the organization and its groups, ending their registry rights', async () => {
     const o = await setUpOrg(t, 'removeorg');
     const ctx = t.app.services;
-    await createGroup(ctx, o, 'devs', operator, meta);
+    await createGroup(ctx, o, { name: 'devs' }, operator, meta);
     await addGroupMember(ctx, o, 'devs', 'bobby', operator, meta);
     await setGroupRepositoryPermission(ctx, o, 'devs', 'api', 'write', operator, meta);
     const grant = async () => {

@@ -2,7 +2,7 @@
  * Organizations, their members, groups (Docker Hub's teams) and invites.
  */
 import { type Static, Type } from 'typebox';
-import { nullableString, pageOf } from './common.contract.ts';
+import { nullableString, pageOf, paginationQuery } from './common.contract.ts';
 import { profileProperties } from './profiles.contract.ts';
 
 export const orgParams = Type.Object({ org: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -55,19 +55,57 @@ export const memberParams = Type.Object({
 });
 
 export const groupObject = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  id: Type.Integer({ description: "Docker Hub's group id: a number, unique across the instance." }),
+  uuid: Type.String({ format: 'uuid' }),
   name: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
+  description: Type.String(),
   member_count: Type.Integer(),
+  created_at: Type.String({ format: 'date-time', description: 'tokenhub extension.' }),
 });
 export type GroupObject = Static<typeof groupObject>;
 
-export const groupCreateBody = Type.Object({
-  name: Type.String({ maxLength: 256, description: '1-64 characters: a-z, 0-9, ".", "_", "-".' }),
+const groupName = Type.String({ maxLength: 256, description: '1-64 characters: a-z, 0-9, ".", "_", "-".' });
+const groupDescription = Type.String({ maxLength: 255 });
+
+export const groupCreateBody = Type.Object({ name: groupName, description: Type.Optional(groupDescription) });
+/** `PUT`: the name is required; `PATCH`: both optional. */
+export const groupReplaceBody = groupCreateBody;
+export const groupPatchBody = Type.Object({
+  name: Type.Optional(groupName),
+  description: Type.Optional(groupDescription),
 });
 
-export const groupMemberObject = Type.Object({ username: Type.String(), role: orgRole });
+export const groupListQuery = Type.Object({
+  ...paginationQuery.properties,
+  username: Type.Optional(Type.String({ maxLength: 64, description: 'Only the groups this user is in.' })),
+  search: Type.Optional(
+    Type.String({ maxLength: 64, description: 'Only the groups whose name contains this.' }),
+  ),
+});
+
+export const groupMemberObject = Type.Object({
+  ...profileProperties,
+  username: Type.String(),
+  email: Type.Optional(
+    Type.String({
+      description: 'Shown to owners and administrators only; never to organization access tokens.',
+    }),
+  ),
+  role: Type.Union([Type.Literal('Owner'), Type.Literal('Member')], {
+    description: "tokenhub extension: the member's role in the organization.",
+  }),
+});
 export type GroupMemberObject = Static<typeof groupMemberObject>;
+
+export const groupMemberAddBody = Type.Object(
+  {
+    member: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The username to add.' })),
+    username: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: "tokenhub's earlier name of `member`." }),
+    ),
+  },
+  { description: 'Docker Hub sends `member`; one of the two is required.' },
+);
 
 export const groupPermission = Type.Union(
   [Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')],
@@ -123,3 +161,34 @@ export const inviteCreateBody = Type.Object({
 
 export const inviteParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const orgInviteParams = Type.Object({ ...orgParams.properties, ...inviteParams.properties });
+
+/** A group's permission on a repository, as Docker Hub's `/v2/repositories/{ns}/{repo}/groups` shows it. */
+export const repositoryGroupObject = Type.Object({
+  group_name: Type.String(),
+  permission: groupPermission,
+  group_id: Type.Integer(),
+});
+export type RepositoryGroupObject = Static<typeof repositoryGroupObject>;
+
+export const repositoryGroupCreateBody = Type.Object({
+  group_id: Type.Integer({ minimum: 1, description: "The group's id (`id` of the group object)." }),
+  permission: groupPermission,
+  group_name: Type.Optional(
+    Type.String({ maxLength: 256, description: 'Ignored (the Terraform provider sends "").' }),
+  ),
+});
+
+export const repositoryGroupUpdateBody = Type.Object({
+  permission: groupPermission,
+  group_id: Type.Optional(Type.Integer({ description: 'Ignored: the path names the group.' })),
+  group_name: Type.Optional(Type.String({ maxLength: 256, description: 'Ignored.' })),
+});
+
+export const repositoryGroupsParams = Type.Object({
+  ns: Type.String({ minLength: 1, maxLength: 64, description: 'The organization.' }),
+  repo: Type.String({ minLength: 1, maxLength: 255, description: 'Repository name below the organization.' }),
+});
+export const repositoryGroupParams = Type.Object({
+  ...repositoryGroupsParams.properties,
+  group_id: Type.Integer({ minimum: 1 }),
+});
