@@ -57,6 +57,9 @@ export interface OrgInvite {
   invitedBy: string | null;
   invitedByName: string | null;
   createdAt: string;
+  /** The group (Docker Hub's team) the invitee joins on accepting; null for none. */
+  groupId: string | null;
+  groupName: string | null;
 }
 
 export const groupPermissions = ['read', 'write', 'admin'] as const;

@@ -9,6 +9,7 @@ import type { Organization, OrgMember, OrgRole } from '../core/organization-rule
 import type { MembershipFacts } from '../core/repository-access.ts';
 import type { Db, PageWindow } from './database.ts';
 import { organizationFromRow } from './organization.repository.ts';
+import { containsText } from './text-match.ts';
 
 export async function insertOrgMember(
   db: Db,
@@ -89,25 +90,33 @@ export async function countUserOrganizations(db: Db, userId: string): Promise<nu
   return Number(total);
 }
 
-/** One page of members ordered by username, and the member count. */
+/** Which members a list shows: usernames containing `search`, members of `role`. */
+export interface MemberFilter {
+  search?: string;
+  role?: OrgRole;
+}
+
+/** One page of members ordered by username, and how many match. */
 export async function listOrgMembers(
   db: Db,
   orgId: string,
+  filter: MemberFilter,
   page: PageWindow,
 ): Promise<{ members: OrgMember[]; total: number }> {
-  const rows = await db
+  let base = db
     .selectFrom('org_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
+    .where('m.org_id', '=', orgId);
+  if (filter.search) base = base.where(containsText('u.username', filter.search));
+  if (filter.role) base = base.where('m.role', '=', filter.role);
+  const rows = await base
     .select(['m.user_id', 'u.username', 'u.email', 'm.role', 'm.created_at'])
-    .where('m.org_id', '=', orgId)
     .orderBy('u.username')
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  const { total } = await db
-    .selectFrom('org_members')
+  const { total } = await base
     .select((eb) => eb.fn.countAll<string | number>().as('total'))
-    .where('org_id', '=', orgId)
     .executeTakeFirstOrThrow();
   return {
     members: rows.map((row) => ({

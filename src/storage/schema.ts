@@ -147,6 +147,8 @@ export interface OrgInvitesTable {
   role: 'owner' | 'member';
   invited_by: string | null;
   created_at: string;
+  /** The group (Docker Hub's team) the invitee joins on accepting, if any. */
+  group_id: string | null;
 }
 
 export interface UserTotpTable {

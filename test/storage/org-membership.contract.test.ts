@@ -89,15 +89,20 @@ describe.each(testDialects('org membership contract'))('org membership storage o
 
   it('members: listed by username with a total; owners counted; roles changed', async () => {
     const { db } = database;
-    const { members, total } = await listOrgMembers(db, acme.id, page);
+    const { members, total } = await listOrgMembers(db, acme.id, {}, page);
     expect(total).toBe(2);
     expect(members.map((r) => [r.username, r.role])).toEqual([
       ['annie', 'owner'],
       ['benny', 'member'],
     ]);
     expect(
-      (await listOrgMembers(db, acme.id, { limit: 1, offset: 1 })).members.map((r) => r.username),
+      (await listOrgMembers(db, acme.id, {}, { limit: 1, offset: 1 })).members.map((r) => r.username),
     ).toEqual(['benny']);
+    const searched = await listOrgMembers(db, acme.id, { search: 'NN' }, page);
+    expect([searched.total, searched.members.map((r) => r.username)]).toEqual([2, ['annie', 'benny']]);
+    const owners = await listOrgMembers(db, acme.id, { role: 'owner', search: 'ann' }, page);
+    expect([owners.total, owners.members.map((r) => r.username)]).toEqual([1, ['annie']]);
+    expect((await listOrgMembers(db, acme.id, { search: '_' }, page)).total).toBe(0);
     expect(await countOrgOwners(db, acme.id)).toBe(1);
     await setOrgMemberRole(db, acme.id, users.ben.id, 'owner');
     expect(await countOrgOwners(db, acme.id)).toBe(2);

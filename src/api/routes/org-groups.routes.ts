@@ -110,7 +110,7 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
       const { groups, total } = await listGroups(ctx, org, { username, search }, page);
       return {
         count: total,
-        ...pageLinks(ctx.config.publicUrl, base(org.name), page, total),
+        ...pageLinks(ctx.config.publicUrl, base(org.name), page, total, { username, search }),
         results: groups.map(toGroupObject),
       };
     },
