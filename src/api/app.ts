@@ -37,6 +37,7 @@ import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { consoleSessionRoutes } from './routes/console-session.routes.ts';
 import { deviceSignInRoutes } from './routes/device-sign-in.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { legacyRepositoryRoutes } from './routes/legacy-repositories.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
 import { orgAccessTokenRoutes } from './routes/org-access-tokens.routes.ts';
 import { orgGroupRoutes } from './routes/org-groups.routes.ts';
@@ -190,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => twoFactorRoutes(scope as App, routeDeps));
   await app.register(async (scope) => consoleSessionRoutes(scope as App, routeDeps));
   await app.register(async (scope) => repositoryRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => legacyRepositoryRoutes(scope as App, routeDeps));
   await app.register(async (scope) => registryTokenRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgAccessTokenRoutes(scope as App, routeDeps));

@@ -12,6 +12,7 @@ import * as deviceSignIn from './migrations/2026-11-24T0005-device-sign-in.ts';
 import * as dockerAuditActions from './migrations/2026-12-01T0301-docker-audit-actions.ts';
 import * as teamNumbers from './migrations/2026-12-01T0302-team-numbers.ts';
 import * as inviteTeams from './migrations/2026-12-01T0303-invite-teams.ts';
+import * as repositoryDetails from './migrations/2026-12-01T0304-repository-details.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0301-docker-audit-actions': dockerAuditActions,
   '2026-12-01T0302-team-numbers': teamNumbers,
   '2026-12-01T0303-invite-teams': inviteTeams,
+  '2026-12-01T0304-repository-details': repositoryDetails,
 };
 
 /**
