@@ -12,9 +12,11 @@ import pino, { type Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { RegistryRefreshTokens } from '../registry/refresh-tokens.service.ts';
+import { RegistryReader } from '../registry/registry-reader.ts';
 import { RegistrySigner } from '../registry/signing-keys.service.ts';
 import { RegistryTokenEndpoint } from '../registry/token-endpoint.ts';
 import { createRateLimiter, type RateLimiter } from '../services/rate-limit/rate-limiter.ts';
+import { staleRegistryEvents } from '../services/repositories/registry-notifications.service.ts';
 import { createServiceContext, type ServiceContext } from '../services/shared/context.ts';
 import {
   auditRetention,
@@ -44,9 +46,11 @@ import { orgGroupRoutes } from './routes/org-groups.routes.ts';
 import { orgInviteRoutes } from './routes/org-invites.routes.ts';
 import { orgMemberRoutes } from './routes/org-members.routes.ts';
 import { orgRoutes } from './routes/orgs.routes.ts';
+import { registryNotificationRoutes } from './routes/registry-notifications.routes.ts';
 import { registryTokenRoutes } from './routes/registry-token.routes.ts';
 import { repositoryRoutes } from './routes/repositories.routes.ts';
 import { repositoryGroupRoutes } from './routes/repository-groups.routes.ts';
+import { repositoryTagRoutes } from './routes/repository-tags.routes.ts';
 import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { webConsoleRoutes } from './routes/web-console.routes.ts';
@@ -82,6 +86,8 @@ export interface RouteDeps {
   rateLimiter: RateLimiter;
   /** The configured limits, ready to apply (docs/limits.md). */
   throttles: RouteThrottles;
+  /** Reads tags from the registry; undefined without `TOKENHUB_REGISTRY_URL`. */
+  registryReader: RegistryReader | undefined;
 }
 
 /** Housekeeping (audit retention, expired login and auto-generated tokens) runs hourly in each process. */
@@ -90,6 +96,7 @@ export const maintenanceTasks: readonly MaintenanceTask[] = [
   auditRetention,
   expiredLoginChallenges,
   expiredAutoTokens,
+  staleRegistryEvents,
 ];
 
 /** How often each process re-reads the active registry signing key (rotation without restart). */
@@ -146,6 +153,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ),
     rateLimiter,
     throttles: createRouteThrottles(rateLimiter, deps.config.rateLimits, deps.config.tokenPrefix),
+    registryReader: deps.config.registryUrl
+      ? new RegistryReader(ctx, registrySigner, deps.config.registryUrl)
+      : undefined,
   };
 
   app.decorate('services', ctx);
@@ -192,7 +202,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => consoleSessionRoutes(scope as App, routeDeps));
   await app.register(async (scope) => repositoryRoutes(scope as App, routeDeps));
   await app.register(async (scope) => legacyRepositoryRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => repositoryTagRoutes(scope as App, routeDeps));
   await app.register(async (scope) => registryTokenRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => registryNotificationRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgAccessTokenRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgMemberRoutes(scope as App, routeDeps));

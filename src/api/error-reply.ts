@@ -81,6 +81,8 @@ export const httpErrors = {
   OAUTH_EXPIRED_TOKEN: { status: 400, shape: 'oauth' },
   OAUTH_UNSUPPORTED_GRANT_TYPE: { status: 400, shape: 'oauth' },
   RATE_LIMITED: { status: 429, shape: 'hub' },
+  REGISTRY_UNAVAILABLE: { status: 502, shape: 'hub' },
+  REGISTRY_NOTIFICATION_REFUSED: { status: 401, shape: 'hub' },
   INTERNAL: { status: 500, shape: 'hub' },
 } as const satisfies Record<ErrorCode, { status: number; shape: ErrorShape }>;
 

@@ -65,6 +65,8 @@ export const errorMessages = {
   OAUTH_EXPIRED_TOKEN: 'the device code has expired',
   OAUTH_UNSUPPORTED_GRANT_TYPE: 'unsupported grant_type',
   RATE_LIMITED: 'too many requests',
+  REGISTRY_UNAVAILABLE: 'the registry did not answer',
+  REGISTRY_NOTIFICATION_REFUSED: 'not a notification of the configured registry',
   INTERNAL: 'internal server error',
 } as const satisfies Record<string, string>;
 

@@ -49,6 +49,12 @@ export const repositoryOrderings = [
 ] as const;
 export type RepositoryOrdering = (typeof repositoryOrderings)[number];
 
+/**
+ * The subject of the tokens tokenhub signs itself to read tags from the registry. Not a possible
+ * username (`:`), so the registry's notifications of these reads are told apart from pulls.
+ */
+export const hubReaderSubject = 'tokenhub:hub-api';
+
 /** Longest full description, in characters (Docker Hub's). */
 export const maxFullDescriptionLength = 25_000;
 
@@ -74,4 +80,19 @@ export function contentTypesOf(mediaTypes: readonly string[]): string[] {
 /** Whether a media type names a manifest (a pull of one is what Docker Hub counts as a pull). */
 export function isManifestMediaType(mediaType: string): boolean {
   return imageManifestTypes.has(mediaType) || /manifest|index/.test(mediaType);
+}
+
+const activeWindowMs = 30 * 86_400_000;
+
+/**
+ * Docker Hub's tag `status`: `active` when pushed or pulled within the last 30 days. A tag nothing
+ * was reported about (no notifications) is taken as active: it is in the registry.
+ */
+export function tagActivity(
+  facts: Pick<TagFacts, 'pushedAt' | 'pulledAt'> | undefined,
+  now: Date,
+): 'active' | 'inactive' {
+  if (!facts || (facts.pushedAt === null && facts.pulledAt === null)) return 'active';
+  const times = [facts.pushedAt, facts.pulledAt].filter((at): at is string => at !== null).map(Date.parse);
+  return now.getTime() - Math.max(...times) <= activeWindowMs ? 'active' : 'inactive';
 }
