@@ -283,8 +283,28 @@ describe("Docker Hub's invite routes", () => {
 
 describe('security suite', () => {
   const fixture = () => ({ t, username: 'alice', password });
+  // Invites with known ids, so the by-id routes find their organization.
+  const resendId = '11111111-1111-4111-8111-111111111111';
+  const cancelId = '22222222-2222-4222-8222-222222222222';
   beforeAll(async () => {
     await setUpOrg(t, 'suiteorg');
+    const org = await findOrganizationByName(t.database.db, 'suiteorg');
+    if (!org) throw new Error('no suiteorg');
+    for (const [id, invitee] of [
+      [resendId, 'resend@corp.test'],
+      [cancelId, 'cancel@corp.test'],
+    ] as const) {
+      const at = '2026-03-01T12:00:00.000Z';
+      await insertOrgInvite(t.database.db, {
+        id,
+        orgId: org.id,
+        invitee,
+        inviteeUserId: null,
+        role: 'member',
+        invitedBy: null,
+        createdAt: at,
+      });
+    }
   });
   runSharedSecuritySuite(fixture, {
     method: 'POST',
@@ -323,28 +343,6 @@ describe('security suite', () => {
     body: { org: 'suiteorg', invitees: ['carol'], dry_run: true },
     allows: ['password', 'oat'],
     org: 'suiteorg',
-  });
-  // Invites with known ids, so the by-id routes find their organization.
-  const resendId = '11111111-1111-4111-8111-111111111111';
-  const cancelId = '22222222-2222-4222-8222-222222222222';
-  beforeAll(async () => {
-    const org = await findOrganizationByName(t.database.db, 'suiteorg');
-    if (!org) throw new Error('no suiteorg');
-    for (const [id, invitee] of [
-      [resendId, 'resend@corp.test'],
-      [cancelId, 'cancel@corp.test'],
-    ] as const) {
-      const at = '2026-03-01T12:00:00.000Z';
-      await insertOrgInvite(t.database.db, {
-        id,
-        orgId: org.id,
-        invitee,
-        inviteeUserId: null,
-        role: 'member',
-        invitedBy: null,
-        createdAt: at,
-      });
-    }
   });
   runSharedSecuritySuite(fixture, {
     method: 'PATCH',

@@ -41,7 +41,10 @@ export const auditLogObject = Type.Object({
   action: Type.String(),
   name: Type.String(),
   actor: Type.String(),
-  data: Type.Record(Type.String(), Type.Unknown(), { description: 'What changed; never a secret.' }),
+  data: Type.Record(Type.String(), Type.String(), {
+    description:
+      'What changed, never a secret; values are text as in Docker Hub (lists, numbers, booleans and null as JSON).',
+  }),
   timestamp: Type.String({ format: 'date-time' }),
   action_description: Type.String(),
   ip: Type.Optional(Type.String({ description: "tokenhub extension, owners only: the caller's address." })),

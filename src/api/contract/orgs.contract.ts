@@ -2,7 +2,7 @@
  * Organizations, their members, groups (Docker Hub's teams) and invites.
  */
 import { type Static, Type } from 'typebox';
-import { nullableString, pageOf, paginationQuery } from './common.contract.ts';
+import { pageOf, paginationQuery } from './common.contract.ts';
 import { profileProperties } from './profiles.contract.ts';
 
 export const orgParams = Type.Object({ org: Type.String({ minLength: 1, maxLength: 64 }) });

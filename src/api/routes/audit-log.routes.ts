@@ -25,13 +25,26 @@ import {
 import { errorReplies } from '../contract/common.contract.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 
+/**
+ * Docker Hub's `data` is a map of strings: text stays as it is, anything else (lists, numbers,
+ * booleans, null) is its JSON.
+ */
+function asText(data: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(data).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? value : JSON.stringify(value),
+    ]),
+  );
+}
+
 function toAuditLogObject(event: AuditEvent, access: AuditLogAccess): AuditLogObject {
   return {
     account: event.accountName,
     action: event.action,
     name: event.name,
     actor: event.actorName,
-    data: event.data,
+    data: asText(event.data),
     timestamp: event.createdAt,
     action_description: describeAuditAction(event.action),
     ...(access.showsNetwork ? { ip: event.ip, user_agent: event.userAgent } : {}),

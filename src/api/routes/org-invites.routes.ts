@@ -21,7 +21,7 @@ import {
 } from '../../services/orgs/org-invite.service.ts';
 import { inviteMany } from '../../services/orgs/org-invite-bulk.service.ts';
 import type { App, RouteDeps } from '../app.ts';
-import { accountOf, principalOf } from '../auth.ts';
+import { accountOf } from '../auth.ts';
 import { errorReplies, noContentReplies } from '../contract/common.contract.ts';
 import {
   bulkInviteBody,

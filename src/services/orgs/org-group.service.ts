@@ -13,7 +13,6 @@ import {
   normalizeGroupName,
   type Organization,
   type OrgGroup,
-  type OrgRole,
 } from '../../core/organization-rules.ts';
 import { isRepositoryName } from '../../core/repository-name.ts';
 import type { PageWindow } from '../../storage/database.ts';
