@@ -30,8 +30,26 @@ function requireReader(reader: RegistryReader | undefined): RegistryReader {
   return reader;
 }
 
+/** How a tag list is ordered: by name, or by the last push reported (never-reported tags last). */
+export type TagOrder = 'name' | '-name' | 'last_updated' | '-last_updated';
+
+function orderNames(names: readonly string[], order: TagOrder, facts: Map<string, TagFacts>): string[] {
+  const byName = [...names].sort();
+  if (order === 'name') return byName;
+  if (order === '-name') return byName.reverse();
+  const pushed = (name: string) => facts.get(name)?.pushedAt ?? null;
+  const descending = order === '-last_updated';
+  return byName.sort((a, b) => {
+    const [x, y] = [pushed(a), pushed(b)];
+    if (x === y) return 0;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return (x < y ? -1 : 1) * (descending ? -1 : 1);
+  });
+}
+
 /**
- * One page of the repository's tags in the registry's order (by name), and how many there are.
+ * One page of the repository's tags in `order` (by name by default), and how many there are.
  * @throws AppError NOT_FOUND (not configured), REPOSITORY_NOT_FOUND, NAMESPACE_NOT_FOUND,
  *   REGISTRY_UNAVAILABLE.
  */
@@ -41,13 +59,14 @@ export async function listRepositoryTags(
   principal: Principal | undefined,
   path: { namespace: string; name: string },
   page: PageWindow,
+  order: TagOrder = 'name',
 ): Promise<{ tags: TagView[]; total: number }> {
   const registry = requireReader(reader);
   const { repository } = await getRepository(ctx, principal, path.namespace, path.name);
   const fullName = `${repository.namespace}/${repository.name}`;
-  const names = await registry.tagNames(fullName);
-  const described = await registry.describeTags(fullName, names.slice(page.offset, page.offset + page.limit));
   const facts = await listTagFacts(ctx.db, repository.id);
+  const names = orderNames(await registry.tagNames(fullName), order, facts);
+  const described = await registry.describeTags(fullName, names.slice(page.offset, page.offset + page.limit));
   return {
     tags: described.map((tag) => ({ registry: tag, facts: facts.get(tag.name) })),
     total: names.length,

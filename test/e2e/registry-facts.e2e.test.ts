@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkDockerAnswer } from '../conformance/docker-answer.ts';
+import { dockerHubApiAt } from '../conformance/docker-hub-api.ts';
+import { HubToolClient, type Send } from '../conformance/hub-tool-client.ts';
+import { TerraformHubClient } from '../conformance/terraform-hubclient.ts';
 import type { TestApp } from '../support/app-harness.ts';
 import { requireBinaries } from '../support/clients.ts';
 import { notifySecret, type RegistryStack, startRegistryStack } from '../support/registry-stack.ts';
@@ -21,6 +25,7 @@ describe.skipIf(!binariesPresent)('repository facts from the real registry', () 
   let jwt: string;
   let creds: string;
   let pullDir: string;
+  let password: string;
 
   const hub = (
     method: 'GET' | 'POST',
@@ -42,7 +47,7 @@ describe.skipIf(!binariesPresent)('repository facts from the real registry', () 
   beforeAll(async () => {
     stack = await startRegistryStack({ withNotifications: true });
     t = stack.t;
-    const password = await t.signUp('alice');
+    password = await t.signUp('alice');
     jwt = await t.login('alice', password);
     creds = `alice:${(await t.createPat(jwt, { scopes: ['repo:admin'] })).token}`;
     pullDir = await mkdtemp(join(tmpdir(), 'tokenhub-pull-'));
@@ -82,6 +87,14 @@ describe.skipIf(!binariesPresent)('repository facts from the real registry', () 
     ]);
     expect(tag.full_size).toBe(tag.images[0].size);
     expect(tag.full_size).toBeGreaterThan(0);
+    // Docker's schemas (test/conformance) for the page and for one tag.
+    const pageAnswer = await hub('GET', '/v2/namespaces/alice/repositories/app/tags?page=1&page_size=10', {
+      jwt,
+    });
+    const route = 'GET /v2/namespaces/{ns}/repositories/{repo}/tags';
+    expect(checkDockerAnswer(route, pageAnswer.statusCode, pageAnswer.body).problem).toBeUndefined();
+    const tagAnswer = await hub('GET', '/v2/namespaces/alice/repositories/app/tags/1', { jwt });
+    expect(checkDockerAnswer(`${route}/{tag}`, tagAnswer.statusCode, tagAnswer.body).problem).toBeUndefined();
 
     const one = await hub('GET', '/v2/repositories/alice/app/tags/1/', { jwt });
     expect(one.json()).toMatchObject({ name: '1', digest: stack.layout.manifestDigest });
@@ -114,6 +127,41 @@ describe.skipIf(!binariesPresent)('repository facts from the real registry', () 
     expect(
       (await hub('GET', '/v2/namespaces/alice/repositories/app', { jwt })).json().pull_count,
     ).toBeLessThanOrEqual(2);
+  });
+
+  it("Docker's clients read the tags: hub-tool tag ls and repo rm, the Terraform provider, docker-hub-api", async () => {
+    const send: Send = async ({ method, url, headers, body }) => {
+      const res = await fetch(url.replace('https://hub.test', stack.tokenhubUrl), {
+        method,
+        headers,
+        ...(body === undefined || method === 'GET' || method === 'HEAD' ? {} : { body }),
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    const hubTool = new HubToolClient(send, stack.tokenhubUrl);
+    await hubTool.login('alice', password);
+    const listed = await hubTool.getTags('alice/app');
+    expect([listed.total, listed.tags.map((tag) => tag.name)]).toEqual([1, ['1']]);
+    expect((await hubTool.getTags('alice/app', '-last_updated')).total).toBe(1);
+
+    const terraform = new TerraformHubClient(send, 'hub.test', 'alice', password);
+    const tags = await terraform.getRepositoryTags('alice', 'app');
+    expect(tags).toEqual([
+      expect.objectContaining({ name: '1', digest: stack.layout.manifestDigest, v2: true }),
+    ]);
+    expect(await terraform.getRepositoryTag('alice', 'app', '1')).toMatchObject({
+      name: '1',
+      media_type: expect.any(String),
+    });
+
+    const library = dockerHubApiAt(stack.tokenhubUrl);
+    await library.login('alice', password);
+    expect((await library.tags('alice', 'app')).map((tag) => tag.name)).toEqual(['1']);
+
+    // hub-tool repo rm without --force counts the tags first.
+    expect((await stack.push(creds, 'alice/gone')).code).toBe(0);
+    expect(await hubTool.removeRepositoryAfterCount('alice/gone')).toBe(1);
+    expect((await hub('GET', '/v2/namespaces/alice/repositories/gone', { jwt })).statusCode).toBe(404);
   });
 
   it('applies a redelivered event once, and refuses a notification without the secret', async () => {

@@ -5,7 +5,7 @@
  * tokenhub has no numeric ids for tags, repositories and users: those fields read 0.
  */
 import { type Static, Type } from 'typebox';
-import { pageOf } from './common.contract.ts';
+import { pageOf, paginationQuery } from './common.contract.ts';
 
 const activity = Type.Union([Type.Literal('active'), Type.Literal('inactive')], {
   description: 'active: pushed or pulled within 30 days (or nothing reported about it).',
@@ -57,4 +57,19 @@ export const tagParams = Type.Object({
   ns: Type.String({ minLength: 1, maxLength: 64 }),
   name: Type.String({ minLength: 1, maxLength: 255 }),
   tag: Type.String({ minLength: 1, maxLength: 128 }),
+});
+
+export const tagOrderings = ['name', '-name', 'last_updated', '-last_updated'] as const;
+export type TagOrdering = (typeof tagOrderings)[number];
+
+export const tagListQuery = Type.Object({
+  ...paginationQuery.properties,
+  ordering: Type.Optional(
+    Type.Union(
+      tagOrderings.map((ordering) => Type.Literal(ordering)),
+      {
+        description: 'By name (the default) or by last push (from notifications; tags never reported last).',
+      },
+    ),
+  ),
 });

@@ -8,9 +8,9 @@ import { AppError } from '../../core/errors.ts';
 import { contentTypesOf, tagActivity } from '../../core/repository-facts.ts';
 import { getRepositoryTag, listRepositoryTags, type TagView } from '../../registry/repository-tags.ts';
 import type { App, RouteDeps } from '../app.ts';
-import { errorReplies, paginationQuery } from '../contract/common.contract.ts';
+import { errorReplies } from '../contract/common.contract.ts';
 import { repositoryParams } from '../contract/repositories.contract.ts';
-import { type TagObject, tagObject, tagPage, tagParams } from '../contract/tags.contract.ts';
+import { type TagObject, tagListQuery, tagObject, tagPage, tagParams } from '../contract/tags.contract.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 
 function toTagObject({ registry, facts }: TagView, now: Date): TagObject {
@@ -68,9 +68,9 @@ export async function repositoryTagRoutes(
         schema: {
           tags,
           security,
-          summary: `List a repository's tags, by name, as the registry holds them${legacy}`,
+          summary: `List a repository's tags as the registry holds them, by name or last push${legacy}`,
           params: repositoryParams,
-          querystring: paginationQuery,
+          querystring: tagListQuery,
           response: { 200: tagPage, ...errorReplies(400, 401, 403, 404, 502) },
         },
       },
@@ -78,12 +78,14 @@ export async function repositoryTagRoutes(
         const { ns, name } = request.params;
         const page = pageRequest(request.query);
         const path = { namespace: ns, name };
+        const { ordering } = request.query;
         const { tags: found, total } = await listRepositoryTags(
           ctx,
           registryReader,
           request.principal,
           path,
           page,
+          ordering,
         );
         if (page.page > 1 && page.offset >= total) {
           throw new AppError('NOT_FOUND', `page ${page.page} is past the last page of ${ns}/${name}'s tags`);
@@ -92,7 +94,7 @@ export async function repositoryTagRoutes(
         const now = ctx.clock.now();
         return {
           count: total,
-          ...pageLinks(ctx.config.publicUrl, `${url}/tags`, page, total),
+          ...pageLinks(ctx.config.publicUrl, `${url}/tags`, page, total, { ordering }),
           results: found.map((tag) => toTagObject(tag, now)),
         };
       },
