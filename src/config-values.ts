@@ -181,6 +181,15 @@ export function parsePublicUrl(raw: string, name: string): string | undefined {
   return raw.replace(/\/+$/, '');
 }
 
+/** A secret shared with another server: unset, or at least 16 characters of no whitespace. */
+export function parseSharedSecret(raw: string, name: string): string | undefined {
+  if (raw === '') return undefined;
+  if (raw.length < 16 || /\s/.test(raw)) {
+    throw new ConfigError(`${name} must be at least 16 characters without spaces (openssl rand -hex 32)`);
+  }
+  return raw;
+}
+
 export function parseTokenPrefix(raw: string, name: string): string {
   if (!/^[a-z0-9]{1,15}_$/.test(raw)) {
     throw new ConfigError(`${name} must be 2-16 of a-z0-9 ending in "_", got "${raw}"`);

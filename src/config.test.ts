@@ -19,6 +19,18 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('reads the registry URL and notification secret, both unset by default', () => {
+    expect(loadConfig({})).toMatchObject({ registryUrl: undefined, registryNotifySecret: undefined });
+    const config = loadConfig({
+      TOKENHUB_REGISTRY_URL: 'http://registry:5000/',
+      TOKENHUB_REGISTRY_NOTIFY_SECRET: '0123456789abcdef',
+    });
+    expect(config).toMatchObject({
+      registryUrl: 'http://registry:5000',
+      registryNotifySecret: '0123456789abcdef',
+    });
+  });
+
   it('reads PostgreSQL URLs and strips a trailing slash from the public URL', () => {
     const config = loadConfig({
       TOKENHUB_DATABASE_URL: 'postgres://u:p@db:5432/x',
@@ -39,6 +51,9 @@ describe('loadConfig', () => {
     ['TOKENHUB_HUB_JWT_TTL_SECONDS', '5'],
     ['TOKENHUB_LOG_LEVEL', 'loud'],
     ['TOKENHUB_REPOSITORY_DEFAULT_PRIVATE', 'yes'],
+    ['TOKENHUB_REGISTRY_URL', 'registry:5000'],
+    ['TOKENHUB_REGISTRY_NOTIFY_SECRET', 'short'],
+    ['TOKENHUB_REGISTRY_NOTIFY_SECRET', 'has a space inside it'],
   ])('names %s when it is "%s"', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

@@ -16,6 +16,7 @@ import {
   parsePublicUrl,
   parseRedisUrl,
   parseSecretKey,
+  parseSharedSecret,
   parseTokenPrefix,
   parseTrustProxy,
   type RateRule,
@@ -50,6 +51,10 @@ export interface Config {
   registryService: string;
   registryIssuer: string;
   registryTokenTtlSeconds: number;
+  /** Where tokenhub reads tags from (the registry's own API); undefined: tag lists are not served. */
+  registryUrl: string | undefined;
+  /** The secret the registry's notifications carry; undefined: notifications are refused. */
+  registryNotifySecret: string | undefined;
   /** Lifetime of a device or desktop sign-in and of its auto-generated token, in days. */
   deviceSignInTtlDays: number;
   /** Lifetime of a device code and its user code (RFC 8628 `expires_in`), in seconds. */
@@ -227,6 +232,20 @@ export const settings = {
     [60, 3600],
     (range) => `Lifetime of registry tokens from \`/token\`, in seconds (${range}).`,
   ),
+  registryUrl: setting(
+    'TOKENHUB_REGISTRY_URL',
+    '',
+    "The registry's own URL (`http://registry:5000`), from which the Hub API's tag lists are read with a short pull token tokenhub signs itself. Unset: tag routes answer 404. See docs/repositories.md.",
+    parsePublicUrl,
+    '(unset)',
+  ),
+  registryNotifySecret: setting(
+    'TOKENHUB_REGISTRY_NOTIFY_SECRET',
+    '',
+    "Secret (16+ characters) the registry's notifications send as `Authorization: Bearer <secret>` to `POST /v2/registry/notifications`; they give pull counts, last push and pull times and tag pushers. Unset: notifications are refused and those fields read 0 and null.",
+    parseSharedSecret,
+    '(unset)',
+  ),
   deviceSignInTtlDays: integer(
     'TOKENHUB_DEVICE_SIGN_IN_TTL_DAYS',
     30,
@@ -342,6 +361,8 @@ export function loadConfig(
     registryService: value(settings.registryService),
     registryIssuer: value(settings.registryIssuer),
     registryTokenTtlSeconds: value(settings.registryTokenTtlSeconds),
+    registryUrl: value(settings.registryUrl),
+    registryNotifySecret: value(settings.registryNotifySecret),
     deviceSignInTtlDays: value(settings.deviceSignInTtlDays),
     deviceCodeTtlSeconds: value(settings.deviceCodeTtlSeconds),
     devicePollIntervalSeconds: value(settings.devicePollIntervalSeconds),

@@ -12,12 +12,14 @@ import pino, { type Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { RegistryRefreshTokens } from '../registry/refresh-tokens.service.ts';
+import { RegistryReader } from '../registry/registry-reader.ts';
 import { RegistrySigner } from '../registry/signing-keys.service.ts';
 import { RegistryTokenEndpoint } from '../registry/token-endpoint.ts';
 import { IssuerKeys } from '../services/oidc/issuer-keys.ts';
 import { OidcExchange } from '../services/oidc/oidc-exchange.service.ts';
 import { expiredOidcTokens } from '../services/oidc/oidc-maintenance.ts';
 import { createRateLimiter, type RateLimiter } from '../services/rate-limit/rate-limiter.ts';
+import { staleRegistryEvents } from '../services/repositories/registry-notifications.service.ts';
 import { createServiceContext, type ServiceContext } from '../services/shared/context.ts';
 import {
   auditRetention,
@@ -30,15 +32,18 @@ import { HubSessions, loadHubSessionSecret } from '../services/sign-in/hub-sessi
 import { expiredAutoTokens } from '../services/tokens/auto-token.service.ts';
 import type { Db } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
+import { registerJsonParsing } from './body-parsing.ts';
 import { ConsoleCsrf } from './console-session.ts';
 import { replyWithError } from './error-reply.ts';
 import { createIssuerDocumentFetch } from './issuer-document-fetch.ts';
 import { registerMetrics } from './metrics.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
+import { accountProfileRoutes } from './routes/account-profiles.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { consoleSessionRoutes } from './routes/console-session.routes.ts';
 import { deviceSignInRoutes } from './routes/device-sign-in.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { legacyRepositoryRoutes } from './routes/legacy-repositories.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
 import { oidcConnectionRoutes } from './routes/oidc-connections.routes.ts';
 import { oidcExchangeRoutes } from './routes/oidc-exchange.routes.ts';
@@ -47,8 +52,11 @@ import { orgGroupRoutes } from './routes/org-groups.routes.ts';
 import { orgInviteRoutes } from './routes/org-invites.routes.ts';
 import { orgMemberRoutes } from './routes/org-members.routes.ts';
 import { orgRoutes } from './routes/orgs.routes.ts';
+import { registryNotificationRoutes } from './routes/registry-notifications.routes.ts';
 import { registryTokenRoutes } from './routes/registry-token.routes.ts';
 import { repositoryRoutes } from './routes/repositories.routes.ts';
+import { repositoryGroupRoutes } from './routes/repository-groups.routes.ts';
+import { repositoryTagRoutes } from './routes/repository-tags.routes.ts';
 import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { webConsoleRoutes } from './routes/web-console.routes.ts';
@@ -86,6 +94,8 @@ export interface RouteDeps {
   throttles: RouteThrottles;
   /** Identity tokens of CI jobs, checked against OIDC connections (docs/oidc.md). */
   oidc: OidcExchange;
+  /** Reads tags from the registry; undefined without `TOKENHUB_REGISTRY_URL`. */
+  registryReader: RegistryReader | undefined;
 }
 
 /** Housekeeping (audit retention, expired login and auto-generated tokens) runs hourly in each process. */
@@ -95,6 +105,7 @@ export const maintenanceTasks: readonly MaintenanceTask[] = [
   expiredLoginChallenges,
   expiredAutoTokens,
   expiredOidcTokens,
+  staleRegistryEvents,
 ];
 
 /** How often each process re-reads the active registry signing key (rotation without restart). */
@@ -121,14 +132,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
     trustProxy: deps.config.trustProxy,
-    // Repository names may be 255 characters; Fastify's default parameter limit is 100.
-    routerOptions: { maxParamLength: 300 },
+    // Repository names may be 255 characters; Fastify's default parameter limit is 100. Docker Hub
+    // answers every route with or without a trailing slash, and Docker's clients send both.
+    routerOptions: { maxParamLength: 300, ignoreTrailingSlash: true },
     // Per-request log lines only at debug: the token endpoint is a hot path.
     logController: new LogController({
       disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
     }),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  registerJsonParsing(app);
 
   const ctx = createServiceContext({ db: deps.db, clock, config: deps.config, log });
   const sessionSecret = await loadHubSessionSecret(deps.db, clock.now());
@@ -155,6 +168,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     rateLimiter,
     throttles: createRouteThrottles(rateLimiter, deps.config.rateLimits, deps.config.tokenPrefix),
     oidc,
+    registryReader: deps.config.registryUrl
+      ? new RegistryReader(ctx, registrySigner, deps.config.registryUrl)
+      : undefined,
   };
 
   app.decorate('services', ctx);
@@ -195,15 +211,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => healthRoutes(scope as App, routeDeps));
   await app.register(async (scope) => loginRoutes(scope as App, routeDeps));
   await app.register(async (scope) => userRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => accountProfileRoutes(scope as App, routeDeps));
   await app.register(async (scope) => accessTokenRoutes(scope as App, routeDeps));
   await app.register(async (scope) => twoFactorRoutes(scope as App, routeDeps));
   await app.register(async (scope) => consoleSessionRoutes(scope as App, routeDeps));
   await app.register(async (scope) => repositoryRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => legacyRepositoryRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => repositoryTagRoutes(scope as App, routeDeps));
   await app.register(async (scope) => registryTokenRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => registryNotificationRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgAccessTokenRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgMemberRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgGroupRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => repositoryGroupRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgInviteRoutes(scope as App, routeDeps));
   await app.register(async (scope) => auditLogRoutes(scope as App, routeDeps));
   await app.register(async (scope) => deviceSignInRoutes(scope as App, routeDeps));

@@ -86,6 +86,8 @@ export const httpErrors = {
   OIDC_CONNECTION_LIMIT_REACHED: { status: 409, shape: 'hub' },
   OIDC_TOKEN_REFUSED: { status: 401, shape: 'hub' },
   RATE_LIMITED: { status: 429, shape: 'hub' },
+  REGISTRY_UNAVAILABLE: { status: 502, shape: 'hub' },
+  REGISTRY_NOTIFICATION_REFUSED: { status: 401, shape: 'hub' },
   INTERNAL: { status: 500, shape: 'hub' },
 } as const satisfies Record<ErrorCode, { status: number; shape: ErrorShape }>;
 
@@ -149,10 +151,18 @@ function validationFields(error: FastifyError): FieldErrors {
           ? `${path}.${params.missingProperty}`
           : params.missingProperty
         : path || (error.validationContext ?? 'body');
-    const message = `${name} ${issue.message ?? 'is invalid'}`;
+    const message = `${name} ${lengthMessage(issue.keyword, params) ?? issue.message ?? 'is invalid'}`;
     fields[name] = [...(fields[name] ?? []), message];
   }
   return fields;
+}
+
+/** Lengths said as the core rules say them ("must be at most 100 characters"), not Ajv's wording. */
+function lengthMessage(keyword: string, params: Record<string, unknown>): string | undefined {
+  if (keyword === 'maxLength') return `must be at most ${params.limit} characters`;
+  if (keyword === 'minLength')
+    return params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters`;
+  return undefined;
 }
 
 export function replyWithError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {

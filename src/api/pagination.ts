@@ -17,14 +17,24 @@ export function pageRequest(query: { page?: number; page_size?: number }, defaul
   return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
 }
 
-/** `next` and `previous` links for a page of `total` items at `path` on `publicUrl`. */
+/**
+ * `next` and `previous` links for a page of `total` items at `path` on `publicUrl`; `keep` are the
+ * list's filters, repeated in both links (unset ones are left out).
+ */
 export function pageLinks(
   publicUrl: string,
   path: string,
   page: PageRequest,
   total: number,
+  keep: Record<string, string | number | boolean | undefined> = {},
 ): { next: string | null; previous: string | null } {
-  const link = (n: number) => `${publicUrl}${path}?page=${n}&page_size=${page.pageSize}`;
+  const filters = Object.entries(keep)
+    .filter(
+      (entry): entry is [string, string | number | boolean] => entry[1] !== undefined && entry[1] !== '',
+    )
+    .map(([name, value]) => `&${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+    .join('');
+  const link = (n: number) => `${publicUrl}${path}?page=${n}&page_size=${page.pageSize}${filters}`;
   return {
     next: page.offset + page.pageSize < total ? link(page.page + 1) : null,
     previous:

@@ -1,7 +1,8 @@
 /**
  * How routes apply fair-use limits (docs/limits.md). Every throttled reply carries
- * `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the window
- * ends) for the tightest limit that applied; a refusal adds `Retry-After` (seconds) and throws
+ * `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (the Unix time, in seconds,
+ * when the window ends, as Docker Hub documents it) for the tightest limit that applied; a refusal
+ * adds `Retry-After` (seconds to wait) and throws
  * `RATE_LIMITED`, which the error catalogue renders as 429 in the route's body shape
  * (PROTOCOLS.md §1; `{details, errors}` at the registry's `/token`).
  *
@@ -41,6 +42,11 @@ export function isCredentialFailure(error: unknown): boolean {
   return error.cause instanceof AppError && credentialFailureCodes.has(error.cause.code);
 }
 
+/** The Unix time (seconds) a result's window ends: windows are aligned to the epoch. */
+function resetAt(result: RateLimitResult, rule: RateRule): number {
+  return (result.window + 1) * rule.windowSeconds;
+}
+
 /**
  * Sets the X-RateLimit-* headers unless a tighter limit (fewer remaining) already set them.
  * `remaining` overrides the result's (after a reservation was given back).
@@ -48,19 +54,25 @@ export function isCredentialFailure(error: unknown): boolean {
 export function setRateLimitHeaders(
   reply: FastifyReply,
   result: RateLimitResult,
+  rule: RateRule,
   remaining = result.remaining,
 ) {
   const current = reply.getHeader('x-ratelimit-remaining');
   if (current !== undefined && Number(current) < remaining) return;
   reply.header('x-ratelimit-limit', result.limit);
   reply.header('x-ratelimit-remaining', remaining);
-  reply.header('x-ratelimit-reset', result.resetSeconds);
+  reply.header('x-ratelimit-reset', resetAt(result, rule));
 }
 
-function refuse(reply: FastifyReply, result: RateLimitResult, message: string | undefined): never {
+function refuse(
+  reply: FastifyReply,
+  result: RateLimitResult,
+  rule: RateRule,
+  message: string | undefined,
+): never {
   reply.header('x-ratelimit-limit', result.limit);
   reply.header('x-ratelimit-remaining', 0);
-  reply.header('x-ratelimit-reset', result.resetSeconds);
+  reply.header('x-ratelimit-reset', resetAt(result, rule));
   reply.header('retry-after', result.resetSeconds);
   throw new AppError(
     'RATE_LIMITED',
@@ -86,8 +98,8 @@ export function enforceRateLimit(
 ): MaybePromise<void> {
   if (rule === undefined) return;
   const apply = (result: RateLimitResult): void => {
-    if (!result.allowed) refuse(reply, result, message);
-    setRateLimitHeaders(reply, result);
+    if (!result.allowed) refuse(reply, result, rule, message);
+    setRateLimitHeaders(reply, result, rule);
   };
   const result = limiter.hit(bucket, key, rule);
   return result instanceof Promise ? result.then(apply) : apply(result);
@@ -119,10 +131,12 @@ export async function limitFailures<T>(
       const result = hits[i];
       if (result && only(result)) void limiter.undo(c.bucket, c.key, c.rule, result.window);
     });
-  const refused = hits.find((result) => !result.allowed);
-  if (refused) {
+  const refusedAt = hits.findIndex((result) => !result.allowed);
+  const refused = hits[refusedAt];
+  const refusedBy = active[refusedAt];
+  if (refused && refusedBy) {
     giveBack((result) => result.allowed);
-    refuse(reply, refused, options.message ?? 'too many failed attempts');
+    refuse(reply, refused, refusedBy.rule, options.message ?? 'too many failed attempts');
   }
   let failed = false;
   try {
@@ -132,8 +146,11 @@ export async function limitFailures<T>(
     throw error;
   } finally {
     if (!failed) giveBack(() => true);
-    for (const result of hits)
-      setRateLimitHeaders(reply, result, failed ? result.remaining : result.remaining + 1);
+    hits.forEach((result, i) => {
+      const counter = active[i];
+      if (counter)
+        setRateLimitHeaders(reply, result, counter.rule, failed ? result.remaining : result.remaining + 1);
+    });
   }
 }
 

@@ -76,6 +76,15 @@ export function assertValidLabel(field: string, label: string): string {
   return trimmed;
 }
 
+/**
+ * The label of a personal access token created without one: Docker Hub accepts that (hub-tool's
+ * `token create` without `--description` sends no label), so tokenhub names it after its creation.
+ * @example defaultTokenLabel(new Date('2026-03-01T12:34:56Z')) // 'Access token of 2026-03-01 12:34 UTC'
+ */
+export function defaultTokenLabel(createdAt: Date): string {
+  return `Access token of ${createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** `YYYY-MM-DD`, optionally followed by a time and an offset (RFC 3339, with a space allowed for `T`). */
 const isoDateTime =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;

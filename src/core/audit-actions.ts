@@ -1,6 +1,8 @@
 /**
  * The audit action catalogue: every action an audit event can record, with its description, and
- * the grouping that Docker Hub's `GET /v2/auditlogs/{account}/actions` shows.
+ * the grouping that Docker Hub's `GET /v2/auditlogs/{account}/actions` shows. Names are Docker
+ * Hub's where Docker has the action (`repo.*`, `org.team.*` for groups, `org.member.invite.send`,
+ * `org.access_token.*`); the others follow the same pattern (`account.*` are tokenhub's).
  */
 
 export const auditActions = {
@@ -21,23 +23,28 @@ export const auditActions = {
   'account.device.approve': 'Device sign-in approved',
   'account.device.deny': 'Device sign-in denied',
   'account.access_token.expired_use': 'Expired personal access token used',
-  'repository.create': 'Repository created',
-  'repository.update': 'Repository updated',
-  'repository.delete': 'Repository deleted',
+  'repo.create': 'Repository created',
+  'repo.update': 'Repository updated',
+  'repo.change_privacy': 'Repository privacy changed',
+  'repo.delete': 'Repository deleted',
+  'repo.tag.push': 'Tag pushed',
+  'repo.tag.delete': 'Tag deleted',
   'org.create': 'Organization created',
   'org.tier.change': 'Organization tier changed',
   'org.member.add': 'Member added',
   'org.member.role.change': 'Member role changed',
   'org.member.remove': 'Member removed',
-  'org.group.create': 'Group created',
-  'org.group.delete': 'Group deleted',
-  'org.group.member.add': 'Group member added',
-  'org.group.member.remove': 'Group member removed',
-  'org.group.repository.permission': 'Group repository permission set',
-  'org.invite.create': 'Invite sent',
-  'org.invite.accept': 'Invite accepted',
-  'org.invite.decline': 'Invite declined',
-  'org.invite.cancel': 'Invite cancelled',
+  'org.member.invite.send': 'Member invited',
+  'org.member.invite.resend': 'Invite sent again',
+  'org.member.invite.accept': 'Invite accepted',
+  'org.member.invite.decline': 'Invite declined',
+  'org.member.invite.cancel': 'Invite cancelled',
+  'org.team.create': 'Team created',
+  'org.team.update': 'Team updated',
+  'org.team.delete': 'Team deleted',
+  'org.team.member.add': 'Team member added',
+  'org.team.member.remove': 'Team member removed',
+  'org.team.repository.permission': 'Team repository permission set',
   'org.access_token.create': 'Organization access token created',
   'org.access_token.update': 'Organization access token updated',
   'org.access_token.delete': 'Organization access token deleted',
@@ -85,7 +92,7 @@ export function describeAuditAction(action: string): string {
 const groupLabels: Record<string, string> = {
   account: 'Account',
   org: 'Organization',
-  repository: 'Repository',
+  repo: 'Repository',
 };
 
 export interface AuditActionGroup {
@@ -94,19 +101,21 @@ export interface AuditActionGroup {
 }
 
 /**
- * The catalogue grouped by the first segment of each action name, in catalogue order, in
- * Docker Hub's `…/actions` shape. `name` is the value the `action` filter takes; `label` is the
- * description in title case (Docker Hub's labels read "Repository Created").
+ * The catalogue grouped by the first segment of each action name, in catalogue order, in Docker
+ * Hub's `…/actions` shape: `name` is the rest of the action name (Docker Hub lists `tag.push` in
+ * group `repo`; the `action` filter takes the whole `repo.tag.push`); `label` is the description
+ * in title case (Docker Hub's labels read "Repository Created").
  *
  * @example auditActionGroups().account.actions[0]
- * // { name: 'account.login.success', description: 'Signed in', label: 'Signed In' }
+ * // { name: 'login.success', description: 'Signed in', label: 'Signed In' }
  */
 export function auditActionGroups(): Record<string, AuditActionGroup> {
   const groups: Record<string, AuditActionGroup> = {};
-  for (const [name, description] of Object.entries(auditActions)) {
-    const key = name.split('.')[0] ?? name;
+  for (const [action, description] of Object.entries(auditActions)) {
+    const dot = action.indexOf('.');
+    const key = action.slice(0, dot);
     const group = groups[key] ?? { label: groupLabels[key] ?? titleCase(key), actions: [] };
-    group.actions.push({ name, description, label: titleCase(description) });
+    group.actions.push({ name: action.slice(dot + 1), description, label: titleCase(description) });
     groups[key] = group;
   }
   return groups;

@@ -70,6 +70,8 @@ export const errorMessages = {
   OIDC_CONNECTION_LIMIT_REACHED: 'the account has reached its OIDC connection limit',
   OIDC_TOKEN_REFUSED: 'the identity token was refused',
   RATE_LIMITED: 'too many requests',
+  REGISTRY_UNAVAILABLE: 'the registry did not answer',
+  REGISTRY_NOTIFICATION_REFUSED: 'not a notification of the configured registry',
   INTERNAL: 'internal server error',
 } as const satisfies Record<string, string>;
 

@@ -36,8 +36,11 @@ export interface OrgMember {
 
 export interface OrgGroup {
   id: string;
+  /** Docker Hub's integer group id (`id` in its API; the uuid is `uuid` there). */
+  number: number;
   orgId: string;
   name: string;
+  description: string;
   createdAt: string;
 }
 
@@ -54,6 +57,9 @@ export interface OrgInvite {
   invitedBy: string | null;
   invitedByName: string | null;
   createdAt: string;
+  /** The group (Docker Hub's team) the invitee joins on accepting; null for none. */
+  groupId: string | null;
+  groupName: string | null;
 }
 
 export const groupPermissions = ['read', 'write', 'admin'] as const;
@@ -83,6 +89,7 @@ export const orgScopes = [
   'scope-invite-edit',
   'scope-group-read',
   'scope-group-edit',
+  'scope-activity-read',
 ] as const;
 export type OrgScope = (typeof orgScopes)[number];
 

@@ -1,8 +1,12 @@
 /** Image repositories (`namespace/name`) of the registry, as tokenhub records them. */
+import { sql } from 'kysely';
 import type { Repository } from '../core/repository-access.ts';
+import type { HubRepository, RepositoryOrdering } from '../core/repository-facts.ts';
 import { compiledOnce } from './compiled-once.ts';
 import type { Db, PageWindow } from './database.ts';
+import { detailsFromRow, findRepositoryDetails } from './repository-details.repository.ts';
 import type { RepositoriesTable } from './schema.ts';
+import { containsText } from './text-match.ts';
 
 export function repositoryFromRow(row: RepositoriesTable): Repository {
   return {
@@ -55,27 +59,43 @@ export async function insertRepositoryIfAbsent(db: Db, repository: Repository): 
   return stored;
 }
 
+/** Which of a namespace's repositories a list shows, and in which order. */
+export interface RepositoryListQuery {
+  /** Hide private ones, except those `privateGrantedTo` names. */
+  publicOnly: boolean;
+  /**
+   * The private repositories of the organization `orgId` that a group of `userId` has any
+   * permission on (an organization member's view).
+   */
+  privateGrantedTo?: { orgId: string; userId: string };
+  /** Only names containing this. */
+  nameContains?: string;
+  ordering?: RepositoryOrdering;
+}
+
+const orderColumns = {
+  name: 'r.name',
+  last_updated: 'r.updated_at',
+  pull_count: 'pull_count',
+} as const;
+
 /**
- * One page of a namespace's repositories, by name, and how many there are in all. `publicOnly`
- * hides private ones, except those `privateGrantedTo` names: the private repositories of the
- * organization `orgId` that a group of `userId` has any permission on (an organization member's view).
+ * One page of a namespace's repositories with their details, and how many match. Ordered by
+ * `ordering` (Docker Hub's), by name by default; ties by name.
  */
 export async function listNamespaceRepositories(
   db: Db,
   namespace: string,
-  options: PageWindow & {
-    publicOnly: boolean;
-    privateGrantedTo?: { orgId: string; userId: string };
-  },
-): Promise<{ repositories: Repository[]; total: number }> {
-  let base = db.selectFrom('repositories').where('namespace', '=', namespace);
+  options: PageWindow & RepositoryListQuery,
+): Promise<{ repositories: HubRepository[]; total: number }> {
+  let base = db.selectFrom('repositories as r').where('r.namespace', '=', namespace);
   const granted = options.privateGrantedTo;
   if (options.publicOnly && granted) {
     base = base.where((eb) =>
       eb.or([
-        eb('is_private', '=', 0),
+        eb('r.is_private', '=', 0),
         eb(
-          'name',
+          'r.name',
           'in',
           eb
             .selectFrom('org_group_repositories as gr')
@@ -88,13 +108,49 @@ export async function listNamespaceRepositories(
       ]),
     );
   } else if (options.publicOnly) {
-    base = base.where('is_private', '=', 0);
+    base = base.where('r.is_private', '=', 0);
   }
-  const rows = await base.selectAll().orderBy('name').limit(options.limit).offset(options.offset).execute();
+  if (options.nameContains) base = base.where(containsText('r.name', options.nameContains));
+  const ordering = options.ordering ?? 'name';
+  const descending = ordering.startsWith('-');
+  const column = orderColumns[ordering.replace('-', '') as keyof typeof orderColumns];
+  const rows = await base
+    .leftJoin('repository_details as d', 'd.repository_id', 'r.id')
+    .selectAll('r')
+    .select([
+      'd.full_description',
+      'd.last_pushed_at',
+      'd.last_pulled_at',
+      'd.media_types',
+      sql<number>`coalesce(d.pull_count, 0)`.as('pull_count'),
+    ])
+    .orderBy(sql.ref(column), descending ? 'desc' : 'asc')
+    .orderBy('r.name')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
   const { total } = await base
     .select((eb) => eb.fn.countAll<string | number>().as('total'))
     .executeTakeFirstOrThrow();
-  return { repositories: rows.map(repositoryFromRow), total: Number(total) };
+  return {
+    repositories: rows.map((row) => ({
+      ...repositoryFromRow(row),
+      details: detailsFromRow(
+        row.full_description === null ? undefined : { ...row, full_description: row.full_description },
+      ),
+    })),
+    total: Number(total),
+  };
+}
+
+/** A repository with its details. */
+export async function findHubRepository(
+  db: Db,
+  namespace: string,
+  name: string,
+): Promise<HubRepository | undefined> {
+  const repository = await findRepository(db, namespace, name);
+  return repository && { ...repository, details: await findRepositoryDetails(db, repository.id) };
 }
 
 export async function updateRepository(

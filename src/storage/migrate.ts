@@ -9,6 +9,10 @@ import * as repositories from './migrations/2026-11-24T0002-repositories.ts';
 import * as organizations from './migrations/2026-11-24T0003-organizations.ts';
 import * as twoFactor from './migrations/2026-11-24T0004-two-factor.ts';
 import * as deviceSignIn from './migrations/2026-11-24T0005-device-sign-in.ts';
+import * as dockerAuditActions from './migrations/2026-12-01T0301-docker-audit-actions.ts';
+import * as teamNumbers from './migrations/2026-12-01T0302-team-numbers.ts';
+import * as inviteTeams from './migrations/2026-12-01T0303-invite-teams.ts';
+import * as repositoryDetails from './migrations/2026-12-01T0304-repository-details.ts';
 import * as oidcConnections from './migrations/2026-12-01T0401-oidc-connections.ts';
 import type { Database } from './schema.ts';
 
@@ -18,6 +22,10 @@ const migrations: Record<string, Migration> = {
   '2026-11-24T0003-organizations': organizations,
   '2026-11-24T0004-two-factor': twoFactor,
   '2026-11-24T0005-device-sign-in': deviceSignIn,
+  '2026-12-01T0301-docker-audit-actions': dockerAuditActions,
+  '2026-12-01T0302-team-numbers': teamNumbers,
+  '2026-12-01T0303-invite-teams': inviteTeams,
+  '2026-12-01T0304-repository-details': repositoryDetails,
   '2026-12-01T0401-oidc-connections': oidcConnections,
 };
 

@@ -7,7 +7,7 @@ import type { Db, PageWindow } from './database.ts';
 import type { OrgInvitesTable } from './schema.ts';
 
 function inviteFromRow(
-  row: OrgInvitesTable & { org_name: string; invited_by_name: string | null },
+  row: OrgInvitesTable & { org_name: string; invited_by_name: string | null; group_name: string | null },
 ): OrgInvite {
   return {
     id: row.id,
@@ -19,13 +19,17 @@ function inviteFromRow(
     invitedBy: row.invited_by,
     invitedByName: row.invited_by_name,
     createdAt: row.created_at,
+    groupId: row.group_id,
+    groupName: row.group_name,
   };
 }
 
 /** Inserts an invite; false when the organization already has one for the same invitee text. */
 export async function insertOrgInvite(
   db: Db,
-  invite: Omit<OrgInvite, 'orgName' | 'invitedByName'>,
+  invite: Omit<OrgInvite, 'orgName' | 'invitedByName' | 'groupName' | 'groupId'> & {
+    groupId?: string | null;
+  },
 ): Promise<boolean> {
   const result = await db
     .insertInto('org_invites')
@@ -37,6 +41,7 @@ export async function insertOrgInvite(
       role: invite.role,
       invited_by: invite.invitedBy,
       created_at: invite.createdAt,
+      group_id: invite.groupId ?? null,
     })
     .onConflict((oc) => oc.columns(['org_id', 'invitee']).doNothing())
     .executeTakeFirst();
@@ -48,14 +53,15 @@ export async function deleteOrgInvite(db: Db, id: string): Promise<boolean> {
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Invites with the organization's name and the inviter's username, in one query. */
+/** Invites with the organization's name, the inviter's username and the group's name, in one query. */
 function inviteListing(db: Db) {
   return db
     .selectFrom('org_invites as i')
     .innerJoin('organizations as o', 'o.id', 'i.org_id')
     .leftJoin('users as u', 'u.id', 'i.invited_by')
+    .leftJoin('org_groups as g', 'g.id', 'i.group_id')
     .selectAll('i')
-    .select(['o.name as org_name', 'u.username as invited_by_name']);
+    .select(['o.name as org_name', 'u.username as invited_by_name', 'g.name as group_name']);
 }
 
 export async function findInviteById(db: Db, id: string): Promise<OrgInvite | undefined> {

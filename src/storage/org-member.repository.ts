@@ -8,6 +8,8 @@
 import type { Organization, OrgMember, OrgRole } from '../core/organization-rules.ts';
 import type { MembershipFacts } from '../core/repository-access.ts';
 import type { Db, PageWindow } from './database.ts';
+import { organizationFromRow } from './organization.repository.ts';
+import { containsText } from './text-match.ts';
 
 export async function insertOrgMember(
   db: Db,
@@ -61,39 +63,60 @@ export async function findRepositoryMembership(
   return { role: member.role, groupPermissions: rows.map((row) => row.permission) };
 }
 
-/** The organizations a user belongs to, by name, with their role. */
+/** The organizations a user belongs to, by name, with their role (one page of them with `page`). */
 export async function listUserOrganizations(
   db: Db,
   userId: string,
-): Promise<Array<Pick<Organization, 'id' | 'name' | 'tier'> & { role: OrgRole }>> {
-  return db
+  page?: PageWindow,
+): Promise<Array<Organization & { role: OrgRole }>> {
+  let query = db
     .selectFrom('org_members as m')
     .innerJoin('organizations as o', 'o.id', 'm.org_id')
-    .select(['o.id', 'o.name', 'o.tier', 'm.role'])
+    .selectAll('o')
+    .select('m.role')
     .where('m.user_id', '=', userId)
-    .orderBy('o.name')
-    .execute();
+    .orderBy('o.name');
+  if (page) query = query.limit(page.limit).offset(page.offset);
+  const rows = await query.execute();
+  return rows.map((row) => ({ ...organizationFromRow(row), role: row.role }));
 }
 
-/** One page of members ordered by username, and the member count. */
+export async function countUserOrganizations(db: Db, userId: string): Promise<number> {
+  const { total } = await db
+    .selectFrom('org_members')
+    .select((eb) => eb.fn.countAll<string | number>().as('total'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(total);
+}
+
+/** Which members a list shows: usernames containing `search`, members of `role`. */
+export interface MemberFilter {
+  search?: string;
+  role?: OrgRole;
+}
+
+/** One page of members ordered by username, and how many match. */
 export async function listOrgMembers(
   db: Db,
   orgId: string,
+  filter: MemberFilter,
   page: PageWindow,
 ): Promise<{ members: OrgMember[]; total: number }> {
-  const rows = await db
+  let base = db
     .selectFrom('org_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
+    .where('m.org_id', '=', orgId);
+  if (filter.search) base = base.where(containsText('u.username', filter.search));
+  if (filter.role) base = base.where('m.role', '=', filter.role);
+  const rows = await base
     .select(['m.user_id', 'u.username', 'u.email', 'm.role', 'm.created_at'])
-    .where('m.org_id', '=', orgId)
     .orderBy('u.username')
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  const { total } = await db
-    .selectFrom('org_members')
+  const { total } = await base
     .select((eb) => eb.fn.countAll<string | number>().as('total'))
-    .where('org_id', '=', orgId)
     .executeTakeFirstOrThrow();
   return {
     members: rows.map((row) => ({

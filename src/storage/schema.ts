@@ -91,6 +91,38 @@ export interface RepositoriesTable {
   created_by: string | null;
 }
 
+/** What the Hub API shows of a repository beyond its access record; one row per repository, when known. */
+export interface RepositoryDetailsTable {
+  repository_id: string;
+  full_description: string;
+  /** Manifest GETs the registry reported (`TOKENHUB_REGISTRY_NOTIFY_SECRET`). */
+  pull_count: number | string;
+  last_pushed_at: string | null;
+  last_pulled_at: string | null;
+  /** JSON: the manifest media types pushed. */
+  media_types: string;
+}
+
+/** A tag as the registry's notifications reported it. */
+export interface RepositoryTagsTable {
+  repository_id: string;
+  tag: string;
+  digest: string;
+  media_type: string;
+  /** Bytes of the manifest as pushed. */
+  size: number | string;
+  pushed_at: string | null;
+  /** The account the registry named as the pusher (the registry token's subject). */
+  pushed_by: string | null;
+  pulled_at: string | null;
+}
+
+/** Registry notifications applied (their event ids), so a redelivery counts once; pruned after a week. */
+export interface RegistryEventsTable {
+  id: string;
+  received_at: string;
+}
+
 export interface NamespacesTable {
   /** A username or an organization name; each name once. */
   name: string;
@@ -117,8 +149,11 @@ export interface OrgMembersTable {
 
 export interface OrgGroupsTable {
   id: string;
+  /** Docker Hub's integer group id; unique across the instance. */
+  number: number;
   org_id: string;
   name: string;
+  description: string;
   created_at: string;
 }
 
@@ -144,6 +179,8 @@ export interface OrgInvitesTable {
   role: 'owner' | 'member';
   invited_by: string | null;
   created_at: string;
+  /** The group (Docker Hub's team) the invitee joins on accepting, if any. */
+  group_id: string | null;
 }
 
 export interface UserTotpTable {
@@ -259,6 +296,9 @@ export interface Database {
   audit_events: AuditEventsTable;
   server_keys: ServerKeysTable;
   repositories: RepositoriesTable;
+  repository_details: RepositoryDetailsTable;
+  repository_tags: RepositoryTagsTable;
+  registry_events: RegistryEventsTable;
   namespaces: NamespacesTable;
   organizations: OrganizationsTable;
   org_members: OrgMembersTable;

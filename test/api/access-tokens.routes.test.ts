@@ -68,7 +68,7 @@ describe('POST /v2/access-tokens', () => {
     [{ token_label: '   ' }, 'token_label'],
     [{ token_label: 'x'.repeat(101) }, 'token_label'],
     [{ token_label: 5 }, 'token_label'],
-    [{}, 'token_label'],
+    [{ token_label: null }, 'token_label'],
     [{ token_label: 'ok', scopes: ['repo:root'] }, 'scopes'],
     [{ token_label: 'ok', scopes: 'repo:read' }, 'scopes'],
     [{ token_label: 'ok', expires_at: '2020-01-01T00:00:00Z' }, 'expires_at'],

@@ -19,7 +19,7 @@ async function groupAudit(org: Organization) {
     .selectFrom('audit_events')
     .select(['action', 'name', 'actor_name', 'data'])
     .where('account_id', '=', org.id)
-    .where('action', 'like', 'org.group.%')
+    .where('action', 'like', 'org.team.%')
     .execute();
 }
 
@@ -34,11 +34,16 @@ afterAll(async () => t.close());
 
 describe('groups', () => {
   it('creates, lists (by name, with member counts) and deletes groups', async () => {
-    const created = await call('POST', '/v2/orgs/acme/groups', jwts.alice, { name: 'Devs' });
+    const created = await call('POST', '/v2/orgs/acme/groups', jwts.alice, {
+      name: 'Devs',
+      description: 'the developers',
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toEqual({
-      id: expect.any(String),
+      id: expect.any(Number),
+      uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
       name: 'devs',
+      description: 'the developers',
       created_at: '2026-03-01T12:00:00.000Z',
       member_count: 0,
     });
@@ -60,9 +65,9 @@ describe('groups', () => {
     expect(gone.statusCode).toBe(404);
     expect(gone.json().errinfo).toEqual({ code: 'GROUP_NOT_FOUND' });
     expect((await groupAudit(acme)).map((e) => [e.action, e.name])).toEqual([
-      ['org.group.create', 'devs'],
-      ['org.group.create', 'a.b_c-9'],
-      ['org.group.delete', 'a.b_c-9'],
+      ['org.team.create', 'devs'],
+      ['org.team.create', 'a.b_c-9'],
+      ['org.team.delete', 'a.b_c-9'],
     ]);
   });
 
@@ -79,31 +84,55 @@ describe('groups', () => {
 describe('group members', () => {
   it('adds organization members, lists and removes them', async () => {
     await call('POST', '/v2/orgs/acme/groups', jwts.alice, { name: 'web' });
-    const added = await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, { username: 'Bobby' });
-    expect(added.statusCode).toBe(201);
-    expect(added.json()).toEqual({ username: 'bobby', role: 'member' });
+    // Docker Hub's body is {member}; tokenhub's earlier {username} still works.
+    const added = await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, { member: 'Bobby' });
+    expect(added.statusCode).toBe(200);
+    expect(added.json()).toMatchObject({
+      username: 'bobby',
+      role: 'Member',
+      type: 'User',
+      email: 'bobby@example.com',
+    });
     await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, { username: 'alice' });
-    const again = await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, { username: 'bobby' });
+    const again = await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, { member: 'bobby' });
     expect(again.statusCode).toBe(409);
     expect(again.json().errinfo).toEqual({ code: 'ALREADY_GROUP_MEMBER' });
     const list = await call('GET', '/v2/orgs/acme/groups/web/members', jwts.daisy);
-    expect(list.json()).toEqual({
-      count: 2,
-      next: null,
-      previous: null,
-      results: [
-        { username: 'alice', role: 'owner' },
-        { username: 'bobby', role: 'member' },
-      ],
+    expect(list.json()).toMatchObject({ count: 2, next: null, previous: null });
+    // A member sees no addresses; an owner does.
+    expect(list.json().results).toEqual([
+      expect.objectContaining({ username: 'alice', role: 'Owner', id: expect.any(String), full_name: '' }),
+      expect.objectContaining({ username: 'bobby', role: 'Member' }),
+    ]);
+    expect(list.json().results[0].email).toBeUndefined();
+    const asOwner = await call('GET', '/v2/orgs/acme/groups/web/members/', jwts.alice);
+    expect(asOwner.json().results[0].email).toBe('alice@example.com');
+    // hub-tool (by its user agent, without page parameters) decodes a plain array.
+    const plain = await t.inject({
+      method: 'GET',
+      url: '/v2/orgs/acme/groups/web/members/',
+      jwt: jwts.daisy,
+      headers: { 'user-agent': 'hub-tool/v0.4.6' },
     });
+    expect(plain.json().map((m: { username: string }) => m.username)).toEqual(['alice', 'bobby']);
+    const paged = await t.inject({
+      method: 'GET',
+      url: '/v2/orgs/acme/groups/web/members?page=1&page_size=1',
+      jwt: jwts.daisy,
+      headers: { 'user-agent': 'hub-tool/v0.4.6' },
+    });
+    expect(paged.json()).toMatchObject({ count: 2, next: expect.stringContaining('page=2') });
+    const neither = await call('POST', '/v2/orgs/acme/groups/web/members', jwts.alice, {});
+    expect(neither.statusCode).toBe(400);
+    expect(neither.json().fields).toHaveProperty('member');
     expect((await call('DELETE', '/v2/orgs/acme/groups/web/members/bobby', jwts.alice)).statusCode).toBe(204);
     const notIn = await call('DELETE', '/v2/orgs/acme/groups/web/members/bobby', jwts.alice);
     expect(notIn.statusCode).toBe(404);
     expect(notIn.json().errinfo).toEqual({ code: 'GROUP_MEMBER_NOT_FOUND' });
-    expect((await groupAudit(acme)).filter((e) => e.action.startsWith('org.group.member'))).toEqual([
-      { action: 'org.group.member.add', name: 'bobby', actor_name: 'alice', data: '{"group":"web"}' },
-      { action: 'org.group.member.add', name: 'alice', actor_name: 'alice', data: '{"group":"web"}' },
-      { action: 'org.group.member.remove', name: 'bobby', actor_name: 'alice', data: '{"group":"web"}' },
+    expect((await groupAudit(acme)).filter((e) => e.action.startsWith('org.team.member'))).toEqual([
+      { action: 'org.team.member.add', name: 'bobby', actor_name: 'alice', data: '{"group":"web"}' },
+      { action: 'org.team.member.add', name: 'alice', actor_name: 'alice', data: '{"group":"web"}' },
+      { action: 'org.team.member.remove', name: 'bobby', actor_name: 'alice', data: '{"group":"web"}' },
     ]);
   });
 
@@ -174,9 +203,7 @@ describe('group repository permissions', () => {
     const none = await call('DELETE', `${url}/api`, jwts.alice);
     expect(none.statusCode).toBe(404);
     expect(none.json().errinfo).toEqual({ code: 'GROUP_REPOSITORY_NOT_FOUND' });
-    const permissions = (await groupAudit(acme)).filter(
-      (e) => e.action === 'org.group.repository.permission',
-    );
+    const permissions = (await groupAudit(acme)).filter((e) => e.action === 'org.team.repository.permission');
     expect(permissions.map((e) => [e.name, JSON.parse(e.data).permission])).toEqual([
       ['acme/api', 'read'],
       ['acme/api', 'write'],
@@ -203,6 +230,85 @@ describe('group repository permissions', () => {
     });
     expect(noGroup.statusCode).toBe(404);
     expect((await call('GET', '/v2/orgs/acme/groups/nope/repositories', jwts.alice)).statusCode).toBe(404);
+  });
+});
+
+describe("one group, Docker Hub's way", () => {
+  it('reads, renames (PUT) and describes (PATCH) a group, keeping its number', async () => {
+    const created = (await call('POST', '/v2/orgs/acme/groups/', jwts.alice, { name: 'qa' })).json();
+    const read = await call('GET', '/v2/orgs/acme/groups/qa/', jwts.bobby);
+    expect(read.json()).toEqual({ ...created, member_count: 0 });
+    const put = await call('PUT', '/v2/orgs/acme/groups/qa/', jwts.alice, {
+      name: 'Testers',
+      description: 'QA',
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toMatchObject({
+      id: created.id,
+      uuid: created.uuid,
+      name: 'testers',
+      description: 'QA',
+    });
+    const patch = await call('PATCH', '/v2/orgs/acme/groups/testers', jwts.alice, { description: 'quality' });
+    expect(patch.json()).toMatchObject({ id: created.id, name: 'testers', description: 'quality' });
+    expect((await call('GET', '/v2/orgs/acme/groups/qa', jwts.alice)).statusCode).toBe(404);
+    const taken = await call('PATCH', '/v2/orgs/acme/groups/testers', jwts.alice, { name: 'devs' });
+    expect(taken.statusCode).toBe(409);
+    expect(
+      (await call('PUT', '/v2/orgs/acme/groups/testers', jwts.alice, { description: 'x' })).statusCode,
+    ).toBe(400);
+    expect((await groupAudit(acme)).filter((e) => e.action === 'org.team.update').map((e) => e.name)).toEqual(
+      ['testers', 'testers'],
+    );
+  });
+
+  it('filters the list by a name part and by a member', async () => {
+    const search = (await call('GET', '/v2/orgs/acme/groups?search=TEST', jwts.alice)).json();
+    expect(search.results.map((g: { name: string }) => g.name)).toEqual(['testers']);
+    const ofDaisy = (await call('GET', '/v2/orgs/acme/groups?username=daisy', jwts.alice)).json();
+    expect(ofDaisy.results.map((g: { name: string }) => g.name)).toEqual(['pushers']);
+    expect((await call('GET', '/v2/orgs/acme/groups?username=nobody9', jwts.alice)).json().count).toBe(0);
+  });
+
+  it('sets, reads, changes and removes permissions through /v2/repositories/{ns}/{repo}/groups', async () => {
+    const group = (await call('GET', '/v2/orgs/acme/groups/testers', jwts.alice)).json();
+    const url = '/v2/repositories/acme/site/groups';
+    const created = await call('POST', `${url}/`, jwts.alice, {
+      group_id: group.id,
+      group_name: '',
+      permission: 'read',
+    });
+    expect(created.statusCode).toBe(200);
+    expect(created.json()).toEqual({ group_name: 'testers', permission: 'read', group_id: group.id });
+    const read = await call('GET', `${url}/${group.id}/`, jwts.bobby);
+    expect(read.json()).toEqual({ group_name: 'testers', permission: 'read', group_id: group.id });
+    const patched = await call('PATCH', `${url}/${group.id}/`, jwts.alice, {
+      group_id: 0,
+      group_name: '',
+      permission: 'admin',
+    });
+    expect(patched.json()).toMatchObject({ permission: 'admin' });
+    const viaGroup = (await call('GET', '/v2/orgs/acme/groups/testers/repositories', jwts.alice)).json();
+    expect(viaGroup.results).toEqual([{ repository: 'site', permission: 'admin' }]);
+    expect((await call('DELETE', `${url}/${group.id}/`, jwts.alice)).statusCode).toBe(204);
+    expect((await call('GET', `${url}/${group.id}`, jwts.alice)).statusCode).toBe(404);
+    expect((await call('PATCH', `${url}/${group.id}`, jwts.alice, { permission: 'read' })).statusCode).toBe(
+      404,
+    );
+    expect((await call('POST', url, jwts.alice, { group_id: 999999, permission: 'read' })).statusCode).toBe(
+      404,
+    );
+    expect(
+      (
+        await call('POST', '/v2/repositories/alice/app/groups', jwts.alice, {
+          group_id: group.id,
+          permission: 'read',
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect((await call('POST', url, jwts.bobby, { group_id: group.id, permission: 'read' })).statusCode).toBe(
+      403,
+    );
   });
 });
 
@@ -244,7 +350,7 @@ describe('authorization', () => {
     expect((await call('POST', '/v2/orgs/acme/groups', editor, { name: 'bots' })).statusCode).toBe(201);
     expect((await call('GET', '/v2/orgs/acme/groups/bots/members', editor)).statusCode).toBe(200);
     expect((await groupAudit(acme)).at(-1)).toMatchObject({
-      action: 'org.group.create',
+      action: 'org.team.create',
       actor_name: 'group-bot',
     });
     const rival = await setUpOrg(t, 'rival', { owner: 'carol', members: [] });
@@ -303,5 +409,29 @@ describe('security suite', () => {
     method: 'DELETE',
     url: '/v2/orgs/acme/groups/suite',
     allows: ['password', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/orgs/acme/groups/devs',
+    allows: ['password', 'pat', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'PATCH',
+    url: '/v2/orgs/acme/groups/devs',
+    body: { description: 'suite' },
+    allows: ['password', 'oat'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'POST',
+    url: '/v2/repositories/acme/api/groups',
+    body: { group_id: 1, permission: 'read' },
+    allows: ['password', 'oat'],
+    org: 'acme',
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'GET',
+    url: '/v2/repositories/acme/api/groups/1',
+    allows: ['password', 'pat', 'oat'],
+    org: 'acme',
   });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '../../src/core/organization-rules.ts';
 import { addMember } from '../../src/services/orgs/org-member.service.ts';
+import { insertOrgInvite } from '../../src/storage/org-invite.repository.ts';
+import { findOrganizationByName } from '../../src/storage/organization.repository.ts';
 import { createTestApp, type InjectOptions, type TestApp } from '../support/app-harness.ts';
 import { fixtureMeta as meta, oatSession, setUpOrg } from '../support/org-fixtures.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
@@ -21,7 +23,7 @@ async function inviteAudit(org: Organization) {
     .selectFrom('audit_events')
     .select(['action', 'name', 'actor_id', 'actor_name'])
     .where('account_id', '=', org.id)
-    .where('action', 'like', 'org.invite.%')
+    .where('action', 'like', 'org.member.invite.%')
     .execute();
 }
 
@@ -45,7 +47,9 @@ describe('owners send, list and cancel invites', () => {
     expect(byName.statusCode).toBe(201);
     expect(byName.json()).toEqual({
       id: expect.any(String),
+      inviter_username: 'alice',
       org: 'acme',
+      team: '',
       invitee: 'carol',
       role: 'member',
       invited_by: 'alice',
@@ -66,7 +70,10 @@ describe('owners send, list and cancel invites', () => {
     expect(member.statusCode).toBe(409);
     expect(member.json().errinfo).toEqual({ code: 'ALREADY_MEMBER' });
     const list = await call('GET', '/v2/orgs/acme/invites', jwts.alice);
-    expect(list.json()).toMatchObject({ count: 2, next: null, previous: null });
+    expect(list.json().data.map((i: { invitee: string }) => i.invitee)).toEqual([
+      'carol',
+      'new.person@example.com',
+    ]);
   });
 
   it('refuses malformed and unknown invitees clearly', async () => {
@@ -94,7 +101,7 @@ describe('owners send, list and cancel invites', () => {
     expect((await call('POST', `/v2/invites/${id}/accept`, jwts.daisy)).statusCode).toBe(404);
     expect((await call('DELETE', '/v2/orgs/acme/invites/not-a-uuid', jwts.alice)).statusCode).toBe(400);
     expect((await inviteAudit(acme)).map((e) => [e.action, e.name])).toContainEqual([
-      'org.invite.cancel',
+      'org.member.invite.cancel',
       'daisy',
     ]);
   });
@@ -158,17 +165,17 @@ describe('invitees accept or decline', () => {
 
     const accepted = await call('POST', `/v2/invites/${id}/accept`, jwts.bobby);
     expect(accepted.statusCode).toBe(200);
-    expect(accepted.json()).toEqual({
+    expect(accepted.json()).toMatchObject({
       username: 'bobby',
       email: 'bobby@example.com',
-      role: 'owner',
+      role: 'Owner',
       joined_at: '2026-03-01T12:00:00.000Z',
       groups: [],
     });
     expect((await call('POST', `/v2/invites/${id}/accept`, jwts.bobby)).statusCode).toBe(404);
-    expect((await call('GET', '/v2/orgs/joinorg/invites', jwts.bobby)).json().count).toBe(0);
+    expect((await call('GET', '/v2/orgs/joinorg/invites', jwts.bobby)).json()).toEqual({ data: [] });
     expect((await inviteAudit(org)).at(-1)).toMatchObject({
-      action: 'org.invite.accept',
+      action: 'org.member.invite.accept',
       actor_name: 'bobby',
     });
   });
@@ -179,14 +186,17 @@ describe('invitees accept or decline', () => {
     await t.signUp('frank');
     const frank = await t.login('frank', password);
     expect((await call('GET', '/v2/users/me/invites', frank)).json().results).toHaveLength(1);
-    expect((await call('POST', `/v2/invites/${id}/accept`, frank)).json()).toMatchObject({ role: 'member' });
+    expect((await call('POST', `/v2/invites/${id}/accept`, frank)).json()).toMatchObject({ role: 'Member' });
   });
 
   it('decline removes the invite and records it; a member cannot accept a stale invite', async () => {
     const { id } = (await invite('joinorg', { invitee: 'daisy@example.com' })).json();
     expect((await call('POST', `/v2/invites/${id}/decline`, jwts.daisy)).statusCode).toBe(204);
     expect((await call('POST', `/v2/invites/${id}/accept`, jwts.daisy)).statusCode).toBe(404);
-    expect((await inviteAudit(org)).at(-1)).toMatchObject({ action: 'org.invite.decline', name: 'daisy' });
+    expect((await inviteAudit(org)).at(-1)).toMatchObject({
+      action: 'org.member.invite.decline',
+      name: 'daisy',
+    });
 
     const stale = (await invite('joinorg', { invitee: 'ethan' })).json();
     await addMember(t.app.services, org, 'ethan', 'member', operator, meta);
@@ -198,10 +208,103 @@ describe('invitees accept or decline', () => {
   });
 });
 
+describe("Docker Hub's invite routes", () => {
+  let org: Organization;
+  beforeAll(async () => {
+    org = await setUpOrg(t, 'bulkorg', { members: ['bobby'] });
+    await call('POST', '/v2/orgs/bulkorg/groups', jwts.alice, { name: 'devs' });
+  });
+
+  it('invites several at once, each with a status; a dry run sends nothing', async () => {
+    const body = {
+      org: 'bulkorg',
+      team: '',
+      role: 'member',
+      invitees: ['carol', 'bobby', 'not a name', 'someone@corp.test', 'nobody99'],
+    };
+    const dry = await call('POST', '/v2/invites/bulk', jwts.alice, { ...body, dry_run: true });
+    expect(dry.statusCode).toBe(202);
+    expect(dry.json().invitees).toEqual([
+      { invitee: 'carol', status: 'invited' },
+      { invitee: 'bobby', status: 'existing_org_member' },
+      { invitee: 'not a name', status: 'invalid_email_or_docker_id' },
+      { invitee: 'someone@corp.test', status: 'invited' },
+      { invitee: 'nobody99', status: 'invalid_email_or_docker_id' },
+    ]);
+    expect((await call('GET', '/v2/orgs/bulkorg/invites', jwts.alice)).json()).toEqual({ data: [] });
+
+    const sent = await call('POST', '/v2/invites/bulk/', jwts.alice, {
+      ...body,
+      invitees: ['carol', 'carol'],
+    });
+    expect(sent.statusCode).toBe(202);
+    const [first, second] = sent.json().invitees;
+    expect(first).toMatchObject({
+      invitee: 'carol',
+      status: 'invited',
+      invite: { invitee: 'carol', org: 'bulkorg' },
+    });
+    expect(second).toEqual({ invitee: 'carol', status: 'already_invited' });
+    expect((await call('POST', '/v2/invites/bulk', jwts.bobby, body)).statusCode).toBe(403);
+    const noTeam = await call('POST', '/v2/invites/bulk', jwts.alice, { ...body, team: 'nope' });
+    expect(noTeam.statusCode).toBe(400);
+    expect(noTeam.json().fields).toHaveProperty('team');
+  });
+
+  it('an invite into a team: the invitee joins the group on accepting', async () => {
+    const sent = await call('POST', '/v2/invites/bulk', jwts.alice, {
+      org: 'bulkorg',
+      team: 'Devs',
+      invitees: ['daisy'],
+    });
+    const invite = sent.json().invitees[0].invite;
+    expect(invite).toMatchObject({ team: 'devs', inviter_username: 'alice', role: 'member' });
+    const listed = (await call('GET', '/v2/orgs/bulkorg/invites', jwts.alice)).json().data;
+    expect(listed.find((i: { id: string }) => i.id === invite.id)).toMatchObject({ team: 'devs' });
+    expect((await call('POST', `/v2/invites/${invite.id}/accept`, jwts.daisy)).json().groups).toEqual([
+      'devs',
+    ]);
+  });
+
+  it("resends and cancels by id, for owners of the invite's organization", async () => {
+    const { id } = (await invite('bulkorg', { invitee: 'ethan' })).json();
+    expect((await call('PATCH', `/v2/invites/${id}/resend`, jwts.bobby)).statusCode).toBe(403);
+    expect((await call('PATCH', `/v2/invites/${id}/resend`, jwts.alice)).statusCode).toBe(204);
+    expect((await call('DELETE', `/v2/invites/${id}`, jwts.carol)).statusCode).toBe(403);
+    const oat = await oatSession(t, org, ['scope-invite-edit']);
+    expect((await call('DELETE', `/v2/invites/${id}/`, oat)).statusCode).toBe(204);
+    expect((await call('DELETE', `/v2/invites/${id}`, jwts.alice)).statusCode).toBe(404);
+    expect((await call('PATCH', `/v2/invites/${id}/resend`, jwts.alice)).statusCode).toBe(404);
+    expect((await inviteAudit(org)).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['org.member.invite.resend', 'org.member.invite.cancel']),
+    );
+  });
+});
+
 describe('security suite', () => {
   const fixture = () => ({ t, username: 'alice', password });
+  // Invites with known ids, so the by-id routes find their organization.
+  const resendId = '11111111-1111-4111-8111-111111111111';
+  const cancelId = '22222222-2222-4222-8222-222222222222';
   beforeAll(async () => {
     await setUpOrg(t, 'suiteorg');
+    const org = await findOrganizationByName(t.database.db, 'suiteorg');
+    if (!org) throw new Error('no suiteorg');
+    for (const [id, invitee] of [
+      [resendId, 'resend@corp.test'],
+      [cancelId, 'cancel@corp.test'],
+    ] as const) {
+      const at = '2026-03-01T12:00:00.000Z';
+      await insertOrgInvite(t.database.db, {
+        id,
+        orgId: org.id,
+        invitee,
+        inviteeUserId: null,
+        role: 'member',
+        invitedBy: null,
+        createdAt: at,
+      });
+    }
   });
   runSharedSecuritySuite(fixture, {
     method: 'POST',
@@ -233,5 +336,24 @@ describe('security suite', () => {
     method: 'POST',
     url: '/v2/invites/00000000-0000-4000-8000-000000000000/decline',
     allows: ['password'],
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'POST',
+    url: '/v2/invites/bulk',
+    body: { org: 'suiteorg', invitees: ['carol'], dry_run: true },
+    allows: ['password', 'oat'],
+    org: 'suiteorg',
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'PATCH',
+    url: `/v2/invites/${resendId}/resend`,
+    allows: ['password', 'oat'],
+    org: 'suiteorg',
+  });
+  runSharedSecuritySuite(fixture, {
+    method: 'DELETE',
+    url: `/v2/invites/${cancelId}`,
+    allows: ['password', 'oat'],
+    org: 'suiteorg',
   });
 });

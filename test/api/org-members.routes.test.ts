@@ -45,11 +45,20 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
+const blank = {
+  full_name: '',
+  location: '',
+  company: '',
+  gravatar_email: '',
+  gravatar_url: '',
+  profile_url: '',
+};
+
 describe('GET /v2/orgs/{org}/members', () => {
   let acme: Organization;
   beforeAll(async () => {
     acme = await setUpOrg(t, 'acme', { members: ['bobby', 'daisy'] });
-    const devs = await createGroup(t.app.services, acme, 'devs', operator, meta);
+    const devs = await createGroup(t.app.services, acme, { name: 'devs' }, operator, meta);
     await addGroupMember(t.app.services, acme, devs.name, 'bobby', operator, meta);
   });
 
@@ -62,16 +71,26 @@ describe('GET /v2/orgs/{org}/members', () => {
       previous: null,
       results: [
         {
+          ...blank,
+          id: expect.any(String),
+          type: 'User',
           username: 'alice',
           email: 'alice@example.com',
-          role: 'owner',
+          role: 'Owner',
+          is_guest: false,
+          date_joined: '2026-03-01T12:00:00.000Z',
           joined_at: '2026-03-01T12:00:00.000Z',
           groups: [],
         },
         {
+          ...blank,
+          id: expect.any(String),
+          type: 'User',
           username: 'bobby',
           email: 'bobby@example.com',
-          role: 'member',
+          role: 'Member',
+          is_guest: false,
+          date_joined: '2026-03-01T12:00:00.000Z',
           joined_at: '2026-03-01T12:00:00.000Z',
           groups: ['devs'],
         },
@@ -116,17 +135,74 @@ describe('GET /v2/orgs/{org}/members', () => {
   });
 });
 
+describe("Docker Hub's member list filters", () => {
+  it('finds members by a part of the username and by role, and keeps the filters in the links', async () => {
+    const found = (await members('acme', jwts.alice, '?search=BB&page_size=1')).json();
+    expect(found.results.map((m: { username: string }) => m.username)).toEqual(['bobby']);
+    expect(found.count).toBe(1);
+    const owners = (await members('acme', jwts.alice, '?role=owner')).json();
+    expect(owners.results.map((m: { username: string }) => m.username)).toEqual(['alice']);
+    expect((await members('acme', jwts.alice, '?role=editor')).json().count).toBe(0);
+    const paged = (await members('acme', jwts.alice, '?role=member&page_size=1')).json();
+    expect(paged.next).toBe('http://tokenhub.test/v2/orgs/acme/members?page=2&page_size=1&role=member');
+    expect((await members('acme', jwts.alice, '?role=admin')).statusCode).toBe(400);
+  });
+
+  it('lists pending invitees with role Invitee when asked, after the members', async () => {
+    await t.inject({
+      method: 'POST',
+      url: '/v2/orgs/acme/invites',
+      jwt: jwts.alice,
+      body: { invitee: 'carol' },
+    });
+    t.clock.advanceSeconds(1);
+    await t.inject({
+      method: 'POST',
+      url: '/v2/orgs/acme/invites',
+      jwt: jwts.alice,
+      body: { invitee: 'x@corp.test' },
+    });
+    const invitees = (await members('acme', jwts.alice, '?type=invitee')).json();
+    expect(invitees.count).toBe(2);
+    expect(
+      invitees.results.map((m: { role: string; username: string; email?: string }) => [
+        m.role,
+        m.username,
+        m.email,
+      ]),
+    ).toEqual([
+      ['Invitee', '', 'x@corp.test'],
+      ['Invitee', 'carol', undefined],
+    ]);
+    const all = (await members('acme', jwts.alice, '?invites=true&page_size=2&page=2')).json();
+    expect(all.count).toBe(5);
+    expect(all.results.map((m: { username: string }) => m.username)).toEqual(['daisy', '']);
+    const last = (await members('acme', jwts.alice, '?type=all&page_size=2&page=3')).json();
+    expect(last.results.map((m: { username: string }) => m.username)).toEqual(['carol']);
+    // A member sees no invitee's address either.
+    expect(JSON.stringify((await members('acme', jwts.bobby, '?type=invitee')).json())).not.toContain(
+      '@corp',
+    );
+  });
+});
+
 describe('PUT /v2/orgs/{org}/members/{username}', () => {
   let org: Organization;
   beforeAll(async () => {
     org = await setUpOrg(t, 'rolesorg');
   });
 
+  it("refuses Docker Hub's editor role, which tokenhub does not have", async () => {
+    const res = await setRole('rolesorg', 'bobby', 'editor', jwts.alice);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().fields.role[0]).toContain('no editor role');
+  });
+
   it('changes a role, records it, and refuses to demote the last owner', async () => {
     const promoted = await setRole('rolesorg', 'Bobby', 'owner', jwts.alice);
     expect(promoted.statusCode).toBe(200);
-    expect(promoted.json()).toMatchObject({ username: 'bobby', role: 'owner', email: 'bobby@example.com' });
-    expect((await setRole('rolesorg', 'alice', 'member', jwts.bobby)).json().role).toBe('member');
+    expect(promoted.json()).toMatchObject({ username: 'bobby', role: 'Owner', email: 'bobby@example.com' });
+    expect((await setRole('rolesorg', 'alice', 'member', jwts.bobby)).json().role).toBe('Member');
     const last = await setRole('rolesorg', 'bobby', 'member', jwts.bobby);
     expect(last.statusCode).toBe(409);
     expect(last.json()).toEqual({
@@ -187,7 +263,7 @@ describe('DELETE /v2/orgs/{org}/members/{username}', () => {
   it('removes a member from the organization and its groups, ending their registry rights', async () => {
     const o = await setUpOrg(t, 'removeorg');
     const ctx = t.app.services;
-    await createGroup(ctx, o, 'devs', operator, meta);
+    await createGroup(ctx, o, { name: 'devs' }, operator, meta);
     await addGroupMember(ctx, o, 'devs', 'bobby', operator, meta);
     await setGroupRepositoryPermission(ctx, o, 'devs', 'api', 'write', operator, meta);
     const grant = async () => {
@@ -247,7 +323,7 @@ describe('DELETE /v2/orgs/{org}/members/{username}', () => {
     expect([403, 409]).toContain(loser);
     const owners = (await members('raceorg', jwts.bobby))
       .json()
-      .results.filter((m: { role: string }) => m.role === 'owner');
+      .results.filter((m: { role: string }) => m.role === 'Owner');
     expect(owners).toHaveLength(1);
   });
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
   t = await createTestApp();
   for (const name of ['alice', 'bobby', 'carol']) jwts[name] = await t.login(name, await t.signUp(name));
   acme = await setUpOrg(t, 'acme', { owner: 'alice', members: ['bobby'] });
-  const readers = await createGroup(t.app.services, acme, 'readers', operator, meta);
+  const readers = await createGroup(t.app.services, acme, { name: 'readers' }, operator, meta);
   await addGroupMember(t.app.services, acme, readers.name, 'bobby', operator, meta);
   await setGroupRepositoryPermission(t.app.services, acme, readers.name, 'api', 'read', operator, meta);
   for (const [name, isPrivate] of [
@@ -96,7 +96,7 @@ describe('repositories of an organization', () => {
     const events = await t.database.db
       .selectFrom('audit_events')
       .select(['account_name', 'actor_name'])
-      .where('action', '=', 'repository.create')
+      .where('action', '=', 'repo.create')
       .where('name', 'like', 'acme/%')
       .execute();
     expect(events).toHaveLength(3);

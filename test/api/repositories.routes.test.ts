@@ -59,12 +59,30 @@ describe('POST /v2/namespaces/{ns}/repositories', () => {
     expect(res.json()).toEqual({
       name: 'app',
       namespace: 'alice',
+      user: 'alice',
+      hub_user: 'alice',
       repository_type: 'image',
       description: 'my app',
+      full_description: '',
       is_private: t.config.repositoryDefaultPrivate,
       status: 1,
+      status_description: 'active',
       last_updated: '2026-03-01T12:00:00.000Z',
+      last_modified: '2026-03-01T12:00:00.000Z',
       date_registered: '2026-03-01T12:00:00.000Z',
+      star_count: 0,
+      pull_count: 0,
+      is_automated: false,
+      collaborator_count: 0,
+      has_starred: false,
+      affiliation: '',
+      permissions: { read: true, write: true, admin: true },
+      media_types: [],
+      content_types: [],
+      categories: [],
+      immutable_tags_settings: { enabled: false, rules: [] },
+      storage_size: null,
+      source: null,
     });
     expect((await t.inject({ method: 'GET', url: repoUrl('app'), jwt: aliceJwt })).json().name).toBe('app');
   });
@@ -317,11 +335,7 @@ describe('permissions', () => {
       .selectAll()
       .where('name', '=', 'alice/byadmin')
       .execute();
-    expect(events.map((e) => e.action).sort()).toEqual([
-      'repository.create',
-      'repository.delete',
-      'repository.update',
-    ]);
+    expect(events.map((e) => e.action).sort()).toEqual(['repo.change_privacy', 'repo.create', 'repo.delete']);
     for (const event of events) expect(event).toMatchObject({ account_name: 'alice', actor_name: 'carol' });
   });
 });
@@ -349,13 +363,17 @@ describe('PATCH and DELETE', () => {
       .select(['action', 'account_name', 'actor_name', 'data'])
       .where('name', '=', 'alice/short-lived')
       .execute();
+    // Docker Hub's names: the visibility is repo.change_privacy, the description repo.update.
     expect(actions.map((a) => a.action).sort()).toEqual([
-      'repository.create',
-      'repository.delete',
-      'repository.update',
+      'repo.change_privacy',
+      'repo.create',
+      'repo.delete',
+      'repo.update',
     ]);
-    const update = actions.find((a) => a.action === 'repository.update');
-    expect(JSON.parse(update?.data ?? '{}').changed.sort()).toEqual(['description', 'is_private']);
+    const update = actions.find((a) => a.action === 'repo.update');
+    expect(JSON.parse(update?.data ?? '{}').changed).toEqual(['description']);
+    const privacy = actions.find((a) => a.action === 'repo.change_privacy');
+    expect(JSON.parse(privacy?.data ?? '{}')).toMatchObject({ is_private: false });
   });
 
   it.each([

@@ -30,6 +30,8 @@ afterEach(async () => {
 
 const basic = (user: string, secret: string) =>
   `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+/** `X-RateLimit-Reset` is the Unix time the window ends (Docker Hub's documented meaning). */
+const unix = (iso: string) => String(Date.parse(iso) / 1000);
 const rateHeaders = (res: LightMyRequestResponse) => ({
   limit: res.headers['x-ratelimit-limit'],
   remaining: res.headers['x-ratelimit-remaining'],
@@ -65,14 +67,22 @@ describe('PAT creation per account', () => {
     const created = [await create(jwt), await create(jwt), await create(jwt)];
     expect(created.map((res) => res.statusCode)).toEqual([201, 201, 201]);
     expect(created.map((res) => rateHeaders(res).remaining)).toEqual(['2', '1', '0']);
-    // 12:00:00 on the clock: the hour-aligned window has 3600 s left.
-    expect(rateHeaders(created[0] as LightMyRequestResponse)).toMatchObject({ limit: '3', reset: '3600' });
+    // 12:00:00 on the clock: the hour-aligned window ends at 13:00.
+    expect(rateHeaders(created[0] as LightMyRequestResponse)).toMatchObject({
+      limit: '3',
+      reset: unix('2026-03-01T13:00:00Z'),
+    });
     expect(created[0]?.headers['retry-after']).toBeUndefined();
 
     t.clock.advanceSeconds(60);
     const refused = await create(jwt);
     expect(refused.statusCode).toBe(429);
-    expect(rateHeaders(refused)).toEqual({ limit: '3', remaining: '0', reset: '3540', retryAfter: '3540' });
+    expect(rateHeaders(refused)).toEqual({
+      limit: '3',
+      remaining: '0',
+      reset: unix('2026-03-01T13:00:00Z'),
+      retryAfter: '3540',
+    });
     expect(refused.json()).toEqual({
       detail: 'too many access tokens created; try again in 3540 seconds',
       message: 'too many access tokens created; try again in 3540 seconds',
@@ -134,7 +144,12 @@ describe('failed sign-ins per account', () => {
 
     const locked = await authToken(t, 'alice', defaultPassword);
     expect(locked.statusCode).toBe(429);
-    expect(rateHeaders(locked)).toEqual({ limit: '3', remaining: '0', reset: '900', retryAfter: '900' });
+    expect(rateHeaders(locked)).toEqual({
+      limit: '3',
+      remaining: '0',
+      reset: unix('2026-03-01T12:15:00Z'),
+      retryAfter: '900',
+    });
     expect(locked.json().message).toBe('too many failed sign-in attempts; try again in 900 seconds');
     const legacy = await t.inject({
       method: 'POST',
@@ -251,7 +266,11 @@ describe('failed sign-ins per address', () => {
     await t.signUp('alice');
     const res = await authToken(t, 'alice', defaultPassword);
     // Defaults: 10 per account and 50 per address; the account's is the tighter.
-    expect(rateHeaders(res)).toMatchObject({ limit: '10', remaining: '10', reset: '900' });
+    expect(rateHeaders(res)).toMatchObject({
+      limit: '10',
+      remaining: '10',
+      reset: unix('2026-03-01T12:15:00Z'),
+    });
   });
 });
 
@@ -318,7 +337,11 @@ describe('/token per principal', () => {
 
     const first = await registryToken(t, 'alice', pat.token);
     expect(first.statusCode).toBe(200);
-    expect(rateHeaders(first)).toMatchObject({ limit: '2', remaining: '1', reset: '60' });
+    expect(rateHeaders(first)).toMatchObject({
+      limit: '2',
+      remaining: '1',
+      reset: unix('2026-03-01T12:01:00Z'),
+    });
     expect((await registryToken(t, 'alice', defaultPassword)).statusCode).toBe(200);
     const refused = await registryToken(t, 'alice', pat.token);
     expect(refused.statusCode).toBe(429);

@@ -105,7 +105,7 @@ describe('tokenhub org token', () => {
     // The token itself, as CI would use it: member-read lets it list members, nothing more.
     const asOat = { TOKENHUB_SERVER: s.url, TOKENHUB_TOKEN: created.token, TOKENHUB_USERNAME: 'acme' };
     const members = await s.tokenhub(['org', 'member', 'ls', 'acme', '--format', 'json'], { env: asOat });
-    expect(json(members.stdout)).toEqual([expect.objectContaining({ username: 'alice', role: 'owner' })]);
+    expect(json(members.stdout)).toEqual([expect.objectContaining({ username: 'alice', role: 'Owner' })]);
     expect((await s.tokenhub(['whoami'], { env: asOat })).stdout).toContain('Username:         acme\n');
     expect(await s.tokenhub(['org', 'token', 'ls', 'acme'], { env: asOat })).toMatchObject({
       code: 1,

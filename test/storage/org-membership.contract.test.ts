@@ -17,11 +17,13 @@ import {
   deleteGroupRepository,
   deleteOrgGroup,
   findOrgGroup,
+  findOrgGroupByNumber,
   insertGroupMember,
   insertOrgGroup,
   listGroupMembers,
   listGroupRepositories,
   listOrgGroups,
+  updateOrgGroup,
   upsertGroupRepository,
 } from '../../src/storage/org-group.repository.ts';
 import {
@@ -64,8 +66,8 @@ function org(name: string): Organization {
   return { id: crypto.randomUUID(), name, tier: 'free', createdAt: at, updatedAt: at, createdBy: null };
 }
 
-function group(orgId: string, name: string): OrgGroup {
-  return { id: crypto.randomUUID(), orgId, name, createdAt: at };
+function group(orgId: string, name: string): Omit<OrgGroup, 'number'> {
+  return { id: crypto.randomUUID(), orgId, name, description: '', createdAt: at };
 }
 
 describe.each(testDialects('org membership contract'))('org membership storage on %s', (dialect) => {
@@ -87,15 +89,20 @@ describe.each(testDialects('org membership contract'))('org membership storage o
 
   it('members: listed by username with a total; owners counted; roles changed', async () => {
     const { db } = database;
-    const { members, total } = await listOrgMembers(db, acme.id, page);
+    const { members, total } = await listOrgMembers(db, acme.id, {}, page);
     expect(total).toBe(2);
     expect(members.map((r) => [r.username, r.role])).toEqual([
       ['annie', 'owner'],
       ['benny', 'member'],
     ]);
     expect(
-      (await listOrgMembers(db, acme.id, { limit: 1, offset: 1 })).members.map((r) => r.username),
+      (await listOrgMembers(db, acme.id, {}, { limit: 1, offset: 1 })).members.map((r) => r.username),
     ).toEqual(['benny']);
+    const searched = await listOrgMembers(db, acme.id, { search: 'NN' }, page);
+    expect([searched.total, searched.members.map((r) => r.username)]).toEqual([2, ['annie', 'benny']]);
+    const owners = await listOrgMembers(db, acme.id, { role: 'owner', search: 'ann' }, page);
+    expect([owners.total, owners.members.map((r) => r.username)]).toEqual([1, ['annie']]);
+    expect((await listOrgMembers(db, acme.id, { search: '_' }, page)).total).toBe(0);
     expect(await countOrgOwners(db, acme.id)).toBe(1);
     await setOrgMemberRole(db, acme.id, users.ben.id, 'owner');
     expect(await countOrgOwners(db, acme.id)).toBe(2);
@@ -105,27 +112,38 @@ describe.each(testDialects('org membership contract'))('org membership storage o
   it('groups: unique per organization, listed with member counts, deleted with their rows', async () => {
     const { db } = database;
     const devs = group(acme.id, 'devs');
-    expect(await insertOrgGroup(db, devs)).toBe(true);
-    expect(await insertOrgGroup(db, group(acme.id, 'devs'))).toBe(false);
-    expect(await insertOrgGroup(db, group(other.id, 'devs'))).toBe(true);
+    expect(await insertOrgGroup(db, devs)).toMatchObject({ id: devs.id, number: 1 });
+    expect(await insertOrgGroup(db, group(acme.id, 'devs'))).toBeUndefined();
+    expect(await insertOrgGroup(db, group(other.id, 'devs'))).toMatchObject({ number: 2 });
     const ops = group(acme.id, 'ops');
     await insertOrgGroup(db, ops);
+    expect(await findOrgGroupByNumber(db, acme.id, 3)).toMatchObject({ id: ops.id, name: 'ops' });
+    expect(await findOrgGroupByNumber(db, other.id, 3)).toBeUndefined();
     expect(await insertGroupMember(db, devs.id, users.ben.id)).toBe(true);
     expect(await insertGroupMember(db, devs.id, users.ben.id)).toBe(false);
     await insertGroupMember(db, devs.id, users.ann.id);
-    const listed = await listOrgGroups(db, acme.id, page);
+    const listed = await listOrgGroups(db, acme.id, {}, page);
     expect(listed.total).toBe(2);
-    expect(listed.groups.map((r) => [r.name, r.memberCount])).toEqual([
-      ['devs', 2],
-      ['ops', 0],
+    expect(listed.groups.map((r) => [r.name, r.memberCount, r.number])).toEqual([
+      ['devs', 2, 1],
+      ['ops', 0, 3],
     ]);
+    const searched = await listOrgGroups(db, acme.id, { search: 'P' }, page);
+    expect([searched.total, searched.groups.map((r) => r.name)]).toEqual([1, ['ops']]);
+    expect((await listOrgGroups(db, acme.id, { search: '%' }, page)).total).toBe(0);
+    const annsGroups = await listOrgGroups(db, acme.id, { userId: users.ann.id }, page);
+    expect(annsGroups.groups.map((r) => [r.name, r.memberCount])).toEqual([['devs', 2]]);
     const members = await listGroupMembers(db, acme.id, devs.id, page);
-    expect(members).toEqual({
-      members: [
-        { username: 'annie', role: 'owner' },
-        { username: 'benny', role: 'member' },
-      ],
-      total: 2,
+    expect(members.total).toBe(2);
+    expect(members.members.map((m) => [m.username, m.role, m.userId])).toEqual([
+      ['annie', 'owner', users.ann.id],
+      ['benny', 'member', users.ben.id],
+    ]);
+    expect(await updateOrgGroup(db, ops.id, { name: 'devs' })).toBe(false);
+    expect(await updateOrgGroup(db, ops.id, { name: 'operations', description: 'on call' })).toBe(true);
+    expect(await findOrgGroup(db, acme.id, 'operations')).toMatchObject({
+      number: 3,
+      description: 'on call',
     });
     expect(await deleteGroupMember(db, devs.id, users.ann.id)).toBe(true);
     expect(await deleteGroupMember(db, devs.id, users.ann.id)).toBe(false);
@@ -135,6 +153,16 @@ describe.each(testDialects('org membership contract'))('org membership storage o
     await deleteOrgGroup(db, ops.id);
     expect(await findOrgGroup(db, acme.id, 'ops')).toBeUndefined();
     expect(await listGroupRepositories(db, ops.id, page)).toEqual({ permissions: [], total: 0 });
+  });
+
+  it('group numbers stay unique when groups are created at once in many organizations', async () => {
+    const { db } = database;
+    const orgs = Array.from({ length: 12 }, (_, i) => org(`race${i}`));
+    for (const o of orgs) await insertOrganization(db, o);
+    const created = await Promise.all(orgs.map((o) => insertOrgGroup(db, group(o.id, 'team'))));
+    const numbers = created.map((g) => g?.number);
+    expect(new Set(numbers).size).toBe(orgs.length);
+    expect(numbers.every((n) => Number.isInteger(n))).toBe(true);
   });
 
   it('repository permissions: set, replaced (previous returned), read by the grant, removed', async () => {

@@ -23,6 +23,10 @@ export type RegistryAuthOptions = {
   issuer: string;
   /** PEM bundle of the X.509 certificates whose keys may sign tokens. */
   rootCertBundlePath: string;
+  /** Listen on this port (one try) instead of a free one. */
+  port?: number;
+  /** Deliver notifications (`notifications.endpoints`) to `url` with `Authorization: Bearer <secret>`. */
+  notifications?: { url: string; secret: string };
 };
 
 export type RunningRegistry = {
@@ -58,13 +62,14 @@ export async function startRegistry(options: RegistryAuthOptions): Promise<Runni
   let lastError: Error | undefined;
   for (let attempt = 1; attempt <= portAttempts; attempt++) {
     const dir = await mkdtemp(join(tmpdir(), 'tokenhub-registry-'));
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     try {
       return await startOnce(binary, dir, port, options);
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
       lastError = error as Error;
-      if (!lastError.message.includes('address already in use')) throw lastError;
+      if (options.port !== undefined || !lastError.message.includes('address already in use'))
+        throw lastError;
     }
   }
   throw lastError ?? new Error('the registry did not start');
@@ -163,5 +168,22 @@ auth:
     service: ${q(auth.service)}
     issuer: ${q(auth.issuer)}
     rootcertbundle: ${q(auth.rootCertBundlePath)}
+${auth.notifications ? notificationsConfig(auth.notifications) : ''}`;
+}
+
+/** Every event delivered at once (threshold 1), retried quickly, with the shared secret. */
+function notificationsConfig({ url, secret }: { url: string; secret: string }): string {
+  const q = (value: string) => JSON.stringify(value);
+  return `notifications:
+  events:
+    includereferences: true
+  endpoints:
+    - name: tokenhub
+      url: ${q(url)}
+      headers:
+        Authorization: [${q(`Bearer ${secret}`)}]
+      timeout: 2s
+      threshold: 1
+      backoff: 200ms
 `;
 }

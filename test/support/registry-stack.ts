@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, type TestApp } from './app-harness.ts';
 import { type CommandResult, skopeo } from './clients.ts';
+import { freePort } from './free-port.ts';
 import { buildOciLayout, type OciLayout } from './oci-image.ts';
 import { type RunningRegistry, startRegistry } from './registry-process.ts';
 
@@ -34,16 +35,26 @@ export interface RegistryStack {
 export const sha256 = (bytes: string | Buffer) =>
   `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-/** @param options.env more tokenhub settings (the OIDC suites allow their loopback issuer). */
+/** The secret the registry's notifications carry in a stack started `withNotifications`. */
+export const notifySecret = 'test-notify-secret-0123456789';
+
+/**
+ * @param options.withNotifications tokenhub reads tags from the registry (`TOKENHUB_REGISTRY_URL`)
+ *   and the registry delivers its notifications to tokenhub (`TOKENHUB_REGISTRY_NOTIFY_SECRET`).
+ * @param options.env more tokenhub settings (the OIDC suites allow their loopback issuer).
+ */
 export async function startRegistryStack(
-  options: { env?: Record<string, string> } = {},
+  options: { withNotifications?: boolean; env?: Record<string, string> } = {},
 ): Promise<RegistryStack> {
   const dir = await mkdtemp(join(tmpdir(), 'tokenhub-e2e-'));
   const bundlePath = join(dir, 'bundle.pem');
-  const t = await createTestApp({
-    start: new Date().toISOString(),
-    env: { TOKENHUB_LOG_LEVEL: 'info', ...options.env },
-  });
+  const registryPort = options.withNotifications ? await freePort() : undefined;
+  const env: Record<string, string> = { TOKENHUB_LOG_LEVEL: 'info', ...options.env };
+  if (registryPort !== undefined) {
+    env.TOKENHUB_REGISTRY_URL = `http://127.0.0.1:${registryPort}`;
+    env.TOKENHUB_REGISTRY_NOTIFY_SECRET = notifySecret;
+  }
+  const t = await createTestApp({ start: new Date().toISOString(), env });
   const tokenhubUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
   const layoutDir = join(dir, 'layout');
   const layout = await buildOciLayout(layoutDir, { tag: '1', payload: `hello from tokenhub ${Date.now()}` });
@@ -66,6 +77,12 @@ export async function startRegistryStack(
         service: t.config.registryService,
         issuer: t.config.registryIssuer,
         rootCertBundlePath: bundlePath,
+        ...(registryPort === undefined
+          ? {}
+          : {
+              port: registryPort,
+              notifications: { url: `${tokenhubUrl}/v2/registry/notifications`, secret: notifySecret },
+            }),
       });
       stack.registryHost = `127.0.0.1:${stack.registry.port}`;
     },

@@ -37,7 +37,7 @@ describe('draft ↔ resources', () => {
         { path: 'acme/web', push: false },
       ],
       publicRead: true,
-      org: { member: 'read', invite: 'none', group: 'edit' },
+      org: { member: 'read', invite: 'none', group: 'edit', activity: 'none' },
     } as const;
     const resources = resourcesFromDraft('acme', {
       ...draft,

@@ -92,7 +92,10 @@ describe('drafts', () => {
   it.each<[string, (draft: ConnectionDraft) => void, string | undefined]>([
     [
       'a complete draft',
-      (d) => d.rulesets[0]?.resources[0] && (d.rulesets[0].resources[0].repository = 'api'),
+      (d) => {
+        const resource = d.rulesets[0]?.resources[0];
+        if (resource) resource.repository = 'api';
+      },
       undefined,
     ],
     ['no label', (d) => Object.assign(d, { label: '' }), 'Give the connection a label.'],
@@ -103,7 +106,10 @@ describe('drafts', () => {
     ],
     [
       'a pattern starting with *',
-      (d) => d.rulesets[0] && (d.rulesets[0].subject = '*:main'),
+      (d) => {
+        const ruleset = d.rulesets[0];
+        if (ruleset) ruleset.subject = '*:main';
+      },
       'Ruleset 1: the subject pattern must start with a literal prefix, not *.',
     ],
     ['an unnamed repository', () => undefined, 'Ruleset 1: name every repository (or * for all).'],

@@ -3,6 +3,7 @@
  * (orgAccessToken): Docker Hub's shapes, with tokenhub's additions marked as extensions.
  */
 import { type Static, type TStringOptions, Type } from 'typebox';
+import { tokenLabelMaxLength } from '../../core/access-token-rules.ts';
 import { patScopes } from '../../core/access-token-scopes.ts';
 
 const nullableString = (options: TStringOptions = {}) => Type.Union([Type.String(options), Type.Null()]);
@@ -35,14 +36,20 @@ const scopeList = Type.Array(Type.String({ maxLength: 64 }), {
   description: `One of ${patScopes.join(', ')} (highest first implies the lower ones).`,
 });
 
+/** A token's label: 1-100 characters once trimmed (Docker Hub's bounds, enforced by the core rules). */
+const tokenLabel = (description?: string) =>
+  Type.String({ minLength: 1, maxLength: tokenLabelMaxLength, ...(description ? { description } : {}) });
+
 export const accessTokenCreateBody = Type.Object({
-  token_label: Type.String({ maxLength: 1000 }),
+  token_label: Type.Optional(
+    tokenLabel('Without one, the token gets a generated label (as on Docker Hub; hub-tool sends none).'),
+  ),
   scopes: Type.Optional(scopeList),
   expires_at: Type.Optional(nullableString({ maxLength: 64 })),
 });
 
 export const accessTokenUpdateBody = Type.Object({
-  token_label: Type.Optional(Type.String({ maxLength: 1000 })),
+  token_label: Type.Optional(tokenLabel()),
   is_active: Type.Optional(Type.Boolean()),
   scopes: Type.Optional(scopeList),
 });
@@ -91,14 +98,14 @@ export type OrgAccessTokenObject = Static<typeof orgAccessTokenObject>;
 export type OatResourceObject = OrgAccessTokenObject['resources'][number];
 
 export const orgAccessTokenCreateBody = Type.Object({
-  label: Type.String({ maxLength: 1000 }),
+  label: tokenLabel(),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
   resources: resourceList,
   expires_at: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
 });
 
 export const orgAccessTokenUpdateBody = Type.Object({
-  label: Type.Optional(Type.String({ maxLength: 1000 })),
+  label: Type.Optional(tokenLabel()),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
   resources: Type.Optional(resourceList),
   is_active: Type.Optional(Type.Boolean()),

@@ -41,7 +41,10 @@ export const auditLogObject = Type.Object({
   action: Type.String(),
   name: Type.String(),
   actor: Type.String(),
-  data: Type.Record(Type.String(), Type.Unknown(), { description: 'What changed; never a secret.' }),
+  data: Type.Record(Type.String(), Type.String(), {
+    description:
+      'What changed, never a secret; values are text as in Docker Hub (lists, numbers, booleans and null as JSON).',
+  }),
   timestamp: Type.String({ format: 'date-time' }),
   action_description: Type.String(),
   ip: Type.Optional(Type.String({ description: "tokenhub extension, owners only: the caller's address." })),
@@ -65,10 +68,16 @@ export const auditActionsObject = Type.Object({
     Type.Object({
       label: Type.String(),
       actions: Type.Array(
-        Type.Object({ name: Type.String(), description: Type.String(), label: Type.String() }),
+        Type.Object({
+          name: Type.String({
+            description: 'The action name after the group: `tag.push` for `repo.tag.push`.',
+          }),
+          description: Type.String(),
+          label: Type.String(),
+        }),
       ),
     }),
-    { description: 'Keyed by the first segment of the action names: account, org, repository.' },
+    { description: 'Keyed by the first segment of the action names: account, org, repo.' },
   ),
 });
 export type AuditActionsObject = Static<typeof auditActionsObject>;

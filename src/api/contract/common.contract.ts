@@ -36,6 +36,7 @@ const errorDescriptions: Record<number, string> = {
   404: 'Not found, or not yours',
   409: 'Conflicts with the current state',
   429: 'Rate limited',
+  502: 'The registry did not answer',
 };
 
 /** Response schemas for the listed error statuses. */

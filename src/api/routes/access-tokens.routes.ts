@@ -42,13 +42,45 @@ function toAccessTokenObject(token: PersonalAccessToken, now: Date, secret = '')
   };
 }
 
+/**
+ * Docker's PAT routes live at `/v2/access-tokens`; hub-tool still uses the older `/v2/api_tokens`,
+ * which Docker Hub serves as the same routes.
+ */
+const patBases = ['/v2/access-tokens', '/v2/api_tokens'] as const;
+
 export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: RouteDeps): Promise<void> {
   const route = guardedRoute(guard(['password']), 'personal access tokens');
+  for (const base of patBases) {
+    const legacy = base === '/v2/api_tokens' ? ' (legacy path of /v2/access-tokens)' : '';
+    registerPatRoutes(app, ctx, throttles, route, base, legacy);
+  }
 
   app.post(
-    '/v2/access-tokens',
+    '/v2/access-tokens/bulk-delete',
     route({
-      summary: 'Create a personal access token; the secret is in this response only',
+      summary: 'Delete several personal access tokens at once, all or nothing (tokenhub extension)',
+      body: bulkDeleteBody,
+      response: noContentReplies(400, 401, 403, 404),
+    }),
+    async (request, reply) => {
+      await deletePersonalAccessTokens(ctx, accountOf(request), request.body.uuids, requestMeta(request));
+      return reply.status(204).send(null);
+    },
+  );
+}
+
+function registerPatRoutes(
+  app: App,
+  ctx: RouteDeps['ctx'],
+  throttles: RouteDeps['throttles'],
+  route: ReturnType<typeof guardedRoute>,
+  base: string,
+  legacy: string,
+): void {
+  app.post(
+    base,
+    route({
+      summary: `Create a personal access token; the secret is in this response only${legacy}`,
       body: accessTokenCreateBody,
       response: { 201: accessTokenObject, ...errorReplies(400, 401, 403, 429) },
     }),
@@ -66,9 +98,9 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
   );
 
   app.get(
-    '/v2/access-tokens',
+    base,
     route({
-      summary: 'List personal access tokens, newest first',
+      summary: `List personal access tokens, newest first${legacy}`,
       querystring: paginationQuery,
       response: { 200: accessTokenPage, ...errorReplies(400, 401, 403) },
     }),
@@ -78,30 +110,17 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
       const now = ctx.clock.now();
       return {
         count: total,
-        ...pageLinks(ctx.config.publicUrl, '/v2/access-tokens', page, total),
+        ...pageLinks(ctx.config.publicUrl, base, page, total),
         active_count: active,
         results: tokens.map((token) => toAccessTokenObject(token, now)),
       };
     },
   );
 
-  app.post(
-    '/v2/access-tokens/bulk-delete',
-    route({
-      summary: 'Delete several personal access tokens at once, all or nothing (tokenhub extension)',
-      body: bulkDeleteBody,
-      response: noContentReplies(400, 401, 403, 404),
-    }),
-    async (request, reply) => {
-      await deletePersonalAccessTokens(ctx, accountOf(request), request.body.uuids, requestMeta(request));
-      return reply.status(204).send(null);
-    },
-  );
-
   app.get(
-    '/v2/access-tokens/:uuid',
+    `${base}/:uuid`,
     route({
-      summary: 'Read one personal access token (never its secret)',
+      summary: `Read one personal access token (never its secret)${legacy}`,
       params: uuidParam,
       response: { 200: accessTokenObject, ...errorReplies(400, 401, 403, 404) },
     }),
@@ -112,9 +131,9 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
   );
 
   app.patch(
-    '/v2/access-tokens/:uuid',
+    `${base}/:uuid`,
     route({
-      summary: 'Rename, activate/deactivate, or change the level of a personal access token',
+      summary: `Rename, activate/deactivate, or change the level of a personal access token${legacy}`,
       description:
         'Changing `scopes` is a tokenhub extension (the Docker Hub console allows it). Expiry never changes.',
       params: uuidParam,
@@ -134,9 +153,9 @@ export async function accessTokenRoutes(app: App, { ctx, guard, throttles }: Rou
   );
 
   app.delete(
-    '/v2/access-tokens/:uuid',
+    `${base}/:uuid`,
     route({
-      summary: 'Delete a personal access token',
+      summary: `Delete a personal access token${legacy}`,
       params: uuidParam,
       response: noContentReplies(400, 401, 403, 404),
     }),

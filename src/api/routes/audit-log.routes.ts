@@ -2,7 +2,8 @@
  * The audit log, Docker Hub's routes and shapes (PROTOCOLS.md §1, docs/audit-log.md): an account's
  * events, newest first, and the catalogue of actions. `count`, `next` and `previous`, and each
  * event's `ip` and `user_agent` (owners only), are tokenhub extensions. Password and PAT sessions
- * may read; errors use the organization shape, since the account may be an organization.
+ * may read, and an organization's own OATs with `scope-activity-read`; errors use the organization
+ * shape, since the account may be an organization.
  */
 import { type AuditEvent, auditActionGroups, describeAuditAction } from '../../core/audit-actions.ts';
 import {
@@ -24,13 +25,26 @@ import {
 import { errorReplies } from '../contract/common.contract.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 
+/**
+ * Docker Hub's `data` is a map of strings: text stays as it is, anything else (lists, numbers,
+ * booleans, null) is its JSON.
+ */
+function asText(data: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(data).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? value : JSON.stringify(value),
+    ]),
+  );
+}
+
 function toAuditLogObject(event: AuditEvent, access: AuditLogAccess): AuditLogObject {
   return {
     account: event.accountName,
     action: event.action,
     name: event.name,
     actor: event.actorName,
-    data: event.data,
+    data: asText(event.data),
     timestamp: event.createdAt,
     action_description: describeAuditAction(event.action),
     ...(access.showsNetwork ? { ip: event.ip, user_agent: event.userAgent } : {}),
@@ -45,7 +59,7 @@ function filterQueryString(filters: AuditLogFilters): string {
 
 export async function auditLogRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
   const config = { errorShape: 'org' as const };
-  const preHandler = guard(['password', 'pat']);
+  const preHandler = guard(['password', 'pat', 'oat']);
   const security = [{ bearer: [] }];
   const tags = ['audit log'];
 
@@ -59,7 +73,7 @@ export async function auditLogRoutes(app: App, { ctx, guard }: RouteDeps): Promi
         security,
         summary: "An account's audit log, newest first",
         description:
-          "A user reads their own log; organization owners read their organization's. `count`, `next`, `previous`, `ip` and `user_agent` are tokenhub extensions.",
+          "A user reads their own log; organization owners read their organization's, and so do its organization access tokens holding `scope-activity-read`. `count`, `next`, `previous`, `ip` and `user_agent` are tokenhub extensions.",
         params: accountParams,
         querystring: auditLogQuery,
         response: { 200: auditLogPage, ...errorReplies(400, 401, 403, 404) },
@@ -92,7 +106,8 @@ export async function auditLogRoutes(app: App, { ctx, guard }: RouteDeps): Promi
       schema: {
         tags,
         security,
-        summary: 'The actions an audit log can hold, grouped; `name` is what the `action` filter takes',
+        summary:
+          'The actions an audit log can hold, grouped by their first segment; the `action` filter takes `<group>.<name>`',
         params: accountParams,
         response: { 200: auditActionsObject, ...errorReplies(401, 403, 404) },
       },

@@ -1,32 +1,42 @@
 /**
  * Organization groups (Docker Hub's teams, `/v2/orgs/{org}/groups`): the groups, their members, and
  * their permissions on the organization's repositories. Reads need group-read, changes group-edit
- * (`authorizeOrgAction`). Listing and removing a group's repository permissions (GET and DELETE on
- * `…/repositories`) are tokenhub additions.
+ * (`authorizeOrgAction`). The `…/repositories` routes under a group are tokenhub's; Docker Hub's
+ * `/v2/repositories/{ns}/{repo}/groups` are in repository-groups.routes.ts.
  */
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { normalizeGroupName } from '../../core/organization-rules.ts';
+import { fieldError } from '../../core/errors.ts';
+import { normalizeGroupName, type OrgGroup } from '../../core/organization-rules.ts';
 import {
   addGroupMember,
   createGroup,
   deleteGroup,
+  getGroup,
   listGroupRepositoryPermissions,
   listGroups,
   listMembersOfGroup,
   removeGroupMember,
   removeGroupRepositoryPermission,
   setGroupRepositoryPermission,
+  updateGroup,
 } from '../../services/orgs/org-group.service.ts';
+import type { GroupMember } from '../../storage/org-group.repository.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { errorReplies, noContentReplies, pageOf, paginationQuery } from '../contract/common.contract.ts';
 import {
+  type GroupMemberObject,
   type GroupObject,
   groupCreateBody,
+  groupListQuery,
+  groupMemberAddBody,
   groupMemberObject,
   groupMemberParams,
   groupObject,
   groupParams,
+  groupPatchBody,
   groupPermission,
+  groupReplaceBody,
   groupRepositoryParams,
   orgParams,
   repositoryPermissionObject,
@@ -34,34 +44,69 @@ import {
 import { authorizeOrgRequest, orgRouteOptions } from '../org-auth.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
+import { blankProfile, capitalizedRole } from './account-profiles.routes.ts';
+import { seesAddresses } from './org-members.routes.ts';
+
+export function toGroupObject(group: OrgGroup & { memberCount: number }): GroupObject {
+  return {
+    id: group.number,
+    uuid: group.id,
+    name: group.name,
+    description: group.description,
+    member_count: group.memberCount,
+    created_at: group.createdAt,
+  };
+}
+
+function toGroupMemberObject(member: GroupMember, withEmail: boolean): GroupMemberObject {
+  const object = {
+    ...blankProfile,
+    id: member.userId,
+    date_joined: member.userCreatedAt,
+    type: 'User' as const,
+    username: member.username,
+    role: capitalizedRole[member.role],
+  };
+  return withEmail ? { ...object, email: member.email } : object;
+}
+
+/**
+ * hub-tool decodes a group's member list as a plain array (Docker Hub's earlier answer), the
+ * Terraform provider as a page: the array goes to hub-tool's user agent when it asks for no page.
+ */
+function wantsPlainList(request: FastifyRequest): boolean {
+  const agent = request.headers['user-agent'] ?? '';
+  // The raw query: the parsed one already holds the defaults.
+  const asked = new URLSearchParams(request.url.split('?')[1] ?? '');
+  return agent.startsWith('hub-tool/') && !asked.has('page') && !asked.has('page_size');
+}
+
+/** Every member at once, for the plain list. */
+const allRows = { limit: Number.MAX_SAFE_INTEGER, offset: 0 };
 
 export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
   const route = orgRouteOptions(guard, 'organization groups');
   const base = (org: string) => `/v2/orgs/${org}/groups`;
+  const groupPath = (org: string, group: string) =>
+    `${base(org)}/${encodeURIComponent(normalizeGroupName(group))}`;
 
   app.get(
     '/v2/orgs/:org/groups',
     route({
       summary: "List the organization's groups, by name",
       params: orgParams,
-      querystring: paginationQuery,
+      querystring: groupListQuery,
       response: { 200: pageOf(groupObject), ...errorReplies(400, 401, 403, 404) },
     }),
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-read');
       const page = pageRequest(request.query);
-      const { groups, total } = await listGroups(ctx, org, page);
+      const { username, search } = request.query;
+      const { groups, total } = await listGroups(ctx, org, { username, search }, page);
       return {
         count: total,
-        ...pageLinks(ctx.config.publicUrl, base(org.name), page, total),
-        results: groups.map(
-          (group): GroupObject => ({
-            id: group.id,
-            name: group.name,
-            created_at: group.createdAt,
-            member_count: group.memberCount,
-          }),
-        ),
+        ...pageLinks(ctx.config.publicUrl, base(org.name), page, total, { username, search }),
+        results: groups.map(toGroupObject),
       };
     },
   );
@@ -76,16 +121,45 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
     }),
     async (request, reply) => {
       const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
-      const group = await createGroup(ctx, org, request.body.name, actor, requestMeta(request));
-      const created: GroupObject = {
-        id: group.id,
-        name: group.name,
-        created_at: group.createdAt,
-        member_count: 0,
-      };
-      return reply.status(201).send(created);
+      const group = await createGroup(ctx, org, request.body, actor, requestMeta(request));
+      return reply.status(201).send(toGroupObject({ ...group, memberCount: 0 }));
     },
   );
+
+  app.get(
+    '/v2/orgs/:org/groups/:group',
+    route({
+      summary: 'Read a group',
+      params: groupParams,
+      response: { 200: groupObject, ...errorReplies(400, 401, 403, 404) },
+    }),
+    async (request) => {
+      const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-read');
+      return toGroupObject(await getGroup(ctx, org, request.params.group));
+    },
+  );
+
+  for (const [method, body, summary] of [
+    ['PUT', groupReplaceBody, 'Rename a group and set its description'],
+    ['PATCH', groupPatchBody, "Change a group's name or description"],
+  ] as const) {
+    app.route({
+      method,
+      url: '/v2/orgs/:org/groups/:group',
+      ...route({
+        summary,
+        params: groupParams,
+        body,
+        response: { 200: groupObject, ...errorReplies(400, 401, 403, 404, 409) },
+      }),
+      handler: async (request) => {
+        const { org: orgName, group: name } = request.params as { org: string; group: string };
+        const { org, actor } = await authorizeOrgRequest(ctx, request, orgName, 'group-edit');
+        const changes = request.body as { name?: string; description?: string };
+        return toGroupObject(await updateGroup(ctx, org, name, changes, actor, requestMeta(request)));
+      },
+    });
+  }
 
   app.delete(
     '/v2/orgs/:org/groups/:group',
@@ -105,16 +179,35 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
     '/v2/orgs/:org/groups/:group/members',
     route({
       summary: "List a group's members, by username",
+      description:
+        "A page, as Docker's document and the Terraform provider have it; to hub-tool's user agent without `page` or `page_size`, a plain array of every member (what hub-tool decodes).",
       params: groupParams,
       querystring: paginationQuery,
-      response: { 200: pageOf(groupMemberObject), ...errorReplies(400, 401, 403, 404) },
+      response: {
+        200: Type.Union([pageOf(groupMemberObject), Type.Array(groupMemberObject)]),
+        ...errorReplies(400, 401, 403, 404),
+      },
     }),
     async (request) => {
-      const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-read');
+      const { org, principal, role } = await authorizeOrgRequest(
+        ctx,
+        request,
+        request.params.org,
+        'group-read',
+      );
+      const withEmail = seesAddresses(principal, role);
+      const { group } = request.params;
+      if (wantsPlainList(request)) {
+        const { members } = await listMembersOfGroup(ctx, org, group, allRows);
+        return members.map((member) => toGroupMemberObject(member, withEmail));
+      }
       const page = pageRequest(request.query);
-      const { members, total } = await listMembersOfGroup(ctx, org, request.params.group, page);
-      const path = `${base(org.name)}/${encodeURIComponent(normalizeGroupName(request.params.group))}/members`;
-      return { count: total, ...pageLinks(ctx.config.publicUrl, path, page, total), results: members };
+      const { members, total } = await listMembersOfGroup(ctx, org, group, page);
+      return {
+        count: total,
+        ...pageLinks(ctx.config.publicUrl, `${groupPath(org.name, group)}/members`, page, total),
+        results: members.map((member) => toGroupMemberObject(member, withEmail)),
+      };
     },
   );
 
@@ -123,21 +216,27 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
     route({
       summary: 'Add a member of the organization to a group',
       params: groupParams,
-      body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) }),
-      response: { 201: groupMemberObject, ...errorReplies(400, 401, 403, 404, 409) },
+      body: groupMemberAddBody,
+      response: { 200: groupMemberObject, ...errorReplies(400, 401, 403, 404, 409) },
     }),
-    async (request, reply) => {
-      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
-      const { group } = request.params;
+    async (request) => {
+      const { org, actor, principal, role } = await authorizeOrgRequest(
+        ctx,
+        request,
+        request.params.org,
+        'group-edit',
+      );
+      const username = request.body.member ?? request.body.username;
+      if (username === undefined) throw fieldError('member', 'member is required: the username to add');
       const member = await addGroupMember(
         ctx,
         org,
-        group,
-        request.body.username,
+        request.params.group,
+        username,
         actor,
         requestMeta(request),
       );
-      return reply.status(201).send(member);
+      return toGroupMemberObject(member, seesAddresses(principal, role));
     },
   );
 
@@ -173,7 +272,7 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
         request.params.group,
         page,
       );
-      const path = `${base(org.name)}/${encodeURIComponent(normalizeGroupName(request.params.group))}/repositories`;
+      const path = `${groupPath(org.name, request.params.group)}/repositories`;
       return { count: total, ...pageLinks(ctx.config.publicUrl, path, page, total), results: permissions };
     },
   );
@@ -181,7 +280,7 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
   app.put(
     '/v2/orgs/:org/groups/:group/repositories/:repo',
     route({
-      summary: "Set a group's permission on one of the organization's repositories",
+      summary: "Set a group's permission on one of the organization's repositories (tokenhub extension)",
       description: 'The repository need not exist yet: a group with write permission may push it first.',
       params: groupRepositoryParams,
       body: Type.Object({ permission: groupPermission }),

@@ -1,9 +1,11 @@
 /**
- * Organization invites: owners (invite-read / invite-edit in `authorizeOrgAction`) send, list and
- * cancel them under `/v2/orgs/{org}/invites`; the invitee accepts or declines with a password
- * session at `/v2/invites/{id}/accept|decline` and lists theirs at `GET /v2/users/me/invites`
- * (both tokenhub's own routes). An invite addressed to someone else answers 404, never 403, so
- * invites are not revealed.
+ * Organization invites: owners (invite-read / invite-edit in `authorizeOrgAction`) list them at
+ * `GET /v2/orgs/{org}/invites`, send them with Docker Hub's `POST /v2/invites/bulk` (or tokenhub's
+ * `POST /v2/orgs/{org}/invites`), cancel them (`DELETE /v2/invites/{id}`, or under the
+ * organization) and send them again (`PATCH /v2/invites/{id}/resend`); the invitee accepts or
+ * declines with a password session at `/v2/invites/{id}/accept|decline` and lists theirs at
+ * `GET /v2/users/me/invites` (tokenhub's own routes). An invite addressed to someone else answers
+ * 404, never 403, so invites are not revealed.
  */
 import { Type } from 'typebox';
 import type { OrgInvite } from '../../core/organization-rules.ts';
@@ -12,37 +14,46 @@ import {
   cancelInvite,
   createInvite,
   declineInvite,
+  findInviteAndOrg,
   listInvites,
   listMyInvites,
+  resendInvite,
 } from '../../services/orgs/org-invite.service.ts';
+import { inviteMany } from '../../services/orgs/org-invite-bulk.service.ts';
 import type { App, RouteDeps } from '../app.ts';
-import { accountOf, principalOf } from '../auth.ts';
-import { errorReplies, noContentReplies, paginationQuery } from '../contract/common.contract.ts';
+import { accountOf } from '../auth.ts';
+import { errorReplies, noContentReplies } from '../contract/common.contract.ts';
 import {
+  bulkInviteBody,
+  bulkInviteReply,
   type InviteObject,
   inviteCreateBody,
+  inviteList,
   inviteObject,
-  invitePage,
   inviteParams,
   memberObject,
   orgInviteParams,
   orgParams,
 } from '../contract/orgs.contract.ts';
 import { authorizeOrgRequest, orgRouteOptions } from '../org-auth.ts';
-import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
 import { toMemberObject } from './org-members.routes.ts';
 
 function toInviteObject(invite: OrgInvite): InviteObject {
   return {
     id: invite.id,
-    org: invite.orgName,
+    inviter_username: invite.invitedByName ?? '',
     invitee: invite.invitee,
+    org: invite.orgName,
+    team: invite.groupName ?? '',
+    created_at: invite.createdAt,
     role: invite.role,
     invited_by: invite.invitedByName,
-    created_at: invite.createdAt,
   };
 }
+
+/** Every pending invite at once: Docker Hub's invite list is not paged, and an organization has few. */
+const allInvites = { limit: Number.MAX_SAFE_INTEGER, offset: 0 };
 
 export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
   const config = { errorShape: 'org' as const };
@@ -56,25 +67,19 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
     route({
       summary: "List the organization's pending invites, newest first",
       params: orgParams,
-      querystring: paginationQuery,
-      response: { 200: invitePage, ...errorReplies(400, 401, 403, 404) },
+      response: { 200: inviteList, ...errorReplies(400, 401, 403, 404) },
     }),
     async (request) => {
       const { org } = await authorizeOrgRequest(ctx, request, request.params.org, 'invite-read');
-      const page = pageRequest(request.query);
-      const { invites, total } = await listInvites(ctx, org, page);
-      return {
-        count: total,
-        ...pageLinks(ctx.config.publicUrl, `/v2/orgs/${org.name}/invites`, page, total),
-        results: invites.map(toInviteObject),
-      };
+      const { invites } = await listInvites(ctx, org, allInvites);
+      return { data: invites.map(toInviteObject) };
     },
   );
 
   app.post(
     '/v2/orgs/:org/invites',
     route({
-      summary: 'Invite a user (by username) or a person (by email address) to join',
+      summary: 'Invite a user (by username) or a person (by email address) to join (tokenhub extension)',
       params: orgParams,
       body: inviteCreateBody,
       response: { 201: inviteObject, ...errorReplies(400, 401, 403, 404, 409) },
@@ -83,6 +88,60 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
       const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'invite-edit');
       const invite = await createInvite(ctx, org, request.body, actor, requestMeta(request));
       return reply.status(201).send(toInviteObject(invite));
+    },
+  );
+
+  app.post(
+    '/v2/invites/bulk',
+    route({
+      summary: 'Invite several users or email addresses at once; each gets a status',
+      description:
+        'Invitees that cannot be invited are answered with a status, not an error: `existing_org_member`, `already_invited` (tokenhub), `invalid_email_or_docker_id`. With `dry_run`, nothing is sent.',
+      body: bulkInviteBody,
+      response: { 202: bulkInviteReply, ...errorReplies(400, 401, 403, 404) },
+    }),
+    async (request, reply) => {
+      const { org: orgName, team, role, invitees, dry_run: dryRun } = request.body;
+      const { org, actor } = await authorizeOrgRequest(ctx, request, orgName, 'invite-edit');
+      const input = { invitees, role, team, dryRun: dryRun === true };
+      const results = await inviteMany(ctx, org, input, actor, requestMeta(request));
+      return reply.status(202).send({
+        invitees: results.map(({ invitee, status, invite }) => ({
+          invitee,
+          status,
+          ...(invite ? { invite: toInviteObject(invite) } : {}),
+        })),
+      });
+    },
+  );
+
+  app.delete(
+    '/v2/invites/:id',
+    route({
+      summary: 'Cancel a pending invite',
+      params: inviteParams,
+      response: noContentReplies(400, 401, 403, 404),
+    }),
+    async (request, reply) => {
+      const { org: inviteOrg } = await findInviteAndOrg(ctx, request.params.id);
+      const { org, actor } = await authorizeOrgRequest(ctx, request, inviteOrg.name, 'invite-edit');
+      await cancelInvite(ctx, org, request.params.id, actor, requestMeta(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.patch(
+    '/v2/invites/:id/resend',
+    route({
+      summary: 'Send a pending invite again (tokenhub sends no mail: the event is recorded)',
+      params: inviteParams,
+      response: noContentReplies(400, 401, 403, 404),
+    }),
+    async (request, reply) => {
+      const { org: inviteOrg } = await findInviteAndOrg(ctx, request.params.id);
+      const { org, actor } = await authorizeOrgRequest(ctx, request, inviteOrg.name, 'invite-edit');
+      await resendInvite(ctx, org, request.params.id, actor, requestMeta(request));
+      return reply.status(204).send(null);
     },
   );
 
@@ -132,7 +191,7 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
     async (request) => {
       const user = accountOf(request);
       const member = await acceptInvite(ctx, user, request.params.id, requestMeta(request));
-      return toMemberObject(member, principalOf(request), 'owner');
+      return toMemberObject(member, true);
     },
   );
 

@@ -4,46 +4,77 @@
  * `authorizeOrgAction`'s decision (member-read, member-edit); a member may also leave with a
  * password session. Email addresses are shown to owners only, never to organization access tokens.
  */
-import { Type } from 'typebox';
 import { normalizeUsername } from '../../core/account-rules.ts';
-import type { OrgRole } from '../../core/organization-rules.ts';
+import { fieldError } from '../../core/errors.ts';
+import type { OrgInvite, OrgRole } from '../../core/organization-rules.ts';
 import {
   changeMemberRole,
   listMembers,
+  type MemberListing,
   type OrgMemberWithGroups,
   removeMember,
 } from '../../services/orgs/org-member.service.ts';
-import type { Principal } from '../../services/sign-in/who-asks.ts';
+import { type Principal, principalUser } from '../../services/sign-in/who-asks.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';
-import { errorReplies, noContentReplies, paginationQuery } from '../contract/common.contract.ts';
+import { errorReplies, noContentReplies } from '../contract/common.contract.ts';
 import {
   type MemberObject,
+  memberListQuery,
   memberObject,
   memberPage,
   memberParams,
+  memberRoleBody,
   orgParams,
-  orgRole,
 } from '../contract/orgs.contract.ts';
 import { authorizeOrgRequest, orgRouteOptions } from '../org-auth.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
+import { blankProfile, capitalizedRole } from './account-profiles.routes.ts';
 
 /** Owners (and instance administrators, who may act as owners) see addresses; OATs never do. */
-export function toMemberObject(
-  member: OrgMemberWithGroups,
-  principal: Principal,
-  role: OrgRole | undefined,
-): MemberObject {
-  const seesEmail =
-    principal.kind !== 'oat' && principal.kind !== 'oidc' && (role === 'owner' || principal.user.isAdmin);
+export function seesAddresses(principal: Principal, role: OrgRole | undefined): boolean {
+  const user = principalUser(principal);
+  return user !== undefined && (role === 'owner' || user.isAdmin);
+}
+
+/** A member in Docker Hub's `org_member` shape, with the address when `withEmail`. */
+export function toMemberObject(member: OrgMemberWithGroups, withEmail: boolean): MemberObject {
   const object = {
+    ...blankProfile,
+    id: member.userId,
+    date_joined: member.createdAt,
+    type: 'User' as const,
     username: member.username,
-    role: member.role,
-    joined_at: member.createdAt,
+    role: capitalizedRole[member.role],
     groups: member.groups,
+    is_guest: false,
+    joined_at: member.createdAt,
   };
-  return seesEmail ? { ...object, email: member.email } : object;
+  return withEmail ? { ...object, email: member.email } : object;
+}
+
+/** A pending invite as Docker Hub lists it among members: role `Invitee`. */
+function toInviteeObject(invite: OrgInvite, withEmail: boolean): MemberObject {
+  const byEmail = invite.invitee.includes('@');
+  const object = {
+    ...blankProfile,
+    id: invite.id,
+    date_joined: invite.createdAt,
+    type: 'User' as const,
+    username: byEmail ? '' : invite.invitee,
+    role: 'Invitee' as const,
+    groups: [],
+    is_guest: false,
+    joined_at: invite.createdAt,
+  };
+  return withEmail && byEmail ? { ...object, email: invite.invitee } : object;
+}
+
+function toListingObject(entry: MemberListing, withEmail: boolean): MemberObject {
+  return entry.kind === 'member'
+    ? toMemberObject(entry, withEmail)
+    : toInviteeObject(entry.invite, withEmail);
 }
 
 export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
@@ -52,9 +83,9 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
   app.get(
     '/v2/orgs/:org/members',
     route({
-      summary: 'List the members of an organization, by username',
+      summary: 'List the members of an organization, by username (and pending invitees, when asked)',
       params: orgParams,
-      querystring: paginationQuery,
+      querystring: memberListQuery,
       response: { 200: memberPage, ...errorReplies(400, 401, 403, 404) },
     }),
     async (request) => {
@@ -65,11 +96,23 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         'member-read',
       );
       const page = pageRequest(request.query);
-      const { members, total } = await listMembers(ctx, org, page);
+      const { search, role: wanted, invites } = request.query;
+      const type = request.query.type ?? (invites ? 'all' : 'member');
+      const links = (total: number) =>
+        pageLinks(ctx.config.publicUrl, `/v2/orgs/${org.name}/members`, page, total, {
+          search,
+          role: wanted,
+          type: request.query.type,
+          invites,
+        });
+      // tokenhub has no editors: that filter matches no one.
+      if (wanted === 'editor') return { count: 0, ...links(0), results: [] };
+      const { entries, total } = await listMembers(ctx, org, { search, role: wanted, type }, page);
+      const withEmail = seesAddresses(principal, role);
       return {
         count: total,
-        ...pageLinks(ctx.config.publicUrl, `/v2/orgs/${org.name}/members`, page, total),
-        results: members.map((member) => toMemberObject(member, principal, role)),
+        ...links(total),
+        results: entries.map((entry) => toListingObject(entry, withEmail)),
       };
     },
   );
@@ -78,8 +121,9 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
     '/v2/orgs/:org/members/:username',
     route({
       summary: "Change a member's role; the last owner cannot be demoted",
+      description: 'Docker Hub also has `editor`; tokenhub has no such role and answers 400.',
       params: memberParams,
-      body: Type.Object({ role: orgRole }),
+      body: memberRoleBody,
       response: { 200: memberObject, ...errorReplies(400, 401, 403, 404, 409) },
     }),
     async (request) => {
@@ -89,15 +133,19 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         request.params.org,
         'member-edit',
       );
+      const wanted = request.body.role;
+      if (wanted === 'editor') {
+        throw fieldError('role', 'tokenhub has no editor role: use member (with group permissions) or owner');
+      }
       const member = await changeMemberRole(
         ctx,
         org,
         request.params.username,
-        request.body.role,
+        wanted,
         actor,
         requestMeta(request),
       );
-      return toMemberObject(member, principal, role);
+      return toMemberObject(member, seesAddresses(principal, role));
     },
   );
 

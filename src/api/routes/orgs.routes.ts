@@ -22,11 +22,13 @@ import {
 } from '../contract/orgs.contract.ts';
 import { authorizeOrgRequest } from '../org-auth.ts';
 import { requestMeta } from '../request-meta.ts';
+import { orgProfile } from './account-profiles.routes.ts';
 
 function toOrgObject(summary: OrganizationSummary, role: OrgRole | undefined): OrganizationObject {
   const { org, accessTokens } = summary;
   return {
-    id: org.id,
+    ...orgProfile(org),
+    orgname: org.name,
     name: org.name,
     tier: org.tier,
     created_at: org.createdAt,

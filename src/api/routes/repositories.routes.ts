@@ -1,37 +1,48 @@
-import type { Repository } from '../../core/repository-access.ts';
+/**
+ * Repositories under `/v2/namespaces/{ns}/repositories` in Docker Hub's shapes (docs/repositories.md):
+ * create, list (`name`, `ordering`), read (open to anonymous callers for public repositories),
+ * and tokenhub's own change and delete. Docker Hub's older `/v2/repositories/…` paths are in
+ * legacy-repositories.routes.ts. Organization access tokens are not served here (403).
+ */
+
+import { normalizeUsername } from '../../core/account-rules.ts';
+import { fieldError } from '../../core/errors.ts';
 import {
   createRepository,
   deleteRepositoryRecord,
   getRepository,
-  listRepositories,
   updateRepositorySettings,
 } from '../../services/repositories/repository.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';
-import { errorReplies, noContentReplies, paginationQuery } from '../contract/common.contract.ts';
+import { errorReplies, noContentReplies } from '../contract/common.contract.ts';
 import {
   namespaceParams,
-  type RepositoryObject,
   repositoryCreateBody,
+  repositoryListQuery,
   repositoryObject,
   repositoryPage,
   repositoryParams,
   repositoryUpdateBody,
 } from '../contract/repositories.contract.ts';
-import { pageLinks, pageRequest } from '../pagination.ts';
+import { repositoryListPage, toRepositoryObject } from '../repository-objects.ts';
 import { requestMeta } from '../request-meta.ts';
 import { guardedRoute } from '../route-options.ts';
 
-function toRepositoryObject(repository: Repository): RepositoryObject {
+/** The update Docker's clients send: immutable tags can only be left off. @throws AppError VALIDATION_FAILED */
+export function settingsUpdate(body: {
+  is_private?: boolean;
+  description?: string;
+  full_description?: string;
+  immutable_tags?: boolean;
+}) {
+  if (body.immutable_tags === true) {
+    throw fieldError('immutable_tags', 'tokenhub has no immutable tags; send false or leave it out');
+  }
   return {
-    name: repository.name,
-    namespace: repository.namespace,
-    repository_type: 'image',
-    description: repository.description,
-    is_private: repository.isPrivate,
-    status: 1,
-    last_updated: repository.updatedAt,
-    date_registered: repository.createdAt,
+    isPrivate: body.is_private,
+    description: body.description,
+    fullDescription: body.full_description,
   };
 }
 
@@ -51,18 +62,19 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
       response: { 201: repositoryObject, ...errorReplies(400, 401, 403, 404, 409) },
     }),
     async (request, reply) => {
-      const repository = await createRepository(
-        ctx,
-        principalOf(request),
-        request.params.ns,
-        {
-          name: request.body.name,
-          isPrivate: request.body.is_private,
-          description: request.body.description,
-        },
-        requestMeta(request),
-      );
-      return reply.status(201).send(toRepositoryObject(repository));
+      const { ns } = request.params;
+      const { body } = request;
+      if (body.namespace !== undefined && normalizeUsername(body.namespace) !== normalizeUsername(ns)) {
+        throw fieldError('namespace', `namespace must be ${ns}, the namespace of the path`);
+      }
+      const input = {
+        name: body.name,
+        isPrivate: body.is_private,
+        description: body.description,
+        fullDescription: body.full_description,
+      };
+      const view = await createRepository(ctx, principalOf(request), ns, input, requestMeta(request));
+      return reply.status(201).send(toRepositoryObject(view));
     },
   );
 
@@ -73,22 +85,16 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
       schema: {
         tags,
         security: optionalSecurity,
-        summary: 'List the repositories of a namespace that the caller may pull, by name',
+        summary: 'List the repositories of a namespace that the caller may pull',
         params: namespaceParams,
-        querystring: paginationQuery,
-        response: { 200: repositoryPage, ...errorReplies(400, 401, 404) },
+        querystring: repositoryListQuery,
+        response: { 200: repositoryPage, ...errorReplies(400, 401, 403, 404) },
       },
     },
     async (request) => {
-      const page = pageRequest(request.query);
       const { ns } = request.params;
-      const { repositories, total } = await listRepositories(ctx, request.principal, ns, page);
       const path = `/v2/namespaces/${encodeURIComponent(ns)}/repositories`;
-      return {
-        count: total,
-        ...pageLinks(ctx.config.publicUrl, path, page, total),
-        results: repositories.map(toRepositoryObject),
-      };
+      return repositoryListPage(ctx, request.principal, ns, request.query, path);
     },
   );
 
@@ -101,7 +107,7 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
         security: optionalSecurity,
         summary: 'Read a repository; a private one the caller may not pull is reported as missing',
         params: repositoryParams,
-        response: { 200: repositoryObject, ...errorReplies(400, 401, 404) },
+        response: { 200: repositoryObject, ...errorReplies(400, 401, 403, 404) },
       },
     },
     async (request) => {
@@ -113,39 +119,37 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
   app.patch(
     '/v2/namespaces/:ns/repositories/:name',
     route({
-      summary: 'Change the description (needs push) or the visibility (needs delete: repo:admin)',
+      summary: 'Change the descriptions (needs push) or the visibility (needs delete) (tokenhub extension)',
       params: repositoryParams,
       body: repositoryUpdateBody,
       response: { 200: repositoryObject, ...errorReplies(400, 401, 403, 404) },
     }),
     async (request) => {
-      const repository = await updateRepositorySettings(
+      const { ns, name } = request.params;
+      const update = settingsUpdate(request.body);
+      const view = await updateRepositorySettings(
         ctx,
         principalOf(request),
-        request.params.ns,
-        request.params.name,
-        { isPrivate: request.body.is_private, description: request.body.description },
+        ns,
+        name,
+        update,
         requestMeta(request),
       );
-      return toRepositoryObject(repository);
+      return toRepositoryObject(view);
     },
   );
 
   app.delete(
     '/v2/namespaces/:ns/repositories/:name',
     route({
-      summary: "Delete tokenhub's record of a repository (needs delete); registry data is kept",
+      summary:
+        "Delete tokenhub's record of a repository (needs delete); registry data is kept (tokenhub extension)",
       params: repositoryParams,
       response: noContentReplies(400, 401, 403, 404),
     }),
     async (request, reply) => {
-      await deleteRepositoryRecord(
-        ctx,
-        principalOf(request),
-        request.params.ns,
-        request.params.name,
-        requestMeta(request),
-      );
+      const { ns, name } = request.params;
+      await deleteRepositoryRecord(ctx, principalOf(request), ns, name, requestMeta(request));
       return reply.status(204).send(null);
     },
   );

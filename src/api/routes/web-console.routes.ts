@@ -13,7 +13,16 @@ import type { App, RouteDeps } from '../app.ts';
 export const defaultWebConsoleDir = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
 
 /** Paths owned by the API and the registry protocol: a miss there is the API's JSON 404. */
-const reservedPrefixes = ['/v2', '/token', '/oauth', '/healthz', '/readyz', '/metrics', '/openapi.json'];
+const reservedPrefixes = [
+  '/v2',
+  '/api',
+  '/token',
+  '/oauth',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/openapi.json',
+];
 
 export function isReservedPath(path: string): boolean {
   const lower = path.toLowerCase();

@@ -53,7 +53,13 @@ function registerMembers(org: Command): void {
       writeOutput(options.format, members, (list) =>
         formatTable(
           ['username', 'role', 'email', 'groups', 'joined'],
-          list.map((m) => [m.username, m.role, m.email ?? '', m.groups.join(','), localTime(m.joined_at)]),
+          list.map((m) => [
+            m.username,
+            m.role.toLowerCase(),
+            m.email ?? '',
+            m.groups.join(','),
+            localTime(m.joined_at),
+          ]),
         ),
       );
     }),
@@ -74,7 +80,7 @@ function registerMembers(org: Command): void {
       const { body } = await session.request<Member>('PUT', orgPath(name, 'members', user), {
         json: { role },
       });
-      writeOutput(options.format, body, (m) => `${m.username} is now ${m.role} of ${name}\n`);
+      writeOutput(options.format, body, (m) => `${m.username} is now ${m.role.toLowerCase()} of ${name}\n`);
     }),
   );
   userCommand(member, 'rm <org> <user>', 'Remove a member (or leave, with your own name)', [
@@ -139,7 +145,8 @@ function registerInvites(org: Command): void {
   ]);
   userCommand(invite, 'ls <org>', 'List pending invites', ['tokenhub org invite ls acme']).action(
     action(async (name: string, options: CommonOptions) => {
-      const invites = await listAll<Invite>(HubSession.open(options), orgPath(name, 'invites'));
+      const session = HubSession.open(options);
+      const invites = (await session.request<{ data: Invite[] }>('GET', orgPath(name, 'invites'))).body.data;
       writeOutput(options.format, invites, (list) =>
         formatTable(
           ['id', 'invitee', 'role', 'invited by', 'created'],

@@ -5,7 +5,10 @@
  */
 
 import { Argument, type Command } from 'commander';
-import type { RepositoryObject as Repository } from '../../api/contract/repositories.contract.ts';
+import type {
+  RepositoryObject as Repository,
+  RepositoryListEntry,
+} from '../../api/contract/repositories.contract.ts';
 import { action, type CommonOptions, groupCommand, userCommand } from '../client/command-kit.ts';
 import { fetchAllPages } from '../client/http-client.ts';
 import { HubSession, UsageError } from '../client/hub-session.ts';
@@ -20,7 +23,7 @@ function repositoryPath(ref: string): string {
   return `${namespacePath(match[1])}/${encodeURIComponent(match[2])}`;
 }
 
-const visibility = (repo: Repository) => (repo.is_private ? 'private' : 'public');
+const visibility = (repo: RepositoryListEntry) => (repo.is_private ? 'private' : 'public');
 
 function repositoryFields(repo: Repository): string {
   return formatFields([
@@ -46,10 +49,14 @@ export function registerRepoCommands(program: Command): void {
       const repos = await fetchAllPages(
         async (query) =>
           (
-            await session.request<{ results: Repository[]; next: string | null }>('GET', namespacePath(ns), {
-              query,
-              auth: 'optional',
-            })
+            await session.request<{ results: RepositoryListEntry[]; next: string | null }>(
+              'GET',
+              namespacePath(ns),
+              {
+                query,
+                auth: 'optional',
+              },
+            )
           ).body,
       );
       writeOutput(options.format, repos, (list) =>

@@ -6,8 +6,8 @@
  * - a user account: that user only, with a password or a PAT session. Reading one's own log is not
  *   account administration, and the log never holds a secret.
  * - an organization: whoever `authorizeOrgAction(…, 'audit-read')` lets in (owners, and instance
- *   administrators). A PAT session of an owner reads like the owner's password session would;
- *   OAT sessions are refused (no audit scope for OATs in this version).
+ *   administrators, and the organization's own OATs holding `scope-activity-read`). A PAT session of
+ *   an owner reads like the owner's password session would.
  * The event's address and client (`ip`, `user_agent`) are shown to the account's owners only: the
  * user themself, or an owner of the organization.
  */

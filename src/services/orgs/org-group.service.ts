@@ -13,21 +13,25 @@ import {
   normalizeGroupName,
   type Organization,
   type OrgGroup,
-  type OrgRole,
 } from '../../core/organization-rules.ts';
 import { isRepositoryName } from '../../core/repository-name.ts';
 import type { PageWindow } from '../../storage/database.ts';
 import {
+  countGroupMembers,
   deleteGroupMember,
   deleteGroupRepository,
   deleteOrgGroup,
+  findGroupRepository,
   findOrgGroup,
+  findOrgGroupByNumber,
+  type GroupMember,
   type GroupRepositoryPermission,
   insertGroupMember,
   insertOrgGroup,
   listGroupMembers,
   listGroupRepositories,
   listOrgGroups,
+  updateOrgGroup,
   upsertGroupRepository,
 } from '../../storage/org-group.repository.ts';
 import { findOrgRole } from '../../storage/org-member.repository.ts';
@@ -48,31 +52,123 @@ export async function requireGroup(
   return group;
 }
 
-/** @throws AppError VALIDATION_FAILED (name), GROUP_EXISTS. */
-export async function createGroup(
-  ctx: ServiceContext,
-  org: Organization,
-  rawName: string,
-  actor: AuditActor,
-  meta: RequestMeta,
-): Promise<OrgGroup> {
-  const name = normalizeGroupName(rawName);
+/** @throws AppError VALIDATION_FAILED naming `name`. */
+function assertGroupName(name: string): void {
   if (!groupNamePattern.test(name)) {
     throw fieldError(
       'name',
       'group name must be 1 to 64 characters: lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
     );
   }
-  const group: OrgGroup = { id: newId(), orgId: org.id, name, createdAt: isoNow(ctx) };
-  if (!(await insertOrgGroup(ctx.db, group))) {
-    throw new AppError('GROUP_EXISTS', `${org.name} already has a group named ${name}`);
-  }
-  await recordOrgAudit(ctx, org, { action: 'org.group.create', name }, actor, meta);
+}
+
+/** @throws AppError VALIDATION_FAILED (name), GROUP_EXISTS. */
+export async function createGroup(
+  ctx: ServiceContext,
+  org: Organization,
+  input: { name: string; description?: string },
+  actor: AuditActor,
+  meta: RequestMeta,
+): Promise<OrgGroup> {
+  const name = normalizeGroupName(input.name);
+  assertGroupName(name);
+  const draft = {
+    id: newId(),
+    orgId: org.id,
+    name,
+    description: input.description ?? '',
+    createdAt: isoNow(ctx),
+  };
+  const group = await insertOrgGroup(ctx.db, draft);
+  if (!group) throw new AppError('GROUP_EXISTS', `${org.name} already has a group named ${name}`);
+  await recordOrgAudit(
+    ctx,
+    org,
+    { action: 'org.team.create', name, data: { id: group.number } },
+    actor,
+    meta,
+  );
   return group;
 }
 
-export async function listGroups(ctx: ServiceContext, org: Organization, page: PageWindow) {
-  return listOrgGroups(ctx.db, org.id, page);
+/**
+ * Renames a group or changes its description; the audit event lists what changed.
+ * @throws AppError GROUP_NOT_FOUND, VALIDATION_FAILED (name), GROUP_EXISTS (the new name is taken).
+ */
+export async function updateGroup(
+  ctx: ServiceContext,
+  org: Organization,
+  groupName: string,
+  changes: { name?: string; description?: string },
+  actor: AuditActor,
+  meta: RequestMeta,
+): Promise<OrgGroup & { memberCount: number }> {
+  const group = await requireGroup(ctx, org, groupName);
+  const name = changes.name === undefined ? undefined : normalizeGroupName(changes.name);
+  if (name !== undefined) assertGroupName(name);
+  const updated = {
+    ...group,
+    name: name ?? group.name,
+    description: changes.description ?? group.description,
+  };
+  const changed = (['name', 'description'] as const).filter((field) => updated[field] !== group[field]);
+  if (changed.length > 0) {
+    if (!(await updateOrgGroup(ctx.db, group.id, { name: updated.name, description: updated.description }))) {
+      throw new AppError('GROUP_EXISTS', `${org.name} already has a group named ${updated.name}`);
+    }
+    await recordOrgAudit(
+      ctx,
+      org,
+      {
+        action: 'org.team.update',
+        name: updated.name,
+        data: { id: group.number, changed, previous_name: group.name },
+      },
+      actor,
+      meta,
+    );
+  }
+  return { ...updated, memberCount: await countGroupMembers(ctx.db, group.id) };
+}
+
+/** One group with its member count. @throws AppError GROUP_NOT_FOUND */
+export async function getGroup(
+  ctx: ServiceContext,
+  org: Organization,
+  groupName: string,
+): Promise<OrgGroup & { memberCount: number }> {
+  const group = await requireGroup(ctx, org, groupName);
+  return { ...group, memberCount: await countGroupMembers(ctx.db, group.id) };
+}
+
+/** The group with Docker Hub's integer id `number` in `org`. @throws AppError GROUP_NOT_FOUND */
+export async function requireGroupByNumber(
+  ctx: ServiceContext,
+  org: Organization,
+  number: number,
+): Promise<OrgGroup> {
+  const group = await findOrgGroupByNumber(ctx.db, org.id, number);
+  if (!group) throw new AppError('GROUP_NOT_FOUND', `group ${number} not found in ${org.name}`);
+  return group;
+}
+
+/**
+ * One page of the organization's groups, by name: those whose name contains `search`, and with
+ * `username`, those that user is in (none when no such user exists).
+ */
+export async function listGroups(
+  ctx: ServiceContext,
+  org: Organization,
+  filter: { search?: string; username?: string },
+  page: PageWindow,
+) {
+  let userId: string | undefined;
+  if (filter.username) {
+    const user = await findUserByUsername(ctx.db, normalizeUsername(filter.username));
+    if (!user) return { groups: [], total: 0 };
+    userId = user.id;
+  }
+  return listOrgGroups(ctx.db, org.id, { search: filter.search || undefined, userId }, page);
 }
 
 /** Deletes a group, its member list and its repository permissions. @throws AppError GROUP_NOT_FOUND */
@@ -85,7 +181,13 @@ export async function deleteGroup(
 ): Promise<void> {
   const group = await requireGroup(ctx, org, rawName);
   await withOrgLock(ctx, org, (tx) => deleteOrgGroup(tx, group.id));
-  await recordOrgAudit(ctx, org, { action: 'org.group.delete', name: group.name }, actor, meta);
+  await recordOrgAudit(
+    ctx,
+    org,
+    { action: 'org.team.delete', name: group.name, data: { id: group.number } },
+    actor,
+    meta,
+  );
 }
 
 /**
@@ -100,7 +202,7 @@ export async function addGroupMember(
   rawUsername: string,
   actor: AuditActor,
   meta: RequestMeta,
-): Promise<{ username: string; role: OrgRole }> {
+): Promise<GroupMember> {
   const group = await requireGroup(ctx, org, groupName);
   const user = await requireUser(ctx, rawUsername);
   // Under the organization lock, so a member being removed at the same moment is never left in a group.
@@ -121,11 +223,11 @@ export async function addGroupMember(
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.group.member.add', name: user.username, data: { group: group.name } },
+    { action: 'org.team.member.add', name: user.username, data: { group: group.name } },
     actor,
     meta,
   );
-  return { username: user.username, role };
+  return { userId: user.id, username: user.username, email: user.email, role, userCreatedAt: user.createdAt };
 }
 
 /** @throws AppError GROUP_NOT_FOUND, GROUP_MEMBER_NOT_FOUND. */
@@ -146,7 +248,7 @@ export async function removeGroupMember(
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.group.member.remove', name: user.username, data: { group: group.name } },
+    { action: 'org.team.member.remove', name: user.username, data: { group: group.name } },
     actor,
     meta,
   );
@@ -198,7 +300,7 @@ export async function setGroupRepositoryPermission(
       ctx,
       org,
       {
-        action: 'org.group.repository.permission',
+        action: 'org.team.repository.permission',
         name: `${org.name}/${repository}`,
         data: { group: group.name, permission, previous: previous ?? null },
       },
@@ -231,7 +333,7 @@ export async function removeGroupRepositoryPermission(
     ctx,
     org,
     {
-      action: 'org.group.repository.permission',
+      action: 'org.team.repository.permission',
       name: `${org.name}/${repository}`,
       data: { group: group.name, permission: null, previous },
     },
@@ -248,4 +350,25 @@ export async function listGroupRepositoryPermissions(
 ) {
   const group = await requireGroup(ctx, org, groupName);
   return listGroupRepositories(ctx.db, group.id, page);
+}
+
+/**
+ * A group's permission on one of the organization's repositories.
+ * @throws AppError VALIDATION_FAILED, GROUP_REPOSITORY_NOT_FOUND.
+ */
+export async function getGroupRepositoryPermission(
+  ctx: ServiceContext,
+  org: Organization,
+  group: OrgGroup,
+  repository: string,
+): Promise<GroupRepositoryPermission> {
+  assertRepositoryBelow(org, repository);
+  const permission = await findGroupRepository(ctx.db, group.id, repository);
+  if (!permission) {
+    throw new AppError(
+      'GROUP_REPOSITORY_NOT_FOUND',
+      `group ${group.name} has no permission on ${org.name}/${repository}`,
+    );
+  }
+  return { repository, permission };
 }

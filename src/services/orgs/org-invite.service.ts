@@ -8,8 +8,14 @@
 import { isEmailAddress, normalizeUsername, type User, usernameProblem } from '../../core/account-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import type { Organization, OrgInvite, OrgRole } from '../../core/organization-rules.ts';
-import type { PageWindow } from '../../storage/database.ts';
+import {
+  normalizeGroupName,
+  type Organization,
+  type OrgInvite,
+  type OrgRole,
+} from '../../core/organization-rules.ts';
+import type { Db, PageWindow } from '../../storage/database.ts';
+import { insertGroupMember } from '../../storage/org-group.repository.ts';
 import {
   deleteOrgInvite,
   findInviteById,
@@ -24,6 +30,7 @@ import { findOrganizationById } from '../../storage/organization.repository.ts';
 import { findUserByUsername, findUserIdsByEmail } from '../../storage/user.repository.ts';
 import type { AuditActor } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
+import { requireGroup } from './org-group.service.ts';
 import { memberView, type OrgMemberWithGroups, recordOrgAudit, withOrgLock } from './org-member.service.ts';
 
 /**
@@ -49,18 +56,52 @@ async function resolveInvitee(
   return { invitee, userId: user.id };
 }
 
+/** An invite as asked: who, with which role, into which group (Docker Hub's `team`). */
+export interface InviteRequest {
+  invitee: string;
+  role?: OrgRole;
+  team?: string;
+}
+
+/**
+ * Checks an invite without sending it: the invitee exists (or is an email address), is neither a
+ * member nor invited already, and the group, if any, exists. Sending checks again under the
+ * organization lock.
+ * @throws AppError VALIDATION_FAILED, USER_NOT_FOUND, GROUP_NOT_FOUND, ALREADY_MEMBER, INVITE_EXISTS.
+ */
+export async function checkInvite(
+  ctx: ServiceContext,
+  org: Organization,
+  input: InviteRequest,
+): Promise<{ invitee: string; userId: string | null; groupId: string | null }> {
+  const { invitee, userId } = await resolveInvitee(ctx, input.invitee);
+  const groupId = input.team ? (await requireGroup(ctx, org, input.team)).id : null;
+  await assertInvitable(ctx.db, org, invitee, userId);
+  return { invitee, userId, groupId };
+}
+
+/** @throws AppError ALREADY_MEMBER, INVITE_EXISTS */
+async function assertInvitable(db: Db, org: Organization, invitee: string, userId: string | null) {
+  if (userId && (await findOrgRole(db, org.id, userId))) {
+    throw new AppError('ALREADY_MEMBER', `${invitee} is already a member of ${org.name}`);
+  }
+  if (userId && (await findInviteForUser(db, org.id, userId))) {
+    throw new AppError('INVITE_EXISTS', `${invitee} already has a pending invite to ${org.name}`);
+  }
+}
+
 /**
  * @param actor who invites: a user, or an OAT (no inviting user).
- * @throws AppError VALIDATION_FAILED, USER_NOT_FOUND, ALREADY_MEMBER, INVITE_EXISTS.
+ * @throws AppError as {@link checkInvite}.
  */
 export async function createInvite(
   ctx: ServiceContext,
   org: Organization,
-  input: { invitee: string; role?: OrgRole },
+  input: InviteRequest,
   actor: AuditActor,
   meta: RequestMeta,
 ): Promise<OrgInvite> {
-  const { invitee, userId } = await resolveInvitee(ctx, input.invitee);
+  const { invitee, userId, groupId } = await checkInvite(ctx, org, input);
   const invite = {
     id: newId(),
     orgId: org.id,
@@ -69,25 +110,60 @@ export async function createInvite(
     role: input.role ?? 'member',
     invitedBy: actor.id,
     createdAt: isoNow(ctx),
+    groupId,
   };
   await withOrgLock(ctx, org, async (tx) => {
-    if (userId && (await findOrgRole(tx, org.id, userId))) {
-      throw new AppError('ALREADY_MEMBER', `${invitee} is already a member of ${org.name}`);
-    }
-    if ((userId && (await findInviteForUser(tx, org.id, userId))) || !(await insertOrgInvite(tx, invite))) {
+    await assertInvitable(tx, org, invitee, userId);
+    if (!(await insertOrgInvite(tx, invite))) {
       throw new AppError('INVITE_EXISTS', `${invitee} already has a pending invite to ${org.name}`);
     }
   });
+  const team = input.team ? { team: normalizeGroupName(input.team) } : {};
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.invite.create', name: invitee, data: { id: invite.id, role: invite.role } },
+    { action: 'org.member.invite.send', name: invitee, data: { id: invite.id, role: invite.role, ...team } },
     actor,
     meta,
   );
   const created = await findOrgInvite(ctx.db, org.id, invite.id);
   if (!created) throw new AppError('INVITE_NOT_FOUND');
   return created;
+}
+
+/**
+ * An invite by its id, with its organization (Docker Hub's `/v2/invites/{id}` routes name no
+ * organization); the caller then authorizes in that organization.
+ * @throws AppError INVITE_NOT_FOUND
+ */
+export async function findInviteAndOrg(ctx: ServiceContext, id: string) {
+  const invite = await findInviteById(ctx.db, id);
+  const org = invite && (await findOrganizationById(ctx.db, invite.orgId));
+  if (!invite || !org) throw new AppError('INVITE_NOT_FOUND');
+  return { invite, org };
+}
+
+/**
+ * Sends a pending invite again. tokenhub sends no mail: the invitee sees pending invites when
+ * signed in; the event is recorded.
+ * @throws AppError INVITE_NOT_FOUND
+ */
+export async function resendInvite(
+  ctx: ServiceContext,
+  org: Organization,
+  id: string,
+  actor: AuditActor,
+  meta: RequestMeta,
+): Promise<void> {
+  const invite = await findOrgInvite(ctx.db, org.id, id);
+  if (!invite) throw new AppError('INVITE_NOT_FOUND');
+  await recordOrgAudit(
+    ctx,
+    org,
+    { action: 'org.member.invite.resend', name: invite.invitee, data: { id: invite.id } },
+    actor,
+    meta,
+  );
 }
 
 export async function listInvites(
@@ -111,7 +187,7 @@ export async function cancelInvite(
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.invite.cancel', name: invite.invitee, data: { id: invite.id } },
+    { action: 'org.member.invite.cancel', name: invite.invitee, data: { id: invite.id } },
     actor,
     meta,
   );
@@ -160,12 +236,13 @@ export async function acceptInvite(
       );
     }
     await insertOrgMember(tx, { orgId: org.id, userId: user.id, role: invite.role, createdAt: isoNow(ctx) });
+    if (invite.groupId) await insertGroupMember(tx, invite.groupId, user.id);
     await deleteOrgInvite(tx, invite.id);
   });
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.invite.accept', name: user.username, data: { id: invite.id, role: invite.role } },
+    { action: 'org.member.invite.accept', name: user.username, data: { id: invite.id, role: invite.role } },
     { id: user.id, name: user.username },
     meta,
   );
@@ -184,7 +261,7 @@ export async function declineInvite(
   await recordOrgAudit(
     ctx,
     org,
-    { action: 'org.invite.decline', name: user.username, data: { id: invite.id } },
+    { action: 'org.member.invite.decline', name: user.username, data: { id: invite.id } },
     { id: user.id, name: user.username },
     meta,
   );

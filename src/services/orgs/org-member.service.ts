@@ -9,8 +9,9 @@
 import { normalizeUsername, type User } from '../../core/account-rules.ts';
 import type { AuditAction } from '../../core/audit-actions.ts';
 import { AppError } from '../../core/errors.ts';
-import type { Organization, OrgMember, OrgRole } from '../../core/organization-rules.ts';
+import type { Organization, OrgInvite, OrgMember, OrgRole } from '../../core/organization-rules.ts';
 import type { Db, PageWindow } from '../../storage/database.ts';
+import { listOrgInvites } from '../../storage/org-invite.repository.ts';
 import {
   countOrgOwners,
   deleteOrgMember,
@@ -74,22 +75,59 @@ async function requireMember(ctx: ServiceContext, org: Organization, rawUsername
   return { user, role };
 }
 
-/** One page of members ordered by username, each with their groups. */
+/** A line of the member list: a member, or (when asked for) a pending invite. */
+export type MemberListing =
+  | ({ kind: 'member' } & OrgMemberWithGroups)
+  | { kind: 'invitee'; invite: OrgInvite };
+
+/**
+ * Which lines the member list holds (Docker Hub's filters): usernames (and invitees) containing
+ * `search`, one `role`, and members, pending invitees or both (`all`: members first).
+ */
+export interface MemberQuery {
+  search?: string;
+  role?: OrgRole;
+  type: 'member' | 'invitee' | 'all';
+}
+
+/** Every pending invite at once: an organization has few, and the list pages members and invitees together. */
+const allInvites = { limit: Number.MAX_SAFE_INTEGER, offset: 0 };
+
+/** One page of the member list, members by username then invitees newest first, and how many match. */
 export async function listMembers(
   ctx: ServiceContext,
   org: Organization,
+  query: MemberQuery,
   page: PageWindow,
-): Promise<{ members: OrgMemberWithGroups[]; total: number }> {
-  const { members, total } = await listOrgMembers(ctx.db, org.id, page);
+): Promise<{ entries: MemberListing[]; total: number }> {
+  const search = query.search?.toLowerCase();
+  const invitees =
+    query.type === 'member'
+      ? []
+      : (await listOrgInvites(ctx.db, org.id, allInvites)).invites.filter(
+          (invite) =>
+            (!search || invite.invitee.includes(search)) && (!query.role || invite.role === query.role),
+        );
+  const inviteLines = (from: number, count: number): MemberListing[] =>
+    invitees.slice(from, from + count).map((invite) => ({ kind: 'invitee', invite }));
+  if (query.type === 'invitee') {
+    return { entries: inviteLines(page.offset, page.limit), total: invitees.length };
+  }
+  const { members, total } = await listOrgMembers(ctx.db, org.id, { search, role: query.role }, page);
   const groups = await listGroupNamesOfMembers(
     ctx.db,
     org.id,
     members.map((member) => member.userId),
   );
-  return {
-    members: members.map((member) => ({ ...member, groups: groups.get(member.userId) ?? [] })),
-    total,
-  };
+  const entries: MemberListing[] = members.map((member) => ({
+    kind: 'member',
+    ...member,
+    groups: groups.get(member.userId) ?? [],
+  }));
+  if (query.type === 'all' && entries.length < page.limit) {
+    entries.push(...inviteLines(Math.max(0, page.offset - total), page.limit - entries.length));
+  }
+  return { entries, total: total + invitees.length };
 }
 
 /** A member as the API shows them. @throws AppError MEMBER_NOT_FOUND */

@@ -5,8 +5,8 @@
  * - Password sessions: owners may do everything; members may read members and groups.
  * - PAT sessions: the same reads for members, and the audit log for owners; never edits or token
  *   management (a PAT never administers).
- * - OAT sessions: exactly the `TYPE_ORG` scopes of the token, for its own organization only; never
- *   token management or the audit log.
+ * - OAT sessions: exactly the `TYPE_ORG` scopes of the token, for its own organization only
+ *   (`scope-activity-read` for the audit log, as on Docker Hub); never token management.
  * - Sessions from an OIDC connection's token: nothing (they exist for the registry).
  */
 import { type AccountRef, normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
@@ -43,6 +43,17 @@ export type OrgAction =
   | 'org-read'
   | 'token-manage'
   | 'audit-read';
+
+/** The organization scope an OAT needs for an action; `org-read` needs none. */
+const oatScopeFor: Record<Exclude<OrgAction, 'org-read' | 'token-manage'>, OrgScope> = {
+  'member-read': 'scope-member-read',
+  'member-edit': 'scope-member-edit',
+  'invite-read': 'scope-invite-read',
+  'invite-edit': 'scope-invite-edit',
+  'group-read': 'scope-group-read',
+  'group-edit': 'scope-group-edit',
+  'audit-read': 'scope-activity-read',
+};
 
 /** What any member may do; the rest needs an owner. */
 const memberReadable: ReadonlySet<OrgAction> = new Set(['member-read', 'group-read', 'org-read']);
@@ -106,7 +117,8 @@ export async function listMyOrganizations(
   ctx: ServiceContext,
   account: AccountRef,
 ): Promise<Array<Pick<Organization, 'id' | 'name' | 'tier'> & { role: OrgRole }>> {
-  return listUserOrganizations(ctx.db, account.id);
+  const organizations = await listUserOrganizations(ctx.db, account.id);
+  return organizations.map(({ id, name, tier, role }) => ({ id, name, tier, role }));
 }
 
 /** @throws AppError ORG_NOT_FOUND */
@@ -129,11 +141,12 @@ export async function authorizeOrgAction(
 ): Promise<OrgRole | undefined> {
   if (principal.kind === 'oidc') throw new AppError('OIDC_NOT_ALLOWED');
   if (principal.kind === 'oat') {
-    if (action === 'token-manage' || action === 'audit-read') throw new AppError('OAT_NOT_ALLOWED');
+    if (action === 'token-manage') throw new AppError('OAT_NOT_ALLOWED');
     if (principal.org.id !== org.id)
       throw new AppError('ORG_FORBIDDEN', 'this token belongs to another organization');
-    const scope = `scope-${action}` as OrgScope;
-    if (action !== 'org-read' && !oatOrgScopes(org.name, principal.token.resources).has(scope)) {
+    if (action === 'org-read') return undefined;
+    const scope = oatScopeFor[action];
+    if (!oatOrgScopes(org.name, principal.token.resources).has(scope)) {
       throw new AppError('ORG_FORBIDDEN', `this organization access token does not have ${scope}`);
     }
     return undefined;

@@ -13,17 +13,24 @@
  * can exist through a registry push but are not served here yet. A namespace is a user or an
  * organization; in an organization, members' rights come from their groups (per repository).
  */
+import type { AuditAction } from '../../core/audit-actions.ts';
 import { AppError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import type { Repository } from '../../core/repository-access.ts';
+import type { Repository, RepositoryAction } from '../../core/repository-access.ts';
+import {
+  type HubRepository,
+  noRepositoryDetails,
+  type RepositoryOrdering,
+} from '../../core/repository-facts.ts';
 import type { PageWindow } from '../../storage/database.ts';
 import {
   deleteRepository,
-  findRepository,
+  findHubRepository,
   insertRepositoryIfAbsent,
   listNamespaceRepositories,
   updateRepository,
 } from '../../storage/image-repository.repository.ts';
+import { saveFullDescription } from '../../storage/repository-details.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 import { accessSubjectOf, auditActorOf, creatorIdOf, type Principal } from '../sign-in/who-asks.ts';
@@ -40,11 +47,19 @@ export interface NewRepository {
   name: string;
   isPrivate?: boolean;
   description?: string;
+  fullDescription?: string;
 }
 
 export interface RepositoryUpdate {
   isPrivate?: boolean;
   description?: string;
+  fullDescription?: string;
+}
+
+/** A repository with its details, and what the caller may do on it (Docker Hub's `permissions`). */
+export interface RepositoryView {
+  repository: HubRepository;
+  allowed: ReadonlySet<RepositoryAction>;
 }
 
 /**
@@ -57,7 +72,7 @@ export async function createRepository(
   namespace: string,
   input: NewRepository,
   meta: RequestMeta,
-): Promise<Repository> {
+): Promise<RepositoryView> {
   const owner = await findNamespaceOwner(ctx, namespace);
   assertRepositoryName(namespace, input.name);
   // Rights are checked before existence, so a caller without push learns nothing about names.
@@ -79,23 +94,30 @@ export async function createRepository(
   if (repository.id !== candidate.id) {
     throw new AppError('REPOSITORY_EXISTS', `repository already exists: ${namespace}/${input.name}`);
   }
-  await audit(ctx, owner, principal, 'repository.create', repository, meta, {
+  const fullDescription = input.fullDescription ?? '';
+  if (fullDescription) await saveFullDescription(ctx.db, repository.id, fullDescription);
+  await audit(ctx, owner, principal, 'repo.create', repository, meta, {
     is_private: repository.isPrivate,
     description: repository.description,
   });
-  return repository;
+  return {
+    repository: { ...repository, details: { ...noRepositoryDetails, fullDescription } },
+    allowed: rights.allowed,
+  };
 }
 
 /**
- * One page of the namespace's repositories the caller may pull, by name.
+ * One page of the namespace's repositories the caller may pull, with their details: those whose
+ * name contains `nameContains`, in Docker Hub's `ordering` (by name by default).
  * @throws AppError NAMESPACE_NOT_FOUND.
  */
 export async function listRepositories(
   ctx: ServiceContext,
   principal: Principal | undefined,
   namespace: string,
+  query: { nameContains?: string; ordering?: RepositoryOrdering },
   page: PageWindow,
-): Promise<{ repositories: Repository[]; total: number }> {
+): Promise<{ repositories: HubRepository[]; total: number }> {
   const subject = accessSubjectOf(principal);
   const owner = await findNamespaceOwner(ctx, namespace);
   // Pulling a private repository depends on the namespace alone (one probe decides for the whole
@@ -107,6 +129,7 @@ export async function listRepositories(
   return listNamespaceRepositories(ctx.db, namespace, {
     publicOnly: !seesPrivate,
     ...(grants ? { privateGrantedTo: grants } : {}),
+    ...query,
     ...page,
   });
 }
@@ -121,14 +144,16 @@ export async function getRepository(
   principal: Principal | undefined,
   namespace: string,
   name: string,
-): Promise<Repository> {
+): Promise<RepositoryView> {
   const owner = await findNamespaceOwner(ctx, namespace);
-  return (await findVisibleRepository(ctx, principal, owner, name)).repository;
+  const { repository, rights } = await findVisibleRepository(ctx, principal, owner, name);
+  return { repository, allowed: rights.allowed };
 }
 
 /**
- * Changes the description (needs push) and the visibility (needs delete, repo:admin level). Sending
- * the current visibility is not a change and needs no more than push.
+ * Changes the descriptions (needs push) and the visibility (needs delete, repo:admin level).
+ * Sending the current visibility is not a change and needs no more than push. A visibility change
+ * is recorded as `repo.change_privacy`, a description change as `repo.update` (Docker Hub's names).
  * @throws AppError as {@link getRepository}, and FORBIDDEN.
  */
 export async function updateRepositorySettings(
@@ -138,28 +163,38 @@ export async function updateRepositorySettings(
   name: string,
   update: RepositoryUpdate,
   meta: RequestMeta,
-): Promise<Repository> {
+): Promise<RepositoryView> {
   const owner = await findNamespaceOwner(ctx, namespace);
   const { repository: current, rights } = await findVisibleRepository(ctx, principal, owner, name);
   const fullName = `${namespace}/${name}`;
   assertAllowed(rights, 'push', `changing ${fullName}`);
+  const privacyChanged = update.isPrivate !== undefined && update.isPrivate !== current.isPrivate;
+  if (privacyChanged) assertAllowed(rights, 'delete', `changing the visibility of ${fullName}`);
   const changed: string[] = [];
-  const changes: { isPrivate?: boolean; description?: string } = {};
-  if (update.isPrivate !== undefined && update.isPrivate !== current.isPrivate) {
-    assertAllowed(rights, 'delete', `changing the visibility of ${fullName}`);
-    changes.isPrivate = update.isPrivate;
-    changed.push('is_private');
-  }
-  if (update.description !== undefined && update.description !== current.description) {
-    changes.description = update.description;
+  if (update.description !== undefined && update.description !== current.description)
     changed.push('description');
+  const fullDescription = update.fullDescription;
+  if (fullDescription !== undefined && fullDescription !== current.details.fullDescription) {
+    changed.push('full_description');
   }
-  if (changed.length === 0) return current;
-  await updateRepository(ctx.db, current.id, { ...changes, updatedAt: isoNow(ctx) });
-  const repository = await findRepository(ctx.db, namespace, name);
+  if (!privacyChanged && changed.length === 0) return { repository: current, allowed: rights.allowed };
+  await updateRepository(ctx.db, current.id, {
+    ...(privacyChanged ? { isPrivate: update.isPrivate } : {}),
+    ...(changed.includes('description') ? { description: update.description } : {}),
+    updatedAt: isoNow(ctx),
+  });
+  if (fullDescription !== undefined && changed.includes('full_description')) {
+    await saveFullDescription(ctx.db, current.id, fullDescription);
+  }
+  const repository = await findHubRepository(ctx.db, namespace, name);
   if (!repository) throw new AppError('REPOSITORY_NOT_FOUND', `repository not found: ${fullName}`);
-  await audit(ctx, owner, principal, 'repository.update', repository, meta, { changed });
-  return repository;
+  if (privacyChanged) {
+    await audit(ctx, owner, principal, 'repo.change_privacy', repository, meta, {
+      is_private: repository.isPrivate,
+    });
+  }
+  if (changed.length > 0) await audit(ctx, owner, principal, 'repo.update', repository, meta, { changed });
+  return { repository, allowed: rights.allowed };
 }
 
 /**
@@ -178,7 +213,7 @@ export async function deleteRepositoryRecord(
   const { repository, rights } = await findVisibleRepository(ctx, principal, owner, name);
   assertAllowed(rights, 'delete', `deleting ${namespace}/${name}`);
   await deleteRepository(ctx.db, repository.id);
-  await audit(ctx, owner, principal, 'repository.delete', repository, meta, {});
+  await audit(ctx, owner, principal, 'repo.delete', repository, meta, {});
 }
 
 /** A repository the caller may pull, with what they may do on it (asked once). */
@@ -189,7 +224,7 @@ async function findVisibleRepository(
   name: string,
 ) {
   assertRepositoryName(owner.name, name);
-  const repository = await findRepository(ctx.db, owner.name, name);
+  const repository = await findHubRepository(ctx.db, owner.name, name);
   const rights = repository && (await rightsOn(ctx, accessSubjectOf(principal), owner, name, repository));
   // Same answer for "missing" and "private and not yours": existence must not leak.
   if (!repository || !rights?.allowed.has('pull')) {
@@ -202,7 +237,7 @@ async function audit(
   ctx: ServiceContext,
   owner: NamespaceOwner,
   principal: Principal,
-  action: 'repository.create' | 'repository.update' | 'repository.delete',
+  action: Extract<AuditAction, `repo.${string}`>,
   repository: Repository,
   meta: RequestMeta,
   data: Record<string, unknown>,

@@ -32,6 +32,7 @@ import {
   recordDevicePoll,
   slowDownDevicePolling,
 } from '../../storage/device-sign-in.repository.ts';
+import { isUniqueViolation } from '../../storage/unique-violation.ts';
 import { findUserById } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
@@ -58,11 +59,6 @@ function clientText(field: 'client_id' | 'client_name', raw: string | undefined,
     throw new AppError('OAUTH_INVALID_REQUEST', `${field} must not contain control characters`);
   }
   return value;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** The RFC 8628 §3.2 device authorization response (its field names are the protocol's). */

@@ -45,6 +45,11 @@ export function principalAccount(principal: Principal): AuditAccount {
     : { id: principal.user.id, name: principal.user.username };
 }
 
+/** The user a principal is, for a password or a PAT; undefined for an organization or OIDC token. */
+export function principalUser(principal: Principal): User | undefined {
+  return principal.kind === 'password' || principal.kind === 'pat' ? principal.user : undefined;
+}
+
 /** The level of a personal access token principal; undefined for a password (no cap) or an OAT. */
 export function patScopeOf(principal: Principal): PatScope | undefined {
   return principal.kind === 'pat' ? highestPatScope(principal.token.scopes) : undefined;

@@ -6,6 +6,7 @@
 import {
   type AccessTokenWithCreator,
   assertValidLabel,
+  defaultTokenLabel,
   type PersonalAccessToken,
   parseTokenExpiry,
   type TokenOwner,
@@ -36,7 +37,8 @@ function ownerOf(account: AccountRef): TokenOwner {
 }
 
 export interface NewPersonalAccessToken {
-  label: string;
+  /** Without one, a label naming the creation time (`defaultTokenLabel`). */
+  label?: string;
   scopes?: readonly string[];
   expiresAt?: string | null;
   generatedBy?: 'manual' | 'auto';
@@ -50,7 +52,7 @@ export async function createPersonalAccessToken(
   meta: RequestMeta,
 ): Promise<{ token: PersonalAccessToken; secret: TokenSecret }> {
   const now = ctx.clock.now();
-  const label = assertValidLabel('token_label', input.label);
+  const label = assertValidLabel('token_label', input.label ?? defaultTokenLabel(now));
   const scopes = parsePatScopes(input.scopes);
   const expiresAt = parseTokenExpiry('expires_at', input.expiresAt, now);
   const { token, secretHash, secret } = draftToken(

@@ -29,6 +29,6 @@ export type {
   OrganizationObject as Organization,
 } from '../../api/contract/orgs.contract.ts';
 export type {
-  RepositoryObject as Repository,
+  RepositoryListEntry as Repository,
   RepositoryPage,
 } from '../../api/contract/repositories.contract.ts';

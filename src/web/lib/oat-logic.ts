@@ -15,10 +15,12 @@ export interface RepoGrant {
 }
 
 export type OrgScopeLevel = 'none' | 'read' | 'edit';
+/** Each area is `scope-<key>-read` and `-edit`, except those that can only be read. */
 export const orgScopeAreas = [
   { key: 'member', label: 'Members', help: 'See (read) or change (edit) who belongs to the organization.' },
   { key: 'invite', label: 'Invites', help: 'See or send and cancel invitations.' },
   { key: 'group', label: 'Groups', help: 'See or change groups and their repository permissions.' },
+  { key: 'activity', label: 'Activity', help: "Read the organization's audit log.", readOnly: true },
 ] as const;
 export type OrgScopeArea = (typeof orgScopeAreas)[number]['key'];
 
@@ -30,7 +32,11 @@ export interface OatDraft {
 }
 
 export function emptyDraft(): OatDraft {
-  return { repos: [], publicRead: false, org: { member: 'none', invite: 'none', group: 'none' } };
+  return {
+    repos: [],
+    publicRead: false,
+    org: { member: 'none', invite: 'none', group: 'none', activity: 'none' },
+  };
 }
 
 const componentPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;

@@ -56,7 +56,7 @@ export function ActivityPage({ account }: { account?: string }) {
             {Object.entries(actions.data?.actions ?? {}).map(([group, entry]) => (
               <optgroup key={group} label={entry.label}>
                 {entry.actions.map((item) => (
-                  <option key={item.name} value={item.name}>
+                  <option key={item.name} value={`${group}.${item.name}`}>
                     {item.label}
                   </option>
                 ))}

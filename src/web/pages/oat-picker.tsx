@@ -178,7 +178,7 @@ export function OatPermissionsPicker({ org, draft, onChange }: PickerProps) {
             >
               <option value="none">No access</option>
               <option value="read">Read</option>
-              <option value="edit">Read &amp; edit</option>
+              {'readOnly' in area ? null : <option value="edit">Read &amp; edit</option>}
             </select>
             <span className="hint" id={`${id}-${area.key}-help`}>
               {area.help}
