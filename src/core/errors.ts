@@ -65,6 +65,9 @@ export const errorMessages = {
   OAUTH_EXPIRED_TOKEN: 'the device code has expired',
   OAUTH_UNSUPPORTED_GRANT_TYPE: 'unsupported grant_type',
   RATE_LIMITED: 'too many requests',
+  STORE_BUSY: 'the database is busy; try again in a moment',
+  STORE_UNAVAILABLE: 'the database is unavailable; try again later',
+  STORE_UNWRITABLE: 'the database cannot store changes right now; try again later',
   INTERNAL: 'internal server error',
 } as const satisfies Record<string, string>;
 
