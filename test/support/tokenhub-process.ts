@@ -313,3 +313,18 @@ export function serverErrors(results: readonly CallResult[]): string[] {
     .filter((result) => result.status === 0 || result.status >= 500)
     .map((result) => `${result.status} ${result.error ?? result.text.slice(0, 200)}`);
 }
+
+/**
+ * For `describe.skipIf(!servicesFor(...))`: true when the suite's services are configured
+ * (`TOKENHUB_TEST_PG_URL`, `TOKENHUB_TEST_REDIS_URL`). When one is missing the suite is skipped
+ * and says so loudly, except in CI (`CI` set), where it must run: there it throws.
+ */
+export function servicesFor(suite: string, needs: ReadonlyArray<'postgres' | 'redis'>): boolean {
+  const variables = { postgres: 'TOKENHUB_TEST_PG_URL', redis: 'TOKENHUB_TEST_REDIS_URL' } as const;
+  const missing = needs.map((need) => variables[need]).filter((name) => !process.env[name]);
+  if (missing.length === 0) return true;
+  const message = `[${suite}] SKIPPED: set ${missing.join(' and ')} to run it`;
+  if (process.env.CI) throw new Error(`${message}; CI must run this suite`);
+  console.warn(`\n!!! ${message} !!!\n`);
+  return false;
+}
