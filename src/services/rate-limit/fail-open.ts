@@ -2,7 +2,8 @@
  * How a shared counter store (Redis, or the cluster primary) fails open: throttling must never take
  * the service down, and a store that hangs must not slow every throttled request.
  *
- * - Each call waits at most `timeoutMs`; then it fails open (the hit is allowed).
+ * - Each call waits at most `timeoutMs` (an answer already received but not yet read, after the
+ *   process was busy, still counts); then it fails open (the hit is allowed).
  * - A circuit breaker: after `tripAfter` failures in a row the store is skipped for `openMs` (every
  *   check fails open at once); then one call at a time probes it, and the first success closes the
  *   breaker. A hung store so costs one `timeoutMs` wait per `openMs`, not one per request.
@@ -61,10 +62,10 @@ export class FailOpenGuard {
     if (!this.#mayCall()) return this.#failOpen(fallback);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new CounterTimeout(`no answer within ${this.#options.timeoutMs} ms`)),
-        this.#options.timeoutMs,
-      );
+      // Timers run before I/O in an event loop turn: after a stall (a busy process), an answer that
+      // arrived in time may still be unread. Deciding in the check phase, after I/O, reads it first.
+      const late = () => reject(new CounterTimeout(`no answer within ${this.#options.timeoutMs} ms`));
+      timer = setTimeout(() => setImmediate(late), this.#options.timeoutMs);
     });
     try {
       const value = await Promise.race([call(), timeout]);
