@@ -328,3 +328,9 @@ export function servicesFor(suite: string, needs: ReadonlyArray<'postgres' | 're
   console.warn(`\n!!! ${message} !!!\n`);
   return false;
 }
+
+/** Sends `signal` to one process; refuses anything but a real pid (0 or -1 would hit a whole group). */
+export function signalProcess(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined || !Number.isInteger(pid) || pid <= 1) throw new Error(`not a process id: ${pid}`);
+  process.kill(pid, signal);
+}

@@ -127,7 +127,7 @@ export function runClusterPrimary({ config, workers, logger }: ClusterOptions): 
     slotOf.set(worker.id, slot);
     slot.timer = setTimeout(() => {
       logger.error(
-        { slot: slot.number, pid: worker.process.pid },
+        { slot: slot.number, workerPid: worker.process.pid },
         'worker did not listen in time; killing it',
       );
       worker.process.kill('SIGKILL');
@@ -165,7 +165,7 @@ export function runClusterPrimary({ config, workers, logger }: ClusterOptions): 
     clearTimeout(slot.timer);
     slot.timer = undefined;
     slot.worker = undefined;
-    const facts = { pid: worker.process.pid, code, signal };
+    const facts = { workerPid: worker.process.pid, code, signal };
     if (stopping) {
       if (code !== 0 && signal !== stopping) exitCode = 1;
       finishIfDone();
@@ -199,7 +199,7 @@ export function runClusterPrimary({ config, workers, logger }: ClusterOptions): 
     setTimeout(() => {
       for (const slot of live()) {
         logger.error(
-          { slot: slot.number, pid: slot.worker?.process.pid },
+          { slot: slot.number, workerPid: slot.worker?.process.pid },
           'worker did not stop in time; killing it',
         );
         exitCode = 1;
