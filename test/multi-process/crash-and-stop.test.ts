@@ -10,6 +10,7 @@
  * - the primary, which serves nothing, stays small.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +128,23 @@ describe('serve --workers 2: crashes and stops', () => {
     await early.waitForLog((line) => line.msg === 'database schema up to date');
     expect(await early.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   }, 60_000);
+
+  it('stops at start, exit 1, when a worker cannot listen (the port is taken)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const refused = await startNode({ workers: 2, env, port, noWait: true });
+    const exit = await Promise.race([refused.exited, sleep(60_000).then(() => undefined)]);
+    taken.close();
+    await refused.stop('SIGKILL', 1000);
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(
+      refused.logs().some((line) => String(line.msg).startsWith('cannot listen: listen EADDRINUSE')),
+    ).toBe(true);
+    expect(refused.logs().some((line) => line.msg === 'worker exited before it listened; stopping')).toBe(
+      true,
+    );
+  }, 90_000);
 
   it('loses no committed token when the whole node is killed (SIGKILL)', async () => {
     node = await startNode({ workers: 2, env });

@@ -71,6 +71,14 @@ export function rssMiB(pid: number): number {
   }
 }
 
+/** Every node started by this test file, killed (with its workers) if the file's process exits first. */
+const started = new Set<TokenhubNode>();
+process.once('exit', () => {
+  for (const node of started) {
+    for (const pid of [node.pid, ...node.workerPids()]) killQuietly(pid, 'SIGKILL');
+  }
+});
+
 export async function startNode(options: StartOptions): Promise<TokenhubNode> {
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
@@ -172,6 +180,8 @@ export async function startNode(options: StartOptions): Promise<TokenhubNode> {
     },
     exited,
   };
+  started.add(node);
+  void exited.then(() => started.delete(node));
   if (options.noWait) return node;
   const ready = waitUntilServing(node, options.workers, options.timeoutMs ?? 90_000);
   const early = exited.then((exit) => {

@@ -75,6 +75,8 @@ interface Slot {
   listeningSince: number | undefined;
   /** Failed starts and early deaths in a row: the restart delay grows with them. */
   failures: number;
+  /** The worker was killed for not listening within `workerStartTimeoutMs`. */
+  startTimedOut: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -85,6 +87,7 @@ export function runClusterPrimary({ config, workers, logger }: ClusterOptions): 
     worker: undefined,
     listeningSince: undefined,
     failures: 0,
+    startTimedOut: false,
     timer: undefined,
   }));
   const slotOf = new Map<number, Slot>();
@@ -124,8 +127,10 @@ export function runClusterPrimary({ config, workers, logger }: ClusterOptions): 
     worker.on('error', (error) => logger.debug({ err: error, slot: slot.number }, 'worker channel error'));
     slot.worker = worker;
     slot.listeningSince = undefined;
+    slot.startTimedOut = false;
     slotOf.set(worker.id, slot);
     slot.timer = setTimeout(() => {
+      slot.startTimedOut = true;
       logger.error(
         { slot: slot.number, workerPid: worker.process.pid },
         'worker did not listen in time; killing it',
@@ -178,6 +183,8 @@ export function runClusterPrimary({ config, workers, logger }: ClusterOptions): 
       restartLater(slot, 'worker exited; starting a replacement', facts);
     } else if (code === storeUnavailableExitCode) {
       restartLater(slot, 'worker could not reach the database; starting it again', facts);
+    } else if (slot.startTimedOut) {
+      restartLater(slot, 'worker did not listen in time; starting it again', facts);
     } else if (!started) {
       logger.error(facts, 'worker exited before it listened; stopping');
       exitCode = 1;

@@ -65,7 +65,14 @@ export async function serveProcess({ config, logger }: { config: Readonly<Config
       served = await start(config, logger, inWorker);
     } catch (error) {
       const fault = storeFaultOf(error);
-      if (fault?.kind !== 'unavailable') throw error;
+      if (fault?.kind !== 'unavailable') {
+        // Exit here: a worker's IPC channel would otherwise keep it running without serving.
+        logger.fatal(
+          { err: error },
+          `cannot start: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        process.exit(1);
+      }
       const reason = `the database is unavailable (${fault.reason})`;
       if (inWorker) {
         logger.error({ err: error }, `worker cannot start: ${reason}; its primary will start it again`);
@@ -89,7 +96,16 @@ export async function serveProcess({ config, logger }: { config: Readonly<Config
     port: config.port,
     ...(ownSocket ? { exclusive: true, reusePort: true } : {}),
   };
-  const address = await app.listen(listen);
+  let address: string;
+  try {
+    address = await app.listen(listen);
+  } catch (error) {
+    logger.fatal(
+      { err: error, host: config.host, port: config.port },
+      `cannot listen: ${(error as Error).message}`,
+    );
+    process.exit(1);
+  }
   const bound = app.server.address();
   const port = typeof bound === 'object' && bound ? bound.port : config.port;
   if (inWorker) process.send?.({ tokenhub: 'listening', port } satisfies ListeningMessage);
