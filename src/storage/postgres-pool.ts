@@ -14,7 +14,7 @@
  */
 import pg from 'pg';
 import { storeFaultOf } from './store-faults.ts';
-import type { StoreHealth } from './store-health.ts';
+import { readsOnly, type StoreHealth } from './store-health.ts';
 
 export interface PostgresPoolOptions {
   url: string;
@@ -75,10 +75,13 @@ export function openPostgresPool(options: PostgresPoolOptions): pg.Pool {
                 .connection?.stream;
               stream?.destroy(new Error('no answer within the database timeout'));
             }, timeoutMs + watchdogGraceMs);
+      const first = args[0] as string | { text?: string } | undefined;
+      const reads = readsOnly(typeof first === 'string' ? first : (first?.text ?? ''));
       return result.then(
         (value) => {
           clearTimeout(watchdog);
-          health.succeeded();
+          if (reads) health.read();
+          else health.succeeded();
           return value;
         },
         (error: unknown) => {

@@ -28,7 +28,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { isSqliteBusy, storeFaultOf } from './store-faults.ts';
-import type { StoreHealth } from './store-health.ts';
+import { readsOnly, type StoreHealth } from './store-health.ts';
 
 /** How long SQLite's own busy handler may sleep the thread per statement, in milliseconds. */
 export const sqliteBusyTimeoutMs = 10;
@@ -87,9 +87,6 @@ class SqliteStoreDriver extends SqliteDriver {
   }
 }
 
-/** Statements that cannot write: their success says nothing about a disk that refuses writes. */
-const readOnlySql = /^\s*(select|pragma|explain)\b/i;
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The connection, with `SQLITE_BUSY` outside a transaction retried on a timer (see above). */
@@ -97,7 +94,7 @@ function retryingBusy(inner: DatabaseConnection, options: SqliteStoreOptions): D
   const { sqlite, health, busyBudgetMs } = options;
   const run = async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
     const started = performance.now();
-    const reads = readOnlySql.test(query.sql);
+    const reads = readsOnly(query.sql);
     for (let delay = firstRetryDelayMs; ; delay = Math.min(delay * 2, maxRetryDelayMs)) {
       try {
         const result = await inner.executeQuery<R>(query);

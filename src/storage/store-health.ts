@@ -10,6 +10,11 @@
 import type { Logger } from 'pino';
 import type { StoreFault } from './store-faults.ts';
 
+/** Statements that cannot write: their success says nothing about a store that refuses writes. */
+export function readsOnly(sqlText: string): boolean {
+  return /^\s*(select|pragma|explain|show)\b/i.test(sqlText);
+}
+
 export interface StoreOutage {
   fault: StoreFault;
   /** Epoch milliseconds of the first failure. */
