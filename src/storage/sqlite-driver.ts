@@ -2,9 +2,10 @@
  * Kysely's SQLite dialect made safe for several processes on one database file (`serve
  * --workers N`, and operator commands run beside a server):
  *
- * - Every transaction that may write begins `IMMEDIATE`: it takes the write lock before its first read. A
- *   deferred transaction that reads and then writes cannot wait for the lock (its snapshot may be
- *   stale, so SQLite answers `SQLITE_BUSY_SNAPSHOT` at once); an immediate one waits.
+ * - Every transaction that may write begins `IMMEDIATE`: it takes the write lock before its first
+ *   read. A deferred transaction that reads and then writes cannot wait for the lock (its snapshot
+ *   may be stale, so SQLite answers `SQLITE_BUSY_SNAPSHOT` at once); an immediate one waits. A
+ *   read-only transaction (`inTransaction`'s `readOnlySnapshot`) begins deferred.
  * - Waiting is mostly asynchronous. better-sqlite3 is synchronous and SQLite's busy handler sleeps
  *   the thread, which stalls every request of the process; so its busy timeout is short
  *   (`sqliteBusyTimeoutMs`), and a statement that still meets `SQLITE_BUSY` while no transaction

@@ -26,13 +26,10 @@ export interface FailOpenOptions {
   store: string;
   timeoutMs: number;
   log: Logger | undefined;
-  /** Milliseconds since some origin (tests move it); `performance.now` by default. */
-  now?: () => number;
 }
 
 export class FailOpenGuard {
   readonly #options: FailOpenOptions;
-  readonly #now: () => number;
   #failuresInARow = 0;
   #openUntil = 0;
   #probing = false;
@@ -41,7 +38,6 @@ export class FailOpenGuard {
 
   constructor(options: FailOpenOptions) {
     this.#options = options;
-    this.#now = options.now ?? (() => performance.now());
   }
 
   /** Hits allowed without being counted since the process started. */
@@ -82,7 +78,7 @@ export class FailOpenGuard {
 
   /** A call that needs no answer (`undo`): skipped while the breaker is open, never throws. */
   async fireAndForget(call: () => Promise<unknown>): Promise<void> {
-    if (this.#now() < this.#openUntil) return;
+    if (performance.now() < this.#openUntil) return;
     try {
       await call();
     } catch (error) {
@@ -106,7 +102,7 @@ export class FailOpenGuard {
   /** The store failed (also used by a client's own "error" event). */
   failed(error: unknown): void {
     this.#failuresInARow += 1;
-    if (this.#failuresInARow >= tripAfter) this.#openUntil = this.#now() + openMs;
+    if (this.#failuresInARow >= tripAfter) this.#openUntil = performance.now() + openMs;
     if (this.#down) return;
     this.#down = true;
     this.#options.log?.warn(
@@ -118,7 +114,7 @@ export class FailOpenGuard {
   /** Closed breaker: every call goes; open: none until `openMs` passed, then one probe at a time. */
   #mayCall(): boolean {
     if (this.#failuresInARow < tripAfter) return true;
-    if (this.#now() < this.#openUntil || this.#probing) return false;
+    if (performance.now() < this.#openUntil || this.#probing) return false;
     this.#probing = true;
     return true;
   }
