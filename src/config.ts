@@ -34,6 +34,8 @@ export interface Config {
   port: number;
   publicUrl: string;
   database: DatabaseConfig;
+  /** The longest a request waits on the store before it answers 503, in milliseconds. */
+  databaseTimeoutMs: number;
   tokenPrefix: string;
   signup: 'open' | 'closed';
   hubJwtTtlSeconds: number;
@@ -47,6 +49,8 @@ export interface Config {
   lastUsedTracking: boolean;
   /** Processes `serve` runs (node:cluster workers sharing the port); 1 serves from one process. */
   workers: number;
+  /** How long a stopping process (or worker) may finish its requests before it is ended, in seconds. */
+  shutdownGraceSeconds: number;
   logLevel: LogLevel;
   registryService: string;
   registryIssuer: string;
@@ -55,6 +59,8 @@ export interface Config {
   registryUrl: string | undefined;
   /** The secret the registry's notifications carry; undefined: notifications are refused. */
   registryNotifySecret: string | undefined;
+  /** How often each process re-reads the active registry signing key, in seconds. */
+  signingKeyRefreshSeconds: number;
   /** Lifetime of a device or desktop sign-in and of its auto-generated token, in days. */
   deviceSignInTtlDays: number;
   /** Lifetime of a device code and its user code (RFC 8628 `expires_in`), in seconds. */
@@ -67,6 +73,8 @@ export interface Config {
   secretKeyFile: string;
   /** Where rate-limit counters live: a Redis URL (shared by all processes), else in memory. */
   redisUrl: string | undefined;
+  /** How long a hit may wait for a shared counter (Redis or the cluster primary) before failing open, in ms. */
+  rateLimitTimeoutMs: number;
   /** Fair-use throttles (docs/limits.md); `undefined` means disabled. */
   rateLimits: RateLimits;
   /** Node's own `NODE_OPTIONS` (not a tokenhub setting): cluster workers inherit it. */
@@ -167,6 +175,13 @@ export const settings = {
     '`sqlite:<path>` (embedded, WAL mode) or `postgres://user@host:port/db`.',
     parseDatabase,
   ),
+  databaseTimeoutMs: integer(
+    'TOKENHUB_DATABASE_TIMEOUT_MS',
+    3000,
+    [100, 60_000],
+    (range) =>
+      `The longest a request waits on the store, in milliseconds (${range}): a PostgreSQL connection or answer, or SQLite's write lock. Past it the request gets 503 with \`Retry-After\`; so does every request while the store is unreachable. See docs/architecture.md, "When the store goes away".`,
+  ),
   tokenPrefix: setting(
     'TOKENHUB_TOKEN_PREFIX',
     'thub_',
@@ -214,6 +229,13 @@ export const settings = {
     [1, 256],
     'Processes `tokenhub serve` runs, sharing the port (node:cluster); `1` serves from one process. `--workers` overrides it.',
   ),
+  shutdownGraceSeconds: integer(
+    'TOKENHUB_SHUTDOWN_GRACE_SECONDS',
+    30,
+    [1, 600],
+    (range) =>
+      `On SIGTERM or SIGINT, how long requests in flight may take to finish, in seconds (${range}); a process (or worker) still running then is ended, and the command exits 1.`,
+  ),
   logLevel: oneOf(
     'TOKENHUB_LOG_LEVEL',
     'info',
@@ -224,6 +246,13 @@ export const settings = {
     'TOKENHUB_REGISTRY_SERVICE',
     'tokenhub-registry',
     'The registry `service` name; tokens are issued only for it (JWT `aud`).',
+  ),
+  signingKeyRefreshSeconds: integer(
+    'TOKENHUB_SIGNING_KEY_REFRESH_SECONDS',
+    30,
+    [1, 3600],
+    (range) =>
+      `How often every process re-reads the active registry signing key, in seconds (${range}): a key activated by \`tokenhub admin rotate-key --activate\` signs everywhere within this time.`,
   ),
   registryIssuer: text('TOKENHUB_REGISTRY_ISSUER', 'tokenhub', 'JWT `iss` the registry expects.'),
   registryTokenTtlSeconds: integer(
@@ -287,9 +316,16 @@ export const settings = {
   redisUrl: setting(
     'TOKENHUB_REDIS_URL',
     '',
-    "`redis://[user:password@]host:port[/db]` (or `rediss://`): rate-limit counters shared by every process. Unset: counted in each process's memory. An unreachable Redis fails open (logged).",
+    '`redis://[user:password@]host:port[/db]` (or `rediss://`): rate-limit counters shared by every node (several nodes need it). Unset: counted in memory, by the cluster primary for all the workers of a node. A Redis that is down or slow fails open (logged once, counted in `/metrics`).',
     parseRedisUrl,
     '(unset)',
+  ),
+  rateLimitTimeoutMs: integer(
+    'TOKENHUB_RATE_LIMIT_TIMEOUT_MS',
+    100,
+    [5, 5000],
+    (range) =>
+      `How long a limit check may wait for its shared counter (Redis, or the cluster primary) before the request is let through, in milliseconds (${range}). After 3 such failures in a row checks skip the counter for 1 s (docs/limits.md).`,
   ),
   patCreate: rateLimit(
     'TOKENHUB_RATE_LIMIT_PAT_CREATE',
@@ -348,6 +384,7 @@ export function loadConfig(
     port,
     publicUrl: value(settings.publicUrl) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     database: value(settings.database),
+    databaseTimeoutMs: value(settings.databaseTimeoutMs),
     tokenPrefix: value(settings.tokenPrefix),
     signup: value(settings.signup),
     hubJwtTtlSeconds: value(settings.hubJwtTtlSeconds),
@@ -357,12 +394,14 @@ export function loadConfig(
     lastUsedFlushIntervalMs: value(settings.lastUsedFlushIntervalMs),
     lastUsedTracking: value(settings.lastUsedTracking),
     workers: value(settings.workers),
+    shutdownGraceSeconds: value(settings.shutdownGraceSeconds),
     logLevel: value(settings.logLevel),
     registryService: value(settings.registryService),
     registryIssuer: value(settings.registryIssuer),
     registryTokenTtlSeconds: value(settings.registryTokenTtlSeconds),
     registryUrl: value(settings.registryUrl),
     registryNotifySecret: value(settings.registryNotifySecret),
+    signingKeyRefreshSeconds: value(settings.signingKeyRefreshSeconds),
     deviceSignInTtlDays: value(settings.deviceSignInTtlDays),
     deviceCodeTtlSeconds: value(settings.deviceCodeTtlSeconds),
     devicePollIntervalSeconds: value(settings.devicePollIntervalSeconds),
@@ -370,6 +409,7 @@ export function loadConfig(
     secretKey: value(settings.secretKey),
     secretKeyFile: value(settings.secretKeyFile),
     redisUrl: value(settings.redisUrl),
+    rateLimitTimeoutMs: value(settings.rateLimitTimeoutMs),
     rateLimits: Object.freeze({
       patCreate: value(settings.patCreate),
       loginFailuresPerAccount: value(settings.loginFailuresPerAccount),

@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { RegistryRefreshTokens } from '../registry/refresh-tokens.service.ts';
@@ -18,6 +18,7 @@ import { RegistryTokenEndpoint } from '../registry/token-endpoint.ts';
 import { IssuerKeys } from '../services/oidc/issuer-keys.ts';
 import { OidcExchange } from '../services/oidc/oidc-exchange.service.ts';
 import { expiredOidcTokens } from '../services/oidc/oidc-maintenance.ts';
+import type { WorkerChannel } from '../services/rate-limit/rate-limiter.cluster.ts';
 import { createRateLimiter, type RateLimiter } from '../services/rate-limit/rate-limiter.ts';
 import { staleRegistryEvents } from '../services/repositories/registry-notifications.service.ts';
 import { createServiceContext, type ServiceContext } from '../services/shared/context.ts';
@@ -30,12 +31,14 @@ import {
 import { CredentialJwts } from '../services/sign-in/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/sign-in/hub-session.service.ts';
 import { expiredAutoTokens } from '../services/tokens/auto-token.service.ts';
-import type { Db } from '../storage/database.ts';
+import { type Db, storeHealthOf } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
 import { registerJsonParsing } from './body-parsing.ts';
+import type { MetricsChannel } from './cluster-metrics.ts';
 import { ConsoleCsrf } from './console-session.ts';
 import { replyWithError } from './error-reply.ts';
 import { createIssuerDocumentFetch } from './issuer-document-fetch.ts';
+import { createLogger } from './logger.ts';
 import { registerMetrics } from './metrics.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { accountProfileRoutes } from './routes/account-profiles.routes.ts';
@@ -79,7 +82,15 @@ export interface AppDeps {
   logger?: Logger;
   /** Rate-limit counters; defaults to the backend the config names. An injected one is not closed. */
   rateLimiter?: RateLimiter;
+  /**
+   * In a cluster worker, its IPC channel to the primary (`process`): limits are counted by the
+   * primary (unless Redis is configured) and `/metrics` answers for the whole node.
+   */
+  cluster?: ClusterChannel;
 }
+
+/** The worker's end of node:cluster's IPC channel, as the limiter and the metrics use it. */
+export type ClusterChannel = WorkerChannel & MetricsChannel;
 
 export interface RouteDeps {
   ctx: ServiceContext;
@@ -108,22 +119,7 @@ export const maintenanceTasks: readonly MaintenanceTask[] = [
   staleRegistryEvents,
 ];
 
-/** How often each process re-reads the active registry signing key (rotation without restart). */
-const signerRefreshIntervalMs = 30_000;
-
-/** Secrets never reach a log line: headers that carry them are redacted by the logger itself. */
-export const logRedactPaths = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'headers.authorization',
-  'password',
-  'secret',
-  'token',
-];
-
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: logRedactPaths, censor: '[redacted]' } });
-}
+export { createLogger, logRedactPaths } from './logger.ts';
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
@@ -148,8 +144,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const credentialJwts = new CredentialJwts(ctx, sessionSecret);
   const csrf = new ConsoleCsrf(sessionSecret);
   const sessions = new HubSessions(ctx, credentialJwts);
-  const registrySigner = await RegistrySigner.open(deps.db, clock, signerRefreshIntervalMs);
-  const rateLimiter = deps.rateLimiter ?? (await createRateLimiter(deps.config, clock, log));
+  const registrySigner = await RegistrySigner.open(
+    deps.db,
+    clock,
+    deps.config.signingKeyRefreshSeconds * 1000,
+  );
+  const rateLimiter = deps.rateLimiter ?? (await createRateLimiter(deps.config, clock, log, deps.cluster));
   const oidc = new OidcExchange(
     ctx,
     new IssuerKeys(createIssuerDocumentFetch(deps.config.oidc), deps.config.oidc),
@@ -191,7 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   // Before any route: hooks apply only to routes registered after them.
-  registerMetrics(app);
+  registerMetrics(app, { rateLimiter, store: storeHealthOf(deps.db), cluster: deps.cluster });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

@@ -2,11 +2,13 @@
  * The one place where errors become HTTP replies (STYLE.md habit 1). Every `AppError` code of the
  * core catalogue maps through `httpErrors` to a status and one of the Hub body shapes; Fastify's
  * own client errors (schema validation, malformed JSON, unsupported media type, oversized body)
- * become 400-class replies of the same shapes; anything else is an opaque 500 with the request id,
- * its detail logged.
+ * become 400-class replies of the same shapes; a store fault (storage/store-faults.ts: the
+ * database busy, gone or refusing writes) is a 503 with `Retry-After` that names the cause; anything
+ * else is an opaque 500 with the request id, its detail logged.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type FieldErrors } from '../core/errors.ts';
+import { type StoreFault, storeFaultOf } from '../storage/store-faults.ts';
 
 /**
  * The body the Docker Hub API uses for a family of routes (PROTOCOLS.md §1):
@@ -88,6 +90,9 @@ export const httpErrors = {
   RATE_LIMITED: { status: 429, shape: 'hub' },
   REGISTRY_UNAVAILABLE: { status: 502, shape: 'hub' },
   REGISTRY_NOTIFICATION_REFUSED: { status: 401, shape: 'hub' },
+  STORE_BUSY: { status: 503, shape: 'hub' },
+  STORE_UNAVAILABLE: { status: 503, shape: 'hub' },
+  STORE_UNWRITABLE: { status: 503, shape: 'hub' },
   INTERNAL: { status: 500, shape: 'hub' },
 } as const satisfies Record<ErrorCode, { status: number; shape: ErrorShape }>;
 
@@ -126,7 +131,7 @@ export function errorBody(
  */
 function oauthError(code: string, status: number): string {
   if (code.startsWith('OAUTH_')) return code.slice('OAUTH_'.length).toLowerCase();
-  if (status === 429) return 'temporarily_unavailable';
+  if (status === 429 || status === 503) return 'temporarily_unavailable';
   return status >= 500 ? 'server_error' : 'invalid_request';
 }
 
@@ -137,6 +142,7 @@ const ownBodyShapes: ReadonlySet<ErrorShape> = new Set(['registry', 'oauth']);
 function registryErrorCode(status: number): string {
   if (status === 401) return 'UNAUTHORIZED';
   if (status === 429) return 'TOOMANYREQUESTS';
+  if (status === 503) return 'UNAVAILABLE';
   return 'DENIED';
 }
 
@@ -165,15 +171,41 @@ function lengthMessage(keyword: string, params: Record<string, unknown>): string
   return undefined;
 }
 
-export function replyWithError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+const storeFaultCodes = {
+  busy: 'STORE_BUSY',
+  unavailable: 'STORE_UNAVAILABLE',
+  unwritable: 'STORE_UNWRITABLE',
+} as const satisfies Record<StoreFault['kind'], ErrorCode>;
+
+const storeFaultWords: Record<StoreFault['kind'], string> = {
+  busy: 'the database is busy',
+  unavailable: 'the database is unavailable',
+  unwritable: 'the database cannot store changes',
+};
+
+/** A store fault as the error a client sees: what is wrong, why, and when to try again. */
+function storeFaultError(fault: StoreFault, cause: unknown): AppError {
+  const seconds = fault.retryAfterSeconds === 1 ? '1 second' : `${fault.retryAfterSeconds} seconds`;
+  const message = `${storeFaultWords[fault.kind]} (${fault.reason}); try again in ${seconds}`;
+  return new AppError(storeFaultCodes[fault.kind], message, { cause });
+}
+
+/** Store faults are logged once per outage where they are met (storage/store-health.ts), not per request. */
+const storeFaultCodeSet: ReadonlySet<ErrorCode> = new Set(Object.values(storeFaultCodes));
+
+export function replyWithError(raw: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const routeShape = request.routeOptions.config?.errorShape;
+  const fault = raw instanceof AppError ? undefined : storeFaultOf(raw);
+  if (fault) reply.header('retry-after', fault.retryAfterSeconds);
+  const error = fault ? storeFaultError(fault, raw) : raw;
   if (error instanceof AppError) {
     const entry = httpErrors[error.code];
     const shape =
       routeShape && (ownBodyShapes.has(routeShape) || entry.shape !== 'validation')
         ? routeShape
         : entry.shape;
-    if (entry.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (storeFaultCodeSet.has(error.code)) request.log.debug({ err: error }, 'store fault');
+    else if (entry.status >= 500) request.log.error({ err: error }, 'request failed');
     return reply
       .status(entry.status)
       .send(errorBody(shape, error.code, error.message, entry.status, error.fields));

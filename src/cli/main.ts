@@ -1,19 +1,18 @@
 /**
  * Entry point of the `tokenhub` command: `serve`, `admin …` (operator commands on the local
  * database), and the user commands that talk to a server over HTTP (`login`, `token …`, `org …`,
- * `repo …`; docs/cli.md). Exit codes: 0 success, 1 an error (one line on stderr), 2 a usage error.
+ * `repo …`; docs/cli.md). Exit codes: 0 success, 1 an error (one line on stderr), 2 a usage error,
+ * 75 the database is unavailable (a temporary failure: try again later).
+ *
+ * Commands are loaded when asked for: `serve` loads no other command, so a cluster primary, which
+ * serves nothing, stays small; `admin …` loads only the operator commands.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { AppError } from '../core/errors.ts';
-import { registerAdminCommands } from './admin/admin.commands.ts';
-import { serve } from './admin/serve.command.ts';
+import { storeFaultOf } from '../storage/store-faults.ts';
+import { storeUnavailableExitCode } from './admin/restart-policy.ts';
 import { cliVersion } from './client/http-client.ts';
-import { registerOidcCommands } from './user/oidc.commands.ts';
-import { registerOrgUserCommands } from './user/org.commands.ts';
-import { registerRepoCommands } from './user/repo.commands.ts';
-import { registerTokenCommands } from './user/token.commands.ts';
-import { registerUserCommands } from './user/user.commands.ts';
 
 const program = new Command('tokenhub')
   .description('Docker Hub style access tokens and registry token service')
@@ -36,21 +35,39 @@ program
     },
   )
   .action(async (options: { workers?: number }) => {
+    const { serve } = await import('./admin/serve.command.ts');
     await serve({ workers: options.workers });
   });
 
-registerAdminCommands(program);
-registerUserCommands(program);
-registerTokenCommands(program);
-registerOrgUserCommands(program);
-registerRepoCommands(program);
-registerOidcCommands(program);
+const command = process.argv[2];
+if (command !== 'serve') {
+  const { registerAdminCommands } = await import('./admin/admin.commands.ts');
+  registerAdminCommands(program);
+}
+if (command !== 'serve' && command !== 'admin') {
+  const [user, token, org, repo, oidc] = await Promise.all([
+    import('./user/user.commands.ts'),
+    import('./user/token.commands.ts'),
+    import('./user/org.commands.ts'),
+    import('./user/repo.commands.ts'),
+    import('./user/oidc.commands.ts'),
+  ]);
+  user.registerUserCommands(program);
+  token.registerTokenCommands(program);
+  org.registerOrgUserCommands(program);
+  repo.registerRepoCommands(program);
+  oidc.registerOidcCommands(program);
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (storeFaultOf(error)?.kind === 'unavailable') {
+    const fault = storeFaultOf(error);
+    process.stderr.write(`tokenhub: the database is unavailable (${fault?.reason}); try again later\n`);
+    process.exitCode = storeUnavailableExitCode;
   } else if (error instanceof ConfigError || error instanceof AppError) {
     process.stderr.write(`tokenhub: ${error.message}\n`);
     process.exitCode = 1;

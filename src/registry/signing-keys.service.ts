@@ -15,6 +15,7 @@ import type { ServerKey, ServerKeyState } from '../core/server-key.ts';
 import { ensureActiveServerKey } from '../services/shared/server-keys.ts';
 import type { Db } from '../storage/database.ts';
 import { insertServerKey, listLiveServerKeys, setServerKeyState } from '../storage/server-key.repository.ts';
+import { inTransaction } from '../storage/transaction.ts';
 import { createRegistryJwtSigner, type RegistryJwtSigner } from './jwt-signer.ts';
 import { createSigningKey, loadSigningKey } from './signing-key.ts';
 
@@ -69,7 +70,7 @@ export async function createNextKey(db: Db, clock: Clock): Promise<ServerKey> {
 /** Step 2: the `next` key signs from now on; the active one becomes `previous` (still trusted). */
 export async function activateNextKey(db: Db, clock: Clock): Promise<ServerKey> {
   const at = clock.now().toISOString();
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const keys = await listPublishedRegistryKeys(tx);
     const next = keys.find((key) => key.state === 'next');
     if (!next) throw new AppError('BAD_REQUEST', 'no next key to activate; run rotate-key first');

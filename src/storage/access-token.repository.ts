@@ -18,6 +18,7 @@ import { tokenKinds } from '../core/ids.ts';
 import { type OatResource, orgScopes, repoScopes } from '../core/organization-rules.ts';
 import type { Db } from './database.ts';
 import type { AccessTokensTable } from './schema.ts';
+import { inTransaction } from './transaction.ts';
 
 /** The stored level list: unknown entries are dropped, and an empty list is the lowest level. */
 function storedPatScopes(json: string): PatScope[] {
@@ -231,7 +232,7 @@ export interface LastUse {
  */
 export async function writeLastUses(db: Db, uses: readonly LastUse[]): Promise<void> {
   if (uses.length === 0) return;
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     for (let at = 0; at < uses.length; ) {
       const size = lastUseChunkSizes.find((n) => n <= uses.length - at) ?? 1;
       await writeLastUseChunk(tx, uses.slice(at, at + size));

@@ -1,22 +1,21 @@
 /**
  * Opens the store named by the configuration: SQLite through better-sqlite3 (WAL mode, a file
- * under ./data by default) or PostgreSQL through pg. Both speak the same Kysely schema.
+ * under ./data by default, safe for several processes: sqlite-driver.ts) or PostgreSQL through pg
+ * (a pool that survives the server going away: postgres-pool.ts). Both speak the same Kysely
+ * schema, and both report faults and recoveries to the database's `StoreHealth`.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import {
-  CompiledQuery,
-  Kysely,
-  type LogEvent,
-  PostgresAdapter,
-  PostgresDialect,
-  SqliteDialect,
-} from 'kysely';
-import pg from 'pg';
+import { CompiledQuery, Kysely, type LogEvent, PostgresAdapter, PostgresDialect } from 'kysely';
+import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config.ts';
+import { openPostgresPool } from './postgres-pool.ts';
 import type { Database } from './schema.ts';
+import { SqliteStoreDialect, sqliteBusyTimeoutMs } from './sqlite-driver.ts';
 import { cachingStatements, namingStatements } from './statement-cache.ts';
+import { isSqliteBusy } from './store-faults.ts';
+import { StoreHealth } from './store-health.ts';
 
 export type Db = Kysely<Database>;
 
@@ -33,19 +32,39 @@ export interface OpenDatabaseOptions {
   onQuery?: (event: LogEvent) => void;
   /** PostgreSQL pool size per process. */
   poolSize?: number;
+  /**
+   * The longest a statement waits on the store (a PostgreSQL connection or answer, SQLite's write
+   * lock) before its error goes up, in milliseconds. Serving processes pass
+   * `TOKENHUB_DATABASE_TIMEOUT_MS`; unset, PostgreSQL waits are unbounded (migrations, operator
+   * commands) and SQLite waits 5 s for its write lock.
+   */
+  timeoutMs?: number;
+  /** PostgreSQL only: bounds opening a connection (or waiting for one) but not statements (migrations). */
+  connectTimeoutMs?: number;
+  /** Where outages are logged (once each, store-health.ts). */
+  log?: Logger;
 }
+
+/** SQLite's write-lock budget when no timeout is given (operator commands). */
+const defaultSqliteBusyBudgetMs = 5000;
 
 export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Db {
   const log = options.onQuery;
   if (config.dialect === 'sqlite') {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+    const health = new StoreHealth(`SQLite ${config.path}`, options.log);
     const sqlite = new SqliteDatabase(config.path);
+    sqlite.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const statements = cachingStatements(sqlite);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }), log });
+    const dialect = new SqliteStoreDialect(
+      { database: statements },
+      { sqlite, health, busyBudgetMs: options.timeoutMs ?? defaultSqliteBusyBudgetMs },
+    );
+    const db = new Kysely<Database>({ dialect, log });
+    healths.set(db, health);
     directReaders.set(db, {
       read<Row>(sqlText: string, parameters: readonly unknown[]): Row[] | undefined {
         // Another flow's transaction is open (Kysely holds the connection across its awaits): a
@@ -54,7 +73,15 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
         const statement = statements.prepare(sqlText);
         if (!statement.reader) return undefined;
         const started = performance.now();
-        const rows = statement.all(parameters) as Row[];
+        let rows: Row[];
+        try {
+          rows = statement.all(parameters) as Row[];
+        } catch (error) {
+          // A read meets SQLITE_BUSY only while another process recovers the WAL after a crash:
+          // through Kysely it is retried on a timer.
+          if (isSqliteBusy(error)) return undefined;
+          throw error;
+        }
         log?.({
           level: 'query',
           query: CompiledQuery.raw(sqlText, [...parameters]),
@@ -65,13 +92,26 @@ export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOption
     });
     return db;
   }
-  const pool = new pg.Pool({
-    connectionString: config.url,
-    max: options.poolSize ?? 10,
-    ...(options.schema ? { options: `-c search_path=${quoteSchema(options.schema)}` } : {}),
+  const health = new StoreHealth('PostgreSQL', options.log);
+  const pool = openPostgresPool({
+    url: config.url,
+    health,
+    poolSize: options.poolSize ?? 10,
+    ...(options.schema ? { schema: options.schema } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
   });
   namingStatements(pool);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  healths.set(db, health);
+  return db;
+}
+
+const healths = new WeakMap<Db, StoreHealth>();
+
+/** The health of a database opened by `openDatabase` (undefined for a transaction). */
+export function storeHealthOf(db: Db): StoreHealth | undefined {
+  return healths.get(db);
 }
 
 /**
@@ -90,11 +130,6 @@ const directReaders = new WeakMap<Db, DirectReader>();
 /** The database's direct reader: SQLite databases opened here have one, transactions do not. */
 export function directReaderOf(db: Db): DirectReader | undefined {
   return directReaders.get(db);
-}
-
-function quoteSchema(schema: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
-  return schema;
 }
 
 export function dialectOf(db: Db): 'sqlite' | 'postgres' {

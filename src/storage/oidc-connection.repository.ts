@@ -6,6 +6,7 @@
 import type { OidcConnection, OidcRepoScope, OidcResource, OidcRuleset } from '../core/oidc-rules.ts';
 import type { Db, PageWindow } from './database.ts';
 import type { OidcConnectionsTable } from './schema.ts';
+import { inTransaction } from './transaction.ts';
 
 /** Whose connections: a user's or an organization's. */
 export interface ConnectionOwnerRef {
@@ -195,7 +196,7 @@ export async function updateOwnedConnection(
  * @returns whether it was there.
  */
 export async function deleteOwnedConnection(db: Db, owner: ConnectionOwnerRef, id: string): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const found = await tx
       .selectFrom('oidc_connections')
       .select('id')

@@ -4,8 +4,9 @@
  * before children. Portable between SQLite and PostgreSQL (the columns are the same on both).
  */
 import { type Kysely, sql } from 'kysely';
-import { type Db, dialectOf } from './database.ts';
+import type { Db } from './database.ts';
 import type { Database } from './schema.ts';
+import { inTransaction } from './transaction.ts';
 
 /**
  * Parents before children, so foreign keys hold at every insert. Pending 2FA logins and exchanged
@@ -42,15 +43,17 @@ export async function appliedMigrations(db: Kysely<Database>): Promise<string[]>
 
 /** Every dumped table and the applied migrations, read in one snapshot. */
 export async function dumpTables(db: Db): Promise<{ tables: TableDump; migrations: string[] }> {
-  const transaction =
-    dialectOf(db) === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction();
-  return transaction.execute(async (tx) => {
-    const tables: TableDump = {};
-    for (const table of dumpedTables) {
-      tables[table] = (await tx.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
-    }
-    return { tables, migrations: await appliedMigrations(tx) };
-  });
+  return inTransaction(
+    db,
+    async (tx) => {
+      const tables: TableDump = {};
+      for (const table of dumpedTables) {
+        tables[table] = (await tx.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
+      }
+      return { tables, migrations: await appliedMigrations(tx) };
+    },
+    { readOnlySnapshot: true },
+  );
 }
 
 /**
@@ -59,7 +62,7 @@ export async function dumpTables(db: Db): Promise<{ tables: TableDump; migration
  * @returns how many rows each table received.
  */
 export async function restoreTables(db: Db, tables: TableDump): Promise<Record<string, number> | undefined> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const existing = await tx.selectFrom('users').select('id').limit(1).execute();
     if (existing.length > 0) return undefined;
     await tx.deleteFrom('server_keys').execute();

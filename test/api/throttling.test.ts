@@ -385,7 +385,7 @@ describe('Redis backend', () => {
     const jwt = await t.login('alice', defaultPassword);
     for (let i = 0; i < 3; i++) await t.createPat(jwt);
     expect((await registryToken(t, 'alice', defaultPassword)).statusCode).toBe(200);
-    const warnings = t.logLines.filter((line) => line.includes('throttling fails open'));
+    const warnings = t.logLines.filter((line) => line.includes('limits fail open'));
     expect(warnings).toHaveLength(1);
   });
 

@@ -58,16 +58,6 @@ export async function createTestApp(
   } = {},
 ): Promise<TestApp> {
   const onQuery = options.onQuery;
-  const database = await openTestDatabase(options.dialect ?? 'sqlite', {
-    ...(onQuery ? { onQuery: (event) => onQuery(event.query.sql) } : {}),
-  });
-  const config = loadConfig({
-    TOKENHUB_PUBLIC_URL: 'http://tokenhub.test',
-    TOKENHUB_LOG_LEVEL: 'debug',
-    TOKENHUB_SECRET_KEY: randomBytes(32).toString('base64'),
-    ...options.env,
-  });
-  const clock = createManualClock(options.start ?? '2026-03-01T12:00:00.000Z');
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -76,6 +66,17 @@ export async function createTestApp(
     },
   });
   const logger = pino({ level: 'debug', redact: { paths: logRedactPaths, censor: '[redacted]' } }, sink);
+  const database = await openTestDatabase(options.dialect ?? 'sqlite', {
+    ...(onQuery ? { onQuery: (event) => onQuery(event.query.sql) } : {}),
+    log: logger,
+  });
+  const config = loadConfig({
+    TOKENHUB_PUBLIC_URL: 'http://tokenhub.test',
+    TOKENHUB_LOG_LEVEL: 'debug',
+    TOKENHUB_SECRET_KEY: randomBytes(32).toString('base64'),
+    ...options.env,
+  });
+  const clock = createManualClock(options.start ?? '2026-03-01T12:00:00.000Z');
   const app = await buildApp({ config, db: database.db, clock, logger });
 
   const inject = (o: InjectOptions) =>

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogEvent } from 'kysely';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../../src/config.ts';
 import { type Db, openDatabase } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
@@ -37,7 +38,7 @@ export function testDialects(suite: string): DialectName[] {
 /** Opens a fresh, migrated database of the given dialect. */
 export async function openTestDatabase(
   dialect: DialectName,
-  options: { onQuery?: (event: LogEvent) => void } = {},
+  options: { onQuery?: (event: LogEvent) => void; log?: Logger; timeoutMs?: number } = {},
 ): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'tokenhub-test-'));

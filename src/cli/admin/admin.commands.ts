@@ -3,7 +3,7 @@
  * `TOKENHUB_DATABASE_URL`, no server needed. Passwords come from stdin, never from an argument.
  */
 import type { Command } from 'commander';
-import { createLogger } from '../../api/app.ts';
+import { createLogger } from '../../api/logger.ts';
 import { loadConfig } from '../../config.ts';
 import { systemClock } from '../../core/clock.ts';
 import { createAccount } from '../../services/accounts/account.service.ts';
@@ -25,7 +25,7 @@ async function withServices<T>(
   // Operator commands are quiet unless TOKENHUB_LOG_LEVEL asks for more.
   const config = loadConfig(undefined, { TOKENHUB_LOG_LEVEL: 'warn' });
   const log = createLogger(config.logLevel);
-  const db = openDatabase(config.database);
+  const db = openDatabase(config.database, { connectTimeoutMs: config.databaseTimeoutMs });
   const ctx = createServiceContext({ db, clock: systemClock, config, log, flushIntervalMs: 0 });
   try {
     if (options.migrate !== false) await migrateToLatest(db);

@@ -11,6 +11,7 @@ import { AppError, fieldError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../core/password-hashing.ts';
 import { claimNamespace } from '../../storage/namespace.repository.ts';
+import { inTransaction } from '../../storage/transaction.ts';
 import {
   findUserById,
   findUserByUsername,
@@ -51,7 +52,7 @@ export async function createAccount(
     sessionsValidAfter: null,
   };
   // Usernames and organization names share one space; the namespace row decides races.
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     if (!(await claimNamespace(tx, { name: username, kind: 'user', ownerId: user.id }))) {
       throw new AppError('USERNAME_TAKEN');
     }

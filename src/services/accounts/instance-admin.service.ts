@@ -5,6 +5,7 @@
  */
 import { normalizeUsername, type User } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
+import { inTransaction } from '../../storage/transaction.ts';
 import { findUserByUsername, setUserAdmin } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
@@ -26,7 +27,7 @@ export async function setInstanceAdmin(
   const user = await findUserByUsername(ctx.db, username);
   if (!user) throw new AppError('USER_NOT_FOUND', `no user named ${username.slice(0, 64)}`);
   if (user.isAdmin === isAdmin) return { user, changed: false };
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     await setUserAdmin(tx, user.id, isAdmin, isoNow(ctx));
     await recordAudit(
       { ...ctx, db: tx },

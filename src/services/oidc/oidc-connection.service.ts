@@ -39,6 +39,7 @@ import {
 } from '../../storage/oidc-connection.repository.ts';
 import { listFailures } from '../../storage/oidc-failure.repository.ts';
 import { lockOrganization } from '../../storage/organization.repository.ts';
+import { inTransaction } from '../../storage/transaction.ts';
 import { lockUser } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
@@ -122,7 +123,7 @@ export async function createConnection(
     createdBy: creator.id,
     lastUsedAt: null,
   };
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     await lockOwner(tx, owner);
     const count = await countOwnedConnections(tx, owner);
     if (count >= maxConnectionsPerOwner) {

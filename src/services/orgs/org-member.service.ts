@@ -23,6 +23,7 @@ import {
   setOrgMemberRole,
 } from '../../storage/org-member.repository.ts';
 import { lockOrganization } from '../../storage/organization.repository.ts';
+import { inTransaction } from '../../storage/transaction.ts';
 import { findUserByUsername } from '../../storage/user.repository.ts';
 import { type AuditActor, recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
@@ -39,7 +40,7 @@ export async function withOrgLock<T>(
   org: Organization,
   work: (tx: Db) => Promise<T>,
 ): Promise<T> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     if (!(await lockOrganization(tx, org.id))) throw new AppError('ORG_NOT_FOUND');
     return work(tx);
   });

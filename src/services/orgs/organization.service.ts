@@ -28,6 +28,7 @@ import {
   insertOrganization,
   setOrganizationTier,
 } from '../../storage/organization.repository.ts';
+import { inTransaction } from '../../storage/transaction.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 import type { Principal } from '../sign-in/who-asks.ts';
@@ -82,7 +83,7 @@ export async function createOrganization(
     updatedAt: now,
     createdBy: creator.id,
   };
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     if (!(await claimNamespace(tx, { name, kind: 'org', ownerId: org.id })))
       throw new AppError('ORG_NAME_TAKEN');
     await insertOrganization(tx, org);

@@ -1,6 +1,6 @@
 /**
- * In-process fixed-window counters, for a single process (several processes each count on their
- * own: set `TOKENHUB_REDIS_URL` to share). Synchronous: a hit is one `Map` lookup and an in-place
+ * In-process fixed-window counters, for a single process, and in a cluster primary for all its
+ * workers (rate-limiter.cluster.ts). Synchronous: a hit is one `Map` lookup and an in-place
  * update, atomic because JavaScript runs it to completion.
  *
  * Memory is bounded: counters of ended windows are swept at most once a minute (of clock time) when
@@ -25,6 +25,7 @@ const sweepIntervalMs = 60_000;
 
 export class MemoryRateLimiter implements RateLimiter {
   readonly backend = 'memory';
+  readonly failOpenTotal = 0;
   readonly #counters = new Map<string, Counter>();
   readonly #clock: Clock;
   readonly #log: Logger | undefined;

@@ -6,9 +6,10 @@
  * processes. The window comes from the injected clock; the key's TTL (the rest of the window plus a
  * second) only cleans up.
  *
- * Fail open: commands are never queued while disconnected and time out after `commandTimeoutMs`; a
- * hit that cannot be counted is allowed and a warning is logged once per outage. The client keeps
- * reconnecting in the background.
+ * Fail open (fail-open.ts): commands are never queued while disconnected and a hit waits at most
+ * `timeoutMs`; after 3 failures in a row Redis is skipped for a second at a time, so a frozen Redis
+ * costs milliseconds, not a timeout per request. A hit that cannot be counted is allowed, counted
+ * as failing open, and an outage is logged once. The client keeps reconnecting in the background.
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -16,6 +17,7 @@ import type { Logger } from 'pino';
 import type { RateRule } from '../../config.ts';
 import { redactUrl } from '../../config.ts';
 import type { Clock } from '../../core/clock.ts';
+import { FailOpenGuard } from './fail-open.ts';
 import { resultOf, windowAt } from './rate-limit-window.ts';
 import type { RateLimiter, RateLimitResult } from './rate-limiter.ts';
 
@@ -44,8 +46,8 @@ export interface RedisRateLimiterOptions {
   url: string;
   clock: Clock;
   log: Logger;
-  /** How long a hit may wait for Redis before failing open (default 500 ms). */
-  commandTimeoutMs?: number;
+  /** How long a hit may wait for Redis before failing open (`TOKENHUB_RATE_LIMIT_TIMEOUT_MS`). */
+  timeoutMs: number;
   /** How long the first connection may take (default 2000 ms); `connect` never waits longer. */
   connectTimeoutMs?: number;
 }
@@ -54,21 +56,22 @@ export class RedisRateLimiter implements RateLimiter {
   readonly backend = 'redis';
   readonly #redis: Redis;
   readonly #clock: Clock;
-  readonly #log: Logger;
-  readonly #url: string;
-  /** False from the first failure until a command succeeds again: one warning per outage. */
-  #healthy = true;
+  readonly guard: FailOpenGuard;
+
+  get failOpenTotal(): number {
+    return this.guard.failOpenTotal;
+  }
 
   private constructor(redis: Redis, options: RedisRateLimiterOptions) {
     this.#redis = redis;
     this.#clock = options.clock;
-    this.#log = options.log;
-    this.#url = redactUrl(options.url);
-    redis.on('error', (error: Error) => this.#failed(error));
-    redis.on('ready', () => {
-      if (!this.#healthy) this.#log.info({ redis: this.#url }, 'rate limiter: Redis reachable again');
-      this.#healthy = true;
+    this.guard = new FailOpenGuard({
+      store: `Redis ${redactUrl(options.url)}`,
+      timeoutMs: options.timeoutMs,
+      log: options.log,
     });
+    redis.on('error', (error: Error) => this.guard.failed(error));
+    redis.on('ready', () => this.guard.succeeded());
   }
 
   /**
@@ -80,34 +83,29 @@ export class RedisRateLimiter implements RateLimiter {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
-      commandTimeout: options.commandTimeoutMs ?? 500,
+      commandTimeout: options.timeoutMs,
       connectTimeout: options.connectTimeoutMs ?? 2000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
       connectionName: 'tokenhub-rate-limiter',
     });
     const limiter = new RedisRateLimiter(redis, options);
-    await redis.connect().catch((error: unknown) => limiter.#failed(error));
+    await redis.connect().catch((error: unknown) => limiter.guard.failed(error));
     return limiter;
   }
 
-  async hit(bucket: string, key: string, rule: RateRule): Promise<RateLimitResult> {
+  hit(bucket: string, key: string, rule: RateRule): Promise<RateLimitResult> {
     const { window, resetSeconds } = windowAt(this.#clock.now().getTime(), rule.windowSeconds);
-    try {
-      const count = await this.#run(scripts.hit, redisKey(bucket, key, rule, window), resetSeconds + 1);
-      this.#healthy = true;
-      return resultOf(rule, count, resetSeconds, window);
-    } catch (error) {
-      this.#failed(error);
-      return { allowed: true, limit: rule.limit, remaining: rule.limit, resetSeconds, window };
-    }
+    return this.guard.run(
+      async () => {
+        const count = await this.#run(scripts.hit, redisKey(bucket, key, rule, window), resetSeconds + 1);
+        return resultOf(rule, count, resetSeconds, window);
+      },
+      () => ({ allowed: true, limit: rule.limit, remaining: rule.limit, resetSeconds, window }),
+    );
   }
 
-  async undo(bucket: string, key: string, rule: RateRule, window: number): Promise<void> {
-    try {
-      await this.#run(scripts.undo, redisKey(bucket, key, rule, window));
-    } catch (error) {
-      this.#failed(error);
-    }
+  undo(bucket: string, key: string, rule: RateRule, window: number): Promise<void> {
+    return this.guard.fireAndForget(() => this.#run(scripts.undo, redisKey(bucket, key, rule, window)));
   }
 
   async close(): Promise<void> {
@@ -126,15 +124,6 @@ export class RedisRateLimiter implements RateLimiter {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
       return Number(await this.#redis.eval(s.lua, 1, key, ...args));
     }
-  }
-
-  #failed(error: unknown): void {
-    if (!this.#healthy) return;
-    this.#healthy = false;
-    this.#log.warn(
-      { redis: this.#url, err: error },
-      'rate limiter: Redis unreachable, throttling fails open (requests are allowed) until it is back',
-    );
   }
 }
 

@@ -1,19 +1,21 @@
 /**
- * Fair-use throttling counters: a fixed-window limiter behind one narrow interface, with an
- * in-process backend (`rate-limiter.memory.ts`, one process) and a Redis backend
- * (`rate-limiter.redis.ts`, counters shared by every process; ARCHITECTURE.md "Scale-out").
+ * Fair-use throttling counters: a fixed-window limiter behind one narrow interface, with three
+ * backends (ARCHITECTURE.md "Scale-out"): in-process (`rate-limiter.memory.ts`, one process),
+ * the cluster primary's (`rate-limiter.cluster.ts`, every worker of a node, no extra server) and
+ * Redis (`rate-limiter.redis.ts`, every process of every node).
  *
  * Windows are aligned to the epoch (`floor(now / window)`), computed from the injected clock, so
  * every process and both backends agree on which window a hit falls in and tests move time instead
  * of sleeping. A burst can straddle a boundary: at most `2 × limit` hits in any `window` seconds.
  *
  * Throttling must never take the registry down: a backend that cannot count fails open (allows,
- * logs a warning) instead of refusing.
+ * logs a warning once, counts it) instead of refusing, and quickly (fail-open.ts).
  */
 import type { Logger } from 'pino';
 import type { Config, RateRule } from '../../config.ts';
 
 import type { Clock } from '../../core/clock.ts';
+import { ClusterRateLimiter, type WorkerChannel } from './rate-limiter.cluster.ts';
 import { MemoryRateLimiter } from './rate-limiter.memory.ts';
 import { RedisRateLimiter } from './rate-limiter.redis.ts';
 
@@ -40,7 +42,9 @@ export type MaybePromise<T> = T | Promise<T>;
  * callers that do not care simply `await` the result.
  */
 export interface RateLimiter {
-  readonly backend: 'memory' | 'redis';
+  readonly backend: 'memory' | 'cluster' | 'redis';
+  /** Hits let through uncounted because the counter store failed or was slow (always 0 in memory). */
+  readonly failOpenTotal: number;
   /** Counts one hit and says whether it is within the limit. */
   hit(bucket: string, key: string, rule: RateRule): MaybePromise<RateLimitResult>;
   /**
@@ -52,15 +56,20 @@ export interface RateLimiter {
 }
 
 /**
- * The limiter the settings ask for: Redis when `TOKENHUB_REDIS_URL` is set, else in memory.
- * Waits for the first Redis connection (bounded); an unreachable Redis is logged and fails open.
+ * The limiter the settings ask for: Redis when `TOKENHUB_REDIS_URL` is set; else, in a cluster
+ * worker (`clusterChannel` given), the primary's counters; else in memory. Waits for the first
+ * Redis connection (bounded); an unreachable Redis is logged and fails open.
  * @example const limiter = await createRateLimiter(config, systemClock, log);
  */
 export async function createRateLimiter(
-  config: Pick<Config, 'redisUrl'>,
+  config: Pick<Config, 'redisUrl' | 'rateLimitTimeoutMs'>,
   clock: Clock,
   log: Logger,
+  clusterChannel?: WorkerChannel,
 ): Promise<RateLimiter> {
-  if (config.redisUrl === undefined) return new MemoryRateLimiter({ clock, log });
-  return RedisRateLimiter.connect({ url: config.redisUrl, clock, log });
+  const timeoutMs = config.rateLimitTimeoutMs;
+  if (config.redisUrl !== undefined)
+    return RedisRateLimiter.connect({ url: config.redisUrl, clock, log, timeoutMs });
+  if (clusterChannel) return new ClusterRateLimiter({ channel: clusterChannel, clock, log, timeoutMs });
+  return new MemoryRateLimiter({ clock, log });
 }

@@ -22,6 +22,7 @@ import {
   recordPull,
   recordPush,
 } from '../../storage/repository-details.repository.ts';
+import { inTransaction } from '../../storage/transaction.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 import type { MaintenanceTask } from '../shared/maintenance.ts';
@@ -101,7 +102,7 @@ export async function applyRegistryEvents(
       continue;
     }
     const at = timeOf(ctx, event);
-    const fresh = await ctx.db.transaction().execute(async (tx) => {
+    const fresh = await inTransaction(ctx.db, async (tx) => {
       if (!(await claimRegistryEvent(tx, event.id, isoNow(ctx)))) return false;
       if (fact.kind === 'push') await recordPush(tx, repository.id, { ...fact, at });
       else if (fact.kind === 'pull') await recordPull(tx, repository.id, { ...fact, at });

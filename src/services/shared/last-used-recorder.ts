@@ -5,7 +5,8 @@
  *
  * Concurrency: `record` is synchronous and only touches the map; `flush` swaps the map out before
  * awaiting the write, so uses recorded during a flush wait for the next one. A failed write puts
- * its entries back unless a newer use replaced them.
+ * its entries back unless a newer use replaced them, and is retried at every flush; a run of
+ * failures (the store gone for a while) is logged once, at its first, and its end once.
  *
  * With tracking off (`TOKENHUB_LAST_USED_TRACKING=false`) `record` drops every use: no last-used
  * data is kept at all. It exists to measure what tracking costs (bench/README.md).
@@ -18,6 +19,7 @@ export class LastUsedRecorder {
   #pending = new Map<string, LastUse>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
+  #failing = false;
   readonly #db: Db;
   readonly #log: Logger;
   readonly #tracking: boolean;
@@ -47,8 +49,19 @@ export class LastUsedRecorder {
     const batch = this.#pending;
     this.#pending = new Map();
     this.#flushing = writeLastUses(this.#db, [...batch.values()])
+      .then(() => {
+        if (!this.#failing) return;
+        this.#failing = false;
+        this.#log.info({ count: batch.size }, 'last-used times written again');
+      })
       .catch((error: unknown) => {
-        this.#log.warn({ err: error, count: batch.size }, 'writing last-used times failed; will retry');
+        if (!this.#failing) {
+          this.#failing = true;
+          this.#log.warn(
+            { err: error, count: batch.size },
+            'writing last-used times failed; they are kept in memory and written at a later flush',
+          );
+        }
         for (const [id, use] of batch) if (!this.#pending.has(id)) this.#pending.set(id, use);
       })
       .finally(() => {

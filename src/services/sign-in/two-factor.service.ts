@@ -21,6 +21,7 @@ import {
   normalizeRecoveryCode,
   totpUri,
 } from '../../core/totp.ts';
+import { inTransaction } from '../../storage/transaction.ts';
 import {
   claimRecoveryCode,
   claimTotpStep,
@@ -83,7 +84,7 @@ export async function enableTwoFactor(
   const step = matchTotp(secret, code.trim(), ctx.clock.now());
   if (step === undefined) throw new AppError('TWO_FACTOR_CODE_INVALID');
   const codes = newRecoveryCodes();
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const hashes = codes.map((c) => ({ id: newId(), hash: sha256Hex(normalizeRecoveryCode(c)) }));
     await enableTotp(tx, user.id, row.pendingSecretSealed ?? '', step, isoNow(ctx), hashes);
   });

@@ -25,6 +25,7 @@ import {
   listAutoTokensOldestFirst,
 } from '../../storage/device-sign-in.repository.ts';
 import { findTokenWithOwnerByHash } from '../../storage/token-credential.repository.ts';
+import { inTransaction } from '../../storage/transaction.ts';
 import { findUserById, lockUser } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
@@ -86,7 +87,7 @@ export async function createAutoToken(
     meta,
   );
   const signInId = request.signIn.kind === 'device' ? request.signIn.id : newId();
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     if (!(await lockUser(tx, account.id))) throw new AppError('SESSION_INVALID');
     if (request.signIn.kind === 'device' && !(await completeDeviceSignIn(tx, signInId, account.id, at))) {
       throw new AppError('OAUTH_INVALID_GRANT', 'the device code was already used or has expired');
@@ -191,7 +192,7 @@ export async function revokeAutoToken(
   const token = found?.token;
   const user = found?.owner?.kind === 'user' ? found.owner.user : undefined;
   if (token?.generatedBy !== 'auto' || !user) return false;
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const deleted = await deleteOwnedTokens(tx, { kind: 'user', id: user.id }, [token.id]);
     if (deleted !== 1) return false;
     await auditRemoval({ clock: ctx.clock, db: tx }, user, token, 'revoke', meta);
@@ -203,7 +204,7 @@ const sweepMeta: RequestMeta = { ip: '', userAgent: 'tokenhub expiry sweep' };
 
 /** Deletes expired auto-generated tokens (of one account, or everyone's), auditing each; one batch. */
 async function sweepBatch(ctx: ServiceContext, at: string, userId: string | undefined): Promise<number> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const deleted = await deleteExpiredAutoTokens(tx, at, { userId, limit: sweepBatchSize });
     const names = new Map<string, string>();
     for (const token of deleted) {

@@ -27,6 +27,7 @@ import {
   updateOwnedToken,
 } from '../../storage/access-token.repository.ts';
 import { lockOrganization } from '../../storage/organization.repository.ts';
+import { inTransaction } from '../../storage/transaction.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { changedFields, draftToken } from './token-issuance.ts';
@@ -87,7 +88,7 @@ export async function createOrgAccessToken(
     },
     meta,
   );
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const locked = await lockOrganization(tx, org.id);
     if (!locked) throw new AppError('ORG_NOT_FOUND');
     const limit = oatLimitByTier[locked.tier];

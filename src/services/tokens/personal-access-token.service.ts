@@ -25,6 +25,7 @@ import {
   updateOwnedToken,
 } from '../../storage/access-token.repository.ts';
 import type { Db } from '../../storage/database.ts';
+import { inTransaction } from '../../storage/transaction.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { sweepExpiredAutoTokensOf } from './auto-token.service.ts';
@@ -159,7 +160,7 @@ export async function deletePersonalAccessTokens(
   meta: RequestMeta,
 ): Promise<void> {
   const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
-  await ctx.db.transaction().execute(async (tx) => {
+  await inTransaction(ctx.db, async (tx) => {
     const tokens: PersonalAccessTokenView[] = [];
     for (const id of unique) tokens.push(await findOwnedPat(tx, account, id));
     const deleted = await deleteOwnedTokens(tx, ownerOf(account), unique);

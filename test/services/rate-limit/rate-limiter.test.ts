@@ -1,7 +1,8 @@
 /**
- * The rate-limiter contract, run against the memory backend and, when `TOKENHUB_TEST_REDIS_URL` is
- * set, the Redis backend (otherwise the Redis half is SKIPPED, loudly). Time is a manual clock: both
- * backends derive the window from it, so nothing sleeps.
+ * The rate-limiter contract, run against the memory backend, the cluster backend (a worker's
+ * limiter asking a primary's over a channel that behaves like node:cluster's IPC) and, when
+ * `TOKENHUB_TEST_REDIS_URL` is set, the Redis backend (otherwise the Redis half is SKIPPED,
+ * loudly). Time is a manual clock: every backend derives the window from it, so nothing sleeps.
  */
 import { randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
@@ -10,6 +11,11 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../../src/core/clock.ts';
+import {
+  answerRateLimitRequest,
+  ClusterRateLimiter,
+  type WorkerChannel,
+} from '../../../src/services/rate-limit/rate-limiter.cluster.ts';
 import { MemoryRateLimiter } from '../../../src/services/rate-limit/rate-limiter.memory.ts';
 import { RedisRateLimiter, redisKey } from '../../../src/services/rate-limit/rate-limiter.redis.ts';
 import type { RateLimiter } from '../../../src/services/rate-limit/rate-limiter.ts';
@@ -35,18 +41,56 @@ function capturingLogger() {
 
 type ManualClock = ReturnType<typeof createManualClock>;
 interface Backend {
-  name: 'memory' | 'redis';
+  name: 'memory' | 'cluster' | 'redis';
   open(clock: ManualClock): Promise<RateLimiter>;
+}
+
+const timeoutMs = 100;
+
+/**
+ * A worker's end of an IPC channel to a primary that answers from `primary`, asynchronously like
+ * the real one; `silent` makes the primary stop answering (a primary that hangs).
+ */
+function channelTo(primary: MemoryRateLimiter): WorkerChannel & { silent: boolean } {
+  const listeners: Array<(message: unknown) => void> = [];
+  const channel = {
+    silent: false,
+    send(message: unknown, callback: (error: Error | null) => void) {
+      const copy = JSON.parse(JSON.stringify(message)) as unknown;
+      setImmediate(() => {
+        callback(null);
+        const answer = channel.silent ? undefined : answerRateLimitRequest(primary, copy);
+        if (!answer) return;
+        setImmediate(() => {
+          for (const listener of listeners) listener(JSON.parse(JSON.stringify(answer)));
+        });
+      });
+    },
+    on(_event: 'message', listener: (message: unknown) => void) {
+      listeners.push(listener);
+    },
+  };
+  return channel;
 }
 
 const backends: Backend[] = [
   { name: 'memory', open: async (clock) => new MemoryRateLimiter({ clock }) },
+  {
+    name: 'cluster',
+    open: async (clock) =>
+      new ClusterRateLimiter({
+        channel: channelTo(new MemoryRateLimiter({ clock })),
+        clock,
+        log: undefined,
+        timeoutMs,
+      }),
+  },
   ...(redisUrl
     ? [
         {
           name: 'redis' as const,
           open: (clock: ManualClock) =>
-            RedisRateLimiter.connect({ url: redisUrl, clock, log: capturingLogger().log }),
+            RedisRateLimiter.connect({ url: redisUrl, clock, log: capturingLogger().log, timeoutMs }),
         },
       ]
     : []),
@@ -173,8 +217,8 @@ describe.skipIf(!redisUrl)('redis backend', () => {
   it('shares counters between processes, under the tokenhub:rl: prefix', async () => {
     const clock = createManualClock('2026-03-01T12:00:30.000Z');
     const [a, b] = await Promise.all([
-      RedisRateLimiter.connect({ url, clock, log: capturingLogger().log }),
-      RedisRateLimiter.connect({ url, clock, log: capturingLogger().log }),
+      RedisRateLimiter.connect({ url, clock, log: capturingLogger().log, timeoutMs }),
+      RedisRateLimiter.connect({ url, clock, log: capturingLogger().log, timeoutMs }),
     ]);
     const name = bucket('shared');
     const results = await Promise.all(
@@ -198,6 +242,7 @@ describe.skipIf(!redisUrl)('redis backend', () => {
       url,
       clock: createManualClock(),
       log: capturingLogger().log,
+      timeoutMs,
     });
     const redis = new Redis(url);
     await redis.script('FLUSH');
@@ -210,20 +255,42 @@ describe.skipIf(!redisUrl)('redis backend', () => {
   });
 });
 
+describe('cluster backend, primary not answering', () => {
+  it('fails open within the timeout, then at once while the breaker is open, and recovers', async () => {
+    const clock = createManualClock('2026-03-01T12:00:30.000Z');
+    const channel = channelTo(new MemoryRateLimiter({ clock }));
+    const { log, lines } = capturingLogger();
+    const limiter = new ClusterRateLimiter({ channel, clock, log, timeoutMs });
+    channel.silent = true;
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) expect((await limiter.hit('b', 'k', perMinute(1))).allowed).toBe(true);
+    expect(performance.now() - started).toBeLessThan(3 * timeoutMs + 500);
+    expect(limiter.failOpenTotal).toBe(50);
+    channel.silent = false;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await limiter.hit('b', 'k', perMinute(1))).allowed).toBe(true);
+    expect((await limiter.hit('b', 'k', perMinute(1))).allowed).toBe(false);
+    expect(lines.filter((line) => line.includes('fail open'))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('answers again'))).toHaveLength(1);
+    await limiter.close();
+  });
+});
+
 describe('redis backend, server unreachable', () => {
   it('fails open with one warning, and never waits long', async () => {
     const { log, lines } = capturingLogger();
     const url = `redis://127.0.0.1:${await freePort()}`;
     const started = Date.now();
-    const limiter = await RedisRateLimiter.connect({ url, clock: createManualClock(), log });
+    const limiter = await RedisRateLimiter.connect({ url, clock: createManualClock(), log, timeoutMs });
     const results = [];
     for (let i = 0; i < 5; i++) results.push(await limiter.hit('b', 'k', perMinute(1)));
     await limiter.undo('b', 'k', perMinute(1), 0);
     expect(results.every((r) => r.allowed)).toBe(true);
     expect(Date.now() - started).toBeLessThan(2000);
-    const warnings = lines.filter((line) => line.includes('fails open'));
+    const warnings = lines.filter((line) => line.includes('fail open'));
     expect(warnings).toHaveLength(1);
-    expect(JSON.parse(warnings[0] ?? '{}')).toMatchObject({ level: 40, redis: url });
+    expect(JSON.parse(warnings[0] ?? '{}')).toMatchObject({ level: 40, store: `Redis ${url}` });
+    expect(limiter.failOpenTotal).toBe(5);
     await limiter.close();
   });
 
@@ -237,9 +304,39 @@ describe('redis backend, server unreachable', () => {
       url: `redis://127.0.0.1:${address.port}`,
       clock: createManualClock(),
       log: capturingLogger().log,
+      timeoutMs,
     });
     expect((await limiter.hit('b', 'k', perMinute(1))).allowed).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
+    await limiter.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('costs one timeout per second, not one per request, when the server hangs (circuit breaker)', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { log, lines } = capturingLogger();
+    const limiter = await RedisRateLimiter.connect({
+      url: `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      clock: createManualClock(),
+      log,
+      timeoutMs,
+    });
+    const started = performance.now();
+    const waits: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const before = performance.now();
+      expect((await limiter.hit('b', 'k', perMinute(1))).allowed).toBe(true);
+      waits.push(performance.now() - before);
+    }
+    // 3 timeouts open the breaker; the 197 hits after it cost nothing (one probe a second).
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(3 * timeoutMs + 1000);
+    expect(waits.filter((ms) => ms >= timeoutMs / 2).length).toBeLessThanOrEqual(4);
+    expect(limiter.failOpenTotal).toBe(200);
+    expect(lines.filter((line) => line.includes('fail open'))).toHaveLength(1);
     await limiter.close();
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => silent.close(resolve));
@@ -251,6 +348,7 @@ describe('redis backend, server unreachable', () => {
       url: `redis://default:hunter2@127.0.0.1:${await freePort()}`,
       clock: createManualClock(),
       log,
+      timeoutMs,
     });
     await limiter.hit('b', 'k', perMinute(1));
     await limiter.close();
