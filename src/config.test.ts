@@ -83,7 +83,7 @@ describe('each setting stated once', () => {
     expect(String(config.hubJwtTtlSeconds)).toBe(settings.hubJwtTtlSeconds.default);
     expect(config.logLevel).toBe(settings.logLevel.default);
     expect(config.rateLimits.patCreate).toEqual({ limit: 50, windowSeconds: 3600 });
-    expect(settings.patCreate.default).toBe('50/1h');
+    expect(settings.rateLimits.patCreate.default).toBe('50/1h');
   });
 
   it('the documented range is the enforced one', () => {

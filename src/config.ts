@@ -6,11 +6,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { oidcSettings } from './config/oidc.settings.ts';
+import { rateLimitSettings } from './config/rate-limit.settings.ts';
 import {
   type DatabaseConfig,
   flag,
   integer,
-  list,
   oneOf,
   parseDatabase,
   parsePublicUrl,
@@ -19,140 +20,20 @@ import {
   parseSharedSecret,
   parseTokenPrefix,
   parseTrustProxy,
-  type RateRule,
-  rateLimit,
   type Setting,
   setting,
   text,
-} from './config-values.ts';
-import { maxIssuerDocumentBytes } from './core/oidc-rules.ts';
+} from './config/values.ts';
 
-export { ConfigError, type DatabaseConfig, type RateRule, redactUrl, type Setting } from './config-values.ts';
-
-export interface Config {
-  host: string;
-  port: number;
-  publicUrl: string;
-  database: DatabaseConfig;
-  /** The longest a request waits on the store before it answers 503, in milliseconds. */
-  databaseTimeoutMs: number;
-  tokenPrefix: string;
-  signup: 'open' | 'closed';
-  hubJwtTtlSeconds: number;
-  consoleSessionTtlSeconds: number;
-  /** Audit events older than this many days are deleted; 0 keeps them forever. */
-  auditRetentionDays: number;
-  /** Fastify `trustProxy`: false, true (trust every hop), or a list of proxy addresses/CIDRs. */
-  trustProxy: boolean | string[];
-  lastUsedFlushIntervalMs: number;
-  /** Whether token uses are recorded (last used time, IP, client); off means no last-used data. */
-  lastUsedTracking: boolean;
-  /** Processes `serve` runs (node:cluster workers sharing the port); 1 serves from one process. */
-  workers: number;
-  /** How long a stopping process (or worker) may finish its requests before it is ended, in seconds. */
-  shutdownGraceSeconds: number;
-  logLevel: LogLevel;
-  registryService: string;
-  registryIssuer: string;
-  registryTokenTtlSeconds: number;
-  /** Where tokenhub reads tags from (the registry's own API); undefined: tag lists are not served. */
-  registryUrl: string | undefined;
-  /** The secret the registry's notifications carry; undefined: notifications are refused. */
-  registryNotifySecret: string | undefined;
-  /** How often each process re-reads the active registry signing key, in seconds. */
-  signingKeyRefreshSeconds: number;
-  /** Lifetime of a device or desktop sign-in and of its auto-generated token, in days. */
-  deviceSignInTtlDays: number;
-  /** Lifetime of a device code and its user code (RFC 8628 `expires_in`), in seconds. */
-  deviceCodeTtlSeconds: number;
-  /** Minimum wait between device polls (RFC 8628 `interval`), in seconds. */
-  devicePollIntervalSeconds: number;
-  repositoryDefaultPrivate: boolean;
-  /** 32-byte key that encrypts TOTP secrets at rest; from the variable, else from `secretKeyFile`. */
-  secretKey: Buffer | undefined;
-  secretKeyFile: string;
-  /** Where rate-limit counters live: a Redis URL (shared by all processes), else in memory. */
-  redisUrl: string | undefined;
-  /** How long a hit may wait for a shared counter (Redis or the cluster primary) before failing open, in ms. */
-  rateLimitTimeoutMs: number;
-  /** Fair-use throttles (docs/limits.md); `undefined` means disabled. */
-  rateLimits: RateLimits;
-  /** Node's own `NODE_OPTIONS` (not a tokenhub setting): cluster workers inherit it. */
-  nodeOptions: string | undefined;
-  /** How identity tokens from CI issuers are checked (docs/oidc.md). */
-  oidc: Readonly<OidcSettings>;
-}
-
-export interface RateLimits {
-  patCreate: RateRule | undefined;
-  loginFailuresPerAccount: RateRule | undefined;
-  loginFailuresPerIp: RateRule | undefined;
-  tokenPerPrincipal: RateRule | undefined;
-  twoFactorFailures: RateRule | undefined;
-  deviceCodesPerIp: RateRule | undefined;
-}
+export { ConfigError, type DatabaseConfig, type RateRule, redactUrl, type Setting } from './config/values.ts';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
-/** How identity tokens from CI issuers are checked (docs/oidc.md); `config.oidc`. */
-const oidcSettings = {
-  allowedIssuers: list(
-    'TOKENHUB_OIDC_ALLOWED_ISSUERS',
-    'Issuer URLs OIDC connections may trust, comma-separated and compared exactly (`https://token.actions.githubusercontent.com,https://gitlab.com`). Unset: any https issuer. Checked when a connection is saved and at every token check. See docs/oidc.md.',
-  ),
-  allowHttpLoopback: flag(
-    'TOKENHUB_OIDC_ALLOW_HTTP_LOOPBACK',
-    false,
-    'Lets OIDC connections name a plain `http://` issuer on a loopback host (`localhost`, `127.0.0.1`, `::1`). For tests only.',
-  ),
-  allowPrivateAddresses: flag(
-    'TOKENHUB_OIDC_ALLOW_PRIVATE_ADDRESSES',
-    false,
-    'Fetches OIDC discovery documents and key sets from private, loopback and link-local addresses (an in-cluster Kubernetes issuer, a GitLab on the internal network). Off: such an address is refused, after DNS, on every connection.',
-  ),
-  fetchTimeoutMs: integer(
-    'TOKENHUB_OIDC_FETCH_TIMEOUT_MS',
-    5000,
-    [100, 30_000],
-    (range) =>
-      `Deadline of one fetch of an issuer's discovery document or key set, whole body included, in milliseconds (${range}). Documents over ${maxIssuerDocumentBytes / 1024} KiB and redirects are refused.`,
-  ),
-  clockSkewSeconds: integer(
-    'TOKENHUB_OIDC_CLOCK_SKEW_SECONDS',
-    60,
-    [0, 300],
-    (range) =>
-      `Clock difference tolerated on an identity token's \`exp\`, \`nbf\` and \`iat\`, in seconds (${range}).`,
-  ),
-  maxTokenAgeSeconds: integer(
-    'TOKENHUB_OIDC_MAX_TOKEN_AGE_SECONDS',
-    3600,
-    [60, 86_400],
-    (range) =>
-      `Oldest identity token accepted, counted from its \`iat\`, in seconds (${range}), whatever its \`exp\` says.`,
-  ),
-  keysCacheSeconds: integer(
-    'TOKENHUB_OIDC_KEYS_CACHE_SECONDS',
-    600,
-    [10, 86_400],
-    (range) =>
-      `How long an issuer's discovery document and key set are used before they are fetched again, in seconds (${range}).`,
-  ),
-  keysRefreshCooldownSeconds: integer(
-    'TOKENHUB_OIDC_KEYS_REFRESH_COOLDOWN_SECONDS',
-    30,
-    [0, 600],
-    (range) =>
-      `A token signed with an unknown \`kid\` fetches the issuer's key set again, at most once per this many seconds (${range}).`,
-  ),
-} satisfies Record<string, Setting<unknown>>;
-
-export type OidcSettings = {
-  [K in keyof typeof oidcSettings]: ReturnType<(typeof oidcSettings)[K]['parse']>;
-};
-
-/** Every setting, in the README's order. */
+/**
+ * Every setting, in the README's order; a group (`rateLimits`, `oidc`) becomes a nested object of
+ * the config, and its settings stand in the README where the group stands here.
+ */
 export const settings = {
   host: text('TOKENHUB_HOST', '127.0.0.1', 'Address to listen on.'),
   trustProxy: setting(
@@ -327,41 +208,44 @@ export const settings = {
     (range) =>
       `How long a limit check may wait for its shared counter (Redis, or the cluster primary) before the request is let through, in milliseconds (${range}). After 3 such failures in a row checks skip the counter for 1 s (docs/limits.md).`,
   ),
-  patCreate: rateLimit(
-    'TOKENHUB_RATE_LIMIT_PAT_CREATE',
-    '50/1h',
-    'Personal access tokens an account may create (`POST /v2/access-tokens`) per window, as `<limit>/<window>`; the window in seconds or with `s`, `m`, `h`, `d`. `0` disables. See docs/limits.md.',
-  ),
-  loginFailuresPerAccount: rateLimit(
-    'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT',
-    '10/15m',
-    'Failed sign-ins per account name (Hub login routes and `/token`) before further attempts, right or wrong, get 429 until the window ends. `0` disables.',
-  ),
-  loginFailuresPerIp: rateLimit(
-    'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP',
-    '50/15m',
-    'Failed sign-ins per client address, as above. `0` disables.',
-  ),
-  twoFactorFailures: rateLimit(
-    'TOKENHUB_RATE_LIMIT_TWO_FACTOR_FAILURES',
-    '10/15m',
-    'Wrong two-factor codes per account (on top of 5 per login token). `0` disables.',
-  ),
-  deviceCodesPerIp: rateLimit(
-    'TOKENHUB_RATE_LIMIT_DEVICE_CODES_PER_IP',
-    '50/1h',
-    'Device sign-ins started (`POST /oauth/device/code`) per client address. Each one is a pending request stored until it expires. `0` disables.',
-  ),
-  tokenPerPrincipal: rateLimit(
-    'TOKENHUB_RATE_LIMIT_TOKEN_PER_PRINCIPAL',
-    '0',
-    'Registry tokens (`/token`) per account (`user:<id>`, password or PAT) or per OAT (`oat:<token id>`) per window, e.g. `600/1m`. `0` (the default) disables.',
-  ),
-  ...oidcSettings,
-} satisfies Record<string, Setting<unknown>>;
+  rateLimits: rateLimitSettings,
+  oidc: oidcSettings,
+};
+
+/** A tree of settings: a setting, or a group of them. */
+type SettingTree = { readonly [key: string]: Setting<unknown> | SettingTree };
+/** The values a tree of settings parses to, with its shape. */
+type Values<T> = { readonly [K in keyof T]: T[K] extends Setting<infer V> ? V : Values<T[K]> };
+
+export type Config = Omit<Values<typeof settings>, 'publicUrl'> & {
+  /** `TOKENHUB_PUBLIC_URL`, else `http://<host>:<port>`. */
+  readonly publicUrl: string;
+  /** Node's own `NODE_OPTIONS` (not a tokenhub setting): cluster workers inherit it. */
+  readonly nodeOptions: string | undefined;
+};
+export type RateLimits = Config['rateLimits'];
+export type OidcSettings = Config['oidc'];
+
+const isSetting = (node: Setting<unknown> | SettingTree): node is Setting<unknown> =>
+  typeof node.parse === 'function';
+
+function flatten(tree: SettingTree): Setting<unknown>[] {
+  return Object.values(tree).flatMap((node) => (isSetting(node) ? [node] : flatten(node)));
+}
 
 /** The documentation rows, in the README's order. */
-export const settingSpecs: readonly Setting<unknown>[] = Object.values(settings);
+export const settingSpecs: readonly Setting<unknown>[] = flatten(settings);
+
+function parseTree(tree: SettingTree, env: Record<string, string | undefined>): Record<string, unknown> {
+  return Object.freeze(
+    Object.fromEntries(
+      Object.entries(tree).map(([key, node]) => [
+        key,
+        isSetting(node) ? node.parse(env) : parseTree(node, env),
+      ]),
+    ),
+  );
+}
 
 /**
  * Reads and validates every `TOKENHUB_*` setting.
@@ -376,52 +260,11 @@ export function loadConfig(
   defaults: Record<string, string | undefined> = {},
 ): Readonly<Config> {
   const all = { ...defaults, ...env };
-  const value = <T>(spec: Setting<T>): T => spec.parse(all);
-  const host = value(settings.host);
-  const port = value(settings.port);
-  const config: Config = {
-    host,
-    port,
-    publicUrl: value(settings.publicUrl) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    database: value(settings.database),
-    databaseTimeoutMs: value(settings.databaseTimeoutMs),
-    tokenPrefix: value(settings.tokenPrefix),
-    signup: value(settings.signup),
-    hubJwtTtlSeconds: value(settings.hubJwtTtlSeconds),
-    trustProxy: value(settings.trustProxy),
-    auditRetentionDays: value(settings.auditRetentionDays),
-    consoleSessionTtlSeconds: value(settings.consoleSessionTtlSeconds),
-    lastUsedFlushIntervalMs: value(settings.lastUsedFlushIntervalMs),
-    lastUsedTracking: value(settings.lastUsedTracking),
-    workers: value(settings.workers),
-    shutdownGraceSeconds: value(settings.shutdownGraceSeconds),
-    logLevel: value(settings.logLevel),
-    registryService: value(settings.registryService),
-    registryIssuer: value(settings.registryIssuer),
-    registryTokenTtlSeconds: value(settings.registryTokenTtlSeconds),
-    registryUrl: value(settings.registryUrl),
-    registryNotifySecret: value(settings.registryNotifySecret),
-    signingKeyRefreshSeconds: value(settings.signingKeyRefreshSeconds),
-    deviceSignInTtlDays: value(settings.deviceSignInTtlDays),
-    deviceCodeTtlSeconds: value(settings.deviceCodeTtlSeconds),
-    devicePollIntervalSeconds: value(settings.devicePollIntervalSeconds),
-    repositoryDefaultPrivate: value(settings.repositoryDefaultPrivate),
-    secretKey: value(settings.secretKey),
-    secretKeyFile: value(settings.secretKeyFile),
-    redisUrl: value(settings.redisUrl),
-    rateLimitTimeoutMs: value(settings.rateLimitTimeoutMs),
-    rateLimits: Object.freeze({
-      patCreate: value(settings.patCreate),
-      loginFailuresPerAccount: value(settings.loginFailuresPerAccount),
-      loginFailuresPerIp: value(settings.loginFailuresPerIp),
-      tokenPerPrincipal: value(settings.tokenPerPrincipal),
-      twoFactorFailures: value(settings.twoFactorFailures),
-      deviceCodesPerIp: value(settings.deviceCodesPerIp),
-    }),
+  const parsed = parseTree(settings, all) as Values<typeof settings>;
+  const { host, port } = parsed;
+  return Object.freeze({
+    ...parsed,
+    publicUrl: parsed.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     nodeOptions: all.NODE_OPTIONS,
-    oidc: Object.freeze(
-      Object.fromEntries(Object.entries(oidcSettings).map(([key, spec]) => [key, value<unknown>(spec)])),
-    ) as OidcSettings,
-  };
-  return Object.freeze(config);
+  });
 }

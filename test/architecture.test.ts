@@ -37,7 +37,7 @@ const layerRules: Record<Layer, LayerRule> = {
   core: { may: [], rule: 'core imports nothing from src outside core' },
   config: {
     may: ['core'],
-    rule: 'config (src/config.ts, src/config-values.ts) imports only core (storage and everything above import config)',
+    rule: 'config (src/config.ts, src/config/) imports only core (storage and everything above import config)',
   },
   storage: { may: ['core', 'config'], rule: 'storage imports only core and config' },
   services: { may: below.services, rule: 'services import only core, storage and config' },
@@ -87,7 +87,7 @@ const rank: Record<Layer, number> = {
 };
 
 function layerOf(file: string): Layer | undefined {
-  if (/^src\/config(-values)?(\.test)?\.ts$/.test(file)) return 'config';
+  if (/^src\/config(\.test)?\.ts$/.test(file) || file.startsWith('src/config/')) return 'config';
   if (file.startsWith('src/api/contract/')) return 'contract';
   const top = /^src\/([^/]+)\//.exec(file)?.[1];
   return top !== undefined && top in layerRules && top !== 'contract' && top !== 'config'
