@@ -9,7 +9,6 @@ import { resolve } from 'node:path';
 import { oidcSettings } from './config/oidc.settings.ts';
 import { rateLimitSettings } from './config/rate-limit.settings.ts';
 import {
-  type DatabaseConfig,
   flag,
   integer,
   oneOf,
