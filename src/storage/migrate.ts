@@ -2,8 +2,9 @@
  * Migrations, one set for SQLite and PostgreSQL, named by timestamp. Kept as a static map (not a
  * folder scan) so they work the same from the source tree and from any bundle.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
+import { dialectOf } from './database.ts';
 import * as initial from './migrations/2026-11-24T0001-initial.ts';
 import * as repositories from './migrations/2026-11-24T0002-repositories.ts';
 import * as organizations from './migrations/2026-11-24T0003-organizations.ts';
@@ -35,11 +36,25 @@ const migrations: Record<string, Migration> = {
  * @throws Error naming the migration that failed.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    // Kysely looks for its own tables in every schema it can see unless told which one: on a
+    // PostgreSQL database where another schema has them, it would skip creating ours.
+    ...(dialectOf(db) === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
+  });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed`, { cause: result.error });
   }
   return result;
+}
+
+/** The schema unqualified names resolve to on this PostgreSQL connection (the first of `search_path`). */
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('PostgreSQL names no current schema: set search_path to an existing schema');
+  return schema;
 }

@@ -34,6 +34,23 @@ describe.each(testDialects('storage contract'))('storage contract on %s', (diale
     expect(again.results).toEqual([]);
   });
 
+  // Kysely looks for its migration tables in every schema it can see; tokenhub must create its own
+  // in the schema it uses even when another schema of the database (another app, another test run)
+  // already has them.
+  it.runIf(dialect === 'postgres')(
+    'migrates a schema of its own beside another migrated schema',
+    async () => {
+      const neighbour = await openTestDatabase(dialect);
+      try {
+        const run = await migrateToLatest(neighbour.db);
+        expect(run.results).toEqual([]);
+        expect(await listLiveServerKeys(neighbour.db, 'hub-session')).toEqual([]);
+      } finally {
+        await neighbour.close();
+      }
+    },
+  );
+
   it('users: unique lowercase usernames, password change sets the session cut-off', async () => {
     const user = {
       id: 'u1',
