@@ -71,10 +71,12 @@ describe('owners send, list and cancel invites', () => {
     expect(member.json().errinfo).toEqual({ code: 'ALREADY_MEMBER' });
     // Both were sent at the same instant of the test clock, so their order is the ids' (random).
     const list = await call('GET', '/v2/orgs/acme/invites', jwts.alice);
-    expect(list.json().data.map((i: { invitee: string }) => i.invitee).sort()).toEqual([
-      'carol',
-      'new.person@example.com',
-    ]);
+    expect(
+      list
+        .json()
+        .data.map((i: { invitee: string }) => i.invitee)
+        .sort(),
+    ).toEqual(['carol', 'new.person@example.com']);
   });
 
   it('refuses malformed and unknown invitees clearly', async () => {
