@@ -54,6 +54,7 @@ import { orgAccessTokenRoutes } from './routes/org-access-tokens.routes.ts';
 import { orgGroupRoutes } from './routes/org-groups.routes.ts';
 import { orgInviteRoutes } from './routes/org-invites.routes.ts';
 import { orgMemberRoutes } from './routes/org-members.routes.ts';
+import { orgSettingsRoutes } from './routes/org-settings.routes.ts';
 import { orgRoutes } from './routes/orgs.routes.ts';
 import { registryNotificationRoutes } from './routes/registry-notifications.routes.ts';
 import { registryTokenRoutes } from './routes/registry-token.routes.ts';
@@ -226,6 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => orgGroupRoutes(scope as App, routeDeps));
   await app.register(async (scope) => repositoryGroupRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgInviteRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => orgSettingsRoutes(scope as App, routeDeps));
   await app.register(async (scope) => auditLogRoutes(scope as App, routeDeps));
   await app.register(async (scope) => deviceSignInRoutes(scope as App, routeDeps));
   await app.register(async (scope) => oidcConnectionRoutes(scope as App, routeDeps));

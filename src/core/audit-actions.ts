@@ -31,6 +31,7 @@ export const auditActions = {
   'repo.tag.delete': 'Tag deleted',
   'org.create': 'Organization created',
   'org.tier.change': 'Organization tier changed',
+  'org.settings.update': 'Organization settings changed',
   'org.member.add': 'Member added',
   'org.member.role.change': 'Member role changed',
   'org.member.remove': 'Member removed',

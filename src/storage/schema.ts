@@ -140,6 +140,14 @@ export interface OrganizationsTable {
   created_by: string | null;
 }
 
+/** Image and registry access management of an organization, each as its JSON text (core/org-settings-rules.ts). */
+export interface OrganizationSettingsTable {
+  org_id: string;
+  image_access: string;
+  registry_access: string;
+  updated_at: string;
+}
+
 export interface OrgMembersTable {
   org_id: string;
   user_id: string;
@@ -301,6 +309,7 @@ export interface Database {
   registry_events: RegistryEventsTable;
   namespaces: NamespacesTable;
   organizations: OrganizationsTable;
+  organization_settings: OrganizationSettingsTable;
   org_members: OrgMembersTable;
   org_groups: OrgGroupsTable;
   org_group_members: OrgGroupMembersTable;

@@ -13,6 +13,7 @@ export const dumpedTables = [
   'users',
   'namespaces',
   'organizations',
+  'organization_settings',
   'org_members',
   'org_groups',
   'org_group_members',

@@ -244,6 +244,11 @@ const tag = object({
   tag_last_pushed: nullable(str),
 });
 
+/** `orgSettings`: `restricted_images` (Image Access Management). */
+const orgSettings = object({
+  restricted_images: object({ enabled: bool, allow_official_images: bool, allow_verified_publishers: bool }),
+});
+
 const repositoryGroup = object({
   group_name: str,
   permission: enumOf('read', 'write', 'admin'),
@@ -324,6 +329,9 @@ export const dockerRoutes: Record<string, DocumentedRoute> = {
   'DELETE /v2/orgs/{org}/access-tokens/{id}': {
     statuses: { 204: bodiless, 401: error, 403: error, 404: error },
   },
+
+  'GET /v2/orgs/{org}/settings': { statuses: { 200: orgSettings, 401: error, 403: error, 404: error } },
+  'PUT /v2/orgs/{org}/settings': { statuses: { 200: orgSettings, 401: error, 403: error, 404: error } },
 
   'GET /v2/namespaces/{ns}/repositories': {
     statuses: { 200: page(repositoryListEntry), 400: orgError, 401: orgError, 403: orgError, 404: orgError },

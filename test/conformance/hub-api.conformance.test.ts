@@ -196,6 +196,21 @@ describe('organization access tokens', () => {
   });
 });
 
+describe('organization settings', () => {
+  it('read and change Image Access Management, and their refusals', async () => {
+    const url = '/v2/orgs/acme/settings';
+    const body = {
+      restricted_images: { enabled: true, allow_official_images: true, allow_verified_publishers: false },
+    };
+    await call('GET /v2/orgs/{org}/settings', url, { jwt: jwts.alice });
+    await call('GET /v2/orgs/{org}/settings', url);
+    await call('GET /v2/orgs/{org}/settings', '/v2/orgs/nosuchorg/settings', { jwt: jwts.alice });
+    await call('PUT /v2/orgs/{org}/settings', url, { jwt: jwts.alice, body });
+    await call('PUT /v2/orgs/{org}/settings', url, { jwt: jwts.bobby, body });
+    await call('PUT /v2/orgs/{org}/settings', url, { jwt: jwts.alice, body: { restricted_images: {} } });
+  });
+});
+
 describe('repositories', () => {
   it('create, list, read (GET and HEAD), and their refusals', async () => {
     const jwt = jwts.alice;

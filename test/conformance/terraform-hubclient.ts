@@ -105,6 +105,20 @@ const repository: GoType = {
     immutable_tags_settings: { struct: { enabled: bool, rules: strings } },
   },
 };
+const imageAccessManagement: GoType = {
+  struct: {
+    restricted_images: {
+      struct: { enabled: bool, allow_official_images: bool, allow_verified_publishers: bool },
+    },
+  },
+};
+const registryAccessManagement: GoType = {
+  struct: {
+    enabled: bool,
+    standard_registries: { slice: { struct: { id: str, allowed: bool } } },
+    custom_registries: { slice: { struct: { address: str, friendly_name: str, allowed: bool } } },
+  },
+};
 const teamRepoPermission: GoType = { struct: { group_id: int, group_name: str, permission: str } };
 const tagImage: GoType = {
   struct: {
@@ -287,13 +301,24 @@ export class TerraformHubClient {
   listOrgTeamMembers = (orgName: string, team: string) =>
     this.#paginate<Json>(`/orgs/${orgName}/groups/${team}/members/`, orgTeamMember);
   getOrgSettingImageAccessManagement = (orgName: string) =>
-    this.#request<Json>('GET', `/orgs/${orgName}/settings/`, undefined, {
-      struct: { restricted_images: 'any' },
-    });
+    this.#request<Json>('GET', `/orgs/${orgName}/settings/`, undefined, imageAccessManagement);
+  /** `json.Marshal` of the whole struct, then the settings read again. */
+  setOrgSettingImageAccessManagement = async (orgName: string, settings: Json) => {
+    await this.#request<void>('PUT', `/orgs/${orgName}/settings`, settings);
+    return this.getOrgSettingImageAccessManagement(orgName);
+  };
   getOrgSettingRegistryAccessManagement = (orgName: string) =>
-    this.#request<Json>('GET', `/orgs/${orgName}/settings/registry-access-management`, undefined, {
-      struct: { enabled: bool },
-    });
+    this.#request<Json>(
+      'GET',
+      `/orgs/${orgName}/settings/registry-access-management`,
+      undefined,
+      registryAccessManagement,
+    );
+  /** Go marshals a nil slice as `null`: `settings` passes lists or nulls as the provider would. */
+  setOrgSettingRegistryAccessManagement = async (orgName: string, settings: Json) => {
+    await this.#request<void>('PUT', `/orgs/${orgName}/settings/registry-access-management`, settings);
+    return this.getOrgSettingRegistryAccessManagement(orgName);
+  };
   listOrgInvites = async (orgName: string) =>
     (
       await this.#request<{ data: Json[] }>('GET', `/orgs/${orgName}/invites`, undefined, {

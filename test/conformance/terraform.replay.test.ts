@@ -3,8 +3,7 @@
  * (terraform-hubclient.ts) and decoded as its Go structs decode them, in the order its resources
  * use them (create, read, update, delete). The tag reads need the registry and are replayed in
  * test/e2e/registry-facts.e2e.test.ts. Organization settings (image and registry access
- * management) are features tokenhub does not have: those calls are refused (404), as
- * docs/api.md says.
+ * management) are kept and served as Docker Hub keeps them for Docker Desktop, which enforces them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
@@ -139,10 +138,33 @@ describe('docker_org, docker_org_member, docker_org_team, docker_org_team_member
     expect((await client.listOrgMembers('acme')).map((m) => m.username)).toEqual(['alice']);
   });
 
-  it('refuses the organization settings calls: tokenhub has no image or registry access management', async () => {
-    await expect(client.getOrgSettings('acme')).rejects.toThrow(/404|not found/i);
-    await expect(client.getOrgSettingImageAccessManagement('acme')).rejects.toThrow(TerraformError);
-    await expect(client.getOrgSettingRegistryAccessManagement('acme')).rejects.toThrow(TerraformError);
+  it('docker_org_setting_image_access_management and docker_org_setting_registry_access_management', async () => {
+    expect(await client.getOrgSettings('acme')).toMatchObject({ orgname: '' });
+    const images = {
+      restricted_images: { enabled: true, allow_official_images: true, allow_verified_publishers: false },
+    };
+    expect(await client.setOrgSettingImageAccessManagement('acme', images)).toEqual(images);
+    expect(await client.getOrgSettingImageAccessManagement('acme')).toEqual(images);
+
+    const registries = {
+      enabled: true,
+      standard_registries: [{ id: 'DockerHub', allowed: true }],
+      custom_registries: [{ address: 'registry.example.com', friendly_name: 'ours', allowed: true }],
+    };
+    expect(await client.setOrgSettingRegistryAccessManagement('acme', registries)).toEqual(registries);
+    // The resource's delete: enabled false and nil lists, which Go marshals as null.
+    const off = { enabled: false, standard_registries: null, custom_registries: null };
+    expect(await client.setOrgSettingRegistryAccessManagement('acme', off)).toEqual({
+      enabled: false,
+      standard_registries: [],
+      custom_registries: [],
+    });
+    await expect(
+      client.setOrgSettingRegistryAccessManagement('acme', {
+        ...registries,
+        standard_registries: [{ id: 'Quay', allowed: true }],
+      }),
+    ).rejects.toThrow(TerraformError);
   });
 });
 

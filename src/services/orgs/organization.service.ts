@@ -43,10 +43,11 @@ export type OrgAction =
   | 'group-edit'
   | 'org-read'
   | 'token-manage'
+  | 'settings-edit'
   | 'audit-read';
 
 /** The organization scope an OAT needs for an action; `org-read` needs none. */
-const oatScopeFor: Record<Exclude<OrgAction, 'org-read' | 'token-manage'>, OrgScope> = {
+const oatScopeFor: Record<Exclude<OrgAction, 'org-read' | 'token-manage' | 'settings-edit'>, OrgScope> = {
   'member-read': 'scope-member-read',
   'member-edit': 'scope-member-edit',
   'invite-read': 'scope-invite-read',
@@ -142,7 +143,8 @@ export async function authorizeOrgAction(
 ): Promise<OrgRole | undefined> {
   if (principal.kind === 'oidc') throw new AppError('OIDC_NOT_ALLOWED');
   if (principal.kind === 'oat') {
-    if (action === 'token-manage') throw new AppError('OAT_NOT_ALLOWED');
+    // Never by an organization access token, whatever its scopes (Docker Hub's OATs have no such scope).
+    if (action === 'token-manage' || action === 'settings-edit') throw new AppError('OAT_NOT_ALLOWED');
     if (principal.org.id !== org.id)
       throw new AppError('ORG_FORBIDDEN', 'this token belongs to another organization');
     if (action === 'org-read') return undefined;
