@@ -90,6 +90,7 @@ export const httpErrors = {
   RATE_LIMITED: { status: 429, shape: 'hub' },
   REGISTRY_UNAVAILABLE: { status: 502, shape: 'hub' },
   REGISTRY_NOTIFICATION_REFUSED: { status: 401, shape: 'hub' },
+  TAG_DELETE_REFUSED: { status: 409, shape: 'hub' },
   STORE_BUSY: { status: 503, shape: 'hub' },
   STORE_UNAVAILABLE: { status: 503, shape: 'hub' },
   STORE_UNWRITABLE: { status: 503, shape: 'hub' },

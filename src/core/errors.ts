@@ -72,6 +72,7 @@ export const errorMessages = {
   RATE_LIMITED: 'too many requests',
   REGISTRY_UNAVAILABLE: 'the registry did not answer',
   REGISTRY_NOTIFICATION_REFUSED: 'not a notification of the configured registry',
+  TAG_DELETE_REFUSED: 'the registry cannot delete this tag alone',
   STORE_BUSY: 'the database is busy; try again in a moment',
   STORE_UNAVAILABLE: 'the database is unavailable; try again later',
   STORE_UNWRITABLE: 'the database cannot store changes right now; try again later',

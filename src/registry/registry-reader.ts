@@ -1,7 +1,8 @@
 /**
- * Reads what the registry holds (its tag lists and manifests) for the Hub API's tag routes. The
- * registry trusts only tokens tokenhub signs, so tokenhub signs itself one for each read: a
- * 60-second token for `repository:<name>:pull` with subject `tokenhub:hub-api`, issued exactly
+ * Reads what the registry holds (its tag lists and manifests) for the Hub API's tag routes, and
+ * deletes a tag's manifest for them. The registry trusts only tokens tokenhub signs, so tokenhub
+ * signs itself one for each call: a 60-second token for `repository:<name>:pull` (`pull,delete` to
+ * delete) with subject `tokenhub:hub-api`, issued exactly
  * like the tokens of `/token` (PROTOCOLS.md §2); the registry's notifications of these reads are
  * not counted as pulls. Calls time out after `timeoutMs`; a registry that does not
  * answer is `REGISTRY_UNAVAILABLE` (502), never a hang.
@@ -24,6 +25,12 @@ export interface RegistryImage {
   osVersion: string;
   size: number;
   layers: { digest: string; size: number }[];
+}
+
+/** A manifest as the registry stores it. */
+export interface RawManifest {
+  bytes: Uint8Array;
+  mediaType: string;
 }
 
 /** What a tag names in the registry. */
@@ -99,6 +106,78 @@ export class RegistryReader {
     return described.filter((tag): tag is RegistryTag => tag !== undefined);
   }
 
+  /** The digest of the manifest each tag names (HEAD requests); tags the registry does not have are left out. */
+  async tagDigests(repository: string, tags: readonly string[]): Promise<Map<string, string>> {
+    const token = await this.#token(repository);
+    const digests = await mapLimited(tags, parallelReads, async (tag) => {
+      const response = await this.#request(
+        'HEAD',
+        `/v2/${repository}/manifests/${encodeURIComponent(tag)}`,
+        token,
+        manifestAccept,
+      );
+      return response.status === 404
+        ? undefined
+        : (response.headers.get('docker-content-digest') ?? undefined);
+    });
+    const found = new Map<string, string>();
+    tags.forEach((tag, index) => {
+      const digest = digests[index];
+      if (digest) found.set(tag, digest);
+    });
+    return found;
+  }
+
+  /**
+   * Deletes the manifest `digest` of `repository`, which removes every tag naming it: the registry
+   * (distribution 2.8) deletes manifests by digest and has no tag delete. Its layers stay until the
+   * registry's garbage collection.
+   * @returns false when the registry does not have it.
+   * @throws AppError TAG_DELETE_REFUSED when the registry does not allow deletes; REGISTRY_UNAVAILABLE.
+   */
+  async deleteManifest(repository: string, digest: string): Promise<boolean> {
+    const token = await this.#token(repository, ['pull', 'delete']);
+    const response = await this.#request(
+      'DELETE',
+      `/v2/${repository}/manifests/${digest}`,
+      token,
+      undefined,
+      [405],
+    );
+    if (response.status === 405) {
+      throw new AppError(
+        'TAG_DELETE_REFUSED',
+        'the registry does not allow deletes: set storage.delete.enabled: true in its configuration',
+      );
+    }
+    return response.status !== 404;
+  }
+
+  /** The manifest `digest` as stored (its bytes and media type), to put it back under other tags. */
+  async rawManifest(repository: string, digest: string): Promise<RawManifest | undefined> {
+    const token = await this.#token(repository);
+    const response = await this.#get(`/v2/${repository}/manifests/${digest}`, token, manifestAccept);
+    if (response.status === 404) return undefined;
+    const mediaType = response.headers.get('content-type') ?? '';
+    return { bytes: new Uint8Array(await response.arrayBuffer()), mediaType };
+  }
+
+  /** Tags `manifest` (already in the repository) as `tag`. */
+  async putManifest(repository: string, tag: string, manifest: RawManifest): Promise<void> {
+    const token = await this.#token(repository, ['pull', 'push']);
+    await this.#request(
+      'PUT',
+      `/v2/${repository}/manifests/${encodeURIComponent(tag)}`,
+      token,
+      undefined,
+      [],
+      {
+        contentType: manifest.mediaType,
+        body: manifest.bytes,
+      },
+    );
+  }
+
   async #describe(repository: string, tag: string, token: string): Promise<RegistryTag | undefined> {
     const response = await this.#get(
       `/v2/${repository}/manifests/${encodeURIComponent(tag)}`,
@@ -159,7 +238,7 @@ export class RegistryReader {
     };
   }
 
-  async #token(repository: string): Promise<string> {
+  async #token(repository: string, actions: readonly string[] = ['pull']): Promise<string> {
     const { config, clock } = this.#ctx;
     const iat = Math.floor(clock.now().getTime() / 1000);
     return this.#signer.current.signAsync({
@@ -170,16 +249,36 @@ export class RegistryReader {
       nbf: iat,
       iat,
       jti: newId(),
-      access: [{ type: 'repository', name: repository, actions: ['pull'] }],
+      access: [{ type: 'repository', name: repository, actions: [...actions] }],
     });
   }
 
-  /** @throws AppError REGISTRY_UNAVAILABLE when the registry cannot be reached or fails. */
-  async #get(path: string, token: string, accept?: string): Promise<Response> {
+  #get(path: string, token: string, accept?: string): Promise<Response> {
+    return this.#request('GET', path, token, accept);
+  }
+
+  /**
+   * @param expected statuses besides 2xx and 404 that the caller handles.
+   * @throws AppError REGISTRY_UNAVAILABLE when the registry cannot be reached or fails.
+   */
+  async #request(
+    method: 'GET' | 'HEAD' | 'DELETE' | 'PUT',
+    path: string,
+    token: string,
+    accept?: string,
+    expected: readonly number[] = [],
+    upload?: { contentType: string; body: Uint8Array },
+  ): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.#baseUrl), {
-        headers: { authorization: `Bearer ${token}`, ...(accept ? { accept } : {}) },
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(accept ? { accept } : {}),
+          ...(upload ? { 'content-type': upload.contentType } : {}),
+        },
+        ...(upload ? { body: upload.body } : {}),
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (error) {
@@ -187,7 +286,7 @@ export class RegistryReader {
         cause: error,
       });
     }
-    if (response.status === 404 || response.ok) return response;
+    if (response.status === 404 || response.ok || expected.includes(response.status)) return response;
     const detail = (await response.text()).slice(0, 200);
     throw new AppError('REGISTRY_UNAVAILABLE', `the registry answered ${response.status}`, {
       cause: new Error(detail),

@@ -357,6 +357,11 @@ export class HubToolClient {
     return { tags: page.results, total: page.count };
   }
 
+  /** `tag rm`: `DELETE /v2/repositories/{repo}/tags/{tag}/`. */
+  async removeTag(repository: string, tag: string): Promise<void> {
+    await this.#request('DELETE', `${this.domain}/v2/repositories/${repository}/tags/${tag}/`);
+  }
+
   // --- organizations (organizations.go, teams.go, members.go) ---
 
   /** `org ls`: every organization, with its teams (and their members) and its members. */

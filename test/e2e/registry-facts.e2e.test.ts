@@ -14,7 +14,7 @@ import { dockerHubApiAt } from '../conformance/docker-hub-api.ts';
 import { HubToolClient, type Send } from '../conformance/hub-tool-client.ts';
 import { TerraformHubClient } from '../conformance/terraform-hubclient.ts';
 import type { TestApp } from '../support/app-harness.ts';
-import { requireBinaries } from '../support/clients.ts';
+import { requireBinaries, skopeo } from '../support/clients.ts';
 import { notifySecret, type RegistryStack, startRegistryStack } from '../support/registry-stack.ts';
 
 const binariesPresent = requireBinaries(['docker-registry', 'skopeo']);
@@ -162,6 +162,70 @@ describe.skipIf(!binariesPresent)('repository facts from the real registry', () 
     expect((await stack.push(creds, 'alice/gone')).code).toBe(0);
     expect(await hubTool.removeRepositoryAfterCount('alice/gone')).toBe(1);
     expect((await hub('GET', '/v2/namespaces/alice/repositories/gone', { jwt })).statusCode).toBe(404);
+  });
+
+  it("deletes one tag as hub-tool's tag rm asks, keeping the tags that share its image, with delete access only", async () => {
+    const send: Send = async ({ method, url, headers, body }) => {
+      const res = await fetch(url.replace('https://hub.test', stack.tokenhubUrl), {
+        method,
+        headers,
+        ...(body === undefined || method === 'GET' || method === 'HEAD' ? {} : { body }),
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    const hubTool = new HubToolClient(send, stack.tokenhubUrl);
+    await hubTool.login('alice', password);
+    expect((await stack.push(creds, 'alice/doomed')).code).toBe(0);
+    expect(
+      (
+        await skopeo([
+          'copy',
+          '--dest-tls-verify=false',
+          '--dest-creds',
+          creds,
+          `oci:${stack.layoutDir}:1`,
+          `docker://${stack.registryHost}/alice/doomed:twin`,
+        ])
+      ).code,
+    ).toBe(0);
+    const tagUrl = (tag: string) => `/v2/repositories/alice/doomed/tags/${tag}/`;
+
+    // A repo:write PAT may push but not delete; another account does not learn the repository exists.
+    const writer = await t.createPat(jwt, { scopes: ['repo:write'] });
+    const writerSession = await t.login('alice', writer.token);
+    expect((await t.inject({ method: 'DELETE', url: tagUrl('1'), jwt: writerSession })).statusCode).toBe(403);
+    const bob = await t.login('bobtags', await t.signUp('bobtags'));
+    expect((await t.inject({ method: 'DELETE', url: tagUrl('1'), jwt: bob })).statusCode).toBe(404);
+
+    // '1' and 'twin' name the same image: deleting '1' keeps 'twin', pullable, at the same digest.
+    await hubTool.removeTag('alice/doomed', '1');
+    expect((await hubTool.getTags('alice/doomed')).tags.map((tag) => tag.name)).toEqual(['twin']);
+    const twin = await t.inject({ method: 'GET', url: tagUrl('twin'), jwt });
+    expect(twin.json().digest).toBe(stack.layout.manifestDigest);
+    await hubTool.removeTag('alice/doomed', 'twin');
+    expect((await hubTool.getTags('alice/doomed')).total).toBe(0);
+    expect((await t.inject({ method: 'DELETE', url: tagUrl('twin'), jwt })).statusCode).toBe(404);
+
+    // Each delete once, by alice: the registry's notifications of tokenhub's own calls add nothing.
+    const readAudit = () =>
+      t.database.db
+        .selectFrom('audit_events')
+        .select(['action', 'actor_name', 'data'])
+        .where('name', '=', 'alice/doomed')
+        .where('action', 'in', ['repo.tag.delete', 'repo.tag.push'])
+        .execute();
+    await eventually(readAudit, (rows) => rows.length >= 4);
+    await sleep(300);
+    const audit = await readAudit();
+    // Sorted: a push's notification may arrive after a later delete was recorded.
+    expect(audit.map((event) => [event.action, event.actor_name, JSON.parse(event.data).tag]).sort()).toEqual(
+      [
+        ['repo.tag.delete', 'alice', '1'],
+        ['repo.tag.delete', 'alice', 'twin'],
+        ['repo.tag.push', 'alice', '1'],
+        ['repo.tag.push', 'alice', 'twin'],
+      ],
+    );
   });
 
   it('applies a redelivered event once, and refuses a notification without the secret', async () => {

@@ -2,16 +2,24 @@
  * A repository's tags, read from the registry (`TOKENHUB_REGISTRY_URL`) with what its notifications
  * reported: `GET /v2/namespaces/{ns}/repositories/{repo}/tags[/{tag}]` (Docker's document) and
  * `GET /v2/repositories/{ns}/{repo}/tags[/{tag}]` (hub-tool, the Terraform provider,
- * docker-hub-api). HEAD answers the same without a body. Readable as the repository is.
+ * docker-hub-api). HEAD answers the same without a body. Readable as the repository is; hub-tool's
+ * `DELETE /v2/repositories/{ns}/{repo}/tags/{tag}/` deletes one (registry/repository-tags.ts).
  */
 import { AppError } from '../../core/errors.ts';
 import { contentTypesOf, tagActivity } from '../../core/repository-facts.ts';
-import { getRepositoryTag, listRepositoryTags, type TagView } from '../../registry/repository-tags.ts';
+import {
+  deleteRepositoryTag,
+  getRepositoryTag,
+  listRepositoryTags,
+  type TagView,
+} from '../../registry/repository-tags.ts';
 import type { App, RouteDeps } from '../app.ts';
-import { errorReplies } from '../contract/common.contract.ts';
+import { principalOf } from '../auth.ts';
+import { errorReplies, noContentReplies } from '../contract/common.contract.ts';
 import { repositoryParams } from '../contract/repositories.contract.ts';
 import { type TagObject, tagListQuery, tagObject, tagPage, tagParams } from '../contract/tags.contract.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
+import { requestMeta } from '../request-meta.ts';
 
 function toTagObject({ registry, facts }: TagView, now: Date): TagObject {
   const status = tagActivity(facts, now);
@@ -125,4 +133,32 @@ export async function repositoryTagRoutes(
       },
     );
   }
+
+  app.delete(
+    '/v2/repositories/:ns/:name/tags/:tag',
+    {
+      preHandler: guard(['password', 'pat']),
+      schema: {
+        tags,
+        security: [{ bearer: [] }],
+        summary: "Delete a tag (hub-tool's tag rm): the registry deletes the image the tag names",
+        description:
+          'Needs delete on the repository (a PAT session: repo:admin). The registry deletes manifests, not tags, so a tag naming the same image as another tag is refused with 409, naming them. The registry must allow deletes (`storage.delete.enabled`).',
+        params: tagParams,
+        response: noContentReplies(400, 401, 403, 404, 409, 502),
+      },
+    },
+    async (request, reply) => {
+      const { ns, name, tag } = request.params;
+      await deleteRepositoryTag(
+        ctx,
+        registryReader,
+        principalOf(request),
+        { namespace: ns, name },
+        tag,
+        requestMeta(request),
+      );
+      return reply.status(204).send();
+    },
+  );
 }

@@ -64,12 +64,13 @@ function factOf(event: RegistryEvent): Fact | undefined {
   if (!target) return undefined;
   const tag = target.tag || undefined;
   const digest = target.digest || undefined;
+  // tokenhub's own calls are not facts: its reads are not pulls, and a tag deleted through the Hub
+  // API (its manifest deleted, the tags sharing it put back) is recorded there, with who asked.
+  if (event.actor?.name === hubReaderSubject) return undefined;
   if (event.action === 'delete') return { kind: 'delete', digest, tag };
   if (!target.mediaType || !isManifestMediaType(target.mediaType)) return undefined;
   if (event.action === 'pull') {
-    // tokenhub's own reads of tags are not pulls.
-    if (event.actor?.name === hubReaderSubject || event.request?.method?.toUpperCase() !== 'GET')
-      return undefined;
+    if (event.request?.method?.toUpperCase() !== 'GET') return undefined;
     return { kind: 'pull', digest, tag };
   }
   if (event.action === 'push' && digest) {
