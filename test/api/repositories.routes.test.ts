@@ -409,6 +409,13 @@ describe('shared security suite', () => {
     allows: ['password', 'pat'],
     foreignAccount: 404,
   });
+  // hub-tool's tag rm (without a registry configured the allowed sessions get 404 naming the setting).
+  runSharedSecuritySuite(fixture, {
+    method: 'DELETE',
+    url: '/v2/repositories/alice/pub/tags/1/',
+    allows: ['password', 'pat'],
+    foreignAccount: 404,
+  });
   runSharedSecuritySuite(fixture, {
     method: 'GET',
     url: listUrl(),
