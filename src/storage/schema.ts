@@ -143,7 +143,7 @@ export interface OrganizationsTable {
 export interface OrgMembersTable {
   org_id: string;
   user_id: string;
-  role: 'owner' | 'member';
+  role: 'owner' | 'editor' | 'member';
   created_at: string;
 }
 
@@ -176,7 +176,7 @@ export interface OrgInvitesTable {
   invitee: string;
   /** Set when the invitee is (or became) a known user. */
   invitee_user_id: string | null;
-  role: 'owner' | 'member';
+  role: 'owner' | 'editor' | 'member';
   invited_by: string | null;
   created_at: string;
   /** The group (Docker Hub's team) the invitee joins on accepting, if any. */

@@ -20,7 +20,9 @@ import { confirmDeletion } from './token.commands.ts';
 const orgPath = (org: string, ...rest: string[]) =>
   ['/v2/orgs', org, ...rest].map((part, i) => (i === 0 ? part : encodeURIComponent(part))).join('/');
 const roleOption = () =>
-  new Option('--role <role>', 'owner or member').choices(['owner', 'member']).default('member');
+  new Option('--role <role>', 'owner, editor or member')
+    .choices(['owner', 'editor', 'member'])
+    .default('member');
 
 async function listAll<T>(session: HubSession, path: string): Promise<T[]> {
   return fetchAllPages(

@@ -2,7 +2,8 @@
  * Organizations: creation (the creator becomes owner), lookup, tiers, and the one authorization
  * decision every organization route asks: may this session do this action in this organization?
  *
- * - Password sessions: owners may do everything; members may read members and groups.
+ * - Password sessions: owners may do everything; editors may also set group permissions on
+ *   repositories (`repo-permission-edit`); members may read members and groups.
  * - PAT sessions: the same reads for members, and the audit log for owners; never edits or token
  *   management (a PAT never administers).
  * - OAT sessions: exactly the `TYPE_ORG` scopes of the token, for its own organization only
@@ -41,6 +42,7 @@ export type OrgAction =
   | 'invite-edit'
   | 'group-read'
   | 'group-edit'
+  | 'repo-permission-edit'
   | 'org-read'
   | 'token-manage'
   | 'audit-read';
@@ -53,11 +55,14 @@ const oatScopeFor: Record<Exclude<OrgAction, 'org-read' | 'token-manage'>, OrgSc
   'invite-edit': 'scope-invite-edit',
   'group-read': 'scope-group-read',
   'group-edit': 'scope-group-edit',
+  'repo-permission-edit': 'scope-group-edit',
   'audit-read': 'scope-activity-read',
 };
 
-/** What any member may do; the rest needs an owner. */
+/** What any member may do; the rest needs an owner, or an editor for `editorActions`. */
 const memberReadable: ReadonlySet<OrgAction> = new Set(['member-read', 'group-read', 'org-read']);
+/** What an editor may do beyond a member (their repository rights are core/repository-access.ts's). */
+const editorActions: ReadonlySet<OrgAction> = new Set(['repo-permission-edit']);
 /** Reads an owner may also do with a PAT session (a PAT never administers, but may read). */
 const ownerReadable: ReadonlySet<OrgAction> = new Set(['audit-read']);
 
@@ -157,6 +162,7 @@ export async function authorizeOrgAction(
   if (!role && !isAdmin) throw new AppError('ORG_FORBIDDEN', `you are not a member of ${org.name}`);
   if (memberReadable.has(action)) return role;
   if (principal.kind === 'pat' && !ownerReadable.has(action)) throw new AppError('PAT_NOT_ALLOWED');
+  if (role === 'editor' && editorActions.has(action)) return role;
   if (role !== 'owner' && !isAdmin)
     throw new AppError('ORG_FORBIDDEN', `only owners of ${org.name} may do this`);
   return role;
