@@ -24,6 +24,12 @@ export const orgObject = Type.Object({
     { count: Type.Integer(), limit: Type.Integer() },
     { description: 'Organization access tokens held (expired and inactive count) and the tier limit.' },
   ),
+  acting_company: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description:
+        'tokenhub extension: the company through which the caller acts as an owner (they own the company, not the organization); null otherwise.',
+    }),
+  ),
 });
 export type OrganizationObject = Static<typeof orgObject>;
 

@@ -9,6 +9,9 @@
  * - OAT sessions: exactly the `TYPE_ORG` scopes of the token, for its own organization only
  *   (`scope-activity-read` for the audit log, as on Docker Hub); never token management.
  * - Sessions from an OIDC connection's token: nothing (they exist for the registry).
+ * - Owners of the company that holds the organization count as its owners here (the same rules
+ *   for their password and PAT sessions), and stop the moment the organization leaves the company;
+ *   their repository rights are not decided here and do not come from that role.
  */
 import { type AccountRef, normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
@@ -22,6 +25,7 @@ import {
   oatOrgScopes,
 } from '../../core/organization-rules.ts';
 import { countOwnedTokens } from '../../storage/access-token.repository.ts';
+import { findOwningCompany } from '../../storage/company.repository.ts';
 import { claimNamespace } from '../../storage/namespace.repository.ts';
 import { findOrgRole, insertOrgMember, listUserOrganizations } from '../../storage/org-member.repository.ts';
 import {
@@ -157,7 +161,7 @@ export async function authorizeOrgAction(
     }
     return undefined;
   }
-  const role = await findOrgRole(ctx.db, org.id, principal.user.id);
+  const role = await effectiveOrgRole(ctx, org, principal.user.id, action);
   const isAdmin = principal.user.isAdmin;
   if (!role && !isAdmin) throw new AppError('ORG_FORBIDDEN', `you are not a member of ${org.name}`);
   if (memberReadable.has(action)) return role;
@@ -166,6 +170,38 @@ export async function authorizeOrgAction(
   if (role !== 'owner' && !isAdmin)
     throw new AppError('ORG_FORBIDDEN', `only owners of ${org.name} may do this`);
   return role;
+}
+
+/**
+ * The user's role in `org` for `action`: their own, or `owner` when their own does not reach and
+ * they own the organization's company (read only then, so members' everyday reads cost one query).
+ */
+async function effectiveOrgRole(
+  ctx: ServiceContext,
+  org: Organization,
+  userId: string,
+  action: OrgAction,
+): Promise<OrgRole | undefined> {
+  const own = await findOrgRole(ctx.db, org.id, userId);
+  const reaches =
+    own === 'owner' ||
+    (own !== undefined && (memberReadable.has(action) || (own === 'editor' && editorActions.has(action))));
+  if (reaches) return own;
+  return (await findOwningCompany(ctx.db, org.id, userId)) ? 'owner' : own;
+}
+
+/**
+ * The company through which `user` manages `org` when their own role there is not owner: the
+ * console and the API show it ("acting as an owner of company …"); undefined otherwise.
+ */
+export async function actingCompanyOf(
+  ctx: ServiceContext,
+  principal: Principal,
+  org: Organization,
+): Promise<string | undefined> {
+  if (principal.kind !== 'password' && principal.kind !== 'pat') return undefined;
+  if ((await findOrgRole(ctx.db, org.id, principal.user.id)) === 'owner') return undefined;
+  return findOwningCompany(ctx.db, org.id, principal.user.id);
 }
 
 /** Sets the tier (an instance administrator's decision). */
