@@ -74,7 +74,7 @@ function registerMembers(org: Command): void {
   )
     .addOption(roleOption())
     .action(action(sendInvite));
-  userCommand(member, 'set-role <org> <user> <role>', "Change a member's role (owner or member)", [
+  userCommand(member, 'set-role <org> <user> <role>', "Change a member's role (owner, editor or member)", [
     'tokenhub org member set-role acme bobby owner',
   ]).action(
     action(async (name: string, user: string, role: string, options: CommonOptions) => {
