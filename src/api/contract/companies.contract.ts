@@ -6,14 +6,13 @@ import { type Static, Type } from 'typebox';
 import { nullableString } from './common.contract.ts';
 import { orgTier } from './orgs.contract.ts';
 
-const name = Type.String({ minLength: 1, maxLength: 64 });
+/** No control characters (PostgreSQL refuses NUL in text): a clear 400 instead of a failed query. */
+const printable = '^[^\\u0000-\\u001f\\u007f]*$';
+const pathName = Type.String({ minLength: 1, maxLength: 64, pattern: printable });
 
-export const companyParams = Type.Object({ name });
-export const companyOwnerParams = Type.Object({
-  name,
-  username: Type.String({ minLength: 1, maxLength: 64 }),
-});
-export const companyOrgParams = Type.Object({ name, org: Type.String({ minLength: 1, maxLength: 64 }) });
+export const companyParams = Type.Object({ name: pathName });
+export const companyOwnerParams = Type.Object({ name: pathName, username: pathName });
+export const companyOrgParams = Type.Object({ name: pathName, org: pathName });
 
 export const companyObject = Type.Object({
   id: Type.String(),
@@ -25,12 +24,17 @@ export type CompanyObject = Static<typeof companyObject>;
 export const companyList = Type.Object({ results: Type.Array(companyObject) });
 
 export const companyCreateBody = Type.Object({
-  name: Type.String({ maxLength: 256, description: 'Name rules as for usernames.' }),
+  name: Type.String({ maxLength: 256, pattern: printable, description: 'Name rules as for usernames.' }),
 });
 export const companyRenameBody = companyCreateBody;
 
 export const companyOwnerBody = Type.Object({
-  owner: Type.String({ minLength: 1, maxLength: 320, description: 'A username or an email address.' }),
+  owner: Type.String({
+    minLength: 1,
+    maxLength: 320,
+    pattern: printable,
+    description: 'A username or an email address.',
+  }),
 });
 
 export const companyOwnerObject = Type.Object({

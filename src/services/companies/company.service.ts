@@ -9,8 +9,8 @@
  * What company owners may do inside the company's organizations is `authorizeOrgAction`'s decision
  * (services/orgs/organization.service.ts), which counts them as owners there.
  */
-import type { AccountRef } from '../../core/account-rules.ts';
-import { normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
+import { type AccountRef, normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
+import type { AuditAction } from '../../core/audit-actions.ts';
 import { type Company, companyTier } from '../../core/company-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
@@ -67,7 +67,7 @@ export async function recordCompanyAudit(
   ctx: ServiceContext,
   company: Company,
   event: {
-    action: Parameters<typeof recordAudit>[1]['action'];
+    action: AuditAction;
     name: string;
     data?: Record<string, unknown>;
   },
