@@ -89,3 +89,41 @@ describe.each(testDialects('company routes'))('company routes on %s', (dialect) 
     }
   });
 });
+
+describe('what company ownership costs the everyday paths', () => {
+  let t: TestApp;
+  let queries: string[] = [];
+  const jwts: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp({ onQuery: (sql) => queries.push(sql) });
+    const password = await t.signUp('alice');
+    await t.signUp('bobby', password);
+    for (const name of ['alice', 'bobby']) jwts[name] = await t.login(name, password);
+    await setUpOrg(t, 'acme', { members: ['bobby'] });
+  });
+  afterAll(async () => t?.close());
+
+  it('owners and members reading their organization, and /token, never read the company tables', async () => {
+    const pat = (await t.createPat(jwts.bobby ?? '', { scopes: ['repo:read'] })).token;
+    queries = [];
+    for (const who of ['alice', 'bobby']) {
+      const res = await t.inject({ method: 'GET', url: '/v2/orgs/acme/members', jwt: jwts[who] });
+      expect(res.statusCode).toBe(200);
+    }
+    const token = await t.inject({
+      method: 'GET',
+      url: `/token?service=tokenhub-registry&scope=${encodeURIComponent('repository:acme/api:pull')}`,
+      headers: { authorization: `Basic ${Buffer.from(`bobby:${pat}`).toString('base64')}` },
+    });
+    expect(token.statusCode).toBe(200);
+    expect(queries.length).toBeGreaterThan(0);
+    expect(queries.filter((sql) => sql.includes('company'))).toEqual([]);
+    // A member asking for an owner's action is the one case that looks for a company.
+    queries = [];
+    expect(
+      (await t.inject({ method: 'GET', url: '/v2/orgs/acme/access-tokens', jwt: jwts.bobby })).statusCode,
+    ).toBe(403);
+    expect(queries.filter((sql) => sql.includes('company_owners'))).toHaveLength(1);
+  });
+});
