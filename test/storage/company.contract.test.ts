@@ -31,6 +31,7 @@ import {
 import { findNamespace } from '../../src/storage/namespace.repository.ts';
 import { insertOrgMember } from '../../src/storage/org-member.repository.ts';
 import { insertOrganization } from '../../src/storage/organization.repository.ts';
+import { dumpTables, restoreTables } from '../../src/storage/table-dump.repository.ts';
 import { insertUser } from '../../src/storage/user.repository.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { openTestDatabase, type TestDatabase, testDialects } from '../support/databases.ts';
@@ -126,6 +127,20 @@ describe.each(testDialects('company contract'))('company storage on %s', (dialec
       ['benny', 'acme', 'editor'],
       ['benny', 'beta', 'member'],
     ]);
+  });
+
+  it('survives a backup and a restore into an empty database', async () => {
+    const { tables } = await dumpTables(database.db);
+    // Restored into SQLite (dumps are portable): a second PostgreSQL test schema opened while the
+    // first is open does not migrate (Kysely's migration-table check looks across schemas).
+    const restored = await openTestDatabase('sqlite');
+    try {
+      const counts = await restoreTables(restored.db, tables);
+      expect(counts).toMatchObject({ companies: 2, company_owners: 2, company_organizations: 2 });
+      expect(await findOwningCompany(restored.db, acme.id, users.cat.id)).toBe('mega');
+    } finally {
+      await restored.close();
+    }
   });
 
   it('takes an organization out at once', async () => {
