@@ -68,6 +68,19 @@ describe('POST /v2/companies', () => {
     }
     expect((await call('POST', '/v2/orgs', jwt('alice'), { name: 'megacorp' })).statusCode).toBe(409);
     expect((await call('GET', '/v2/namespaces/megacorp/repositories')).statusCode).toBe(404);
+    const signUp = await call('POST', '/v2/users', undefined, {
+      username: 'megacorp',
+      email: 'mega@example.com',
+      password: 'a long enough password',
+    });
+    expect(signUp.statusCode).toBe(409);
+    expect((await call('GET', '/v2/users/megacorp/')).statusCode).toBe(404);
+    const login = await t.inject({
+      method: 'GET',
+      url: '/token?service=tokenhub-registry&scope=repository:megacorp/app:pull',
+      headers: { authorization: `Basic ${Buffer.from('megacorp:whatever').toString('base64')}` },
+    });
+    expect(login.statusCode).toBe(401);
   });
 
   it('answers bad names with a 400, never a 500', async () => {
