@@ -5,6 +5,7 @@
  */
 import type { AccessTokenWithCreator, OrgAccessToken } from '../core/access-token-rules.ts';
 import type { Company, CompanyOrganization, CompanyOwner } from '../core/company-rules.ts';
+import type { OrgRole } from '../core/organization-rules.ts';
 import { accessTokenFromRow } from './access-token.repository.ts';
 import { type Db, dialectOf } from './database.ts';
 import type { CompaniesTable } from './schema.ts';
@@ -275,4 +276,27 @@ export async function listCompanyOrgTokens(
     orgName: org_name,
     token: { ...(accessTokenFromRow(row) as OrgAccessToken), creatorName: creator_name },
   }));
+}
+
+/**
+ * A user's standing in an organization, in one query: their own role there, and the name of the
+ * organization's company when they own it (undefined for either when not).
+ */
+export async function findOrgStanding(
+  db: Db,
+  orgId: string,
+  userId: string,
+): Promise<{ role: OrgRole | undefined; company: string | undefined }> {
+  const row = await db
+    .selectFrom('organizations as o')
+    .leftJoin('org_members as m', (join) => join.onRef('m.org_id', '=', 'o.id').on('m.user_id', '=', userId))
+    .leftJoin('company_organizations as co', 'co.org_id', 'o.id')
+    .leftJoin('company_owners as cw', (join) =>
+      join.onRef('cw.company_id', '=', 'co.company_id').on('cw.user_id', '=', userId),
+    )
+    .leftJoin('companies as c', 'c.id', 'cw.company_id')
+    .select(['m.role', 'c.name'])
+    .where('o.id', '=', orgId)
+    .executeTakeFirst();
+  return { role: row?.role ?? undefined, company: row?.name ?? undefined };
 }

@@ -25,9 +25,9 @@ import {
   oatOrgScopes,
 } from '../../core/organization-rules.ts';
 import { countOwnedTokens } from '../../storage/access-token.repository.ts';
-import { findOwningCompany } from '../../storage/company.repository.ts';
+import { findOrgStanding } from '../../storage/company.repository.ts';
 import { claimNamespace } from '../../storage/namespace.repository.ts';
-import { findOrgRole, insertOrgMember, listUserOrganizations } from '../../storage/org-member.repository.ts';
+import { insertOrgMember, listUserOrganizations } from '../../storage/org-member.repository.ts';
 import {
   findOrganizationByName,
   insertOrganization,
@@ -161,7 +161,8 @@ export async function authorizeOrgAction(
     }
     return undefined;
   }
-  const role = await effectiveOrgRole(ctx, org, principal.user.id, action);
+  const { role: own, company } = await findOrgStanding(ctx.db, org.id, principal.user.id);
+  const role = own !== 'owner' && company ? 'owner' : own;
   const isAdmin = principal.user.isAdmin;
   if (!role && !isAdmin) throw new AppError('ORG_FORBIDDEN', `you are not a member of ${org.name}`);
   if (memberReadable.has(action)) return role;
@@ -170,24 +171,6 @@ export async function authorizeOrgAction(
   if (role !== 'owner' && !isAdmin)
     throw new AppError('ORG_FORBIDDEN', `only owners of ${org.name} may do this`);
   return role;
-}
-
-/**
- * The user's role in `org` for `action`: their own, or `owner` when their own does not reach and
- * they own the organization's company (read only then, so members' everyday reads cost one query).
- */
-async function effectiveOrgRole(
-  ctx: ServiceContext,
-  org: Organization,
-  userId: string,
-  action: OrgAction,
-): Promise<OrgRole | undefined> {
-  const own = await findOrgRole(ctx.db, org.id, userId);
-  const reaches =
-    own === 'owner' ||
-    (own !== undefined && (memberReadable.has(action) || (own === 'editor' && editorActions.has(action))));
-  if (reaches) return own;
-  return (await findOwningCompany(ctx.db, org.id, userId)) ? 'owner' : own;
 }
 
 /**
@@ -200,8 +183,8 @@ export async function actingCompanyOf(
   org: Organization,
 ): Promise<string | undefined> {
   if (principal.kind !== 'password' && principal.kind !== 'pat') return undefined;
-  if ((await findOrgRole(ctx.db, org.id, principal.user.id)) === 'owner') return undefined;
-  return findOwningCompany(ctx.db, org.id, principal.user.id);
+  const { role, company } = await findOrgStanding(ctx.db, org.id, principal.user.id);
+  return role === 'owner' ? undefined : company;
 }
 
 /** Sets the tier (an instance administrator's decision). */
