@@ -146,22 +146,6 @@ export async function findCompanyOfOrganization(db: Db, orgId: string): Promise<
   return row && companyFromRow(row);
 }
 
-/**
- * The company through which `userId` owns organization `orgId` (one indexed read); undefined when
- * the organization is in no company or the user is not among its owners.
- */
-export async function findOwningCompany(db: Db, orgId: string, userId: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('company_organizations as co')
-    .innerJoin('company_owners as o', 'o.company_id', 'co.company_id')
-    .innerJoin('companies as c', 'c.id', 'co.company_id')
-    .select('c.name')
-    .where('co.org_id', '=', orgId)
-    .where('o.user_id', '=', userId)
-    .executeTakeFirst();
-  return row?.name;
-}
-
 export async function countCompanyOrganizations(db: Db, companyId: string): Promise<number> {
   const { total } = await db
     .selectFrom('company_organizations')

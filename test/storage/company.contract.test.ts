@@ -19,7 +19,7 @@ import {
   deleteCompanyOrganization,
   findCompanyByName,
   findCompanyOfOrganization,
-  findOwningCompany,
+  findOrgStanding,
   insertCompany,
   insertCompanyOrganization,
   insertCompanyOwner,
@@ -108,9 +108,10 @@ describe.each(testDialects('company contract'))('company storage on %s', (dialec
     );
     expect((await findCompanyOfOrganization(db, acme.id))?.name).toBe('mega');
     expect(await findCompanyOfOrganization(db, lone.id)).toBeUndefined();
-    expect(await findOwningCompany(db, acme.id, users.cat.id)).toBe('mega');
-    expect(await findOwningCompany(db, acme.id, users.ben.id)).toBeUndefined();
-    expect(await findOwningCompany(db, lone.id, users.cat.id)).toBeUndefined();
+    expect(await findOrgStanding(db, acme.id, users.cat.id)).toEqual({ role: undefined, company: 'mega' });
+    expect(await findOrgStanding(db, acme.id, users.ben.id)).toEqual({ role: 'editor', company: undefined });
+    expect(await findOrgStanding(db, acme.id, users.ann.id)).toEqual({ role: 'owner', company: 'mega' });
+    expect(await findOrgStanding(db, lone.id, users.cat.id)).toEqual({ role: 'owner', company: undefined });
     expect(await countCompanyOrganizations(db, mega.id)).toBe(2);
   });
 
@@ -137,7 +138,7 @@ describe.each(testDialects('company contract'))('company storage on %s', (dialec
     try {
       const counts = await restoreTables(restored.db, tables);
       expect(counts).toMatchObject({ companies: 2, company_owners: 2, company_organizations: 2 });
-      expect(await findOwningCompany(restored.db, acme.id, users.cat.id)).toBe('mega');
+      expect((await findOrgStanding(restored.db, acme.id, users.cat.id)).company).toBe('mega');
     } finally {
       await restored.close();
     }
