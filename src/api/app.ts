@@ -43,6 +43,8 @@ import { registerMetrics } from './metrics.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { accountProfileRoutes } from './routes/account-profiles.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
+import { companyRoutes } from './routes/companies.routes.ts';
+import { companyViewRoutes } from './routes/company-views.routes.ts';
 import { consoleSessionRoutes } from './routes/console-session.routes.ts';
 import { deviceSignInRoutes } from './routes/device-sign-in.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -232,6 +234,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => deviceSignInRoutes(scope as App, routeDeps));
   await app.register(async (scope) => oidcConnectionRoutes(scope as App, routeDeps));
   await app.register(async (scope) => oidcExchangeRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => companyRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => companyViewRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Last: the console's SPA fallback answers GET paths no other route claims (never API prefixes).
   await app.register(async (scope) => webConsoleRoutes(scope as App, routeDeps));

@@ -45,18 +45,20 @@ if (command !== 'serve') {
   registerAdminCommands(program);
 }
 if (command !== 'serve' && command !== 'admin') {
-  const [user, token, org, repo, oidc] = await Promise.all([
+  const [user, token, org, repo, oidc, company] = await Promise.all([
     import('./user/user.commands.ts'),
     import('./user/token.commands.ts'),
     import('./user/org.commands.ts'),
     import('./user/repo.commands.ts'),
     import('./user/oidc.commands.ts'),
+    import('./user/company.commands.ts'),
   ]);
   user.registerUserCommands(program);
   token.registerTokenCommands(program);
   org.registerOrgUserCommands(program);
   repo.registerRepoCommands(program);
   oidc.registerOidcCommands(program);
+  company.registerCompanyCommands(program);
 }
 
 try {

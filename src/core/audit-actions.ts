@@ -58,6 +58,15 @@ export const auditActions = {
   'org.oidc_connection.update': 'OIDC connection updated',
   'org.oidc_connection.delete': 'OIDC connection deleted',
   'org.oidc_connection.exchange': 'CI identity token exchanged at an OIDC connection',
+  'org.company.add': 'Organization added to a company',
+  'org.company.remove': 'Organization removed from a company',
+  'company.create': 'Company created',
+  'company.rename': 'Company renamed',
+  'company.delete': 'Company deleted',
+  'company.org.add': 'Organization added',
+  'company.org.remove': 'Organization removed',
+  'company.owner.add': 'Company owner added',
+  'company.owner.remove': 'Company owner removed',
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

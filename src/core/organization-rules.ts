@@ -11,7 +11,7 @@ export type OrgTier = (typeof orgTiers)[number];
 /** How many OATs an organization may hold, expired and inactive ones counted until deleted. */
 export const oatLimitByTier = { free: 0, team: 10, business: 100 } as const satisfies Record<OrgTier, number>;
 
-export const orgRoles = ['owner', 'member'] as const;
+export const orgRoles = ['owner', 'editor', 'member'] as const;
 export type OrgRole = (typeof orgRoles)[number];
 
 export interface Organization {

@@ -4,8 +4,11 @@
  *   allowed = what the subject may do on the repository ∩ what its token's scope allows
  *
  * Account rights: the namespace owner may pull, push and delete (push also creates a missing
- * repository); in an organization's namespace owners may do all three and members what their groups
- * grant (read: pull; write: pull, push; admin: pull, push, delete); anyone may pull a public
+ * repository); in an organization's namespace owners may do all three, editors all three on every
+ * repository unless one of their groups lists that repository (then what their groups grant there:
+ * a group may say less), and members what their groups grant (read: pull; write: pull, push;
+ * admin: pull, push, delete); owners of the organization's company get nothing from that role
+ * (their own memberships decide); anyone may pull a public
  * repository; instance administrators may do everything, including `registry:catalog:*`.
  * Organization access tokens get exactly what their resources list (never delete); a token from
  * an OIDC connection what its matching rulesets list in the owner's namespace.
@@ -85,7 +88,10 @@ export function accountRights(subject: AccessSubject, question: RepositoryQuesti
     const ownsNamespace =
       subject.isAdmin || subject.username === question.path.namespace || membership?.role === 'owner';
     if (ownsNamespace) for (const action of allRepositoryActions) rights.add(action);
-    if (membership?.role === 'member') {
+    if (membership?.role === 'editor' && membership.groupPermissions.length === 0) {
+      for (const action of allRepositoryActions) rights.add(action);
+    }
+    if (membership?.role === 'member' || membership?.role === 'editor') {
       for (const permission of membership.groupPermissions) {
         for (const action of groupPermissionActions[permission]) rights.add(action);
       }

@@ -51,9 +51,12 @@ export async function insertAuditEvent(db: Db, event: AuditEvent): Promise<void>
     .execute();
 }
 
-/** Which events of one account to read. `from`/`to` are inclusive ISO 8601 UTC instants (`…Z`). */
+/**
+ * Which events of one account (or of several: a company and its organizations) to read.
+ * `from`/`to` are inclusive ISO 8601 UTC instants (`…Z`).
+ */
 export interface AuditFilter {
-  accountId: string;
+  accountId: string | readonly string[];
   action?: string;
   actorName?: string;
   name?: string;
@@ -69,7 +72,10 @@ export interface AuditQuery extends AuditFilter {
 /** One WHERE for the list and the count, so a page and its total never disagree. */
 function matching(filter: AuditFilter) {
   return (eb: ExpressionBuilder<Database, 'audit_events'>) => {
-    const conditions = [eb('account_id', '=', filter.accountId)];
+    const { accountId } = filter;
+    const conditions = [
+      typeof accountId === 'string' ? eb('account_id', '=', accountId) : eb('account_id', 'in', accountId),
+    ];
     if (filter.action) conditions.push(eb('action', '=', filter.action));
     if (filter.actorName) conditions.push(eb('actor_name', '=', filter.actorName));
     if (filter.name) conditions.push(eb('name', '=', filter.name));

@@ -1,14 +1,14 @@
-/** One space of names for users and organizations: each name is claimed once, by one of them. */
+/** One space of names for users, organizations and companies: each name is claimed once, by one of them. */
 import type { Db } from './database.ts';
 
 /** Who a name belongs to. */
 export interface NamespaceClaim {
   name: string;
-  kind: 'user' | 'org';
+  kind: 'user' | 'org' | 'company';
   ownerId: string;
 }
 
-/** Claims a name; false when a user or an organization already has it. */
+/** Claims a name; false when a user, an organization or a company already has it. */
 export async function claimNamespace(db: Db, claim: NamespaceClaim): Promise<boolean> {
   const result = await db
     .insertInto('namespaces')
@@ -21,4 +21,9 @@ export async function claimNamespace(db: Db, claim: NamespaceClaim): Promise<boo
 export async function findNamespace(db: Db, name: string): Promise<NamespaceClaim | undefined> {
   const row = await db.selectFrom('namespaces').selectAll().where('name', '=', name).executeTakeFirst();
   return row && { name: row.name, kind: row.kind, ownerId: row.owner_id };
+}
+
+/** Gives a name back (a company renamed or deleted); only the claim of `ownerId` goes. */
+export async function releaseNamespace(db: Db, name: string, ownerId: string): Promise<void> {
+  await db.deleteFrom('namespaces').where('name', '=', name).where('owner_id', '=', ownerId).execute();
 }

@@ -124,9 +124,9 @@ export interface RegistryEventsTable {
 }
 
 export interface NamespacesTable {
-  /** A username or an organization name; each name once. */
+  /** A username, an organization name or a company name; each name once. */
   name: string;
-  kind: 'user' | 'org';
+  kind: 'user' | 'org' | 'company';
   owner_id: string;
 }
 
@@ -151,7 +151,7 @@ export interface OrganizationSettingsTable {
 export interface OrgMembersTable {
   org_id: string;
   user_id: string;
-  role: 'owner' | 'member';
+  role: 'owner' | 'editor' | 'member';
   created_at: string;
 }
 
@@ -184,11 +184,32 @@ export interface OrgInvitesTable {
   invitee: string;
   /** Set when the invitee is (or became) a known user. */
   invitee_user_id: string | null;
-  role: 'owner' | 'member';
+  role: 'owner' | 'editor' | 'member';
   invited_by: string | null;
   created_at: string;
   /** The group (Docker Hub's team) the invitee joins on accepting, if any. */
   group_id: string | null;
+}
+
+export interface CompaniesTable {
+  id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+  created_by: string | null;
+}
+
+export interface CompanyOwnersTable {
+  company_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+/** The organizations of companies: an organization is in at most one. */
+export interface CompanyOrganizationsTable {
+  org_id: string;
+  company_id: string;
+  added_at: string;
 }
 
 export interface UserTotpTable {
@@ -323,4 +344,7 @@ export interface Database {
   oidc_tokens: OidcTokensTable;
   oidc_used_jtis: OidcUsedJtisTable;
   oidc_failures: OidcFailuresTable;
+  companies: CompaniesTable;
+  company_owners: CompanyOwnersTable;
+  company_organizations: CompanyOrganizationsTable;
 }

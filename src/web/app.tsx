@@ -7,6 +7,8 @@ import { AccountMenu } from './components/account-menu.tsx';
 import { Link, matchPath, navigate, safeNext, useLocation } from './lib/router.tsx';
 import { useSession } from './lib/session.tsx';
 import { ActivityPage } from './pages/activity.page.tsx';
+import { CompaniesPage } from './pages/companies.page.tsx';
+import { CompanyPage } from './pages/company.page.tsx';
 import { DevicePage } from './pages/device.page.tsx';
 import { OidcConnectionEditPage } from './pages/oidc-connection-edit.page.tsx';
 import { OidcConnectionsPage } from './pages/oidc-connections.page.tsx';
@@ -61,6 +63,11 @@ function signedInPage(path: string, username: string): ReactNode {
   if (orgTokens?.org) return <OrgTokensPage org={orgTokens.org} />;
   const orgActivity = matchPath('/orgs/:org/activity', path);
   if (orgActivity?.org) return <ActivityPage account={orgActivity.org} />;
+  if (path === '/companies') return <CompaniesPage />;
+  const company = matchPath('/companies/:name', path);
+  if (company?.name) return <CompanyPage company={company.name} />;
+  const companyActivity = matchPath('/companies/:name/activity', path);
+  if (companyActivity?.name) return <ActivityPage account={companyActivity.name} />;
   return (
     <section className="page">
       <h1>Page not found</h1>
@@ -109,6 +116,9 @@ export function App() {
           </NavLink>
           <NavLink to="/orgs" current={path.startsWith('/orgs')}>
             Organizations
+          </NavLink>
+          <NavLink to="/companies" current={path.startsWith('/companies')}>
+            Companies
           </NavLink>
           <NavLink to="/activity" current={path === '/activity'}>
             Activity

@@ -328,7 +328,7 @@ describe('GET /v2/auditlogs/{account}/actions', () => {
     const res = await readLog(await t.login('alice', password), '/v2/auditlogs/alice/actions');
     expect(res.statusCode).toBe(200);
     const { actions } = res.json();
-    expect(Object.keys(actions)).toEqual(['account', 'repo', 'org']);
+    expect(Object.keys(actions)).toEqual(['account', 'repo', 'org', 'company']);
     expect(actions.account.label).toBe('Account');
     expect(actions.org.label).toBe('Organization');
     expect(actions.repo.label).toBe('Repository');

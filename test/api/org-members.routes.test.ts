@@ -192,10 +192,12 @@ describe('PUT /v2/orgs/{org}/members/{username}', () => {
     org = await setUpOrg(t, 'rolesorg');
   });
 
-  it("refuses Docker Hub's editor role, which tokenhub does not have", async () => {
-    const res = await setRole('rolesorg', 'bobby', 'editor', jwts.alice);
-    expect(res.statusCode).toBe(400);
-    expect(res.json().fields.role[0]).toContain('no editor role');
+  it("accepts Docker Hub's editor role and refuses an unknown one", async () => {
+    await setUpOrg(t, 'editorrole');
+    const res = await setRole('editorrole', 'bobby', 'editor', jwts.alice);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().role).toBe('Editor');
+    expect((await setRole('editorrole', 'bobby', 'admin', jwts.alice)).statusCode).toBe(400);
   });
 
   it('changes a role, records it, and refuses to demote the last owner', async () => {

@@ -119,7 +119,8 @@ const orgMember = object(
   {
     ...user,
     email: str,
-    role: enumOf('Owner', 'Member', 'Invitee'),
+    // The document's enum predates the Editor role its own `PUT …/members/{username}` accepts.
+    role: enumOf('Owner', 'Editor', 'Member', 'Invitee'),
     groups: arrayOf(str),
     is_guest: bool,
     primary_email: str,

@@ -317,6 +317,14 @@ describe('organizations', () => {
       jwt: jwts.alice,
       body: { role: 'editor' },
     });
+    await call('PUT /v2/orgs/{org}/members/{username}', `${base}/bobby`, {
+      jwt: jwts.alice,
+      body: { role: 'admin' },
+    });
+    await call('PUT /v2/orgs/{org}/members/{username}', `${base}/bobby`, {
+      jwt: jwts.alice,
+      body: { role: 'member' },
+    });
     await call('PUT /v2/orgs/{org}/members/{username}', `${base}/carol`, {
       jwt: jwts.alice,
       body: { role: 'owner' },

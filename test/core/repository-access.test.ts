@@ -64,6 +64,10 @@ const member = (...groupPermissions: GroupPermission[]): MembershipFacts => ({
   groupPermissions,
 });
 const notMember: MembershipFacts = { role: undefined, groupPermissions: [] };
+const editor = (...groupPermissions: GroupPermission[]): MembershipFacts => ({
+  role: 'editor',
+  groupPermissions,
+});
 
 /** `alice/app` as a question: its state, and the asker's membership when the namespace is an organization's. */
 function on(fullName: string, state: State, membership?: MembershipFacts): RepositoryQuestion {
@@ -126,6 +130,11 @@ describe('allowedRepositoryActions', () => {
         row('member, no group', alice, on('acme/app', 'public', member()), ['pull']),
         row('member, no group', alice, on('acme/new', 'missing', member()), []),
         row('member, group read', alice, on('acme/app', 'public', member('read')), ['pull']),
+        row('editor, no group on it', alice, on('acme/app', 'private', editor()), all),
+        row('editor, push creates', alice, on('acme/new', 'missing', editor()), all),
+        row('editor, a group says read', alice, on('acme/app', 'private', editor('read')), ['pull']),
+        row('editor, groups read and admin', alice, on('acme/app', 'private', editor('read', 'admin')), all),
+        row('editor, repo:read PAT', pat('repo:read'), on('acme/app', 'private', editor()), ['pull']),
         row('not a member', alice, on('acme/app', 'private', notMember), []),
         row('not a member', alice, on('acme/app', 'public', notMember), ['pull']),
         row('membership unknown', alice, on('acme/app', 'private'), []),

@@ -8,7 +8,7 @@ import { profileProperties } from './profiles.contract.ts';
 export const orgParams = Type.Object({ org: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const orgTier = Type.Union([Type.Literal('free'), Type.Literal('team'), Type.Literal('business')]);
-export const orgRole = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
+export const orgRole = Type.Union([Type.Literal('owner'), Type.Literal('editor'), Type.Literal('member')]);
 
 export const orgObject = Type.Object({
   ...profileProperties,
@@ -16,12 +16,19 @@ export const orgObject = Type.Object({
   name: Type.String(),
   tier: orgTier,
   created_at: Type.String({ format: 'date-time' }),
-  role: Type.Union([Type.Literal('owner'), Type.Literal('member'), Type.Null()], {
-    description: "The caller's role; null for an organization access token or an instance administrator.",
+  role: Type.Union([Type.Literal('owner'), Type.Literal('editor'), Type.Literal('member'), Type.Null()], {
+    description:
+      "The caller's role; `owner` for an owner of the organization's company; null for an organization access token or an instance administrator.",
   }),
   access_tokens: Type.Object(
     { count: Type.Integer(), limit: Type.Integer() },
     { description: 'Organization access tokens held (expired and inactive count) and the tier limit.' },
+  ),
+  acting_company: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description:
+        'tokenhub extension: the company through which the caller acts as an owner (they own the company, not the organization); null otherwise.',
+    }),
   ),
 });
 export type OrganizationObject = Static<typeof orgObject>;
@@ -50,7 +57,12 @@ export const memberObject = Type.Object({
       description: 'Shown to owners and administrators only; never to organization access tokens.',
     }),
   ),
-  role: Type.Union([Type.Literal('Owner'), Type.Literal('Member'), Type.Literal('Invitee')]),
+  role: Type.Union([
+    Type.Literal('Owner'),
+    Type.Literal('Editor'),
+    Type.Literal('Member'),
+    Type.Literal('Invitee'),
+  ]),
   groups: Type.Array(Type.String(), { description: "Names of the organization's groups the member is in." }),
   is_guest: Type.Boolean({ description: 'Always false: tokenhub has no verified domains.' }),
   joined_at: Type.String({
@@ -68,7 +80,7 @@ export const memberListQuery = Type.Object({
   ),
   role: Type.Optional(
     Type.Union([Type.Literal('owner'), Type.Literal('editor'), Type.Literal('member')], {
-      description: 'Only this role; tokenhub has no editors, so `editor` lists none.',
+      description: 'Only members of this role.',
     }),
   ),
   type: Type.Optional(
@@ -79,7 +91,7 @@ export const memberListQuery = Type.Object({
   invites: Type.Optional(Type.Boolean({ description: 'true: list pending invitees too (as `type=all`).' })),
 });
 
-/** Docker's role names on input; `editor` is refused (tokenhub has no editor role). */
+/** Docker's role names on input. */
 export const memberRoleBody = Type.Object({
   role: Type.Union([Type.Literal('owner'), Type.Literal('editor'), Type.Literal('member')]),
 });
@@ -126,7 +138,7 @@ export const groupMemberObject = Type.Object({
       description: 'Shown to owners and administrators only; never to organization access tokens.',
     }),
   ),
-  role: Type.Union([Type.Literal('Owner'), Type.Literal('Member')], {
+  role: Type.Union([Type.Literal('Owner'), Type.Literal('Editor'), Type.Literal('Member')], {
     description: "tokenhub extension: the member's role in the organization.",
   }),
 });

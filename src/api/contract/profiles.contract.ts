@@ -41,7 +41,7 @@ export type CurrentUserObject = Static<typeof currentUserObject>;
 export const accountOrgObject = Type.Object({
   ...profileProperties,
   orgname: Type.String(),
-  role: Type.Union([Type.Literal('Owner'), Type.Literal('Member')], {
+  role: Type.Union([Type.Literal('Owner'), Type.Literal('Editor'), Type.Literal('Member')], {
     description: "tokenhub extension: the signed-in account's role there.",
   }),
   tier: Type.String({ description: 'tokenhub extension: free, team or business.' }),

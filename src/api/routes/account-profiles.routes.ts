@@ -56,7 +56,7 @@ function toPublicProfile(profile: AccountProfile): PublicProfileObject {
     : { ...orgProfile(profile.org), username: profile.org.name };
 }
 
-export const capitalizedRole = { owner: 'Owner', member: 'Member' } as const;
+export const capitalizedRole = { owner: 'Owner', editor: 'Editor', member: 'Member' } as const;
 
 export async function accountProfileRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
   const accountRoute = guardedRoute(guard(['password', 'pat']), 'accounts');

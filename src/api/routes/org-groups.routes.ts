@@ -1,7 +1,8 @@
 /**
  * Organization groups (Docker Hub's teams, `/v2/orgs/{org}/groups`): the groups, their members, and
- * their permissions on the organization's repositories. Reads need group-read, changes group-edit
- * (`authorizeOrgAction`). The `…/repositories` routes under a group are tokenhub's; Docker Hub's
+ * their permissions on the organization's repositories. Reads need group-read, changes group-edit,
+ * permissions on repositories repo-permission-edit (editors too) (`authorizeOrgAction`). The
+ * `…/repositories` routes under a group are tokenhub's; Docker Hub's
  * `/v2/repositories/{ns}/{repo}/groups` are in repository-groups.routes.ts.
  */
 import type { FastifyRequest } from 'fastify';
@@ -287,7 +288,12 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
       response: { 200: repositoryPermissionObject, ...errorReplies(400, 401, 403, 404) },
     }),
     async (request) => {
-      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
+      const { org, actor } = await authorizeOrgRequest(
+        ctx,
+        request,
+        request.params.org,
+        'repo-permission-edit',
+      );
       const { group, repo } = request.params;
       return setGroupRepositoryPermission(
         ctx,
@@ -309,7 +315,12 @@ export async function orgGroupRoutes(app: App, { ctx, guard }: RouteDeps): Promi
       response: noContentReplies(400, 401, 403, 404),
     }),
     async (request, reply) => {
-      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'group-edit');
+      const { org, actor } = await authorizeOrgRequest(
+        ctx,
+        request,
+        request.params.org,
+        'repo-permission-edit',
+      );
       const { group, repo } = request.params;
       await removeGroupRepositoryPermission(ctx, org, group, repo, actor, requestMeta(request));
       return reply.status(204).send(null);

@@ -5,7 +5,6 @@
  * password session. Email addresses are shown to owners only, never to organization access tokens.
  */
 import { normalizeUsername } from '../../core/account-rules.ts';
-import { fieldError } from '../../core/errors.ts';
 import type { OrgInvite, OrgRole } from '../../core/organization-rules.ts';
 import {
   changeMemberRole,
@@ -105,8 +104,6 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
           type: request.query.type,
           invites,
         });
-      // tokenhub has no editors: that filter matches no one.
-      if (wanted === 'editor') return { count: 0, ...links(0), results: [] };
       const { entries, total } = await listMembers(ctx, org, { search, role: wanted, type }, page);
       const withEmail = seesAddresses(principal, role);
       return {
@@ -121,7 +118,7 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
     '/v2/orgs/:org/members/:username',
     route({
       summary: "Change a member's role; the last owner cannot be demoted",
-      description: 'Docker Hub also has `editor`; tokenhub has no such role and answers 400.',
+      description: 'Roles as on Docker Hub: `owner`, `editor` (manages repositories), `member`.',
       params: memberParams,
       body: memberRoleBody,
       response: { 200: memberObject, ...errorReplies(400, 401, 403, 404, 409) },
@@ -133,15 +130,11 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         request.params.org,
         'member-edit',
       );
-      const wanted = request.body.role;
-      if (wanted === 'editor') {
-        throw fieldError('role', 'tokenhub has no editor role: use member (with group permissions) or owner');
-      }
       const member = await changeMemberRole(
         ctx,
         org,
         request.params.username,
-        wanted,
+        request.body.role,
         actor,
         requestMeta(request),
       );

@@ -5,6 +5,7 @@
 import { Type } from 'typebox';
 import type { OrgRole } from '../../core/organization-rules.ts';
 import {
+  actingCompanyOf,
   createOrganization,
   describeOrganization,
   listMyOrganizations,
@@ -24,7 +25,11 @@ import { authorizeOrgRequest } from '../org-auth.ts';
 import { requestMeta } from '../request-meta.ts';
 import { orgProfile } from './account-profiles.routes.ts';
 
-function toOrgObject(summary: OrganizationSummary, role: OrgRole | undefined): OrganizationObject {
+function toOrgObject(
+  summary: OrganizationSummary,
+  role: OrgRole | undefined,
+  actingCompany?: string,
+): OrganizationObject {
   const { org, accessTokens } = summary;
   return {
     ...orgProfile(org),
@@ -34,6 +39,7 @@ function toOrgObject(summary: OrganizationSummary, role: OrgRole | undefined): O
     created_at: org.createdAt,
     role: role ?? null,
     access_tokens: accessTokens,
+    acting_company: actingCompany ?? null,
   };
 }
 
@@ -92,8 +98,14 @@ export async function orgRoutes(app: App, { ctx, guard }: RouteDeps): Promise<vo
       },
     },
     async (request) => {
-      const { org, role } = await authorizeOrgRequest(ctx, request, request.params.org, 'org-read');
-      return toOrgObject(await describeOrganization(ctx, org), role);
+      const { org, role, principal } = await authorizeOrgRequest(
+        ctx,
+        request,
+        request.params.org,
+        'org-read',
+      );
+      const acting = role === 'owner' ? await actingCompanyOf(ctx, principal, org) : undefined;
+      return toOrgObject(await describeOrganization(ctx, org), role, acting);
     },
   );
 }

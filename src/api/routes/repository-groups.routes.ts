@@ -2,8 +2,9 @@
  * Docker Hub's repository permissions of groups, addressed from the repository:
  * `POST /v2/repositories/{ns}/{repo}/groups {group_id, permission}` (Docker's document), and the
  * `GET`/`PATCH`/`DELETE …/groups/{group_id}` the Terraform provider calls. `ns` must be an
- * organization; the group is named by its integer id. Reads need group-read, changes group-edit,
- * as the same permissions under `/v2/orgs/{org}/groups/{group}/repositories`.
+ * organization; the group is named by its integer id. Reads need group-read, changes
+ * repo-permission-edit (owners and editors), as the same permissions under
+ * `/v2/orgs/{org}/groups/{group}/repositories`.
  */
 import type { OrgGroup } from '../../core/organization-rules.ts';
 import {
@@ -45,7 +46,7 @@ export async function repositoryGroupRoutes(app: App, { ctx, guard }: RouteDeps)
     }),
     async (request) => {
       const { ns, repo } = request.params;
-      const { org, actor } = await authorizeOrgRequest(ctx, request, ns, 'group-edit');
+      const { org, actor } = await authorizeOrgRequest(ctx, request, ns, 'repo-permission-edit');
       const group = await requireGroupByNumber(ctx, org, request.body.group_id);
       const { permission } = request.body;
       const grant = await setGroupRepositoryPermission(
@@ -86,7 +87,7 @@ export async function repositoryGroupRoutes(app: App, { ctx, guard }: RouteDeps)
     }),
     async (request) => {
       const { ns, repo, group_id: number } = request.params;
-      const { org, actor } = await authorizeOrgRequest(ctx, request, ns, 'group-edit');
+      const { org, actor } = await authorizeOrgRequest(ctx, request, ns, 'repo-permission-edit');
       const group = await requireGroupByNumber(ctx, org, number);
       await getGroupRepositoryPermission(ctx, org, group, repo);
       const { permission } = request.body;
@@ -112,7 +113,7 @@ export async function repositoryGroupRoutes(app: App, { ctx, guard }: RouteDeps)
     }),
     async (request, reply) => {
       const { ns, repo, group_id: number } = request.params;
-      const { org, actor } = await authorizeOrgRequest(ctx, request, ns, 'group-edit');
+      const { org, actor } = await authorizeOrgRequest(ctx, request, ns, 'repo-permission-edit');
       const group = await requireGroupByNumber(ctx, org, number);
       await removeGroupRepositoryPermission(ctx, org, group.name, repo, actor, requestMeta(request));
       return reply.status(204).send(null);

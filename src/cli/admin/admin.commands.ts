@@ -10,6 +10,7 @@ import { createAccount } from '../../services/accounts/account.service.ts';
 import { createServiceContext, type ServiceContext } from '../../services/shared/context.ts';
 import { openDatabase } from '../../storage/database.ts';
 import { migrateToLatest } from '../../storage/migrate.ts';
+import { registerCompanyCommands } from './admin-company.commands.ts';
 import { registerOrgCommands } from './admin-org.commands.ts';
 import { registerAdminUserCommands } from './admin-users.commands.ts';
 import { registerBackupCommands } from './backup.commands.ts';
@@ -89,4 +90,5 @@ export function registerAdminCommands(program: Command): void {
   registerBackupCommands(admin, withServices);
   registerOrgCommands(admin, withServices);
   registerAdminUserCommands(admin, withServices);
+  registerCompanyCommands(admin, withServices);
 }

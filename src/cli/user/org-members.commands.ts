@@ -20,7 +20,9 @@ import { confirmDeletion } from './token.commands.ts';
 const orgPath = (org: string, ...rest: string[]) =>
   ['/v2/orgs', org, ...rest].map((part, i) => (i === 0 ? part : encodeURIComponent(part))).join('/');
 const roleOption = () =>
-  new Option('--role <role>', 'owner or member').choices(['owner', 'member']).default('member');
+  new Option('--role <role>', 'owner, editor or member')
+    .choices(['owner', 'editor', 'member'])
+    .default('member');
 
 async function listAll<T>(session: HubSession, path: string): Promise<T[]> {
   return fetchAllPages(
@@ -72,7 +74,7 @@ function registerMembers(org: Command): void {
   )
     .addOption(roleOption())
     .action(action(sendInvite));
-  userCommand(member, 'set-role <org> <user> <role>', "Change a member's role (owner or member)", [
+  userCommand(member, 'set-role <org> <user> <role>', "Change a member's role (owner, editor or member)", [
     'tokenhub org member set-role acme bobby owner',
   ]).action(
     action(async (name: string, user: string, role: string, options: CommonOptions) => {

@@ -8,21 +8,27 @@
  * - an organization: whoever `authorizeOrgAction(…, 'audit-read')` lets in (owners, and instance
  *   administrators, and the organization's own OATs holding `scope-activity-read`). A PAT session of
  *   an owner reads like the owner's password session would.
+ * - a company: its owners and instance administrators (password or PAT session); the log holds the
+ *   company's own events and those of every organization it holds now (its activity).
  * The event's address and client (`ip`, `user_agent`) are shown to the account's owners only: the
- * user themself, or an owner of the organization.
+ * user themself, or an owner of the organization or the company.
  */
 import { normalizeUsername } from '../../core/account-rules.ts';
 import { type AuditEvent, isAuditAction } from '../../core/audit-actions.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { countAuditEvents, listAuditEvents } from '../../storage/audit.repository.ts';
+import { listCompanyOrganizationIds } from '../../storage/company.repository.ts';
 import { findNamespace } from '../../storage/namespace.repository.ts';
+import { authorizeCompanyAction, requireCompany } from '../companies/company.service.ts';
 import { authorizeOrgAction, requireOrganization } from '../orgs/organization.service.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import type { Principal } from '../sign-in/who-asks.ts';
 
 /** The account whose log a session may read, and whether it may see addresses and clients. */
 export interface AuditLogAccess {
-  account: { id: string; name: string; kind: 'user' | 'org' };
+  account: { id: string; name: string; kind: 'user' | 'org' | 'company' };
+  /** Every account whose events the log shows, when more than `account` (a company's organizations). */
+  accountIds?: readonly string[];
   /** True for the account's owners: the user themself, or an owner of the organization. */
   showsNetwork: boolean;
 }
@@ -45,6 +51,16 @@ export async function authorizeAuditLogRead(
     if (principal.user.id !== namespace.ownerId)
       throw new AppError('FORBIDDEN', 'you may read only your own audit log');
     return { account: { id: namespace.ownerId, name: namespace.name, kind: 'user' }, showsNetwork: true };
+  }
+  if (namespace.kind === 'company') {
+    const company = await requireCompany(ctx, namespace.name);
+    await authorizeCompanyAction(ctx, principal, company, 'read');
+    const orgIds = await listCompanyOrganizationIds(ctx.db, company.id);
+    return {
+      account: { id: company.id, name: company.name, kind: 'company' },
+      accountIds: [company.id, ...orgIds],
+      showsNetwork: true,
+    };
   }
   const org = await requireOrganization(ctx, namespace.name);
   const role = await authorizeOrgAction(ctx, principal, org, 'audit-read');
@@ -78,7 +94,7 @@ export async function listAuditLog(
   const to = filters.to ? utcInstant('to', filters.to) : undefined;
   if (from && to && from > to) throw fieldError('from', 'from must not be after to');
   const filter = {
-    accountId: access.account.id,
+    accountId: access.accountIds ?? access.account.id,
     action: filters.action || undefined,
     actorName: filters.actor || undefined,
     name: filters.name || undefined,

@@ -103,7 +103,8 @@ export class OidcExchange {
     const peeked = peekClaims(idToken);
     if (typeof peeked?.iss !== 'string') return undefined;
     const namespace = await findNamespace(this.#ctx.db, username);
-    if (!namespace) return undefined;
+    // A company has no OIDC connections (they belong to users and organizations).
+    if (!namespace || namespace.kind === 'company') return undefined;
     const owner = { kind: namespace.kind, id: namespace.ownerId };
     const trusting = await findOwnedConnectionsByIssuer(this.#ctx.db, owner, peeked.iss);
     if (trusting.length === 0) return undefined;

@@ -2,12 +2,16 @@
  * Organizations: creation (the creator becomes owner), lookup, tiers, and the one authorization
  * decision every organization route asks: may this session do this action in this organization?
  *
- * - Password sessions: owners may do everything; members may read members and groups.
+ * - Password sessions: owners may do everything; editors may also set group permissions on
+ *   repositories (`repo-permission-edit`); members may read members and groups.
  * - PAT sessions: the same reads for members, and the audit log for owners; never edits or token
  *   management (a PAT never administers).
  * - OAT sessions: exactly the `TYPE_ORG` scopes of the token, for its own organization only
  *   (`scope-activity-read` for the audit log, as on Docker Hub); never token management.
  * - Sessions from an OIDC connection's token: nothing (they exist for the registry).
+ * - Owners of the company that holds the organization count as its owners here (the same rules
+ *   for their password and PAT sessions), and stop the moment the organization leaves the company;
+ *   their repository rights are not decided here and do not come from that role.
  */
 import { type AccountRef, normalizeUsername, usernameProblem } from '../../core/account-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
@@ -21,8 +25,9 @@ import {
   oatOrgScopes,
 } from '../../core/organization-rules.ts';
 import { countOwnedTokens } from '../../storage/access-token.repository.ts';
+import { findOrgStanding } from '../../storage/company.repository.ts';
 import { claimNamespace } from '../../storage/namespace.repository.ts';
-import { findOrgRole, insertOrgMember, listUserOrganizations } from '../../storage/org-member.repository.ts';
+import { insertOrgMember, listUserOrganizations } from '../../storage/org-member.repository.ts';
 import {
   findOrganizationByName,
   insertOrganization,
@@ -41,6 +46,7 @@ export type OrgAction =
   | 'invite-edit'
   | 'group-read'
   | 'group-edit'
+  | 'repo-permission-edit'
   | 'org-read'
   | 'token-manage'
   | 'settings-edit'
@@ -54,11 +60,14 @@ const oatScopeFor: Record<Exclude<OrgAction, 'org-read' | 'token-manage' | 'sett
   'invite-edit': 'scope-invite-edit',
   'group-read': 'scope-group-read',
   'group-edit': 'scope-group-edit',
+  'repo-permission-edit': 'scope-group-edit',
   'audit-read': 'scope-activity-read',
 };
 
-/** What any member may do; the rest needs an owner. */
+/** What any member may do; the rest needs an owner, or an editor for `editorActions`. */
 const memberReadable: ReadonlySet<OrgAction> = new Set(['member-read', 'group-read', 'org-read']);
+/** What an editor may do beyond a member (their repository rights are core/repository-access.ts's). */
+const editorActions: ReadonlySet<OrgAction> = new Set(['repo-permission-edit']);
 /** Reads an owner may also do with a PAT session (a PAT never administers, but may read). */
 const ownerReadable: ReadonlySet<OrgAction> = new Set(['audit-read']);
 
@@ -154,14 +163,30 @@ export async function authorizeOrgAction(
     }
     return undefined;
   }
-  const role = await findOrgRole(ctx.db, org.id, principal.user.id);
+  const { role: own, company } = await findOrgStanding(ctx.db, org.id, principal.user.id);
+  const role = own !== 'owner' && company ? 'owner' : own;
   const isAdmin = principal.user.isAdmin;
   if (!role && !isAdmin) throw new AppError('ORG_FORBIDDEN', `you are not a member of ${org.name}`);
   if (memberReadable.has(action)) return role;
   if (principal.kind === 'pat' && !ownerReadable.has(action)) throw new AppError('PAT_NOT_ALLOWED');
+  if (role === 'editor' && editorActions.has(action)) return role;
   if (role !== 'owner' && !isAdmin)
     throw new AppError('ORG_FORBIDDEN', `only owners of ${org.name} may do this`);
   return role;
+}
+
+/**
+ * The company through which `user` manages `org` when their own role there is not owner: the
+ * console and the API show it ("acting as an owner of company …"); undefined otherwise.
+ */
+export async function actingCompanyOf(
+  ctx: ServiceContext,
+  principal: Principal,
+  org: Organization,
+): Promise<string | undefined> {
+  if (principal.kind !== 'password' && principal.kind !== 'pat') return undefined;
+  const { role, company } = await findOrgStanding(ctx.db, org.id, principal.user.id);
+  return role === 'owner' ? undefined : company;
 }
 
 /** Sets the tier (an instance administrator's decision). */

@@ -26,10 +26,11 @@ export interface NamespaceOwner {
   name: string;
 }
 
-/** @throws AppError NAMESPACE_NOT_FOUND */
+/** @throws AppError NAMESPACE_NOT_FOUND (also for a company's name: companies hold no repositories) */
 export async function findNamespaceOwner(ctx: ServiceContext, namespace: string): Promise<NamespaceOwner> {
   const claim = await findNamespace(ctx.db, namespace);
-  if (!claim) throw new AppError('NAMESPACE_NOT_FOUND', `namespace not found: ${namespace}`);
+  if (!claim || claim.kind === 'company')
+    throw new AppError('NAMESPACE_NOT_FOUND', `namespace not found: ${namespace}`);
   return { kind: claim.kind, id: claim.ownerId, name: claim.name };
 }
 

@@ -45,7 +45,18 @@ export function OrgPage({ org: name }: { org: string }) {
             <dt>Tier</dt>
             <dd>{tierNames[org.tier]}</dd>
             <dt>Your role</dt>
-            <dd>{org.role ?? (account.is_admin ? 'instance administrator' : 'none')}</dd>
+            <dd>
+              {org.role ?? (account.is_admin ? 'instance administrator' : 'none')}
+              {org.acting_company ? (
+                <span data-testid="acting-company">
+                  {' '}
+                  through company{' '}
+                  <Link to={`/companies/${encodeURIComponent(org.acting_company)}`}>
+                    {org.acting_company}
+                  </Link>
+                </span>
+              ) : null}
+            </dd>
             <dt>Created</dt>
             <dd>{formatDate(org.created_at)}</dd>
           </dl>

@@ -11,6 +11,8 @@ import { Link, navigate } from '../lib/router.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { tierNames } from './org.page.tsx';
 
+const roleNames = { owner: 'Owner', editor: 'Editor', member: 'Member' } as const;
+
 export function OrgsPage() {
   const [memberships] = useLoad(
     () => api<{ results: Membership[] }>('GET', '/v2/users/me/orgs').then((reply) => reply.results),
@@ -103,7 +105,7 @@ export function OrgsPage() {
                 <li key={org.id} className="list-row" data-testid="org-membership">
                   <Link to={`/orgs/${encodeURIComponent(org.name)}`}>{org.name}</Link>
                   <span className="muted">
-                    {org.role === 'owner' ? 'Owner' : 'Member'} · {tierNames[org.tier]}
+                    {roleNames[org.role]} · {tierNames[org.tier]}
                   </span>
                 </li>
               ))}

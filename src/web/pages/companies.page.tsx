@@ -1,0 +1,94 @@
+/**
+ * Companies: the ones the account owns (`GET /v2/users/me/companies`) and creating one (the API
+ * asks for ownership of a Business organization and says so when it is missing).
+ */
+import { type FormEvent, useState } from 'react';
+import { api } from '../api/client.ts';
+import type { Company } from '../api/company-types.ts';
+import { ErrorAlert } from '../components/dialog.tsx';
+import { EmptyState } from '../components/empty-state.tsx';
+import { formatDate } from '../lib/format.ts';
+import { Link, navigate } from '../lib/router.tsx';
+import { messageOf, useLoad } from '../lib/use-load.ts';
+
+export const companyPath = (name: string, ...rest: string[]) =>
+  ['/v2/companies', name, ...rest].map((part, i) => (i === 0 ? part : encodeURIComponent(part))).join('/');
+
+export function CompaniesPage() {
+  const [companies] = useLoad(
+    () => api<{ results: Company[] }>('GET', '/v2/users/me/companies').then((reply) => reply.results),
+    [],
+  );
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const company = await api<Company>('POST', '/v2/companies', {
+        body: { name: name.trim().toLowerCase() },
+      });
+      navigate(`/companies/${encodeURIComponent(company.name)}`);
+    } catch (caught) {
+      setError(messageOf(caught));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="page" aria-labelledby="companies-title">
+      <h1 id="companies-title">Companies</h1>
+      <p className="muted">
+        A company groups Business organizations under shared owners, who manage every organization of the
+        company (members, groups, invites, access tokens, activity) without getting their repositories.
+      </p>
+      {error ? <ErrorAlert message={error} /> : null}
+      {companies.status === 'error' ? <ErrorAlert message={companies.error} /> : null}
+      <div className="grid-2">
+        <section className="card" aria-labelledby="your-companies-title">
+          <h2 id="your-companies-title">Your companies</h2>
+          {companies.status === 'ready' && companies.data.length === 0 ? (
+            <EmptyState title="No company yet">
+              <p>Create one if you own a Business organization, or ask a company owner to add you.</p>
+            </EmptyState>
+          ) : (
+            <ul className="plain-list" aria-busy={companies.status === 'loading'}>
+              {(companies.data ?? []).map((company) => (
+                <li key={company.id} className="list-row" data-testid="company-row">
+                  <Link to={`/companies/${encodeURIComponent(company.name)}`}>{company.name}</Link>
+                  <span className="muted">since {formatDate(company.created_at)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section className="card" aria-labelledby="create-company-title">
+          <h2 id="create-company-title">Create a company</h2>
+          <form onSubmit={create} className="form">
+            <div className="field">
+              <label htmlFor="create-company-name">Name</label>
+              <input
+                id="create-company-name"
+                value={name}
+                autoCapitalize="none"
+                aria-describedby="create-company-help"
+                onChange={(event) => setName(event.target.value)}
+                required
+              />
+              <p id="create-company-help" className="hint">
+                Shares the namespace with users and organizations. You must own a Business organization; you
+                become the company's owner.
+              </p>
+            </div>
+            <button type="submit" className="button" disabled={busy}>
+              Create company
+            </button>
+          </form>
+        </section>
+      </div>
+    </section>
+  );
+}
