@@ -57,6 +57,11 @@ export const auditActions = {
   'org.oidc_connection.update': 'OIDC connection updated',
   'org.oidc_connection.delete': 'OIDC connection deleted',
   'org.oidc_connection.exchange': 'CI identity token exchanged at an OIDC connection',
+  'account.access_token.address_refused': 'Personal access token refused: address not allowed',
+  'org.access_token.address_refused': 'Organization access token refused: address not allowed',
+  'account.access_token.expire_unused': 'Unused personal access token expired',
+  'org.access_token.expire_unused': 'Unused organization access token expired',
+  'org.token_policy.update': 'Token policy changed',
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

@@ -83,9 +83,12 @@ export function assertAllowed(rights: RepositoryRights, action: RepositoryAction
   const { subject } = rights;
   const scope: PatScope | undefined = subject.kind === 'account' ? subject.patScope : undefined;
   const tokenIsTheLimit = scope !== undefined && accountRights(subject, rights.question).has(action);
-  const reason = tokenIsTheLimit
-    ? `this session's access token has scope ${scope}, which does not include ${action}`
-    : `this account does not have ${action} access in namespace ${rights.owner.name}`;
+  const fineGrained = subject.kind === 'account' && subject.patResources !== undefined;
+  const reason = !tokenIsTheLimit
+    ? `this account does not have ${action} access in namespace ${rights.owner.name}`
+    : fineGrained
+      ? `this session's access token does not list ${action} on this repository in its resources (or its scope ${scope} does not include it)`
+      : `this session's access token has scope ${scope}, which does not include ${action}`;
   throw new AppError('FORBIDDEN', `${what} needs ${action} access: ${reason}`);
 }
 

@@ -8,15 +8,25 @@
  * its entries back unless a newer use replaced them, and is retried at every flush; a run of
  * failures (the store gone for a while) is logged once, at its first, and its end once.
  *
+ * Each token's distinct client addresses of the interval (at most five, the history's size) are
+ * kept beside, with first and last seen, and written in the same transaction
+ * (storage/token-address.repository.ts).
+ *
  * With tracking off (`TOKENHUB_LAST_USED_TRACKING=false`) `record` drops every use: no last-used
  * data is kept at all. It exists to measure what tracking costs (bench/README.md).
  */
 import type { Logger } from 'pino';
+import { tokenAddressHistorySize } from '../../core/access-token-rules.ts';
 import { type LastUse, writeLastUses } from '../../storage/access-token.repository.ts';
 import type { Db } from '../../storage/database.ts';
+import type { AddressSighting } from '../../storage/token-address.repository.ts';
+
+/** Addresses of one token in the pending interval, by address. */
+type Sightings = Map<string, AddressSighting>;
 
 export class LastUsedRecorder {
   #pending = new Map<string, LastUse>();
+  #addresses = new Map<string, Sightings>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #failing = false;
@@ -35,7 +45,19 @@ export class LastUsedRecorder {
   }
 
   record(use: LastUse): void {
-    if (this.#tracking) this.#pending.set(use.tokenId, use);
+    if (!this.#tracking) return;
+    this.#pending.set(use.tokenId, use);
+    let sightings = this.#addresses.get(use.tokenId);
+    if (!sightings) {
+      sightings = new Map();
+      this.#addresses.set(use.tokenId, sightings);
+    }
+    const seen = sightings.get(use.ip);
+    if (seen) {
+      if (use.at > seen.lastSeenAt) seen.lastSeenAt = use.at;
+    } else if (sightings.size < tokenAddressHistorySize) {
+      sightings.set(use.ip, { tokenId: use.tokenId, ip: use.ip, firstSeenAt: use.at, lastSeenAt: use.at });
+    }
   }
 
   get pendingCount(): number {
@@ -47,8 +69,11 @@ export class LastUsedRecorder {
     if (this.#flushing) await this.#flushing;
     if (this.#pending.size === 0) return;
     const batch = this.#pending;
+    const addresses = this.#addresses;
     this.#pending = new Map();
-    this.#flushing = writeLastUses(this.#db, [...batch.values()])
+    this.#addresses = new Map();
+    const sightings = [...addresses.values()].flatMap((byIp) => [...byIp.values()]);
+    this.#flushing = writeLastUses(this.#db, [...batch.values()], sightings)
       .then(() => {
         if (!this.#failing) return;
         this.#failing = false;
@@ -63,6 +88,7 @@ export class LastUsedRecorder {
           );
         }
         for (const [id, use] of batch) if (!this.#pending.has(id)) this.#pending.set(id, use);
+        for (const [id, byIp] of addresses) if (!this.#addresses.has(id)) this.#addresses.set(id, byIp);
       })
       .finally(() => {
         this.#flushing = undefined;
