@@ -8,8 +8,8 @@
  * its entries back unless a newer use replaced them, and is retried at every flush; a run of
  * failures (the store gone for a while) is logged once, at its first, and its end once.
  *
- * Each token's distinct client addresses of the interval (at most five, the history's size) are
- * kept beside, with first and last seen, and written in the same transaction
+ * Each token's distinct client addresses of the interval (the five seen last, the history's size)
+ * are kept beside, with first and last seen, and written in the same transaction
  * (storage/token-address.repository.ts).
  *
  * With tracking off (`TOKENHUB_LAST_USED_TRACKING=false`) `record` drops every use: no last-used
@@ -55,7 +55,15 @@ export class LastUsedRecorder {
     const seen = sightings.get(use.ip);
     if (seen) {
       if (use.at > seen.lastSeenAt) seen.lastSeenAt = use.at;
-    } else if (sightings.size < tokenAddressHistorySize) {
+    } else {
+      // Full: the address seen least recently makes room (the history keeps the latest five).
+      if (sightings.size >= tokenAddressHistorySize) {
+        let oldest: AddressSighting | undefined;
+        for (const sighting of sightings.values()) {
+          if (!oldest || sighting.lastSeenAt < oldest.lastSeenAt) oldest = sighting;
+        }
+        if (oldest) sightings.delete(oldest.ip);
+      }
       sightings.set(use.ip, { tokenId: use.tokenId, ip: use.ip, firstSeenAt: use.at, lastSeenAt: use.at });
     }
   }
