@@ -8,7 +8,8 @@
  * (pull, push, delete), because the registry compares action names exactly.
  *
  * A token under an organization's token policy (core/token-policy.ts) gets nothing on that
- * organization's repositories when it is outside the policy; when that leaves the whole request
+ * organization's repositories when it is outside the policy (beyond what anyone gets: pull on a
+ * public one); when that leaves the whole request
  * without a repository action, the refusal is an error naming the policy (`PolicyRefusal`), so
  * the client shows why instead of a bare "denied".
  *
@@ -48,6 +49,8 @@ export interface GrantRequest {
   policyFacts?: PolicyFacts;
 }
 
+const anonymous: AccessSubject = { kind: 'anonymous' };
+
 /** Per request: the policy breach of each organization namespace met (undefined: within it). */
 type PolicyBreaches = Map<string, string | undefined>;
 
@@ -72,10 +75,13 @@ export async function resolveGrants(
         ? known
         : undefined;
     const breach = path && (await policyBreachOn(ctx, request, path.namespace, breaches));
+    // A token outside the policy counts for nothing there: what anyone may do (pull a public
+    // repository) stays, so a signed-in client is never worse off than an anonymous one.
+    const asked = breach === undefined ? request : { ...request, subject: anonymous, creatorId: null };
     entries.push({
       type: 'repository',
       name: scope.name,
-      actions: path && breach === undefined ? await repositoryGrant(ctx, request, scope, path, read) : [],
+      actions: path ? await repositoryGrant(ctx, asked, scope, path, read) : [],
     });
   }
   assertNotOnlyRefusedByPolicy(entries, breaches);

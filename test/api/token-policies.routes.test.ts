@@ -111,6 +111,20 @@ describe('organization token policies', () => {
     );
     expect(mixed.statusCode).toBe(200);
     expect(claimsOf(mixed.json().token).access.map((entry) => entry.actions)).toEqual([[], ['pull']]);
+    // What anyone may do stays: pull on a public repository of the organization.
+    await t.database.db
+      .updateTable('repositories')
+      .set({ is_private: 0 })
+      .where('namespace', '=', 'acme')
+      .execute();
+    const publicPull = await tokenRequest(t, 'alice', long.token, 'repository:acme/api:pull,push');
+    expect(publicPull.statusCode).toBe(200);
+    expect(claimsOf(publicPull.json().token).access[0]?.actions).toEqual(['pull']);
+    await t.database.db
+      .updateTable('repositories')
+      .set({ is_private: 1 })
+      .where('namespace', '=', 'acme')
+      .execute();
     const within = await tokenRequest(t, 'alice', short.token, 'repository:acme/api:pull,push');
     expect(claimsOf(within.json().token).access[0]?.actions).toEqual(['pull', 'push']);
     // Not deleted: still listed.
