@@ -358,3 +358,25 @@ describe('address history', () => {
     expect(listed.last_used_ips).toEqual(seen);
   });
 });
+
+describe('the client address without a trusted proxy', () => {
+  it('is the socket’s: X-Forwarded-For cannot talk a token past its allowlist', async () => {
+    const direct = await createTestApp();
+    try {
+      const jwt = await direct.login('alice', await direct.signUp('alice'));
+      const pat = await direct.createPat(jwt, { allowed_cidrs: ['10.0.0.0/8'] });
+      const res = await direct.inject({
+        method: 'GET',
+        url: '/token?service=tokenhub-registry',
+        headers: {
+          authorization: `Basic ${Buffer.from(`alice:${pat.token}`).toString('base64')}`,
+          'x-forwarded-for': '10.0.0.1',
+        },
+      });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().details).toContain('may not be used from address 127.0.0.1');
+    } finally {
+      await direct.close();
+    }
+  });
+});
