@@ -196,6 +196,40 @@ describe('organization token policies', () => {
     });
     const granted = await tokenRequest(t, 'alice', fine.token, 'repository:acme/api:pull');
     expect(claimsOf(granted.json().token).access[0]?.actions).toEqual(['pull']);
+    // The Hub API's repository routes apply it too, to sessions made from tokens.
+    const plainSession = await t.login('alice', plain.token);
+    const read = await t.inject({
+      method: 'GET',
+      url: '/v2/namespaces/acme/repositories/api',
+      jwt: plainSession,
+    });
+    expect(read.statusCode).toBe(403);
+    expect(read.json().message).toContain('token policy of organization acme');
+    const created = await t.inject({
+      method: 'POST',
+      url: '/v2/namespaces/acme/repositories',
+      jwt: await t.login('alice', (await t.createPat(aliceJwt, { scopes: ['repo:write'] })).token),
+      body: { name: 'newer' },
+    });
+    expect(created.statusCode).toBe(403);
+    expect(created.json().message).toContain('must be fine-grained');
+    const listed = await t.inject({
+      method: 'GET',
+      url: '/v2/namespaces/acme/repositories',
+      jwt: plainSession,
+    });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().results).toEqual([]);
+    const fineSession = await t.login('alice', fine.token);
+    expect(
+      (await t.inject({ method: 'GET', url: '/v2/namespaces/acme/repositories/api', jwt: fineSession }))
+        .statusCode,
+    ).toBe(200);
+    // The password session is no token: no token policy applies.
+    expect(
+      (await t.inject({ method: 'GET', url: '/v2/namespaces/acme/repositories/api', jwt: aliceJwt }))
+        .statusCode,
+    ).toBe(200);
     expect((await setPolicy({ require_fine_grained_pats: false })).statusCode).toBe(200);
   });
 

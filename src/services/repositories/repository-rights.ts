@@ -55,6 +55,11 @@ export interface RepositoryRights {
   owner: NamespaceOwner;
   question: RepositoryQuestion;
   allowed: ReadonlySet<RepositoryAction>;
+  /**
+   * Set when an organization's token policy refused the caller's token (repository-policy.ts):
+   * `allowed` is then what anyone may do, and `wouldAllow` what the token could do without it.
+   */
+  policy?: { message: string; wouldAllow: ReadonlySet<RepositoryAction> };
 }
 
 /** Asks the rules once what `subject` may do on `owner/name` (`repository` undefined: not there yet). */
@@ -75,11 +80,14 @@ export async function rightsOn(
 }
 
 /**
- * @throws AppError FORBIDDEN saying what was refused and whether the account or the token's level
- *   is what falls short.
+ * @throws AppError FORBIDDEN saying what was refused and whether the account, the token's level
+ *   or an organization's token policy is what falls short.
  */
 export function assertAllowed(rights: RepositoryRights, action: RepositoryAction, what: string): void {
   if (rights.allowed.has(action)) return;
+  if (rights.policy?.wouldAllow.has(action)) {
+    throw new AppError('FORBIDDEN', `${what} needs ${action} access: ${rights.policy.message}`);
+  }
   const { subject } = rights;
   const scope: PatScope | undefined = subject.kind === 'account' ? subject.patScope : undefined;
   const tokenIsTheLimit = scope !== undefined && accountRights(subject, rights.question).has(action);
