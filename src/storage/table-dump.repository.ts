@@ -23,6 +23,7 @@ export const dumpedTables = [
   'org_invites',
   'repositories',
   'access_tokens',
+  'access_token_addresses',
   'device_sign_ins',
   'user_totp',
   'recovery_codes',
@@ -31,6 +32,7 @@ export const dumpedTables = [
   'oidc_connections',
   'oidc_used_jtis',
   'oidc_failures',
+  'org_token_policies',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 export type TableDump = Record<string, Array<Record<string, unknown>>>;
