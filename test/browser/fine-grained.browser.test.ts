@@ -34,7 +34,7 @@ async function grants(secret: string, scope: string) {
   return (claims.access as Array<{ actions: string[] }>)[0]?.actions;
 }
 
-describe.skipIf(!requireChromium())('fine-grained tokens and token policies in Chromium', () => {
+describe.skipIf(!requireChromium())('fine-grained tokens, allowlists and token policies in Chromium', () => {
   beforeAll(async () => {
     await ensureConsoleBuilt();
     t = await createTestApp({ start: new Date().toISOString() });
@@ -98,6 +98,27 @@ describe.skipIf(!requireChromium())('fine-grained tokens and token policies in C
     expect(await row.getByRole('list', { name: 'Last five client addresses' }).textContent()).toMatch(
       /127\.0\.0\.1/,
     );
+  });
+
+  it('an organization token made in the console carries its allowed networks', {
+    timeout: stepTimeout,
+  }, async () => {
+    await page.goto(`${base}/orgs/acme/tokens`);
+    await page.getByRole('button', { name: 'Generate new token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create organization access token' });
+    await dialog.getByLabel('Label').fill('office only');
+    await dialog.getByLabel('Repository to add').fill('acme/api');
+    await dialog.getByRole('button', { name: 'Add repository' }).click();
+    await dialog.getByLabel('Allowed networks (optional)').fill('192.0.2.0/24');
+    await dialog.getByRole('button', { name: 'Generate' }).click();
+    const created = page.getByRole('dialog', { name: 'Organization access token created' });
+    const secret = await created.getByTestId('token-secret').inputValue();
+    const res = await fetch(`${base}/token?service=tokenhub-registry&scope=repository:acme/api:pull`, {
+      headers: { authorization: `Basic ${Buffer.from(`acme:${secret}`).toString('base64')}` },
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { details: string }).details).toContain('may not be used from address');
+    await created.getByRole('button', { name: 'Back to access tokens' }).click();
   });
 
   it('an owner sets the organization’s token policy', { timeout: stepTimeout }, async () => {

@@ -163,23 +163,39 @@ export function PatRestrictionsFields({ username, value, onChange, errors = {} }
           </label>
         </div>
       </fieldset>
-      <div className="field">
-        <label htmlFor={`${id}-networks`}>Allowed networks (optional)</label>
-        <textarea
-          id={`${id}-networks`}
-          rows={2}
-          value={value.networks}
-          placeholder="10.0.0.0/8"
-          aria-describedby={`${id}-networks-help`}
-          aria-invalid={errors.networks ? true : undefined}
-          onChange={(event) => onChange({ ...value, networks: event.target.value })}
-        />
-        <p id={`${id}-networks-help`} className={errors.networks ? 'field-error' : 'hint'}>
-          {errors.networks ??
-            `One IPv4 or IPv6 network (CIDR) or address per line, at most ${maxAllowedNetworks}. Leave empty to allow any address.`}
-        </p>
-      </div>
+      <AllowedNetworksField
+        value={value.networks}
+        onChange={(networks) => onChange({ ...value, networks })}
+        error={errors.networks}
+      />
     </>
+  );
+}
+
+/** The networks a token (personal or organization) may be used from, one per line. */
+export function AllowedNetworksField(props: {
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={`${id}-networks`}>Allowed networks (optional)</label>
+      <textarea
+        id={`${id}-networks`}
+        rows={2}
+        value={props.value}
+        placeholder="10.0.0.0/8"
+        aria-describedby={`${id}-networks-help`}
+        aria-invalid={props.error ? true : undefined}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+      <p id={`${id}-networks-help`} className={props.error ? 'field-error' : 'hint'}>
+        {props.error ??
+          `One IPv4 or IPv6 network (CIDR) or address per line, at most ${maxAllowedNetworks}. Leave empty to allow any address.`}
+      </p>
+    </div>
   );
 }
 
