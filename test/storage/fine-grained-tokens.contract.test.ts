@@ -4,8 +4,11 @@
  * five seen last, organization policies save and read by name, and unused-token expiry claims
  * each token once even when two runs race.
  */
+import { sql } from 'kysely';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noOrgTokenPolicy } from '../../src/core/token-policy.ts';
+import { LastUsedRecorder } from '../../src/services/shared/last-used-recorder.ts';
 import {
   findOwnedToken,
   insertAccessToken,
@@ -159,5 +162,26 @@ describe.each(testDialects('fine-grained tokens'))('fine-grained token storage o
     expect(expired[0]).toMatchObject({ ownerKind: 'user', ownerName: 'alice', kind: 'pat' });
     expect((await findOwnedToken(database.db, user, old.id))?.expiresAt).toBe(now);
     expect((await findOwnedToken(database.db, user, fresh.id))?.expiresAt).toBeNull();
+  });
+
+  it('the recorder keeps a failed interval’s addresses and merges them with newer sightings', async () => {
+    const pat = personalToken();
+    await insertAccessToken(database.db, pat, randomSecretHash());
+    const recorder = new LastUsedRecorder(database.db, pino({ level: 'silent' }), 0);
+    const use = (ip: string, second: string) =>
+      recorder.record({ tokenId: pat.id, at: `2026-03-01T00:00:${second}.000Z`, ip, userAgent: 'ua' });
+    use('10.1.0.1', '01');
+    await sql`alter table access_token_addresses rename to access_token_addresses_away`.execute(database.db);
+    // Uses recorded while the write fails: the failed sightings merge into them.
+    const failing = recorder.flush();
+    use('10.1.0.1', '03');
+    use('10.1.0.2', '04');
+    await failing;
+    await sql`alter table access_token_addresses_away rename to access_token_addresses`.execute(database.db);
+    await recorder.close();
+    expect((await findOwnedToken(database.db, user, pat.id))?.addresses).toEqual([
+      { ip: '10.1.0.2', firstSeenAt: '2026-03-01T00:00:04.000Z', lastSeenAt: '2026-03-01T00:00:04.000Z' },
+      { ip: '10.1.0.1', firstSeenAt: '2026-03-01T00:00:01.000Z', lastSeenAt: '2026-03-01T00:00:03.000Z' },
+    ]);
   });
 });

@@ -5,8 +5,9 @@
  *
  * Concurrency: `record` is synchronous and only touches the map; `flush` swaps the map out before
  * awaiting the write, so uses recorded during a flush wait for the next one. A failed write puts
- * its entries back unless a newer use replaced them, and is retried at every flush; a run of
- * failures (the store gone for a while) is logged once, at its first, and its end once.
+ * its entries back unless a newer use replaced them (address sightings are merged), and is
+ * retried at every flush; a run of failures (the store gone for a while) is logged once, at its
+ * first, and its end once.
  *
  * Each token's distinct client addresses of the interval (the five seen last, the history's size)
  * are kept beside, with first and last seen, and written in the same transaction
@@ -68,6 +69,15 @@ export class LastUsedRecorder {
     }
   }
 
+  /** A sighting of a failed write, merged with what was recorded since (its first sighting is earlier). */
+  #putBack(sighting: AddressSighting): void {
+    const sightings = this.#addresses.get(sighting.tokenId) ?? new Map<string, AddressSighting>();
+    this.#addresses.set(sighting.tokenId, sightings);
+    const newer = sightings.get(sighting.ip);
+    if (newer) newer.firstSeenAt = sighting.firstSeenAt;
+    else if (sightings.size < tokenAddressHistorySize) sightings.set(sighting.ip, sighting);
+  }
+
   get pendingCount(): number {
     return this.#pending.size;
   }
@@ -96,7 +106,7 @@ export class LastUsedRecorder {
           );
         }
         for (const [id, use] of batch) if (!this.#pending.has(id)) this.#pending.set(id, use);
-        for (const [id, byIp] of addresses) if (!this.#addresses.has(id)) this.#addresses.set(id, byIp);
+        for (const byIp of addresses.values()) for (const sighting of byIp.values()) this.#putBack(sighting);
       })
       .finally(() => {
         this.#flushing = undefined;
