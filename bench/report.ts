@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { fineGrainedTarget } from './fine-grained.ts';
 import type { ScenarioResult } from './measure.ts';
 import type { BenchResults, ConfigurationResult, VariantResult } from './run.ts';
 import { type ScenarioId, scenarioTitles } from './scenarios.ts';
@@ -91,6 +92,14 @@ function targets(results: BenchResults): string[] {
     const r = ratio(b.median.requestsPerSecond, a.median.requestsPerSecond);
     lines.push(
       `| ${tokens(large.tokens)} within 10 % of ${tokens(small.tokens)} (${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, one process) | ${fixed(r, 3)}× | ${verdict(r >= 0.9)} |`,
+    );
+  }
+  for (const c of results.configurations) {
+    const turns = c.variants.find((v) => v.fineGrainedTurns)?.fineGrainedTurns;
+    if (!turns) continue;
+    const name = `${c.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ${tokens(c.tokens)}`;
+    lines.push(
+      `| fine-grained PAT \`/token\` within 5 % of a plain PAT (${name}, taking turns) | ${fixed(turns.fineGrained.median.requestsPerSecond, 0)} / ${fixed(turns.plain.median.requestsPerSecond, 0)} req/s = ${fixed(turns.ratio, 3)}× | ${verdict(turns.ratio >= fineGrainedTarget)} |`,
     );
   }
   const all = results.configurations.flatMap((c) =>

@@ -5,8 +5,9 @@
  *     one process with last-used tracking on (the default), the same with it off, and 2 workers;
  * with the same load settings for all, then writes bench/results/<date>-<machine>.json and the
  * table in bench/README.md. The three variants of a dataset take turns on the `/token` PAT
- * scenario; the full scenario list runs on the first configuration (SQLite, the smallest
- * dataset) only, to stay within 15 minutes.
+ * scenario; on the default variant of every dataset, plain and fine-grained PATs then take turns
+ * (bench/fine-grained.ts); the full scenario list runs on the first configuration (SQLite, the
+ * smallest dataset) only, to stay within 15 minutes.
  *
  *   node bench/run.ts [--quick] [--sizes 1000,1000000] [--databases sqlite,postgres]
  *     [--duration 10] [--warmup 3] [--repeats 3] [--connections 50] [--pg-url postgres://…]
@@ -20,6 +21,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createDataset, type Dataset, type Dialect, postgresReachable } from './datasets.ts';
+import { type FineGrainedTurns, measureFineGrainedTurns } from './fine-grained.ts';
 import { type LoadSettings, type MeasuredRun, measure, type ScenarioResult, summarize } from './measure.ts';
 import { renderReport, updateReadme } from './report.ts';
 import {
@@ -40,6 +42,8 @@ export interface VariantResult {
   /** The server exited 0 on SIGTERM (workers flushed their last-used buffers). */
   cleanShutdown: boolean;
   scenarios: Partial<Record<ScenarioId, ScenarioResult>>;
+  /** Plain and fine-grained PATs taking turns on this server (the default variant only). */
+  fineGrainedTurns?: FineGrainedTurns;
 }
 
 export interface ConfigurationResult {
@@ -176,9 +180,17 @@ async function runConfiguration(dataset: Dataset, full: boolean): Promise<Varian
     }
     const main = servers[0];
     const mainResult = results[0];
+    if (main && mainResult) {
+      const turns = await measureFineGrainedTurns(main, dataset, settings);
+      mainResult.fineGrainedTurns = turns;
+      mainResult.scenarios['token-fine-grained'] = turns.fineGrained;
+      log(
+        `  token-fine-grained (${variantName(mainResult)}): ${describe(turns.fineGrained)}; ${turns.ratio}× plain`,
+      );
+    }
     if (full && main && mainResult) {
       const sessions = await loginSessions(main.url, dataset.seeded, 20);
-      for (const scenario of scenarioIds.filter((id) => id !== 'token-pat')) {
+      for (const scenario of scenarioIds.filter((id) => id !== 'token-pat' && id !== 'token-fine-grained')) {
         const requests = tokenhubRequests(scenario, dataset.seeded, sessions);
         const measured = await measure(main, requests, settings, { spread: spreadScenarios.has(scenario) });
         mainResult.scenarios[scenario] = measured;

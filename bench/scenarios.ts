@@ -9,6 +9,7 @@ import type { SeededCredential, SeedResult } from './seed.ts';
 
 export const scenarioIds = [
   'token-pat',
+  'token-fine-grained',
   'token-anonymous',
   'docker-login',
   'token-list',
@@ -25,6 +26,8 @@ export const spreadScenarios: ReadonlySet<ScenarioId> = new Set(['password-login
 
 export const scenarioTitles: Record<ScenarioId | 'hello-world' | 'oidc-provider', string> = {
   'token-pat': '`/token`, PAT, one repository scope (push+pull on own private repo)',
+  'token-fine-grained':
+    '`/token`, fine-grained PAT (5 resources), the same request as `token-pat`, taking turns with it',
   'token-anonymous': '`/token`, anonymous, pull on a public repository',
   'docker-login': '`/token` as `docker login` sends it (PAT, no scope, `offline_token=true`)',
   'token-list': 'Hub API `GET /v2/access-tokens` with a session JWT (10 tokens listed)',
@@ -63,6 +66,12 @@ export function tokenhubRequests(
   switch (scenario) {
     case 'token-pat':
       return each(({ username, secret }) => ({
+        method: 'GET',
+        path: `/token?service=${registryService}&scope=repository:${username}/app:pull,push`,
+        headers: { authorization: basic(username, secret), 'user-agent': 'docker/28.0.1 (bench)' },
+      }));
+    case 'token-fine-grained':
+      return seeded.fineGrainedSample.map(({ username, secret }) => ({
         method: 'GET',
         path: `/token?service=${registryService}&scope=repository:${username}/app:pull,push`,
         headers: { authorization: basic(username, secret), 'user-agent': 'docker/28.0.1 (bench)' },

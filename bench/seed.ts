@@ -9,6 +9,10 @@
  *   `rowsPerStatement` rows; PostgreSQL: one `INSERT … SELECT FROM unnest($1::text[], …)` per
  *   batch, so a batch is one round trip whatever its size).
  *
+ * The second token of every user is fine-grained: it lists five repositories of its owner (the
+ * one `/token` asks for among them, not first), so `token-fine-grained` measures what resources
+ * cost against `token-pat` on the same dataset (`fineGrainedSample`, the same users).
+ *
  * The schema comes from the service's own migrations; only the columns listed here are written,
  * so a later migration that adds a column with a default keeps the seeding working.
  */
@@ -33,6 +37,8 @@ export interface SeedResult {
   password: string;
   /** Token secrets spread evenly over all users (so over the whole hash index). */
   sample: SeededCredential[];
+  /** The fine-grained token of each user in `sample`, in the same order. */
+  fineGrainedSample: SeededCredential[];
   /** Each sampled user has a private repository `<username>/app`; this one is public. */
   publicRepository: string;
   tokens: number;
@@ -86,7 +92,24 @@ const tokenColumns = [
   'creator_ip',
   'creator_ua',
   'is_active',
+  'resources',
 ] as const;
+
+/** The resources of each user's fine-grained token: five, the requested `<user>/app` fourth. */
+function fineGrainedResources(username: string): string {
+  const entry = (name: string, scope: string) => ({
+    type: 'TYPE_REPO',
+    path: `${username}/${name}`,
+    scopes: [scope],
+  });
+  return JSON.stringify([
+    entry('web', 'scope-image-pull'),
+    entry('lib', 'scope-image-pull'),
+    entry('docs', 'scope-image-push'),
+    entry('app', 'scope-image-push'),
+    entry('tools', 'scope-image-delete'),
+  ]);
+}
 
 /** Deterministic, readable ids: the seeding is about volume, not about id randomness. */
 function uuidOf(kind: number, n: number): string {
@@ -105,6 +128,7 @@ export async function seed(sink: SeedSink, plan: SeedPlan): Promise<SeedResult> 
   const total = plan.users * plan.tokensPerUser;
   const sampleEvery = Math.max(1, Math.floor(total / plan.sampleSize));
   const sample: SeededCredential[] = [];
+  const fineGrainedSample: SeededCredential[] = [];
   const scopes = JSON.stringify(['repo:write']);
 
   let users: unknown[][] = [];
@@ -133,10 +157,16 @@ export async function seed(sink: SeedSink, plan: SeedPlan): Promise<SeedResult> 
     namespaces.push([username, 'user', userId]);
     repositories.push([uuidOf(2, 2 * u), username, 'app', 1, '', now, now, userId]);
     if (u === 0) repositories.push([uuidOf(2, 2 * u + 1), username, 'public', 0, '', now, now, userId]);
+    let sampled = false;
     for (let t = 0; t < plan.tokensPerUser; t++, tokenNumber++) {
       const secret = generateTokenSecret(plan.tokenPrefix, 'pat').reveal();
-      if (tokenNumber % sampleEvery === 0 && sample.length < plan.sampleSize)
+      const fineGrained = t === 1;
+      if (fineGrained) {
+        if (sampled) fineGrainedSample.push({ username, secret });
+      } else if (tokenNumber % sampleEvery === 0 && sample.length < plan.sampleSize) {
         sample.push({ username, secret });
+        sampled = true;
+      }
       tokens.push([
         uuidOf(3, tokenNumber),
         'user',
@@ -154,6 +184,7 @@ export async function seed(sink: SeedSink, plan: SeedPlan): Promise<SeedResult> 
         '127.0.0.1',
         'tokenhub-bench',
         1,
+        fineGrained ? fineGrainedResources(username) : '[]',
       ]);
       pending++;
     }
@@ -163,6 +194,7 @@ export async function seed(sink: SeedSink, plan: SeedPlan): Promise<SeedResult> 
   return {
     password: benchPassword,
     sample,
+    fineGrainedSample,
     publicRepository: `${benchUsername(0)}/public`,
     tokens: total,
     seconds: (performance.now() - started) / 1000,

@@ -31,6 +31,7 @@ import {
 import { CredentialJwts } from '../services/sign-in/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/sign-in/hub-session.service.ts';
 import { expiredAutoTokens } from '../services/tokens/auto-token.service.ts';
+import { unusedTokenExpiry } from '../services/tokens/unused-token-expiry.ts';
 import { type Db, storeHealthOf } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
 import { registerJsonParsing } from './body-parsing.ts';
@@ -57,6 +58,7 @@ import { orgGroupRoutes } from './routes/org-groups.routes.ts';
 import { orgInviteRoutes } from './routes/org-invites.routes.ts';
 import { orgMemberRoutes } from './routes/org-members.routes.ts';
 import { orgSettingsRoutes } from './routes/org-settings.routes.ts';
+import { orgTokenPolicyRoutes } from './routes/org-token-policy.routes.ts';
 import { orgRoutes } from './routes/orgs.routes.ts';
 import { registryNotificationRoutes } from './routes/registry-notifications.routes.ts';
 import { registryTokenRoutes } from './routes/registry-token.routes.ts';
@@ -120,6 +122,7 @@ export const maintenanceTasks: readonly MaintenanceTask[] = [
   expiredAutoTokens,
   expiredOidcTokens,
   staleRegistryEvents,
+  unusedTokenExpiry,
 ];
 
 export { createLogger, logRedactPaths } from './logger.ts';
@@ -225,6 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => registryNotificationRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgAccessTokenRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => orgTokenPolicyRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgMemberRoutes(scope as App, routeDeps));
   await app.register(async (scope) => orgGroupRoutes(scope as App, routeDeps));
   await app.register(async (scope) => repositoryGroupRoutes(scope as App, routeDeps));

@@ -5,6 +5,7 @@ import type { PatScope } from './access-token-scopes.ts';
 import { AppError, fieldError } from './errors.ts';
 import type { TokenKind } from './ids.ts';
 import type { OatResource } from './organization-rules.ts';
+import type { PatResource } from './pat-resources.ts';
 
 /** Whose a token is: a user's (personal tokens) or an organization's (organization tokens). */
 export interface TokenOwner {
@@ -35,12 +36,18 @@ interface AccessTokenFields {
   lastUsedIp: string | null;
   lastUsedUa: string | null;
   isActive: boolean;
+  /** Networks (CIDR) it may be used from; empty: anywhere (core/address-allowlist.ts). */
+  allowedCidrs: readonly string[];
 }
 
-/** A personal access token: its owner's rights, capped by its level. */
+/**
+ * A personal access token: its owner's rights, capped by its level, and by its resources when it
+ * lists any (a fine-grained token, core/pat-resources.ts).
+ */
 export interface PersonalAccessToken extends AccessTokenFields {
   kind: 'pat';
   scopes: PatScope[];
+  resources: readonly PatResource[];
 }
 
 /** An organization access token: exactly what its resources list. */
@@ -51,8 +58,24 @@ export interface OrgAccessToken extends AccessTokenFields {
 
 export type AccessToken = PersonalAccessToken | OrgAccessToken;
 
-/** A token as the management routes show it: with its creator's username (null when unknown). */
-export type AccessTokenWithCreator<T extends AccessToken = AccessToken> = T & { creatorName: string | null };
+/** A distinct client address a token was used from, with when it was first and last seen. */
+export interface TokenAddress {
+  ip: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+/** How many distinct addresses each token keeps (the most recently seen ones). */
+export const tokenAddressHistorySize = 5;
+
+/**
+ * A token as the management routes show it: with its creator's username (null when unknown) and
+ * its last {@link tokenAddressHistorySize} client addresses, most recent first.
+ */
+export type AccessTokenWithCreator<T extends AccessToken = AccessToken> = T & {
+  creatorName: string | null;
+  addresses: TokenAddress[];
+};
 
 export const tokenLabelMaxLength = 100;
 export const tokenDescriptionMaxLength = 200;

@@ -67,6 +67,11 @@ export const auditActions = {
   'company.org.remove': 'Organization removed',
   'company.owner.add': 'Company owner added',
   'company.owner.remove': 'Company owner removed',
+  'account.access_token.address_refused': 'Personal access token refused: address not allowed',
+  'org.access_token.address_refused': 'Organization access token refused: address not allowed',
+  'account.access_token.expire_unused': 'Unused personal access token expired',
+  'org.access_token.expire_unused': 'Unused organization access token expired',
+  'org.token_policy.update': 'Token policy changed',
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

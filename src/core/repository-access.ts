@@ -10,6 +10,7 @@
  * admin: pull, push, delete); owners of the organization's company get nothing from that role
  * (their own memberships decide); anyone may pull a public
  * repository; instance administrators may do everything, including `registry:catalog:*`.
+ * A fine-grained PAT is further capped by what its resources list (core/pat-resources.ts).
  * Organization access tokens get exactly what their resources list (never delete); a token from
  * an OIDC connection what its matching rulesets list in the owner's namespace.
  */
@@ -22,6 +23,7 @@ import {
   type OrgRole,
   oatRepositoryActions,
 } from './organization-rules.ts';
+import { type PatResource, patResourceActions } from './pat-resources.ts';
 
 export type RepositoryAction = 'pull' | 'push' | 'delete';
 export const allRepositoryActions: readonly RepositoryAction[] = ['pull', 'push', 'delete'];
@@ -59,7 +61,15 @@ export interface RepositoryLookup {
  */
 export type AccessSubject =
   | { kind: 'anonymous' }
-  | { kind: 'account'; userId: string; username: string; isAdmin: boolean; patScope?: PatScope }
+  | {
+      kind: 'account';
+      userId: string;
+      username: string;
+      isAdmin: boolean;
+      patScope?: PatScope;
+      /** A fine-grained PAT's resources: what it may do is capped by them too. */
+      patResources?: readonly PatResource[];
+    }
   | { kind: 'oat'; orgName: string; resources: readonly OatResource[] }
   | { kind: 'oidc'; namespace: string; resources: readonly OidcResource[] };
 
@@ -135,16 +145,24 @@ export function allowedRepositoryActions(
     return oidcRepositoryActions(subject.namespace, subject.resources, path, isPublic);
   }
   const cap = scopeCap(subject, repository);
-  return new Set([...accountRights(subject, question)].filter((action) => cap.has(action)));
+  const listed =
+    subject.kind === 'account' && subject.patResources
+      ? patResourceActions(subject.patResources, path, repository !== undefined && !repository.isPrivate)
+      : undefined;
+  return new Set(
+    [...accountRights(subject, question)].filter(
+      (action) => cap.has(action) && (listed === undefined || listed.has(action)),
+    ),
+  );
 }
 
 /**
  * The registry catalog lists every repository and the registry does not filter it, so it is for
  * instance administrators only, and a PAT must be at least `repo:read` (`public_read` must never
- * reveal private names).
+ * reveal private names) and not fine-grained (its resources name repositories, not the catalog).
  */
 export function mayListCatalog(subject: AccessSubject): boolean {
-  if (subject.kind !== 'account' || !subject.isAdmin) return false;
+  if (subject.kind !== 'account' || !subject.isAdmin || subject.patResources) return false;
   return subject.patScope === undefined || subject.patScope !== 'repo:public_read';
 }
 

@@ -27,6 +27,7 @@ import {
   accessSubjectOf,
   creatorIdOf,
   type Principal,
+  policyFactsOf,
   principalAccount,
 } from '../services/sign-in/who-asks.ts';
 import { resolveGrants } from './grant.ts';
@@ -144,15 +145,20 @@ export class RegistryTokenEndpoint {
     return this.#refreshTokens.issue(principal);
   }
 
-  /** The grant (`actions: []` for what is refused) signed as a registry JWT; anonymous without `who`. */
+  /**
+   * The grant (`actions: []` for what is refused) signed as a registry JWT; anonymous without `who`.
+   * @throws AppError REGISTRY_UNAUTHORIZED when an organization's token policy alone refused all of it.
+   */
   async issue(who: Authenticated | undefined, scopes: readonly RegistryScope[]): Promise<RegistryToken> {
     const { config, clock } = this.#ctx;
     const principal = who?.principal;
+    const policyFacts = policyFactsOf(principal);
     const access = await resolveGrants(this.#ctx, {
       subject: accessSubjectOf(principal),
       creatorId: creatorIdOf(principal),
       scopes,
       ...(who?.alsoRead ? { knownRepository: who.alsoRead } : {}),
+      ...(policyFacts ? { policyFacts } : {}),
     });
     const iat = Math.floor(clock.now().getTime() / 1000);
     const ttl = config.registryTokenTtlSeconds;

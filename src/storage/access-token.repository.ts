@@ -16,8 +16,14 @@ import type {
 import { isPatScope, type PatScope } from '../core/access-token-scopes.ts';
 import { tokenKinds } from '../core/ids.ts';
 import { type OatResource, orgScopes, repoScopes } from '../core/organization-rules.ts';
+import { type PatResource, patResourceScopes } from '../core/pat-resources.ts';
 import type { Db } from './database.ts';
 import type { AccessTokensTable } from './schema.ts';
+import {
+  type AddressSighting,
+  listTokenAddresses,
+  writeAddressSightings,
+} from './token-address.repository.ts';
 import { inTransaction } from './transaction.ts';
 
 /** The stored level list: unknown entries are dropped, and an empty list is the lowest level. */
@@ -47,6 +53,47 @@ function storedOatResources(json: string): OatResource[] {
   return resources;
 }
 
+const noEntries: readonly never[] = Object.freeze([]);
+
+/**
+ * Parsed JSON lists by their stored text: a token's resources and allowlist are parsed once per
+ * version of the token (its text changes with it), and the same array is handed out each time,
+ * which lets core/address-allowlist.ts keep its compiled form per array. Bounded: cleared whole
+ * past `maxCachedLists` texts.
+ */
+function cachedParser<T>(parse: (json: string) => readonly T[]): (json: string) => readonly T[] {
+  const cache = new Map<string, readonly T[]>();
+  return (json) => {
+    if (json === '[]') return noEntries;
+    let parsed = cache.get(json);
+    if (!parsed) {
+      if (cache.size >= maxCachedLists) cache.clear();
+      parsed = Object.freeze(parse(json));
+      cache.set(json, parsed);
+    }
+    return parsed;
+  };
+}
+const maxCachedLists = 10_000;
+
+/** The stored resources of a PAT: entries that are not a repository resource with known scopes are dropped. */
+const storedPatResources = cachedParser<PatResource>((json) => {
+  const parsed: unknown = JSON.parse(json);
+  if (!Array.isArray(parsed)) return [];
+  const resources: PatResource[] = [];
+  for (const entry of parsed as Array<Partial<Record<'path' | 'scopes', unknown>>>) {
+    if (typeof entry?.path !== 'string' || !Array.isArray(entry.scopes)) continue;
+    const scopes = patResourceScopes.filter((scope) => (entry.scopes as unknown[]).includes(scope));
+    resources.push({ type: 'TYPE_REPO', path: entry.path, scopes });
+  }
+  return resources;
+});
+
+const storedCidrs = cachedParser<string>((json) => {
+  const parsed: unknown = JSON.parse(json);
+  return Array.isArray(parsed) ? parsed.filter((cidr): cidr is string => typeof cidr === 'string') : [];
+});
+
 /**
  * Runs on every `/token` request with a token (token-credential.repository.ts): plain property
  * reads, no loops over the row.
@@ -69,10 +116,16 @@ export function accessTokenFromRow(row: AccessTokensTable): AccessToken {
     lastUsedIp: row.last_used_ip,
     lastUsedUa: row.last_used_ua,
     isActive: row.is_active === 1,
+    allowedCidrs: storedCidrs(row.allowed_cidrs),
   };
   return row.kind === 'oat'
     ? ({ ...fields, kind: 'oat', resources: storedOatResources(row.scopes) } satisfies OrgAccessToken)
-    : ({ ...fields, kind: 'pat', scopes: storedPatScopes(row.scopes) } satisfies PersonalAccessToken);
+    : ({
+        ...fields,
+        kind: 'pat',
+        scopes: storedPatScopes(row.scopes),
+        resources: storedPatResources(row.resources),
+      } satisfies PersonalAccessToken);
 }
 
 /** Stores a new token; only the SHA-256 of its secret (`secretHash`) is kept. */
@@ -100,6 +153,8 @@ export async function insertAccessToken(db: Db, token: AccessToken, secretHash: 
       last_used_ip: token.lastUsedIp,
       last_used_ua: token.lastUsedUa,
       is_active: token.isActive ? 1 : 0,
+      resources: JSON.stringify(token.kind === 'pat' ? token.resources : []),
+      allowed_cidrs: JSON.stringify(token.allowedCidrs),
     })
     .execute();
 }
@@ -120,8 +175,19 @@ function ownedTokens(db: Db, owner: TokenOwner) {
     .where('t.owner_id', '=', owner.id);
 }
 
-function withCreator(row: AccessTokensTable & { creator_name: string | null }): AccessTokenWithCreator {
-  return { ...accessTokenFromRow(row), creatorName: row.creator_name };
+type RowWithCreator = AccessTokensTable & { creator_name: string | null };
+
+/** The tokens of `rows` with their creators and, in one more query for all of them, their addresses. */
+async function withCreators(db: Db, rows: readonly RowWithCreator[]): Promise<AccessTokenWithCreator[]> {
+  const addresses = await listTokenAddresses(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => ({
+    ...accessTokenFromRow(row),
+    creatorName: row.creator_name,
+    addresses: addresses.get(row.id) ?? [],
+  }));
 }
 
 export async function findOwnedToken(
@@ -130,7 +196,7 @@ export async function findOwnedToken(
   id: string,
 ): Promise<AccessTokenWithCreator | undefined> {
   const row = await ownedTokens(db, owner).where('t.id', '=', id).executeTakeFirst();
-  return row && withCreator(row);
+  return row && (await withCreators(db, [row]))[0];
 }
 
 /** One page of an owner's tokens, newest first, with the owner's total and active counts. */
@@ -154,7 +220,11 @@ export async function listOwnedTokens(
     .where('owner_kind', '=', owner.kind)
     .where('owner_id', '=', owner.id)
     .executeTakeFirstOrThrow();
-  return { tokens: rows.map(withCreator), total: Number(counts.total), active: Number(counts.active ?? 0) };
+  return {
+    tokens: await withCreators(db, rows),
+    total: Number(counts.total),
+    active: Number(counts.active ?? 0),
+  };
 }
 
 /** All of an owner's tokens, whatever their state (the OAT cap counts expired and inactive ones). */
@@ -168,12 +238,17 @@ export async function countOwnedTokens(db: Db, owner: TokenOwner): Promise<numbe
   return Number(total);
 }
 
-/** What an update may change; `scopes` applies to personal tokens, `resources` to organization ones. */
+/**
+ * What an update may change; `scopes` and `patResources` apply to personal tokens, `resources` to
+ * organization ones.
+ */
 export interface AccessTokenChanges {
   label?: string;
   description?: string;
   scopes?: readonly PatScope[];
   resources?: readonly OatResource[];
+  patResources?: readonly PatResource[];
+  allowedCidrs?: readonly string[];
   isActive?: boolean;
 }
 
@@ -183,12 +258,16 @@ export async function updateOwnedToken(
   id: string,
   changes: AccessTokenChanges,
 ): Promise<AccessTokenWithCreator | undefined> {
-  const set: Partial<Pick<AccessTokensTable, 'label' | 'description' | 'scopes' | 'is_active'>> = {};
+  const set: Partial<
+    Pick<AccessTokensTable, 'label' | 'description' | 'scopes' | 'is_active' | 'resources' | 'allowed_cidrs'>
+  > = {};
   if (changes.label !== undefined) set.label = changes.label;
   if (changes.description !== undefined) set.description = changes.description;
   const scopes = changes.resources ?? changes.scopes;
   if (scopes !== undefined) set.scopes = JSON.stringify(scopes);
   if (changes.isActive !== undefined) set.is_active = changes.isActive ? 1 : 0;
+  if (changes.patResources !== undefined) set.resources = JSON.stringify(changes.patResources);
+  if (changes.allowedCidrs !== undefined) set.allowed_cidrs = JSON.stringify(changes.allowedCidrs);
   if (Object.keys(set).length > 0) {
     await db
       .updateTable('access_tokens')
@@ -221,7 +300,7 @@ export interface LastUse {
 }
 
 /**
- * Writes buffered last-used records in one transaction, as a few multi-row `UPDATE … FROM (VALUES
+ * Writes buffered last-used records, and the address sightings of the same interval, in one transaction, as a few multi-row `UPDATE … FROM (VALUES
  * …)` statements (SQLite ≥ 3.33 and PostgreSQL both have the form; `VALUES` columns are named
  * `column1`… in both). A record never moves `last_used_at` backwards, so two processes flushing out
  * of order stay correct. Token ids in one call are distinct (the recorder keeps one use per token).
@@ -230,14 +309,20 @@ export interface LastUse {
  * (bench/README.md). Rows go in chunks of fixed sizes, largest first, so only five SQL texts
  * exist and each is prepared once per connection.
  */
-export async function writeLastUses(db: Db, uses: readonly LastUse[]): Promise<void> {
-  if (uses.length === 0) return;
+export async function writeLastUses(
+  db: Db,
+  uses: readonly LastUse[],
+  addresses: readonly AddressSighting[] = [],
+): Promise<void> {
+  if (uses.length === 0 && addresses.length === 0) return;
   await inTransaction(db, async (tx) => {
     for (let at = 0; at < uses.length; ) {
       const size = lastUseChunkSizes.find((n) => n <= uses.length - at) ?? 1;
       await writeLastUseChunk(tx, uses.slice(at, at + size));
       at += size;
     }
+    // The address history (token-address.repository.ts) in the same transaction.
+    await writeAddressSightings(tx, addresses);
   });
 }
 

@@ -9,6 +9,7 @@ import type { OrgRole } from '../core/organization-rules.ts';
 import { accessTokenFromRow } from './access-token.repository.ts';
 import { type Db, dialectOf } from './database.ts';
 import type { CompaniesTable } from './schema.ts';
+import { listTokenAddresses } from './token-address.repository.ts';
 
 function companyFromRow(row: CompaniesTable): Company {
   return {
@@ -236,8 +237,8 @@ export async function listCompanyOrganizationIds(db: Db, companyId: string): Pro
 }
 
 /**
- * Every organization access token of the company's organizations, with its organization's name and
- * its creator's username, newest first, in one query.
+ * Every organization access token of the company's organizations, with its organization's name,
+ * its creator's username and its recent addresses, newest first, in two queries.
  */
 export async function listCompanyOrgTokens(
   db: Db,
@@ -256,9 +257,17 @@ export async function listCompanyOrgTokens(
     .orderBy('t.created_at', 'desc')
     .orderBy('t.id', 'desc')
     .execute();
+  const addresses = await listTokenAddresses(
+    db,
+    rows.map((row) => row.id),
+  );
   return rows.map(({ org_name, creator_name, ...row }) => ({
     orgName: org_name,
-    token: { ...(accessTokenFromRow(row) as OrgAccessToken), creatorName: creator_name },
+    token: {
+      ...(accessTokenFromRow(row) as OrgAccessToken),
+      creatorName: creator_name,
+      addresses: addresses.get(row.id) ?? [],
+    },
   }));
 }
 

@@ -43,6 +43,29 @@ export interface AccessTokensTable {
   last_used_ip: string | null;
   last_used_ua: string | null;
   is_active: number;
+  /** JSON: a PAT's resources (core/pat-resources.ts); `[]` for none and for OATs. */
+  resources: string;
+  /** JSON: the networks (CIDR) the token may be used from; `[]`: anywhere. */
+  allowed_cidrs: string;
+}
+
+/** The last distinct client addresses of a token (at most five kept), from the buffered last-used writer. */
+export interface AccessTokenAddressesTable {
+  token_id: string;
+  ip: string;
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
+/** An organization's token policy (core/token-policy.ts); no row: no policy. */
+export interface OrgTokenPoliciesTable {
+  org_id: string;
+  oat_max_lifetime_days: number | null;
+  pat_max_lifetime_days: number | null;
+  require_fine_grained_pats: number;
+  updated_at: string;
+  /** Username of the owner who last changed it. */
+  updated_by: string | null;
 }
 
 export interface AuditEventsTable {
@@ -347,4 +370,6 @@ export interface Database {
   companies: CompaniesTable;
   company_owners: CompanyOwnersTable;
   company_organizations: CompanyOrganizationsTable;
+  access_token_addresses: AccessTokenAddressesTable;
+  org_token_policies: OrgTokenPoliciesTable;
 }

@@ -27,6 +27,7 @@ export const dumpedTables = [
   'repository_tags',
   'registry_events',
   'access_tokens',
+  'access_token_addresses',
   'device_sign_ins',
   'user_totp',
   'recovery_codes',
@@ -35,6 +36,7 @@ export const dumpedTables = [
   'oidc_connections',
   'oidc_used_jtis',
   'oidc_failures',
+  'org_token_policies',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 /** The tables a backup leaves out, and why: every other table is in `dumpedTables` (a test checks). */

@@ -13,6 +13,7 @@ import { DevicePage } from './pages/device.page.tsx';
 import { OidcConnectionEditPage } from './pages/oidc-connection-edit.page.tsx';
 import { OidcConnectionsPage } from './pages/oidc-connections.page.tsx';
 import { OrgPage } from './pages/org.page.tsx';
+import { OrgTokenPolicyPage } from './pages/org-token-policy.page.tsx';
 import { OrgTokensPage } from './pages/org-tokens.page.tsx';
 import { OrgsPage } from './pages/orgs.page.tsx';
 import { PatPage } from './pages/pat.page.tsx';
@@ -61,6 +62,8 @@ function signedInPage(path: string, username: string): ReactNode {
   if (org?.org) return <OrgPage org={org.org} />;
   const orgTokens = matchPath('/orgs/:org/tokens', path);
   if (orgTokens?.org) return <OrgTokensPage org={orgTokens.org} />;
+  const orgTokenPolicy = matchPath('/orgs/:org/token-policy', path);
+  if (orgTokenPolicy?.org) return <OrgTokenPolicyPage org={orgTokenPolicy.org} />;
   const orgActivity = matchPath('/orgs/:org/activity', path);
   if (orgActivity?.org) return <ActivityPage account={orgActivity.org} />;
   if (path === '/companies') return <CompaniesPage />;

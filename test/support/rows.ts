@@ -25,6 +25,8 @@ export function personalToken(overrides: Partial<PersonalAccessToken> = {}): Per
     lastUsedIp: null,
     lastUsedUa: null,
     isActive: true,
+    allowedCidrs: [],
+    resources: [],
     ...overrides,
   };
 }

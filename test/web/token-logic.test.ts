@@ -35,6 +35,9 @@ function token(overrides: Partial<AccessToken>): AccessToken {
     last_used_ip: null,
     last_used_ua: null,
     token_hint: 'thub_pat_Ab3x',
+    resources: [],
+    allowed_cidrs: [],
+    last_used_ips: [],
     ...overrides,
   };
 }

@@ -5,10 +5,46 @@
 import { type Static, type TStringOptions, Type } from 'typebox';
 import { tokenLabelMaxLength } from '../../core/access-token-rules.ts';
 import { patScopes } from '../../core/access-token-scopes.ts';
+import { maxAllowedCidrs } from '../../core/address-allowlist.ts';
+import { maxPatResources, patResourceScopes, publicReadPath } from '../../core/pat-resources.ts';
 
 const nullableString = (options: TStringOptions = {}) => Type.Union([Type.String(options), Type.Null()]);
 const tokenStatus = (description: string) =>
   Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('expired')], { description });
+
+/** tokenhub extension: the networks a token may be used from. */
+const allowedCidrsOut = Type.Array(Type.String(), {
+  description:
+    'tokenhub extension: networks (CIDR) the token may be used from; empty: anywhere. Elsewhere, /token and the Hub login routes refuse it.',
+});
+const allowedCidrsIn = Type.Array(Type.String({ maxLength: 64 }), {
+  maxItems: maxAllowedCidrs,
+  description: `tokenhub extension: IPv4 or IPv6 networks (\`10.0.0.0/8\`, \`2001:db8::/32\`, or one address), at most ${maxAllowedCidrs}; empty: anywhere.`,
+});
+const lastUsedIps = Type.Array(
+  Type.Object({
+    ip: Type.String(),
+    first_seen: Type.String({ format: 'date-time' }),
+    last_seen: Type.String({ format: 'date-time' }),
+  }),
+  { description: 'tokenhub extension: the last five distinct client addresses, most recent first.' },
+);
+export type LastUsedIpObject = Static<typeof lastUsedIps>[number];
+
+const patResourceOut = Type.Object({
+  type: Type.Literal('TYPE_REPO'),
+  path: Type.String(),
+  scopes: Type.Array(Type.String()),
+});
+const patResourceIn = Type.Object({
+  type: Type.Optional(Type.String({ maxLength: 16, description: 'TYPE_REPO (the default)' })),
+  path: Type.String({ maxLength: 300 }),
+  scopes: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 8 }),
+});
+const patResourceList = Type.Array(patResourceIn, {
+  maxItems: maxPatResources + 10,
+  description: `tokenhub extension (fine-grained token): at most ${maxPatResources} repositories \`namespace/repo\` or \`namespace/*\` in namespaces the owner reaches, or \`${publicReadPath}\`; scopes ${patResourceScopes.join(', ')} (push and delete imply pull). What the token may do is its resources ∩ its level ∩ the owner's rights at each use. Without scopes, a token with resources gets repo:admin, so its resources alone decide. \`[]\` on update makes it a plain token again.`,
+});
 
 export const accessTokenObject = Type.Object({
   uuid: Type.String({ format: 'uuid' }),
@@ -27,6 +63,11 @@ export const accessTokenObject = Type.Object({
   last_used_ip: nullableString({ description: 'tokenhub extension: address of the last use.' }),
   last_used_ua: nullableString({ description: 'tokenhub extension: client (user agent) of the last use.' }),
   token_hint: Type.String({ description: 'tokenhub extension: non-secret start of the secret.' }),
+  resources: Type.Array(patResourceOut, {
+    description: 'tokenhub extension: the repositories of a fine-grained token; empty: its level alone.',
+  }),
+  allowed_cidrs: allowedCidrsOut,
+  last_used_ips: lastUsedIps,
 });
 export type AccessTokenObject = Static<typeof accessTokenObject>;
 export type TokenStatus = AccessTokenObject['status'];
@@ -46,12 +87,16 @@ export const accessTokenCreateBody = Type.Object({
   ),
   scopes: Type.Optional(scopeList),
   expires_at: Type.Optional(nullableString({ maxLength: 64 })),
+  resources: Type.Optional(patResourceList),
+  allowed_cidrs: Type.Optional(allowedCidrsIn),
 });
 
 export const accessTokenUpdateBody = Type.Object({
   token_label: Type.Optional(tokenLabel()),
   is_active: Type.Optional(Type.Boolean()),
   scopes: Type.Optional(scopeList),
+  resources: Type.Optional(patResourceList),
+  allowed_cidrs: Type.Optional(allowedCidrsIn),
 });
 
 export const accessTokenPage = Type.Object({
@@ -93,6 +138,8 @@ export const orgAccessTokenObject = Type.Object({
   last_used_ip: Type.Union([Type.String(), Type.Null()], { description: 'tokenhub extension.' }),
   last_used_ua: Type.Union([Type.String(), Type.Null()], { description: 'tokenhub extension.' }),
   token_hint: Type.String({ description: 'tokenhub extension: non-secret start of the secret.' }),
+  allowed_cidrs: allowedCidrsOut,
+  last_used_ips: lastUsedIps,
 });
 export type OrgAccessTokenObject = Static<typeof orgAccessTokenObject>;
 export type OatResourceObject = OrgAccessTokenObject['resources'][number];
@@ -102,6 +149,7 @@ export const orgAccessTokenCreateBody = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 1000 })),
   resources: resourceList,
   expires_at: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+  allowed_cidrs: Type.Optional(allowedCidrsIn),
 });
 
 export const orgAccessTokenUpdateBody = Type.Object({
@@ -109,6 +157,7 @@ export const orgAccessTokenUpdateBody = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 1000 })),
   resources: Type.Optional(resourceList),
   is_active: Type.Optional(Type.Boolean()),
+  allowed_cidrs: Type.Optional(allowedCidrsIn),
 });
 
 export const orgAccessTokenPage = Type.Object({

@@ -1,4 +1,4 @@
-import { type PersonalAccessToken, tokenStatus } from '../../core/access-token-rules.ts';
+import { type PersonalAccessToken, type TokenAddress, tokenStatus } from '../../core/access-token-rules.ts';
 import {
   createPersonalAccessToken,
   deletePersonalAccessTokens,
@@ -17,11 +17,16 @@ import {
   bulkDeleteBody,
 } from '../contract/access-tokens.contract.ts';
 import { errorReplies, noContentReplies, paginationQuery, uuidParam } from '../contract/common.contract.ts';
+import { toLastUsedIps } from '../last-used-ips.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
 import { guardedRoute } from '../route-options.ts';
 
-function toAccessTokenObject(token: PersonalAccessToken, now: Date, secret = ''): AccessTokenObject {
+function toAccessTokenObject(
+  token: PersonalAccessToken & { addresses?: TokenAddress[] },
+  now: Date,
+  secret = '',
+): AccessTokenObject {
   return {
     uuid: token.id,
     client_id: token.clientId,
@@ -39,6 +44,9 @@ function toAccessTokenObject(token: PersonalAccessToken, now: Date, secret = '')
     last_used_ip: token.lastUsedIp,
     last_used_ua: token.lastUsedUa,
     token_hint: token.hint,
+    resources: token.resources.map((r) => ({ type: r.type, path: r.path, scopes: [...r.scopes] })),
+    allowed_cidrs: [...token.allowedCidrs],
+    last_used_ips: toLastUsedIps(token.addresses),
   };
 }
 
@@ -81,6 +89,8 @@ function registerPatRoutes(
     base,
     route({
       summary: `Create a personal access token; the secret is in this response only${legacy}`,
+      description:
+        '`resources` (a fine-grained token) and `allowed_cidrs` are tokenhub extensions. A token that breaks a token policy (the instance cap, or the policy of an organization its resources name) is refused with 400 naming the policy.',
       body: accessTokenCreateBody,
       response: { 201: accessTokenObject, ...errorReplies(400, 401, 403, 429) },
     }),
@@ -90,7 +100,13 @@ function registerPatRoutes(
       const { token, secret } = await createPersonalAccessToken(
         ctx,
         user,
-        { label: request.body.token_label, scopes: request.body.scopes, expiresAt: request.body.expires_at },
+        {
+          label: request.body.token_label,
+          scopes: request.body.scopes,
+          expiresAt: request.body.expires_at,
+          resources: request.body.resources,
+          allowedCidrs: request.body.allowed_cidrs,
+        },
         requestMeta(request),
       );
       return reply.status(201).send(toAccessTokenObject(token, ctx.clock.now(), secret.reveal()));
@@ -135,7 +151,7 @@ function registerPatRoutes(
     route({
       summary: `Rename, activate/deactivate, or change the level of a personal access token${legacy}`,
       description:
-        'Changing `scopes` is a tokenhub extension (the Docker Hub console allows it). Expiry never changes.',
+        'Changing `scopes` (the Docker Hub console allows it), `resources` and `allowed_cidrs` are tokenhub extensions. Expiry never changes.',
       params: uuidParam,
       body: accessTokenUpdateBody,
       response: { 200: accessTokenObject, ...errorReplies(400, 401, 403, 404, 409) },
@@ -145,7 +161,13 @@ function registerPatRoutes(
         ctx,
         accountOf(request),
         request.params.uuid,
-        { label: request.body.token_label, isActive: request.body.is_active, scopes: request.body.scopes },
+        {
+          label: request.body.token_label,
+          isActive: request.body.is_active,
+          scopes: request.body.scopes,
+          resources: request.body.resources,
+          allowedCidrs: request.body.allowed_cidrs,
+        },
         requestMeta(request),
       );
       return toAccessTokenObject(token, ctx.clock.now());

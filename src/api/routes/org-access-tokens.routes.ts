@@ -23,6 +23,7 @@ import {
 } from '../contract/access-tokens.contract.ts';
 import { errorReplies, noContentReplies, paginationQuery } from '../contract/common.contract.ts';
 import { orgParams } from '../contract/orgs.contract.ts';
+import { toLastUsedIps } from '../last-used-ips.ts';
 import { authorizeOrgRequest, orgRouteOptions } from '../org-auth.ts';
 import { pageLinks, pageRequest } from '../pagination.ts';
 import { requestMeta } from '../request-meta.ts';
@@ -47,6 +48,8 @@ export async function orgAccessTokenRoutes(app: App, { ctx, guard }: RouteDeps):
       last_used_ip: token.lastUsedIp,
       last_used_ua: token.lastUsedUa,
       token_hint: token.hint,
+      allowed_cidrs: [...token.allowedCidrs],
+      last_used_ips: toLastUsedIps(token.addresses),
     };
   }
 
@@ -70,6 +73,7 @@ export async function orgAccessTokenRoutes(app: App, { ctx, guard }: RouteDeps):
           description: body.description,
           resources: body.resources,
           expiresAt: body.expires_at,
+          allowedCidrs: body.allowed_cidrs,
         },
         requestMeta(request),
       );
@@ -132,6 +136,7 @@ export async function orgAccessTokenRoutes(app: App, { ctx, guard }: RouteDeps):
           description: body.description,
           resources: body.resources,
           isActive: body.is_active,
+          allowedCidrs: body.allowed_cidrs,
         },
         requestMeta(request),
       );

@@ -21,8 +21,10 @@ import {
   resourcesFromFlags,
 } from '../client/org-resources.ts';
 import { formatFields, formatTable, localTime, writeJson, writeOutput } from '../client/output.ts';
+import { parseAllowFlag } from '../client/pat-flags.ts';
 import { registerConnectionCommands } from './oidc.commands.ts';
 import { registerOrgMemberCommands } from './org-members.commands.ts';
+import { registerOrgTokenPolicyCommand } from './org-token-policy.command.ts';
 import { confirmDeletion } from './token.commands.ts';
 
 type ResourceOptions = CommonOptions & ResourceFlags;
@@ -57,6 +59,7 @@ function oatFields(t: OrgAccessToken): string {
     ['Created', `${localTime(t.created_at)} by ${t.created_by}`],
     ['Last used', localTime(t.last_used_at)],
     ['Expires', localTime(t.expires_at)],
+    ['Networks', t.allowed_cidrs?.length ? t.allowed_cidrs.join(', ') : 'anywhere'],
   ]);
 }
 
@@ -90,6 +93,11 @@ function registerCreateAndUpdate(token: Command): void {
         .argParser((value) => parseExpiry(value))
         .default(null, 'never'),
     )
+    .option(
+      '--allow <network>',
+      'use only from this IPv4/IPv6 network (CIDR) or address (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, parseAllowFlag(value)],
+    )
     .option('-q, --quiet', 'print only the secret')
     .action(
       action(
@@ -99,6 +107,7 @@ function registerCreateAndUpdate(token: Command): void {
             label: string;
             description?: string;
             expires: string | null;
+            allow?: string[];
             quiet?: boolean;
           },
         ) => {
@@ -111,6 +120,7 @@ function registerCreateAndUpdate(token: Command): void {
               ...(options.description !== undefined ? { description: options.description } : {}),
               resources: resourcesFromFlags(org, options),
               ...(options.expires ? { expires_at: options.expires } : {}),
+              ...(options.allow?.length ? { allowed_cidrs: options.allow } : {}),
             },
           });
           if (options.quiet) return void process.stdout.write(`${body.token}\n`);
@@ -239,6 +249,7 @@ export function registerOrgUserCommands(program: Command): void {
   registerCreateAndUpdate(token);
   registerOthers(token);
   registerOrgMemberCommands(org);
+  registerOrgTokenPolicyCommand(org);
   const orgOidc = groupCommand(
     org,
     'oidc',

@@ -9,6 +9,7 @@ import type { AccessTokenObject as AccessToken } from '../../api/contract/access
 import {
   action,
   type CommonOptions,
+  collect,
   groupCommand,
   parseExpiry,
   parsePatScope,
@@ -17,6 +18,12 @@ import {
 import { fetchAllPages } from '../client/http-client.ts';
 import { HubSession, UsageError } from '../client/hub-session.ts';
 import { formatFields, formatTable, localTime, writeJson, writeOutput } from '../client/output.ts';
+import {
+  describePatResources,
+  parseAllowFlag,
+  parsePatRepoFlag,
+  patResourcesFromFlags,
+} from '../client/pat-flags.ts';
 import { canPrompt, confirm } from '../client/terminal.ts';
 
 const tokenPath = (uuid: string) => `/v2/access-tokens/${encodeURIComponent(uuid)}`;
@@ -52,6 +59,14 @@ function tokenFields(t: AccessToken): string {
         : 'never',
     ],
     ['Expires', localTime(t.expires_at)],
+    ['Repositories', describePatResources(t.resources ?? [])],
+    ['Allowed from', t.allowed_cidrs?.length ? t.allowed_cidrs.join(', ') : 'anywhere'],
+    [
+      'Seen from',
+      (t.last_used_ips ?? [])
+        .map((a) => `${a.ip} (${localTime(a.first_seen)} – ${localTime(a.last_seen)})`)
+        .join('; ') || 'none',
+    ],
   ]);
 }
 
@@ -66,6 +81,7 @@ function registerCreate(token: Command): void {
   userCommand(token, 'create', 'Create a personal access token; its secret is shown this once', [
     'tokenhub token create --description ci --scope write --expires 30d',
     'TOKEN=$(tokenhub token create --description ci --scope read --expires 2026-12-31 --quiet)',
+    "tokenhub token create --description deploy --repo acme/api:push --repo 'alice/*:pull' --allow 10.0.0.0/8",
   ])
     .requiredOption('--description <text>', 'what the token is for (its label, 1-100 characters)')
     .addOption(
@@ -79,6 +95,20 @@ function registerCreate(token: Command): void {
         .argParser((value) => parseExpiry(value))
         .default(null, 'never'),
     )
+    .addOption(
+      new Option(
+        '--repo <namespace/repository:action>',
+        'a fine-grained token: only this repository (or namespace/*), with pull, push or delete; repeatable',
+      )
+        .argParser((value, previous: string[] | undefined) => collect(parsePatRepoFlag(value), previous))
+        .default(undefined),
+    )
+    .option('--public-read', 'a fine-grained token may also pull public repositories')
+    .addOption(
+      new Option('--allow <network>', 'use only from this IPv4/IPv6 network (CIDR) or address; repeatable')
+        .argParser((value, previous: string[] | undefined) => collect(parseAllowFlag(value), previous))
+        .default(undefined),
+    )
     .option('-q, --quiet', 'print only the secret')
     .action(
       action(
@@ -87,15 +117,21 @@ function registerCreate(token: Command): void {
             description: string;
             scope?: string;
             expires: string | null;
+            repo?: string[];
+            publicRead?: boolean;
+            allow?: string[];
             quiet?: boolean;
           },
         ) => {
           const session = HubSession.open(options);
+          const resources = patResourcesFromFlags(options.repo, options.publicRead);
           const { body } = await session.request<AccessToken>('POST', '/v2/access-tokens', {
             json: {
               token_label: options.description,
               ...(options.scope ? { scopes: [options.scope] } : {}),
               ...(options.expires ? { expires_at: options.expires } : {}),
+              ...(resources.length > 0 ? { resources } : {}),
+              ...(options.allow?.length ? { allowed_cidrs: options.allow } : {}),
             },
           });
           if (options.quiet) return void process.stdout.write(`${body.token}\n`);

@@ -56,6 +56,11 @@ export interface RepositoryRights {
   owner: NamespaceOwner;
   question: RepositoryQuestion;
   allowed: ReadonlySet<RepositoryAction>;
+  /**
+   * Set when an organization's token policy refused the caller's token (repository-policy.ts):
+   * `allowed` is then what anyone may do, and `wouldAllow` what the token could do without it.
+   */
+  policy?: { message: string; wouldAllow: ReadonlySet<RepositoryAction> };
 }
 
 /** Asks the rules once what `subject` may do on `owner/name` (`repository` undefined: not there yet). */
@@ -76,17 +81,23 @@ export async function rightsOn(
 }
 
 /**
- * @throws AppError FORBIDDEN saying what was refused and whether the account or the token's level
- *   is what falls short.
+ * @throws AppError FORBIDDEN saying what was refused and whether the account, the token's level
+ *   or an organization's token policy is what falls short.
  */
 export function assertAllowed(rights: RepositoryRights, action: RepositoryAction, what: string): void {
   if (rights.allowed.has(action)) return;
+  if (rights.policy?.wouldAllow.has(action)) {
+    throw new AppError('FORBIDDEN', `${what} needs ${action} access: ${rights.policy.message}`);
+  }
   const { subject } = rights;
   const scope: PatScope | undefined = subject.kind === 'account' ? subject.patScope : undefined;
   const tokenIsTheLimit = scope !== undefined && accountRights(subject, rights.question).has(action);
-  const reason = tokenIsTheLimit
-    ? `this session's access token has scope ${scope}, which does not include ${action}`
-    : `this account does not have ${action} access in namespace ${rights.owner.name}`;
+  const fineGrained = subject.kind === 'account' && subject.patResources !== undefined;
+  const reason = !tokenIsTheLimit
+    ? `this account does not have ${action} access in namespace ${rights.owner.name}`
+    : fineGrained
+      ? `this session's access token does not list ${action} on this repository in its resources (or its scope ${scope} does not include it)`
+      : `this session's access token has scope ${scope}, which does not include ${action}`;
   throw new AppError('FORBIDDEN', `${what} needs ${action} access: ${reason}`);
 }
 

@@ -16,7 +16,7 @@
 import type { AuditAction } from '../../core/audit-actions.ts';
 import { AppError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import type { Repository, RepositoryAction } from '../../core/repository-access.ts';
+import type { AccessSubject, Repository, RepositoryAction } from '../../core/repository-access.ts';
 import {
   type HubRepository,
   noRepositoryDetails,
@@ -34,13 +34,13 @@ import { saveFullDescription } from '../../storage/repository-details.repository
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 import { accessSubjectOf, auditActorOf, creatorIdOf, type Principal } from '../sign-in/who-asks.ts';
+import { rightsUnderPolicy } from './repository-policy.ts';
 import {
   assertAllowed,
   assertRepositoryName,
   findNamespaceOwner,
   groupGrantsOf,
   type NamespaceOwner,
-  rightsOn,
 } from './repository-rights.ts';
 
 export interface NewRepository {
@@ -76,7 +76,7 @@ export async function createRepository(
   const owner = await findNamespaceOwner(ctx, namespace);
   assertRepositoryName(namespace, input.name);
   // Rights are checked before existence, so a caller without push learns nothing about names.
-  const rights = await rightsOn(ctx, accessSubjectOf(principal), owner, input.name, undefined);
+  const rights = await rightsUnderPolicy(ctx, principal, owner, input.name, undefined);
   assertAllowed(rights, 'push', `creating repositories in ${namespace}`);
   const now = isoNow(ctx);
   const candidate: Repository = {
@@ -118,12 +118,13 @@ export async function listRepositories(
   query: { nameContains?: string; ordering?: RepositoryOrdering },
   page: PageWindow,
 ): Promise<{ repositories: HubRepository[]; total: number }> {
-  const subject = accessSubjectOf(principal);
   const owner = await findNamespaceOwner(ctx, namespace);
   // Pulling a private repository depends on the namespace alone (one probe decides for the whole
   // page), except for an organization's members, whose groups grant repositories one by one: the
   // database then filters and counts by the member's groups.
-  const probe = await rightsOn(ctx, subject, owner, '', { isPrivate: true });
+  const probe = await rightsUnderPolicy(ctx, principal, owner, '', { isPrivate: true });
+  // A token outside the organization's token policy lists what anyone may see.
+  const subject: AccessSubject = probe.policy ? { kind: 'anonymous' } : accessSubjectOf(principal);
   const seesPrivate = probe.allowed.has('pull');
   const grants = seesPrivate ? undefined : groupGrantsOf(owner, subject, probe.question.membership);
   return listNamespaceRepositories(ctx.db, namespace, {
@@ -225,7 +226,10 @@ async function findVisibleRepository(
 ) {
   assertRepositoryName(owner.name, name);
   const repository = await findHubRepository(ctx.db, owner.name, name);
-  const rights = repository && (await rightsOn(ctx, accessSubjectOf(principal), owner, name, repository));
+  const rights = repository && (await rightsUnderPolicy(ctx, principal, owner, name, repository));
+  if (rights?.policy?.wouldAllow.has('pull') && !rights.allowed.has('pull')) {
+    throw new AppError('FORBIDDEN', rights.policy.message);
+  }
   // Same answer for "missing" and "private and not yours": existence must not leak.
   if (!repository || !rights?.allowed.has('pull')) {
     throw new AppError('REPOSITORY_NOT_FOUND', `repository not found: ${owner.name}/${name}`);

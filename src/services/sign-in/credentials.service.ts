@@ -21,6 +21,7 @@ import { findUserById } from '../../storage/user.repository.ts';
 import { checkPassword } from '../accounts/account.service.ts';
 import { type AuditAccount, recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
+import { assertAddressAllowed, assertWithinInstancePolicy } from '../tokens/token-use-rules.ts';
 import { authenticateOidcToken } from './oidc-token-credential.ts';
 import { isTwoFactorEnabled } from './two-factor.service.ts';
 import { type Principal, principalAccount } from './who-asks.ts';
@@ -98,9 +99,10 @@ async function auditExpiredUse(
 }
 
 /**
- * Refuses an expired (audited) or inactive token, and records the use of a usable one (buffered).
- * Call only once the secret is known to belong to the claimed owner.
- * @throws AppError TOKEN_EXPIRED, TOKEN_INACTIVE.
+ * Refuses an expired (audited) or inactive token, one used from outside its allowed networks
+ * (audited) or outside the instance's lifetime cap, and records the use of a usable one
+ * (buffered). Call only once the secret is known to belong to the claimed owner.
+ * @throws AppError TOKEN_EXPIRED, TOKEN_INACTIVE, TOKEN_ADDRESS_REFUSED, TOKEN_POLICY_REFUSED.
  */
 export async function assertTokenUsable(
   ctx: ServiceContext,
@@ -115,6 +117,8 @@ export async function assertTokenUsable(
     throw new AppError('TOKEN_EXPIRED');
   }
   if (status === 'inactive') throw new AppError('TOKEN_INACTIVE');
+  await assertAddressAllowed(ctx, token, owner, meta);
+  assertWithinInstancePolicy(ctx, token);
   ctx.lastUsed.record({ tokenId: token.id, at: now.toISOString(), ip: meta.ip, userAgent: meta.userAgent });
 }
 

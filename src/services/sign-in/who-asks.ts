@@ -6,7 +6,8 @@
  * and registry refresh tokens resolve to the same type, so every door speaks of callers alike, and
  * from a principal come, here and nowhere else:
  *   - the account it acts as (`principalAccount`), whose log and rights apply;
- *   - the permission subject of the repository rules (`accessSubjectOf`);
+ *   - the permission subject of the repository rules (`accessSubjectOf`), and what the token
+ *     policies look at (`policyFactsOf`);
  *   - the actor an audit event names (`auditActorOf`) and the user recorded as a creator
  *     (`creatorIdOf`);
  *   - the key of per-principal limits (`principalKey`).
@@ -17,6 +18,7 @@ import type { User } from '../../core/account-rules.ts';
 import type { OidcGrant } from '../../core/oidc-rules.ts';
 import type { Organization } from '../../core/organization-rules.ts';
 import type { AccessSubject } from '../../core/repository-access.ts';
+import type { PolicyFacts } from '../../core/token-policy.ts';
 import type { AuditAccount, AuditActor } from '../shared/audit.service.ts';
 
 export type Principal =
@@ -74,9 +76,26 @@ export function accessSubjectOf(principal: Principal | undefined): AccessSubject
   }
   const { id: userId, username, isAdmin } = principal.user;
   const patScope = patScopeOf(principal);
-  return patScope === undefined
-    ? { kind: 'account', userId, username, isAdmin }
-    : { kind: 'account', userId, username, isAdmin, patScope };
+  if (patScope === undefined) return { kind: 'account', userId, username, isAdmin };
+  const resources = principal.kind === 'pat' ? principal.token.resources : [];
+  return resources.length === 0
+    ? { kind: 'account', userId, username, isAdmin, patScope }
+    : { kind: 'account', userId, username, isAdmin, patScope, patResources: resources };
+}
+
+/**
+ * What the token policies (core/token-policy.ts) look at of a principal's token: undefined for a
+ * password, an OIDC token or nobody, to whom no token policy applies.
+ */
+export function policyFactsOf(principal: Principal | undefined): PolicyFacts | undefined {
+  if (!principal || principal.kind === 'password' || principal.kind === 'oidc') return undefined;
+  const { token } = principal;
+  return {
+    kind: token.kind,
+    createdAt: token.createdAt,
+    expiresAt: token.expiresAt,
+    fineGrained: token.kind === 'pat' && token.resources.length > 0,
+  };
 }
 
 /**

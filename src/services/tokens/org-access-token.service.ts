@@ -14,6 +14,7 @@ import {
   tokenStatus,
 } from '../../core/access-token-rules.ts';
 import type { AccountRef } from '../../core/account-rules.ts';
+import { parseAllowedCidrs } from '../../core/address-allowlist.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { type Organization, oatLimitByTier, parseOatResources } from '../../core/organization-rules.ts';
 import type { TokenSecret } from '../../core/token-secret.ts';
@@ -31,6 +32,7 @@ import { inTransaction } from '../../storage/transaction.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { changedFields, draftToken } from './token-issuance.ts';
+import { assertCreationWithinPolicies } from './token-policy.service.ts';
 
 /** An organization access token as the management routes show it, with its creator's username. */
 export type OrgAccessTokenView = AccessTokenWithCreator<OrgAccessToken>;
@@ -58,10 +60,13 @@ export interface NewOrgAccessToken {
   description?: string;
   resources: readonly OatResourceInput[];
   expiresAt?: string | null;
+  /** Networks (CIDR) it may be used from; none: anywhere. */
+  allowedCidrs?: readonly string[];
 }
 
 /**
- * @throws AppError VALIDATION_FAILED, EXPIRY_INVALID, OAT_TIER_REQUIRED, OAT_LIMIT_REACHED.
+ * @throws AppError VALIDATION_FAILED, EXPIRY_INVALID, TOKEN_POLICY_VIOLATION, OAT_TIER_REQUIRED,
+ *   OAT_LIMIT_REACHED.
  */
 export async function createOrgAccessToken(
   ctx: ServiceContext,
@@ -75,10 +80,17 @@ export async function createOrgAccessToken(
   const description = assertValidDescription(input.description);
   const resources = parseOatResources(org.name, input.resources);
   const expiresAt = parseTokenExpiry('expires_at', input.expiresAt, now);
+  const allowedCidrs = parseAllowedCidrs('allowed_cidrs', input.allowedCidrs ?? []);
+  await assertCreationWithinPolicies(
+    ctx,
+    { kind: 'oat', createdAt: now.toISOString(), expiresAt, fineGrained: true },
+    [org],
+  );
   const { token, secretHash, secret } = draftToken(
     ctx,
     {
       kind: 'oat',
+      allowedCidrs,
       ownerId: org.id,
       label,
       description,
@@ -113,9 +125,14 @@ export async function createOrgAccessToken(
     name: label,
     actor: { id: creator.id, name: creator.username },
     meta,
-    data: { id: token.id, resources, expires_at: expiresAt },
+    data: {
+      id: token.id,
+      resources,
+      expires_at: expiresAt,
+      ...(allowedCidrs.length > 0 ? { allowed_cidrs: allowedCidrs } : {}),
+    },
   });
-  return { token: { ...token, creatorName: creator.username }, secret };
+  return { token: { ...token, creatorName: creator.username, addresses: [] }, secret };
 }
 
 export async function listOrgAccessTokens(
@@ -143,6 +160,7 @@ export interface OrgAccessTokenUpdate {
   description?: string;
   resources?: readonly OatResourceInput[];
   isActive?: boolean;
+  allowedCidrs?: readonly string[];
 }
 
 /**
@@ -167,6 +185,9 @@ export async function updateOrgAccessToken(
   if (update.description !== undefined) changes.description = assertValidDescription(update.description);
   if (update.resources !== undefined) changes.resources = parseOatResources(org.name, update.resources);
   if (update.isActive === false) changes.isActive = false;
+  if (update.allowedCidrs !== undefined) {
+    changes.allowedCidrs = parseAllowedCidrs('allowed_cidrs', update.allowedCidrs);
+  }
   const token = await updateOwnedToken(ctx.db, ownerOf(org), id, changes);
   if (!token || !isOrgToken(token)) throw new AppError('OAT_NOT_FOUND');
   await recordAudit(ctx, {

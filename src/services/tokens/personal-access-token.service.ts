@@ -1,6 +1,8 @@
 /**
  * Personal access tokens: create (secret returned once), list, read, update, delete, bulk delete.
- * Only the SHA-256 of a secret is stored.
+ * Only the SHA-256 of a secret is stored. A token may list resources (fine-grained,
+ * core/pat-resources.ts) in namespaces its owner reaches, and networks it may be used from
+ * (core/address-allowlist.ts); creation is refused when it would break a token policy.
  */
 
 import {
@@ -12,9 +14,11 @@ import {
   type TokenOwner,
   tokenStatus,
 } from '../../core/access-token-rules.ts';
-import { parsePatScopes } from '../../core/access-token-scopes.ts';
+import { type PatScope, parsePatScopes } from '../../core/access-token-scopes.ts';
 import type { AccountRef } from '../../core/account-rules.ts';
+import { parseAllowedCidrs } from '../../core/address-allowlist.ts';
 import { AppError } from '../../core/errors.ts';
+import { type PatResource, parsePatResources } from '../../core/pat-resources.ts';
 import type { TokenSecret } from '../../core/token-secret.ts';
 import {
   type AccessTokenChanges,
@@ -30,6 +34,7 @@ import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { sweepExpiredAutoTokensOf } from './auto-token.service.ts';
 import { changedFields, draftToken } from './token-issuance.ts';
+import { assertCreationWithinPolicies, reachableResourceOrgs } from './token-policy.service.ts';
 
 export type PersonalAccessTokenView = AccessTokenWithCreator<PersonalAccessToken>;
 
@@ -44,8 +49,24 @@ export interface NewPersonalAccessToken {
   expiresAt?: string | null;
   generatedBy?: 'manual' | 'auto';
   clientId?: string;
+  /** Resources of a fine-grained token (`{type?, path, scopes}`); none: the level alone applies. */
+  resources?: ReadonlyArray<{ type?: string; path: string; scopes: readonly string[] }>;
+  /** Networks (CIDR) it may be used from; none: anywhere. */
+  allowedCidrs?: readonly string[];
 }
 
+/**
+ * A fine-grained token's level: as asked, or (when none is asked) `repo:admin`, so that its
+ * resources alone say what it may do.
+ */
+function levelOf(raw: readonly string[] | undefined, resources: readonly PatResource[]): PatScope[] {
+  if (resources.length > 0 && (raw === undefined || raw.length === 0)) return ['repo:admin'];
+  return parsePatScopes(raw);
+}
+
+/**
+ * @throws AppError VALIDATION_FAILED, UNKNOWN_SCOPE, EXPIRY_INVALID, TOKEN_POLICY_VIOLATION.
+ */
 export async function createPersonalAccessToken(
   ctx: ServiceContext,
   account: AccountRef,
@@ -54,8 +75,22 @@ export async function createPersonalAccessToken(
 ): Promise<{ token: PersonalAccessToken; secret: TokenSecret }> {
   const now = ctx.clock.now();
   const label = assertValidLabel('token_label', input.label ?? defaultTokenLabel(now));
-  const scopes = parsePatScopes(input.scopes);
+  const resources = parsePatResources(input.resources ?? []);
+  const scopes = levelOf(input.scopes, resources);
+  const allowedCidrs = parseAllowedCidrs('allowed_cidrs', input.allowedCidrs ?? []);
   const expiresAt = parseTokenExpiry('expires_at', input.expiresAt, now);
+  const orgs = await reachableResourceOrgs(ctx, account, resources);
+  await assertCreationWithinPolicies(
+    ctx,
+    {
+      kind: 'pat',
+      createdAt: now.toISOString(),
+      expiresAt,
+      fineGrained: resources.length > 0,
+      generatedBy: input.generatedBy ?? 'manual',
+    },
+    orgs,
+  );
   const { token, secretHash, secret } = draftToken(
     ctx,
     {
@@ -63,6 +98,8 @@ export async function createPersonalAccessToken(
       ownerId: account.id,
       label,
       scopes,
+      resources,
+      allowedCidrs,
       expiresAt,
       createdBy: account.id,
       generatedBy: input.generatedBy,
@@ -77,7 +114,13 @@ export async function createPersonalAccessToken(
     name: label,
     actor: { id: account.id, name: account.username },
     meta,
-    data: { uuid: token.id, scopes, expires_at: expiresAt },
+    data: {
+      uuid: token.id,
+      scopes,
+      expires_at: expiresAt,
+      ...(resources.length > 0 ? { resources } : {}),
+      ...(allowedCidrs.length > 0 ? { allowed_cidrs: allowedCidrs } : {}),
+    },
   });
   return { token, secret };
 }
@@ -116,12 +159,17 @@ export interface PersonalAccessTokenUpdate {
   label?: string;
   isActive?: boolean;
   scopes?: readonly string[];
+  /** The whole new list; `[]` makes the token plain again. */
+  resources?: NewPersonalAccessToken['resources'];
+  allowedCidrs?: readonly string[];
 }
 
 /**
- * Renames, (de)activates or changes the level of a PAT. Expiry is never editable; an expired
- * token can only be deleted.
- * @throws AppError TOKEN_NOT_FOUND, TOKEN_EXPIRED_NOT_EDITABLE, VALIDATION_FAILED, UNKNOWN_SCOPE.
+ * Renames, (de)activates, or changes the level, resources or allowed networks of a PAT. Expiry is
+ * never editable; an expired token can only be deleted. New resources are checked as at creation,
+ * policies of the organizations they name included.
+ * @throws AppError TOKEN_NOT_FOUND, TOKEN_EXPIRED_NOT_EDITABLE, VALIDATION_FAILED, UNKNOWN_SCOPE,
+ *   TOKEN_POLICY_VIOLATION.
  */
 export async function updatePersonalAccessToken(
   ctx: ServiceContext,
@@ -136,6 +184,16 @@ export async function updatePersonalAccessToken(
   if (update.label !== undefined) changes.label = assertValidLabel('token_label', update.label);
   if (update.isActive !== undefined) changes.isActive = update.isActive;
   if (update.scopes !== undefined) changes.scopes = parsePatScopes(update.scopes);
+  if (update.resources !== undefined) {
+    const resources = parsePatResources(update.resources);
+    const orgs = await reachableResourceOrgs(ctx, account, resources);
+    const fineGrained = resources.length > 0;
+    await assertCreationWithinPolicies(ctx, { ...current, fineGrained }, orgs);
+    changes.patResources = resources;
+  }
+  if (update.allowedCidrs !== undefined) {
+    changes.allowedCidrs = parseAllowedCidrs('allowed_cidrs', update.allowedCidrs);
+  }
   const token = await updateOwnedToken(ctx.db, ownerOf(account), id, changes);
   if (!token || !isPersonal(token)) throw new AppError('TOKEN_NOT_FOUND');
   await recordAudit(ctx, {

@@ -7,6 +7,7 @@ import type { AccessToken, OrgAccessToken, PersonalAccessToken } from '../../cor
 import type { PatScope } from '../../core/access-token-scopes.ts';
 import { newId } from '../../core/ids.ts';
 import type { OatResource } from '../../core/organization-rules.ts';
+import type { PatResource } from '../../core/pat-resources.ts';
 import {
   generateTokenSecret,
   hashTokenSecret,
@@ -26,10 +27,12 @@ interface DraftFields {
   createdBy: string | null;
   generatedBy?: 'manual' | 'auto';
   clientId?: string;
+  /** Checked networks (core/address-allowlist.ts); none: usable from anywhere. */
+  allowedCidrs?: readonly string[];
 }
 
 export type TokenDraft =
-  | (DraftFields & { kind: 'pat'; scopes: PatScope[] })
+  | (DraftFields & { kind: 'pat'; scopes: PatScope[]; resources?: readonly PatResource[] })
   | (DraftFields & { kind: 'oat'; resources: OatResource[] });
 
 /** A drafted token, the SHA-256 of its secret (what storage keeps), and the secret (shown once). */
@@ -41,7 +44,7 @@ export interface DraftedToken<T extends AccessToken> {
 
 export function draftToken(
   ctx: Pick<ServiceContext, 'clock' | 'config'>,
-  draft: DraftFields & { kind: 'pat'; scopes: PatScope[] },
+  draft: DraftFields & { kind: 'pat'; scopes: PatScope[]; resources?: readonly PatResource[] },
   meta: RequestMeta,
 ): DraftedToken<PersonalAccessToken>;
 export function draftToken(
@@ -72,11 +75,12 @@ export function draftToken(
     lastUsedIp: null,
     lastUsedUa: null,
     isActive: true,
+    allowedCidrs: draft.allowedCidrs ?? [],
   };
   const token: AccessToken =
     draft.kind === 'oat'
       ? { ...fields, kind: 'oat', resources: draft.resources }
-      : { ...fields, kind: 'pat', scopes: draft.scopes };
+      : { ...fields, kind: 'pat', scopes: draft.scopes, resources: draft.resources ?? [] };
   return { token, secretHash: hashTokenSecret(secret.reveal()), secret };
 }
 
@@ -86,6 +90,8 @@ const fieldNames: Record<keyof AccessTokenChanges, string> = {
   description: 'description',
   scopes: 'scopes',
   resources: 'resources',
+  patResources: 'resources',
+  allowedCidrs: 'allowed_cidrs',
   isActive: 'is_active',
 };
 

@@ -32,3 +32,4 @@ export type {
   RepositoryListEntry as Repository,
   RepositoryPage,
 } from '../../api/contract/repositories.contract.ts';
+export type { OrgTokenPolicyObject as OrgTokenPolicy } from '../../api/contract/token-policy.contract.ts';

@@ -12,9 +12,11 @@ import {
   type OatDraft,
   resourcesFromDraft,
 } from '../lib/oat-logic.ts';
+import { networksOf, noRestrictions } from '../lib/pat-restrictions.ts';
 import { type ExpiryChoice, expiresAtFor } from '../lib/token-logic.ts';
 import { messageOf } from '../lib/use-load.ts';
 import { OatPermissionsPicker } from './oat-picker.tsx';
+import { AllowedNetworksField } from './pat-restrictions.tsx';
 
 function LabelFields(props: {
   label: string;
@@ -58,6 +60,7 @@ export function GenerateOatDialog(props: { org: string; onClose: () => void; onC
   const [expiry, setExpiry] = useState<ExpiryChoice>('90');
   const [customDate, setCustomDate] = useState('');
   const [draft, setDraft] = useState<OatDraft>(emptyDraft);
+  const [networks, setNetworks] = useState('');
   const [error, setError] = useState<string>();
   const [expiryError, setExpiryError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -72,6 +75,7 @@ export function GenerateOatDialog(props: { org: string; onClose: () => void; onC
     if (!expiresAt.ok) return setError(undefined);
     setBusy(true);
     setError(undefined);
+    const cidrs = networksOf({ ...noRestrictions, networks });
     try {
       const token = await api<OrgAccessToken>(
         'POST',
@@ -82,6 +86,7 @@ export function GenerateOatDialog(props: { org: string; onClose: () => void; onC
             description: description.trim(),
             resources: resourcesFromDraft(props.org, draft),
             expires_at: expiresAt.expiresAt,
+            ...(cidrs.length > 0 ? { allowed_cidrs: cidrs } : {}),
           },
         },
       );
@@ -126,6 +131,7 @@ export function GenerateOatDialog(props: { org: string; onClose: () => void; onC
           error={expiryError}
         />
         <OatPermissionsPicker org={props.org} draft={draft} onChange={setDraft} />
+        <AllowedNetworksField value={networks} onChange={setNetworks} />
         <FormActions onCancel={props.onClose} busy={busy} label="Generate" busyLabel="Generating…" />
       </form>
     </Dialog>

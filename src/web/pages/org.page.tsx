@@ -70,6 +70,10 @@ export function OrgPage({ org: name }: { org: string }) {
                 <strong>OIDC connections</strong>
                 <span className="hint">CI jobs sign in with their identity token, no stored secret</span>
               </Link>
+              <Link to={`/orgs/${encodeURIComponent(org.name)}/token-policy`} className="card-link">
+                <strong>Token policy</strong>
+                <span className="hint">Lifetimes and fine-grained tokens on its repositories</span>
+              </Link>
               <Link to={`/orgs/${encodeURIComponent(org.name)}/activity`} className="card-link">
                 <strong>Activity</strong>
                 <span className="hint">Who did what in this organization</span>

@@ -8,6 +8,7 @@ import type { AccessToken } from '../api/types.ts';
 import { Dialog, ErrorAlert, FormActions } from '../components/dialog.tsx';
 import { ExpiryField, TokenCreatedDialog } from '../components/token-fields.tsx';
 import { formatDate } from '../lib/format.ts';
+import { networksOf, noRestrictions, type PatRestrictions, resourcesOf } from '../lib/pat-restrictions.ts';
 import {
   defaultPatScope,
   type ExpiryChoice,
@@ -18,6 +19,7 @@ import {
   tokenDescription,
 } from '../lib/token-logic.ts';
 import { messageOf } from '../lib/use-load.ts';
+import { PatRestrictionsFields } from './pat-restrictions.tsx';
 
 const labelMaxLength = 100;
 
@@ -84,7 +86,14 @@ export function GeneratePatDialog(props: { username: string; onClose: () => void
   const [level, setLevel] = useState<PatScope>(defaultPatScope);
   const [expiry, setExpiry] = useState<ExpiryChoice>('30');
   const [customDate, setCustomDate] = useState('');
-  const [errors, setErrors] = useState<{ form?: string; label?: string; expiry?: string }>({});
+  const [restrictions, setRestrictions] = useState<PatRestrictions>(noRestrictions);
+  const [errors, setErrors] = useState<{
+    form?: string;
+    label?: string;
+    expiry?: string;
+    repos?: string;
+    networks?: string;
+  }>({});
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<AccessToken>();
 
@@ -96,8 +105,17 @@ export function GeneratePatDialog(props: { username: string; onClose: () => void
     setBusy(true);
     setErrors({});
     try {
+      // Listed repositories carry their own permissions: the level then stays the server's
+      // (repo:admin), so the repositories alone decide.
+      const resources = resourcesOf(restrictions);
+      const networks = networksOf(restrictions);
       const token = await api<AccessToken>('POST', '/v2/access-tokens', {
-        body: { token_label: label.trim(), scopes: [level], expires_at: expiresAt.expiresAt },
+        body: {
+          token_label: label.trim(),
+          ...(restrictions.repos.length > 0 ? { resources } : { scopes: [level] }),
+          expires_at: expiresAt.expiresAt,
+          ...(networks.length > 0 ? { allowed_cidrs: networks } : {}),
+        },
       });
       setCreated(token);
       props.onCreated();
@@ -107,6 +125,8 @@ export function GeneratePatDialog(props: { username: string; onClose: () => void
         form: messageOf(caught),
         label: fields.token_label?.join(' '),
         expiry: fields.expires_at?.join(' '),
+        repos: fields.resources?.join(' '),
+        networks: fields.allowed_cidrs?.join(' '),
       });
     } finally {
       setBusy(false);
@@ -140,7 +160,13 @@ export function GeneratePatDialog(props: { username: string; onClose: () => void
           onCustomDate={setCustomDate}
           error={errors.expiry}
         />
-        <LevelPicker value={level} onChange={setLevel} />
+        {restrictions.repos.length === 0 ? <LevelPicker value={level} onChange={setLevel} /> : null}
+        <PatRestrictionsFields
+          username={props.username}
+          value={restrictions}
+          onChange={setRestrictions}
+          errors={{ repos: errors.repos, networks: errors.networks }}
+        />
         <FormActions onCancel={props.onClose} busy={busy} label="Generate" busyLabel="Generating…" />
       </form>
     </Dialog>

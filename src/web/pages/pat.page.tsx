@@ -27,6 +27,7 @@ import {
 } from '../lib/token-logic.ts';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { EditPatDialog, GeneratePatDialog } from './pat-dialogs.tsx';
+import { TokenReach } from './pat-restrictions.tsx';
 
 type DialogState =
   | { kind: 'none' }
@@ -323,6 +324,11 @@ function PatRow({ token, selected, onSelect, onEdit, onToggle, onDelete }: RowPr
               <dd>{token.last_used_ip || 'unknown'}</dd>
               <dt>Client</dt>
               <dd>{token.last_used_ua || 'unknown'}</dd>
+              <TokenReach
+                resources={token.resources}
+                allowedCidrs={token.allowed_cidrs}
+                lastUsedIps={token.last_used_ips}
+              />
             </dl>
           </details>
         ) : (
