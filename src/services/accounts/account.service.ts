@@ -20,6 +20,7 @@ import {
 } from '../../storage/user.repository.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
+import { sendSignUpVerification } from './email-verification.service.ts';
 
 export interface NewAccount {
   username: string;
@@ -65,6 +66,7 @@ export async function createAccount(
     actor: { id: user.id, name: username },
     meta,
   });
+  await sendSignUpVerification(ctx, user);
   return user;
 }
 
