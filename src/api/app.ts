@@ -61,6 +61,7 @@ import { orgGroupRoutes } from './routes/org-groups.routes.ts';
 import { orgInviteRoutes } from './routes/org-invites.routes.ts';
 import { orgMemberRoutes } from './routes/org-members.routes.ts';
 import { orgRoutes } from './routes/orgs.routes.ts';
+import { recoveryCodeRoutes } from './routes/recovery-codes.routes.ts';
 import { registryNotificationRoutes } from './routes/registry-notifications.routes.ts';
 import { registryTokenRoutes } from './routes/registry-token.routes.ts';
 import { repositoryRoutes } from './routes/repositories.routes.ts';
@@ -245,6 +246,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => oidcExchangeRoutes(scope as App, routeDeps));
   await app.register(async (scope) => mailAccountRoutes(scope as App, routeDeps));
   await app.register(async (scope) => mailLinkRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => recoveryCodeRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Last: the console's SPA fallback answers GET paths no other route claims (never API prefixes).
   await app.register(async (scope) => webConsoleRoutes(scope as App, routeDeps));

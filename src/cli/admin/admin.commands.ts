@@ -11,6 +11,7 @@ import { createServiceContext, type ServiceContext } from '../../services/shared
 import { openDatabase } from '../../storage/database.ts';
 import { migrateToLatest } from '../../storage/migrate.ts';
 import { registerOrgCommands } from './admin-org.commands.ts';
+import { registerAdminRecoveryCommands } from './admin-recovery.commands.ts';
 import { registerAdminUserCommands } from './admin-users.commands.ts';
 import { registerBackupCommands } from './backup.commands.ts';
 import { registerRegistryCommands } from './registry.commands.ts';
@@ -89,4 +90,5 @@ export function registerAdminCommands(program: Command): void {
   registerBackupCommands(admin, withServices);
   registerOrgCommands(admin, withServices);
   registerAdminUserCommands(admin, withServices);
+  registerAdminRecoveryCommands(admin, withServices);
 }

@@ -5,7 +5,8 @@
  * needs the password and a link followed from the new address; the address changes only then, and
  * the old address is told. At most one account holds a verified address.
  */
-import { isEmailAddress, type User } from '../../core/account-rules.ts';
+import type { User } from '../../core/account-rules.ts';
+import { isMailableAddress } from '../../core/email-address.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { verifyPassword } from '../../core/password-hashing.ts';
 import type { Db } from '../../storage/database.ts';
@@ -80,7 +81,7 @@ export async function requestEmailChange(
 ): Promise<void> {
   if (!mailEnabled(ctx)) throw new AppError('MAIL_DISABLED');
   const email = input.email.trim();
-  if (!isEmailAddress(email)) throw fieldError('email', 'email must be a valid address');
+  if (!isMailableAddress(email)) throw fieldError('email', 'email must be a valid address');
   const user = await findUserById(ctx.db, userId);
   if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
     throw new AppError('INVALID_CREDENTIALS', 'the password is incorrect');

@@ -6,7 +6,8 @@
  * audited, and is mailed as a security notice. The operator can make the same link, or set a
  * password, with `tokenhub admin reset-password`.
  */
-import { isEmailAddress, normalizeUsername, passwordProblem, type User } from '../../core/account-rules.ts';
+import { normalizeUsername, passwordProblem, type User } from '../../core/account-rules.ts';
+import { isMailableAddress } from '../../core/email-address.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { hashPassword } from '../../core/password-hashing.ts';
 import type { Db } from '../../storage/database.ts';
@@ -27,7 +28,7 @@ import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context
 export async function findResetAccount(ctx: ServiceContext, email: string): Promise<User | undefined> {
   if (!mailEnabled(ctx)) throw new AppError('MAIL_DISABLED');
   const address = email.trim().toLowerCase();
-  if (!isEmailAddress(address)) throw fieldError('email', 'email must be a valid address');
+  if (!isMailableAddress(address)) throw fieldError('email', 'email must be a valid address');
   const ids = await findUserIdsByVerifiedEmail(ctx.db, address);
   return ids.length === 1 && ids[0] ? findUserById(ctx.db, ids[0]) : undefined;
 }

@@ -1,0 +1,10 @@
+/**
+ * Addresses mail may be sent to or looked up by: what sign-up accepts (account-rules.ts), at most
+ * 320 characters, and no control character (a NUL byte cannot be stored by PostgreSQL, and a line
+ * break must never reach a mail header).
+ */
+import { isEmailAddress } from './account-rules.ts';
+
+export function isMailableAddress(text: string): boolean {
+  return text.length <= 320 && !/[\u0000-\u001f\u007f]/.test(text) && isEmailAddress(text);
+}
