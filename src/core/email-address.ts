@@ -5,6 +5,12 @@
  */
 import { isEmailAddress } from './account-rules.ts';
 
+const hasControlCharacter = (text: string) =>
+  [...text].some((c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 || code === 0x7f;
+  });
+
 export function isMailableAddress(text: string): boolean {
-  return text.length <= 320 && !/[\u0000-\u001f\u007f]/.test(text) && isEmailAddress(text);
+  return text.length <= 320 && !hasControlCharacter(text) && isEmailAddress(text);
 }
