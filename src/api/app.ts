@@ -15,6 +15,7 @@ import { RegistryRefreshTokens } from '../registry/refresh-tokens.service.ts';
 import { RegistryReader } from '../registry/registry-reader.ts';
 import { RegistrySigner } from '../registry/signing-keys.service.ts';
 import { RegistryTokenEndpoint } from '../registry/token-endpoint.ts';
+import { expiryNotices } from '../services/mail/expiry-notices.ts';
 import { mailMaintenance } from '../services/mail/mail-maintenance.ts';
 import { MailSender } from '../services/mail/mail-sender.ts';
 import { createSmtpTransport } from '../services/mail/mail-transport.ts';
@@ -125,6 +126,7 @@ export const maintenanceTasks: readonly MaintenanceTask[] = [
   expiredOidcTokens,
   staleRegistryEvents,
   mailMaintenance,
+  expiryNotices,
 ];
 
 export { createLogger, logRedactPaths } from './logger.ts';

@@ -65,7 +65,7 @@ export class MailSender {
       return;
     }
     try {
-      await this.runOnce();
+      await this.drainOnce();
     } catch (error) {
       this.ctx.log.warn({ err: error }, 'mail: a send run failed; will retry');
     }
@@ -76,10 +76,16 @@ export class MailSender {
   }
 
   /**
-   * Claims and sends every due mail (batch after batch) and returns how many were sent. Tests call
-   * it directly with a manual clock.
+   * Waits for a run in progress, then claims and sends every due mail (batch after batch) and
+   * returns how many this run sent. Tests call it directly with a manual clock.
    */
-  runOnce(): Promise<number> {
+  async runOnce(): Promise<number> {
+    while (this.running) await this.running.catch(() => 0);
+    return this.drainOnce();
+  }
+
+  /** The run in progress, or a new one. */
+  private drainOnce(): Promise<number> {
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
     });
