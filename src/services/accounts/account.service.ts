@@ -20,6 +20,7 @@ import {
   updateUserPassword,
 } from '../../storage/user.repository.ts';
 import { findUserIdsByVerifiedEmail } from '../../storage/user-email.repository.ts';
+import { queueSecurityNotice } from '../mail/security-notice.service.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 import { sendSignUpVerification } from './email-verification.service.ts';
@@ -126,4 +127,5 @@ export async function changePassword(
     actor: { id: user.id, name: user.username },
     meta,
   });
+  await queueSecurityNotice(ctx, user, 'password-changed', meta);
 }

@@ -26,6 +26,7 @@ import {
 } from '../../storage/access-token.repository.ts';
 import type { Db } from '../../storage/database.ts';
 import { inTransaction } from '../../storage/transaction.ts';
+import { queueSecurityNotice } from '../mail/security-notice.service.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { sweepExpiredAutoTokensOf } from './auto-token.service.ts';
@@ -78,6 +79,9 @@ export async function createPersonalAccessToken(
     actor: { id: account.id, name: account.username },
     meta,
     data: { uuid: token.id, scopes, expires_at: expiresAt },
+  });
+  await queueSecurityNotice(ctx, account, 'token-created', meta, {
+    detail: `Token "${label}" (${scopes.join(', ')}), expires ${expiresAt ?? 'never'}.`,
   });
   return { token, secret };
 }
