@@ -8,6 +8,7 @@ import { Link, matchPath, navigate, safeNext, useLocation } from './lib/router.t
 import { useSession } from './lib/session.tsx';
 import { ActivityPage } from './pages/activity.page.tsx';
 import { DevicePage } from './pages/device.page.tsx';
+import { ForgotPasswordPage } from './pages/forgot-password.page.tsx';
 import { OidcConnectionEditPage } from './pages/oidc-connection-edit.page.tsx';
 import { OidcConnectionsPage } from './pages/oidc-connections.page.tsx';
 import { OrgPage } from './pages/org.page.tsx';
@@ -18,7 +19,7 @@ import { SecurityPage } from './pages/security.page.tsx';
 import { SignInPage } from './pages/sign-in.page.tsx';
 import { SignUpPage } from './pages/sign-up.page.tsx';
 
-const publicPaths = new Set(['/signin', '/signup']);
+const publicPaths = new Set(['/signin', '/signup', '/forgot-password']);
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -86,6 +87,7 @@ export function App() {
 
   if (state.status === 'signed-out') {
     if (path === '/signup') return <SignUpPage />;
+    if (path === '/forgot-password') return <ForgotPasswordPage />;
     if (path !== '/signin') {
       return <Redirect to={state.explicit ? '/signin' : `/signin?next=${encodeURIComponent(href)}`} />;
     }
