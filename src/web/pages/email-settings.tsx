@@ -14,6 +14,8 @@ export function EmailSettings() {
   const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  /** The checkbox as the user left it, until the reload confirms it. */
+  const [notices, setNotices] = useState<boolean>();
 
   async function act(work: () => Promise<unknown>, done: string) {
     setBusy(true);
@@ -77,10 +79,11 @@ export function EmailSettings() {
               <label className="checkbox-field">
                 <input
                   type="checkbox"
-                  checked={data.expiry_notices}
+                  checked={notices ?? data.expiry_notices}
                   disabled={busy}
                   onChange={(event) => {
                     const on = event.target.checked;
+                    setNotices(on);
                     void act(
                       () => api('PATCH', '/v2/users/me/email', { body: { expiry_notices: on } }),
                       on ? 'Expiry notices are on.' : 'Expiry notices are off.',
