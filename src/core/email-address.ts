@@ -1,7 +1,7 @@
 /**
  * Addresses mail may be sent to or looked up by: what sign-up accepts (account-rules.ts), at most
- * 320 characters, and no control character (a NUL byte cannot be stored by PostgreSQL, and a line
- * break must never reach a mail header).
+ * 320 characters, well-formed Unicode (no lone surrogate, which PostgreSQL cannot store) and no
+ * control character (nor a NUL byte, and a line break must never reach a mail header).
  */
 import { isEmailAddress } from './account-rules.ts';
 
@@ -12,5 +12,5 @@ const hasControlCharacter = (text: string) =>
   });
 
 export function isMailableAddress(text: string): boolean {
-  return text.length <= 320 && !hasControlCharacter(text) && isEmailAddress(text);
+  return text.length <= 320 && text.isWellFormed() && !hasControlCharacter(text) && isEmailAddress(text);
 }
