@@ -67,7 +67,9 @@ export async function mailLinkRoutes(app: App, { ctx }: RouteDeps): Promise<void
     { parseAs: 'string', bodyLimit: 8 * 1024 },
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
   );
-  const hide = { schema: { hide: true } };
+  // The query string carries a link's code: the per-request log lines (at debug) would show it, so
+  // these routes log at warn and above only.
+  const hide = { schema: { hide: true }, logLevel: 'warn' as const };
 
   app.get('/mail/verify-email', hide, async (request, reply) => {
     const code = field(request.query, 'code', 128);
