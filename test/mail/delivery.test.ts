@@ -114,6 +114,27 @@ describe('security notices', () => {
     );
   });
 
+  it('an approved device sign-in is mailed', async () => {
+    const jwt = await verified('devicer');
+    const started = await t.inject({
+      method: 'POST',
+      url: '/oauth/device/code',
+      body: { client_id: 'my-ide' },
+    });
+    expect(started.statusCode).toBe(200);
+    const approved = await t.inject({
+      method: 'POST',
+      url: '/v2/device/verify',
+      jwt,
+      body: { user_code: started.json().user_code, action: 'approve' },
+    });
+    expect(approved.statusCode).toBeLessThan(300);
+    const mail = await smtp.waitFor('devicer@verified.example', (m) =>
+      m.text.includes('device was approved'),
+    );
+    expect(mail.text).toContain('my-ide');
+  });
+
   it('an unverified address receives nothing but verification mail', async () => {
     await t.signUp('quietone');
     const jwt = await t.login('quietone', defaultPassword);
