@@ -19,6 +19,7 @@ import {
 } from '../../services/accounts/email-verification.service.ts';
 import {
   findResetAccount,
+  resetAddressOf,
   resetPasswordWithCode,
   sendPasswordReset,
 } from '../../services/accounts/password-reset.service.ts';
@@ -169,11 +170,18 @@ export async function mailAccountRoutes(app: App, deps: RouteDeps): Promise<void
     },
     async (request, reply) => {
       await perIp(request, reply);
-      const user = await findResetAccount(ctx, request.body.email);
-      const address = request.body.email.trim().toLowerCase();
-      if (user && (await accountAllows(`user:${user.id}`)) && (await accountAllows(`email:${address}`))) {
-        await sendPasswordReset(ctx, user);
-      }
+      const address = resetAddressOf(ctx, request.body.email);
+      // Looking the account up and queuing its mail happen after the answer, so neither the
+      // answer nor its timing tells whether an account has the address.
+      const work = async () => {
+        const user = await findResetAccount(ctx, address);
+        if (user && (await accountAllows(`user:${user.id}`)) && (await accountAllows(`email:${address}`))) {
+          await sendPasswordReset(ctx, user);
+        }
+      };
+      setImmediate(() =>
+        work().catch((error) => request.log.warn({ err: error }, 'password reset: the mail was not queued')),
+      );
       return reply.status(202).header('cache-control', 'no-store').send(resetAccepted);
     },
   );

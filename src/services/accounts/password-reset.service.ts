@@ -22,13 +22,19 @@ import { type AuditActor, recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 
 /**
- * The account a reset request names, if any: the one account whose verified address is `email`.
+ * The address a reset request names, checked without any I/O (so the answer cannot depend on
+ * whether an account has it), lowercased.
  * @throws AppError MAIL_DISABLED, VALIDATION_FAILED (not an address).
  */
-export async function findResetAccount(ctx: ServiceContext, email: string): Promise<User | undefined> {
+export function resetAddressOf(ctx: ServiceContext, email: string): string {
   if (!mailEnabled(ctx)) throw new AppError('MAIL_DISABLED');
   const address = email.trim().toLowerCase();
   if (!isMailableAddress(address)) throw fieldError('email', 'email must be a valid address');
+  return address;
+}
+
+/** The account a reset request names, if any: the one account whose verified address is `address`. */
+export async function findResetAccount(ctx: ServiceContext, address: string): Promise<User | undefined> {
   const ids = await findUserIdsByVerifiedEmail(ctx.db, address);
   return ids.length === 1 && ids[0] ? findUserById(ctx.db, ids[0]) : undefined;
 }
