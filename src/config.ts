@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { mailSettings } from './config/mail.settings.ts';
 import { oidcSettings } from './config/oidc.settings.ts';
 import { rateLimitSettings } from './config/rate-limit.settings.ts';
 import { tokenPolicySettings } from './config/token-policy.settings.ts';
@@ -211,6 +212,7 @@ export const settings = {
   rateLimits: rateLimitSettings,
   oidc: oidcSettings,
   tokenPolicy: tokenPolicySettings,
+  mail: mailSettings,
 };
 
 /** A tree of settings: a setting, or a group of them. */
@@ -227,6 +229,7 @@ export type Config = Omit<Values<typeof settings>, 'publicUrl'> & {
 export type RateLimits = Config['rateLimits'];
 export type OidcSettings = Config['oidc'];
 export type TokenPolicySettings = Config['tokenPolicy'];
+export type MailSettings = Config['mail'];
 
 const isSetting = (node: Setting<unknown> | SettingTree): node is Setting<unknown> =>
   typeof node.parse === 'function';

@@ -15,6 +15,10 @@ import { RegistryRefreshTokens } from '../registry/refresh-tokens.service.ts';
 import { RegistryReader } from '../registry/registry-reader.ts';
 import { RegistrySigner } from '../registry/signing-keys.service.ts';
 import { RegistryTokenEndpoint } from '../registry/token-endpoint.ts';
+import { expiryNotices } from '../services/mail/expiry-notices.ts';
+import { mailMaintenance } from '../services/mail/mail-maintenance.ts';
+import { MailSender } from '../services/mail/mail-sender.ts';
+import { createSmtpTransport } from '../services/mail/mail-transport.ts';
 import { IssuerKeys } from '../services/oidc/issuer-keys.ts';
 import { OidcExchange } from '../services/oidc/oidc-exchange.service.ts';
 import { expiredOidcTokens } from '../services/oidc/oidc-maintenance.ts';
@@ -40,6 +44,7 @@ import { ConsoleCsrf } from './console-session.ts';
 import { replyWithError } from './error-reply.ts';
 import { createIssuerDocumentFetch } from './issuer-document-fetch.ts';
 import { createLogger } from './logger.ts';
+import { registerMailMetrics } from './mail-metrics.ts';
 import { registerMetrics } from './metrics.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { accountProfileRoutes } from './routes/account-profiles.routes.ts';
@@ -51,6 +56,8 @@ import { deviceSignInRoutes } from './routes/device-sign-in.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { legacyRepositoryRoutes } from './routes/legacy-repositories.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
+import { mailAccountRoutes } from './routes/mail-account.routes.ts';
+import { mailLinkRoutes } from './routes/mail-links.routes.ts';
 import { oidcConnectionRoutes } from './routes/oidc-connections.routes.ts';
 import { oidcExchangeRoutes } from './routes/oidc-exchange.routes.ts';
 import { orgAccessTokenRoutes } from './routes/org-access-tokens.routes.ts';
@@ -60,6 +67,7 @@ import { orgMemberRoutes } from './routes/org-members.routes.ts';
 import { orgSettingsRoutes } from './routes/org-settings.routes.ts';
 import { orgTokenPolicyRoutes } from './routes/org-token-policy.routes.ts';
 import { orgRoutes } from './routes/orgs.routes.ts';
+import { recoveryCodeRoutes } from './routes/recovery-codes.routes.ts';
 import { registryNotificationRoutes } from './routes/registry-notifications.routes.ts';
 import { registryTokenRoutes } from './routes/registry-token.routes.ts';
 import { repositoryRoutes } from './routes/repositories.routes.ts';
@@ -123,6 +131,8 @@ export const maintenanceTasks: readonly MaintenanceTask[] = [
   expiredOidcTokens,
   staleRegistryEvents,
   unusedTokenExpiry,
+  mailMaintenance,
+  expiryNotices,
 ];
 
 export { createLogger, logRedactPaths } from './logger.ts';
@@ -189,15 +199,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       .send({ detail: `no route for ${request.method} ${request.url.split('?')[0]}`, message: 'not found' }),
   );
   const stopMaintenance = startMaintenance(ctx, maintenanceTasks, maintenanceIntervalMs);
+  const smtp = createSmtpTransport(deps.config.mail);
+  const mailSender = smtp && new MailSender(ctx, smtp, deps.config.mail.sendIntervalMs);
+  mailSender?.start();
+  app.decorate('mailSender', mailSender);
   app.addHook('onClose', async () => {
     stopMaintenance();
+    await mailSender?.close();
     registrySigner.close();
     await ctx.lastUsed.close();
     if (!deps.rateLimiter) await rateLimiter.close();
   });
 
   // Before any route: hooks apply only to routes registered after them.
-  registerMetrics(app, { rateLimiter, store: storeHealthOf(deps.db), cluster: deps.cluster });
+  const metrics = registerMetrics(app, { rateLimiter, store: storeHealthOf(deps.db), cluster: deps.cluster });
+  if (mailSender) registerMailMetrics(metrics, mailSender.counts);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -240,6 +256,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => oidcExchangeRoutes(scope as App, routeDeps));
   await app.register(async (scope) => companyRoutes(scope as App, routeDeps));
   await app.register(async (scope) => companyViewRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => mailAccountRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => mailLinkRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => recoveryCodeRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Last: the console's SPA fallback answers GET paths no other route claims (never API prefixes).
   await app.register(async (scope) => webConsoleRoutes(scope as App, routeDeps));
@@ -253,5 +272,7 @@ declare module 'fastify' {
     registrySigner: RegistrySigner;
     /** Rate-limit counters (memory or Redis, docs/limits.md). */
     rateLimiter: RateLimiter;
+    /** The outbox sender; undefined without `TOKENHUB_SMTP_URL`. */
+    mailSender: MailSender | undefined;
   }
 }

@@ -22,6 +22,10 @@ export interface User {
   updatedAt: string;
   /** Hub sessions issued before this instant are refused (set on password change). */
   sessionsValidAfter: string | null;
+  /** When `email` was verified (docs/mail.md); null or absent while it is not. */
+  emailVerifiedAt?: string | null;
+  /** Whether token expiry notices are mailed (absent: yes). */
+  expiryNotices?: boolean;
 }
 
 /** The two facts most use cases need of an account. */

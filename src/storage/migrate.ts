@@ -16,6 +16,7 @@ import * as inviteTeams from './migrations/2026-12-01T0303-invite-teams.ts';
 import * as repositoryDetails from './migrations/2026-12-01T0304-repository-details.ts';
 import * as oidcConnections from './migrations/2026-12-01T0401-oidc-connections.ts';
 import * as organizationSettings from './migrations/2026-12-01T0402-organization-settings.ts';
+import * as mail from './migrations/2026-12-01T0501-mail.ts';
 import * as fineGrainedTokens from './migrations/2026-12-01T0801-fine-grained-tokens.ts';
 import * as companies from './migrations/2026-12-01T0901-companies.ts';
 import type { Database } from './schema.ts';
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0304-repository-details': repositoryDetails,
   '2026-12-01T0401-oidc-connections': oidcConnections,
   '2026-12-01T0402-organization-settings': organizationSettings,
+  '2026-12-01T0501-mail': mail,
   '2026-12-01T0801-fine-grained-tokens': fineGrainedTokens,
   '2026-12-01T0901-companies': companies,
 };

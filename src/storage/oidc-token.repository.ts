@@ -53,6 +53,8 @@ const userColumns = [
   'created_at',
   'updated_at',
   'sessions_valid_after',
+  'email_verified_at',
+  'expiry_notices',
 ] as const satisfies readonly (keyof UsersTable)[];
 const orgColumns = [
   'id',

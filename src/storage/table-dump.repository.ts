@@ -43,6 +43,8 @@ export const dumpedTables = [
 export const undumpedTables: Partial<Record<keyof Database, string>> = {
   login_challenges: 'a pending second sign-in step lives minutes',
   oidc_tokens: 'an exchanged OIDC token lives minutes; the job exchanges again',
+  email_codes: 'a verification or reset link lives at most a day; the person asks for a new one',
+  mail_outbox: 'mail in flight is sent by the instance that queued it; a restored one starts empty',
 };
 
 export type TableDump = Record<string, Array<Record<string, unknown>>>;

@@ -14,6 +14,8 @@ export function userFromRow(row: UsersTable): User {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     sessionsValidAfter: row.sessions_valid_after,
+    emailVerifiedAt: row.email_verified_at ?? null,
+    expiryNotices: Number(row.expiry_notices ?? 1) === 1,
   };
 }
 

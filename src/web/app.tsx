@@ -10,6 +10,7 @@ import { ActivityPage } from './pages/activity.page.tsx';
 import { CompaniesPage } from './pages/companies.page.tsx';
 import { CompanyPage } from './pages/company.page.tsx';
 import { DevicePage } from './pages/device.page.tsx';
+import { ForgotPasswordPage } from './pages/forgot-password.page.tsx';
 import { OidcConnectionEditPage } from './pages/oidc-connection-edit.page.tsx';
 import { OidcConnectionsPage } from './pages/oidc-connections.page.tsx';
 import { OrgPage } from './pages/org.page.tsx';
@@ -21,7 +22,7 @@ import { SecurityPage } from './pages/security.page.tsx';
 import { SignInPage } from './pages/sign-in.page.tsx';
 import { SignUpPage } from './pages/sign-up.page.tsx';
 
-const publicPaths = new Set(['/signin', '/signup']);
+const publicPaths = new Set(['/signin', '/signup', '/forgot-password']);
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -96,6 +97,7 @@ export function App() {
 
   if (state.status === 'signed-out') {
     if (path === '/signup') return <SignUpPage />;
+    if (path === '/forgot-password') return <ForgotPasswordPage />;
     if (path !== '/signin') {
       return <Redirect to={state.explicit ? '/signin' : `/signin?next=${encodeURIComponent(href)}`} />;
     }

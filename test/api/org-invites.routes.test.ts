@@ -3,6 +3,8 @@ import type { Organization } from '../../src/core/organization-rules.ts';
 import { addMember } from '../../src/services/orgs/org-member.service.ts';
 import { insertOrgInvite } from '../../src/storage/org-invite.repository.ts';
 import { findOrganizationByName } from '../../src/storage/organization.repository.ts';
+import { findUserByUsername } from '../../src/storage/user.repository.ts';
+import { setVerifiedEmail } from '../../src/storage/user-email.repository.ts';
 import { createTestApp, type InjectOptions, type TestApp } from '../support/app-harness.ts';
 import { fixtureMeta as meta, oatSession, setUpOrg } from '../support/org-fixtures.ts';
 import { runSharedSecuritySuite } from '../support/security-suite.ts';
@@ -31,9 +33,18 @@ beforeAll(async () => {
   t = await createTestApp();
   password = await t.signUp('alice');
   for (const name of ['bobby', 'carol', 'daisy', 'ethan']) await t.signUp(name);
-  for (const name of ['alice', 'bobby', 'carol', 'daisy', 'ethan'])
+  for (const name of ['alice', 'bobby', 'carol', 'daisy', 'ethan']) {
     jwts[name] = await t.login(name, password);
+    await verify(name);
+  }
 });
+
+/** Marks the account's address verified, as following its mailed link does (test/mail/). */
+async function verify(username: string) {
+  const user = await findUserByUsername(t.database.db, username);
+  if (!user) throw new Error(`no user ${username}`);
+  await setVerifiedEmail(t.database.db, user.id, user.email, '2026-03-01T12:00:00.000Z');
+}
 afterAll(async () => t.close());
 
 describe('owners send, list and cancel invites', () => {
@@ -183,13 +194,28 @@ describe('invitees accept or decline', () => {
     });
   });
 
-  it('an email invite is for whoever has that address, including someone who signs up later', async () => {
-    const { id } = (await invite('joinorg', { invitee: 'Frank@Example.com' })).json();
+  it('an email invite is for whoever verified that address, including someone who signs up later', async () => {
+    const { id } = (await invite('joinorg', { invitee: 'Frank@Example.com', role: 'owner' })).json();
     expect((await call('POST', `/v2/invites/${id}/accept`, jwts.carol)).statusCode).toBe(404);
     await t.signUp('frank');
     const frank = await t.login('frank', password);
+    // Typing the address at sign-up is not enough: an unverified address sees and takes nothing.
+    expect((await call('GET', '/v2/users/me/invites', frank)).json().results).toHaveLength(0);
+    const unverified = await call('POST', `/v2/invites/${id}/accept`, frank);
+    expect(unverified.statusCode).toBe(404);
+    expect(unverified.json().errinfo).toEqual({ code: 'INVITE_NOT_FOUND' });
+    expect((await call('POST', `/v2/invites/${id}/decline`, frank)).statusCode).toBe(404);
+    await verify('frank');
     expect((await call('GET', '/v2/users/me/invites', frank)).json().results).toHaveLength(1);
-    expect((await call('POST', `/v2/invites/${id}/accept`, frank)).json()).toMatchObject({ role: 'Member' });
+    expect((await call('POST', `/v2/invites/${id}/accept`, frank)).json()).toMatchObject({ role: 'Owner' });
+  });
+
+  it('an invite to a username is for that account only, whatever its address', async () => {
+    const { id } = (await invite('joinorg', { invitee: 'daisy' })).json();
+    await t.signUp('daisytwin');
+    const twin = await t.login('daisytwin', password);
+    expect((await call('POST', `/v2/invites/${id}/accept`, twin)).statusCode).toBe(404);
+    expect((await call('POST', `/v2/invites/${id}/decline`, jwts.daisy)).statusCode).toBe(204);
   });
 
   it('decline removes the invite and records it; a member cannot accept a stale invite', async () => {

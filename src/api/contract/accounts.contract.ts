@@ -10,6 +10,9 @@ export const userObject = Type.Object({
   email: Type.String(),
   is_admin: Type.Boolean(),
   date_joined: Type.String({ format: 'date-time' }),
+  email_verified: Type.Optional(
+    Type.Boolean({ description: 'Whether the address was verified by a mailed link (docs/mail.md).' }),
+  ),
 });
 export type UserObject = Static<typeof userObject>;
 

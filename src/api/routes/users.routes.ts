@@ -19,6 +19,7 @@ function toUserObject(user: User): UserObject {
     email: user.email,
     is_admin: user.isAdmin,
     date_joined: user.createdAt,
+    email_verified: Boolean(user.emailVerifiedAt),
   };
 }
 

@@ -86,7 +86,9 @@ export async function webConsoleRoutes(
 ): Promise<void> {
   const root = resolve(options.dir ?? defaultWebConsoleDir);
   // Written into index.html so the console knows before any request whether to offer sign-up.
-  const instanceMeta = `<meta name="tokenhub-signup" content="${ctx.config.signup}" />`;
+  const instanceMeta =
+    `<meta name="tokenhub-signup" content="${ctx.config.signup}" />` +
+    `<meta name="tokenhub-mail" content="${ctx.config.mail?.smtpUrl ? 'on' : 'off'}" />`;
 
   async function sendPage(reply: FastifyReply) {
     const html = await readIfFile(resolve(root, 'index.html'));

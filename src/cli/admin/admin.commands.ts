@@ -12,6 +12,7 @@ import { openDatabase } from '../../storage/database.ts';
 import { migrateToLatest } from '../../storage/migrate.ts';
 import { registerCompanyCommands } from './admin-company.commands.ts';
 import { registerOrgCommands } from './admin-org.commands.ts';
+import { registerAdminRecoveryCommands } from './admin-recovery.commands.ts';
 import { registerAdminUserCommands } from './admin-users.commands.ts';
 import { registerBackupCommands } from './backup.commands.ts';
 import { registerRegistryCommands } from './registry.commands.ts';
@@ -91,4 +92,5 @@ export function registerAdminCommands(program: Command): void {
   registerOrgCommands(admin, withServices);
   registerAdminUserCommands(admin, withServices);
   registerCompanyCommands(admin, withServices);
+  registerAdminRecoveryCommands(admin, withServices);
 }

@@ -7,6 +7,7 @@ import {
   passwordProblem,
   type User,
 } from '../../core/account-rules.ts';
+import { isMailableAddress } from '../../core/email-address.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../core/password-hashing.ts';
@@ -18,8 +19,11 @@ import {
   insertUser,
   updateUserPassword,
 } from '../../storage/user.repository.ts';
+import { findUserIdsByVerifiedEmail } from '../../storage/user-email.repository.ts';
+import { queueSecurityNotice } from '../mail/security-notice.service.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
+import { sendSignUpVerification } from './email-verification.service.ts';
 
 export interface NewAccount {
   username: string;
@@ -65,11 +69,28 @@ export async function createAccount(
     actor: { id: user.id, name: username },
     meta,
   });
+  await sendSignUpVerification(ctx, user);
   return user;
 }
 
 /**
- * Checks a username and password. Unknown users cost the same argon2 time as known ones.
+ * The account an identifier names: a username, or a verified email address (as Docker Hub signs
+ * in with either; an unverified address names no account).
+ */
+export async function findAccountByIdentifier(
+  ctx: ServiceContext,
+  identifier: string,
+): Promise<User | undefined> {
+  const name = normalizeUsername(identifier);
+  if (!name.includes('@')) return findUserByUsername(ctx.db, name);
+  if (!isMailableAddress(name)) return undefined;
+  const ids = await findUserIdsByVerifiedEmail(ctx.db, name);
+  return ids.length === 1 && ids[0] ? findUserById(ctx.db, ids[0]) : undefined;
+}
+
+/**
+ * Checks a username (or verified email address) and password. Unknown users cost the same argon2
+ * time as known ones.
  * @returns the user, or undefined when either is wrong.
  */
 export async function checkPassword(
@@ -77,7 +98,7 @@ export async function checkPassword(
   identifier: string,
   password: string,
 ): Promise<User | undefined> {
-  const user = await findUserByUsername(ctx.db, normalizeUsername(identifier));
+  const user = await findAccountByIdentifier(ctx, identifier);
   if (!user) return verifyAgainstDummy(password).then(() => undefined);
   return (await verifyPassword(user.passwordHash, password)) ? user : undefined;
 }
@@ -106,4 +127,5 @@ export async function changePassword(
     actor: { id: user.id, name: user.username },
     meta,
   });
+  await queueSecurityNotice(ctx, user, 'password-changed', meta);
 }

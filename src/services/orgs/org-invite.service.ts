@@ -1,9 +1,11 @@
 /**
  * Organization invites. An owner (or an OAT with scope-invite-edit) invites a username or an email
- * address; the invitee accepts or declines with their own password session. An invite is addressed
- * to the user whose id it names (`invitee_user_id`) or, for an email invite, to any user whose
- * address equals it (case-insensitively), so a person who signs up after being invited can accept.
- * Anyone else is told the invite does not exist.
+ * address; the invitee accepts or declines with their own password session. An invite to a
+ * username is addressed to that account only (`invitee_user_id`); an invite to an email address
+ * to the account whose **verified** address equals it (case-insensitively, docs/mail.md), so a
+ * person who signs up after being invited can accept once they verify the address, and an account
+ * that merely typed the address at sign-up cannot. Anyone else is told the invite does not exist.
+ * The invitee is mailed the invite (to the invited address, or the account's verified address).
  */
 import { isEmailAddress, normalizeUsername, type User, usernameProblem } from '../../core/account-rules.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
@@ -27,15 +29,17 @@ import {
 } from '../../storage/org-invite.repository.ts';
 import { findOrgRole, insertOrgMember } from '../../storage/org-member.repository.ts';
 import { findOrganizationById } from '../../storage/organization.repository.ts';
-import { findUserByUsername, findUserIdsByEmail } from '../../storage/user.repository.ts';
+import { findUserByUsername } from '../../storage/user.repository.ts';
+import { findUserIdsByVerifiedEmail } from '../../storage/user-email.repository.ts';
 import type { AuditActor } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 import { requireGroup } from './org-group.service.ts';
+import { mailInvite } from './org-invite-mail.ts';
 import { memberView, type OrgMemberWithGroups, recordOrgAudit, withOrgLock } from './org-member.service.ts';
 
 /**
- * Which user an invitee names: a username must exist; an email address names the one user with
- * that address, if exactly one has it (otherwise the invite waits for whoever signs in with it).
+ * Which user an invitee names: a username must exist; an email address names the one user who
+ * verified that address, if one has (otherwise the invite waits for whoever verifies it).
  * @throws AppError VALIDATION_FAILED, USER_NOT_FOUND.
  */
 async function resolveInvitee(
@@ -46,7 +50,7 @@ async function resolveInvitee(
   if (invitee.includes('@')) {
     if (!isEmailAddress(invitee))
       throw fieldError('invitee', 'invitee must be a username or an email address');
-    const ids = await findUserIdsByEmail(ctx.db, invitee);
+    const ids = await findUserIdsByVerifiedEmail(ctx.db, invitee);
     return { invitee, userId: ids.length === 1 ? (ids[0] ?? null) : null };
   }
   if (usernameProblem(invitee)) throw fieldError('invitee', 'invitee must be a username or an email address');
@@ -117,6 +121,7 @@ export async function createInvite(
     if (!(await insertOrgInvite(tx, invite))) {
       throw new AppError('INVITE_EXISTS', `${invitee} already has a pending invite to ${org.name}`);
     }
+    await mailInvite(ctx, tx, org, invite, actor);
   });
   const team = input.team ? { team: normalizeGroupName(input.team) } : {};
   await recordOrgAudit(
@@ -144,8 +149,8 @@ export async function findInviteAndOrg(ctx: ServiceContext, id: string) {
 }
 
 /**
- * Sends a pending invite again. tokenhub sends no mail: the invitee sees pending invites when
- * signed in; the event is recorded.
+ * Sends a pending invite again: mails it again (when this instance sends mail); the invitee also
+ * sees pending invites when signed in. The event is recorded.
  * @throws AppError INVITE_NOT_FOUND
  */
 export async function resendInvite(
@@ -157,6 +162,7 @@ export async function resendInvite(
 ): Promise<void> {
   const invite = await findOrgInvite(ctx.db, org.id, id);
   if (!invite) throw new AppError('INVITE_NOT_FOUND');
+  await mailInvite(ctx, ctx.db, org, invite, actor);
   await recordOrgAudit(
     ctx,
     org,
@@ -193,11 +199,10 @@ export async function cancelInvite(
   );
 }
 
+/** An email invite: the account's verified address is the invitee; a username invite: that account. */
 function isAddressedTo(invite: OrgInvite, user: User): boolean {
-  return (
-    invite.inviteeUserId === user.id ||
-    (invite.invitee.includes('@') && invite.invitee === user.email.toLowerCase())
-  );
+  if (!invite.invitee.includes('@')) return invite.inviteeUserId === user.id;
+  return Boolean(user.emailVerifiedAt) && invite.invitee === user.email.toLowerCase();
 }
 
 /** The pending invites addressed to `user`, newest first. */

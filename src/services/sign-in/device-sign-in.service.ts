@@ -34,6 +34,7 @@ import {
 } from '../../storage/device-sign-in.repository.ts';
 import { isUniqueViolation } from '../../storage/unique-violation.ts';
 import { findUserById } from '../../storage/user.repository.ts';
+import { queueSecurityNotice } from '../mail/security-notice.service.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { createAutoToken } from '../tokens/auto-token.service.ts';
@@ -247,5 +248,10 @@ export async function decideDeviceRequest(
       device_user_agent: request.userAgent,
     },
   });
+  if (action === 'approve') {
+    await queueSecurityNotice(ctx, account, 'device-approved', meta, {
+      detail: `Device: ${(request.clientName || request.clientId).slice(0, 100)} at ${request.ip}.`,
+    });
+  }
   return { ...request, status, userId: account.id, decidedAt: at };
 }

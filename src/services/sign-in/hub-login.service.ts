@@ -3,9 +3,8 @@
  * second step when two-factor sign-in is on, and audit successes and failures. Failures are logged
  * against the named account only when it exists; callers never tell the client which.
  */
-import { normalizeUsername } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
-import { findUserByUsername } from '../../storage/user.repository.ts';
+import { findAccountByIdentifier } from '../accounts/account.service.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { authenticateCredentials, SecondFactorRequired } from './credentials.service.ts';
@@ -59,7 +58,7 @@ async function recordLoginFailure(
   error: AppError,
   meta: RequestMeta,
 ) {
-  const user = await findUserByUsername(ctx.db, normalizeUsername(identifier));
+  const user = await findAccountByIdentifier(ctx, identifier);
   if (!user) return;
   await recordAudit(ctx, {
     account: { id: user.id, name: user.username },

@@ -37,6 +37,7 @@ import {
   savePendingTotp,
 } from '../../storage/two-factor.repository.ts';
 import { findUserById } from '../../storage/user.repository.ts';
+import { queueSecurityNotice } from '../mail/security-notice.service.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 
@@ -106,13 +107,14 @@ export async function disableTwoFactor(
   await assertSecondFactor(ctx, user, input.code, meta);
   await disableTotp(ctx.db, user.id);
   await audit(ctx, user, 'account.2fa.disable', meta);
+  await queueSecurityNotice(ctx, user, '2fa-disabled', meta);
 }
 
 /**
  * Checks a TOTP code or a recovery code and uses it up.
  * @throws AppError TWO_FACTOR_CODE_INVALID
  */
-async function assertSecondFactor(
+export async function assertSecondFactor(
   ctx: ServiceContext,
   user: User,
   rawCode: string,

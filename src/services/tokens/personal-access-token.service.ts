@@ -30,6 +30,7 @@ import {
 } from '../../storage/access-token.repository.ts';
 import type { Db } from '../../storage/database.ts';
 import { inTransaction } from '../../storage/transaction.ts';
+import { queueSecurityNotice } from '../mail/security-notice.service.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { sweepExpiredAutoTokensOf } from './auto-token.service.ts';
@@ -121,6 +122,9 @@ export async function createPersonalAccessToken(
       ...(resources.length > 0 ? { resources } : {}),
       ...(allowedCidrs.length > 0 ? { allowed_cidrs: allowedCidrs } : {}),
     },
+  });
+  await queueSecurityNotice(ctx, account, 'token-created', meta, {
+    detail: `Token "${label}" (${scopes.join(', ')}), expires ${expiresAt ?? 'never'}.`,
   });
   return { token, secret };
 }

@@ -18,6 +18,7 @@ export type {
 } from '../../api/contract/audit-log.contract.ts';
 export type { Page } from '../../api/contract/common.contract.ts';
 export type { DeviceRequestObject as DeviceRequest } from '../../api/contract/device-sign-in.contract.ts';
+export type { EmailState } from '../../api/contract/mail.contract.ts';
 export type {
   OidcConnectionObject as OidcConnection,
   OidcFailureObject as OidcFailure,

@@ -1,6 +1,7 @@
 /**
  * Account settings → Security: two-factor sign-in (set up with a QR code drawn here, never by an
- * outside service; recovery codes shown once; turn off) and the password change.
+ * outside service; recovery codes shown once; regenerate them; turn off), the email address
+ * (email-settings.tsx) and the password change.
  */
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
@@ -11,6 +12,8 @@ import { SettingsNav } from '../components/settings-nav.tsx';
 import { qrCodeDataUrl } from '../lib/qr.ts';
 import { useSession } from '../lib/session.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
+import { EmailSettings } from './email-settings.tsx';
+import { RegenerateRecoveryCodes } from './recovery-codes.tsx';
 
 export function SecurityPage() {
   const [twoFactor, reload] = useLoad(() => api<TwoFactorState>('GET', '/v2/users/me/2fa'), []);
@@ -32,6 +35,7 @@ export function SecurityPage() {
           <EnableTwoFactor onDone={reload} />
         )}
       </section>
+      <EmailSettings />
       <ChangePassword />
     </section>
   );
@@ -230,9 +234,12 @@ function DisableTwoFactor({ state, onDone }: { state: TwoFactorState; onDone: ()
           </div>
         </form>
       ) : (
-        <button type="button" className="button danger-outline" onClick={() => setOpen(true)}>
-          Turn off…
-        </button>
+        <div className="button-row">
+          <button type="button" className="button danger-outline" onClick={() => setOpen(true)}>
+            Turn off…
+          </button>
+          <RegenerateRecoveryCodes onDone={onDone} />
+        </div>
       )}
     </div>
   );

@@ -6,7 +6,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import type { ConsoleSession } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
-import { signupAllowed } from '../lib/instance.ts';
+import { mailEnabled, signupAllowed } from '../lib/instance.ts';
 import { Link } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { messageOf } from '../lib/use-load.ts';
@@ -116,7 +116,7 @@ export function SignInPage({ notice }: { notice?: string }) {
         ) : (
           <form onSubmit={submitPassword} className="form">
             <div className="field">
-              <label htmlFor="signin-username">Username</label>
+              <label htmlFor="signin-username">Username or verified email</label>
               <input
                 id="signin-username"
                 autoComplete="username"
@@ -142,6 +142,11 @@ export function SignInPage({ notice }: { notice?: string }) {
             </button>
           </form>
         )}
+        {mailEnabled() && !loginToken ? (
+          <p className="auth-switch">
+            <Link to="/forgot-password">Forgot password?</Link>
+          </p>
+        ) : null}
         {signupAllowed() && !loginToken ? (
           <p className="auth-switch">
             New here? <Link to="/signup">Create an account</Link>

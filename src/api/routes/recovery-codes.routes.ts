@@ -1,0 +1,32 @@
+/**
+ * `POST /v2/users/me/2fa/recovery-codes {password, code}` (password session; tokenhub extension):
+ * ten new recovery codes, shown once; the old ones stop working. Wrong codes count toward the
+ * two-factor failure limit.
+ */
+import { regenerateRecoveryCodes } from '../../services/sign-in/two-factor-recovery.service.ts';
+import type { App, RouteDeps } from '../app.ts';
+import { accountOf } from '../auth.ts';
+import { recoveryCodesObject, twoFactorDisableBody } from '../contract/accounts.contract.ts';
+import { errorReplies } from '../contract/common.contract.ts';
+import { requestMeta } from '../request-meta.ts';
+import { guardedRoute } from '../route-options.ts';
+
+export async function recoveryCodeRoutes(app: App, { ctx, guard, throttles }: RouteDeps): Promise<void> {
+  const route = guardedRoute(guard(['password']), 'two-factor');
+  app.post(
+    '/v2/users/me/2fa/recovery-codes',
+    route({
+      summary:
+        'Regenerate the recovery codes (password and a current code); the old ones stop working (tokenhub extension)',
+      body: twoFactorDisableBody,
+      response: { 200: recoveryCodesObject, ...errorReplies(400, 401, 403, 409, 429) },
+    }),
+    async (request, reply) => {
+      const user = accountOf(request);
+      const codes = await throttles.twoFactorAttempt(reply, user.id, () =>
+        regenerateRecoveryCodes(ctx, user, request.body, requestMeta(request)),
+      );
+      return reply.header('cache-control', 'no-store').send({ recovery_codes: codes });
+    },
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * "Forgot password?": asks for a reset link (`POST /v2/users/password-reset`). The answer is the
+ * same whether or not an account has the address; the link opens the server's reset page.
+ */
+import { type FormEvent, useState } from 'react';
+import { api } from '../api/client.ts';
+import { ErrorAlert } from '../components/dialog.tsx';
+import { Link } from '../lib/router.tsx';
+import { messageOf } from '../lib/use-load.ts';
+
+export function ForgotPasswordPage() {
+  const [email, setEmail] = useState('');
+  const [sent, setSent] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', '/v2/users/password-reset', { body: { email: email.trim() } });
+      setSent(true);
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main id="main" className="auth-page">
+      <section className="auth-card" aria-labelledby="forgot-title">
+        <h1 id="forgot-title">Reset your password</h1>
+        {sent ? (
+          <p className="alert alert-success" role="status">
+            If an account has this verified address, a link to reset its password is on its way. It works
+            once, for 30 minutes.
+          </p>
+        ) : (
+          <form onSubmit={submit} className="form">
+            {error ? <ErrorAlert message={error} /> : null}
+            <div className="field">
+              <label htmlFor="forgot-email">Your verified email address</label>
+              <input
+                id="forgot-email"
+                type="email"
+                autoComplete="email"
+                value={email}
+                onChange={(event) => setEmail(event.target.value)}
+                required
+              />
+            </div>
+            <button type="submit" className="button primary" disabled={busy}>
+              {busy ? 'Sending…' : 'Send me a link'}
+            </button>
+          </form>
+        )}
+        <p className="auth-switch">
+          <Link to="/signin">Back to sign-in</Link>
+        </p>
+      </section>
+    </main>
+  );
+}
