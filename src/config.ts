@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { oidcSettings } from './config/oidc.settings.ts';
 import { rateLimitSettings } from './config/rate-limit.settings.ts';
+import { securitySettings } from './config/security.settings.ts';
 import {
   flag,
   integer,
@@ -209,6 +210,7 @@ export const settings = {
   ),
   rateLimits: rateLimitSettings,
   oidc: oidcSettings,
+  security: securitySettings,
 };
 
 /** A tree of settings: a setting, or a group of them. */
@@ -224,6 +226,7 @@ export type Config = Omit<Values<typeof settings>, 'publicUrl'> & {
 };
 export type RateLimits = Config['rateLimits'];
 export type OidcSettings = Config['oidc'];
+export type SecuritySettings = Config['security'];
 
 const isSetting = (node: Setting<unknown> | SettingTree): node is Setting<unknown> =>
   typeof node.parse === 'function';

@@ -30,6 +30,7 @@ import {
 } from '../services/shared/maintenance.ts';
 import { CredentialJwts } from '../services/sign-in/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/sign-in/hub-session.service.ts';
+import { forgottenSignInAddresses } from '../services/sign-in/known-addresses.ts';
 import { expiredAutoTokens } from '../services/tokens/auto-token.service.ts';
 import { type Db, storeHealthOf } from '../storage/database.ts';
 import { createGuard, type Guard } from './auth.ts';
@@ -117,6 +118,7 @@ export const maintenanceTasks: readonly MaintenanceTask[] = [
   expiredAutoTokens,
   expiredOidcTokens,
   staleRegistryEvents,
+  forgottenSignInAddresses,
 ];
 
 export { createLogger, logRedactPaths } from './logger.ts';
@@ -166,7 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       oidc,
     ),
     rateLimiter,
-    throttles: createRouteThrottles(rateLimiter, deps.config.rateLimits, deps.config.tokenPrefix),
+    throttles: createRouteThrottles(rateLimiter, ctx),
     oidc,
     registryReader: deps.config.registryUrl
       ? new RegistryReader(ctx, registrySigner, deps.config.registryUrl)

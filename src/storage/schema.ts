@@ -290,6 +290,12 @@ export interface OidcFailuresTable {
   user_agent: string;
 }
 
+/** Keyed hashes of (account name, client address) that signed in with the password. */
+export interface KnownSignInAddressesTable {
+  key_hash: string;
+  last_seen_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   access_tokens: AccessTokensTable;
@@ -314,4 +320,5 @@ export interface Database {
   oidc_tokens: OidcTokensTable;
   oidc_used_jtis: OidcUsedJtisTable;
   oidc_failures: OidcFailuresTable;
+  known_sign_in_addresses: KnownSignInAddressesTable;
 }

@@ -22,7 +22,7 @@ function toUserObject(user: User): UserObject {
   };
 }
 
-export async function userRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
+export async function userRoutes(app: App, { ctx, guard, throttles }: RouteDeps): Promise<void> {
   app.post(
     '/v2/users',
     {
@@ -30,11 +30,12 @@ export async function userRoutes(app: App, { ctx, guard }: RouteDeps): Promise<v
         tags: ['accounts'],
         summary: 'Sign up (only when the instance allows open sign-up)',
         body: signUpBody,
-        response: { 201: userObject, ...errorReplies(400, 403, 409) },
+        response: { 201: userObject, ...errorReplies(400, 403, 409, 429) },
       },
     },
     async (request, reply) => {
       if (ctx.config.signup !== 'open') throw new AppError('SIGNUP_CLOSED');
+      await throttles.signUp(request, reply);
       const user = await createAccount(ctx, request.body, requestMeta(request));
       return reply.status(201).send(toUserObject(user));
     },
