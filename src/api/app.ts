@@ -41,6 +41,7 @@ import { replyWithError } from './error-reply.ts';
 import { createIssuerDocumentFetch } from './issuer-document-fetch.ts';
 import { createLogger } from './logger.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerNoStore } from './no-store.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { accountProfileRoutes } from './routes/account-profiles.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
@@ -64,6 +65,7 @@ import { repositoryTagRoutes } from './routes/repository-tags.routes.ts';
 import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { webConsoleRoutes } from './routes/web-console.routes.ts';
+import { registerTextInputChecks } from './text-input.ts';
 import { createRouteThrottles, type RouteThrottles } from './throttle.ts';
 import { validatorCompiler } from './validators.ts';
 
@@ -133,6 +135,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Repository names may be 255 characters; Fastify's default parameter limit is 100. Docker Hub
     // answers every route with or without a trailing slash, and Docker's clients send both.
     routerOptions: { maxParamLength: 300, ignoreTrailingSlash: true },
+    // The router's own 400s (a URL that is not UTF-8) in the Hub body shape, like every error.
+    frameworkErrors: (error, request, reply) => replyWithError(error, request, reply),
     // Per-request log lines only at debug: the token endpoint is a hot path.
     logController: new LogController({
       disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
@@ -140,6 +144,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   registerJsonParsing(app);
+  registerNoStore(app);
+  registerTextInputChecks(app);
 
   const ctx = createServiceContext({ db: deps.db, clock, config: deps.config, log });
   const sessionSecret = await loadHubSessionSecret(deps.db, clock.now());

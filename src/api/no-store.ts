@@ -1,0 +1,15 @@
+/**
+ * `Cache-Control: no-store` on every answer that does not choose its own caching (docs/security.md):
+ * login and session answers, token secrets (PATs, OATs, desktop and device tokens, registry
+ * tokens, OIDC exchanges), two-factor secrets and recovery codes, and every other API answer, so
+ * that no browser, proxy or CDN keeps a copy. Only the console's static files set their own policy
+ * (web-console.routes.ts).
+ */
+import type { FastifyInstance } from 'fastify';
+
+export function registerNoStore(app: FastifyInstance): void {
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+}
