@@ -65,6 +65,7 @@ import { repositoryTagRoutes } from './routes/repository-tags.routes.ts';
 import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { webConsoleRoutes } from './routes/web-console.routes.ts';
+import { serverTimeouts } from './server-timeouts.ts';
 import { registerTextInputChecks } from './text-input.ts';
 import { createRouteThrottles, type RouteThrottles } from './throttle.ts';
 import { validatorCompiler } from './validators.ts';
@@ -131,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app: App = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
+    ...serverTimeouts(deps.config.security),
     trustProxy: deps.config.trustProxy,
     // Repository names may be 255 characters; Fastify's default parameter limit is 100. Docker Hub
     // answers every route with or without a trailing slash, and Docker's clients send both.
