@@ -6,7 +6,7 @@
  */
 import { normalizeUsername } from '../../core/account-rules.ts';
 import { fieldError } from '../../core/errors.ts';
-import type { OrgInvite, OrgRole } from '../../core/organization-rules.ts';
+import { mayManageOwners, type OrgInvite, type OrgRole } from '../../core/organization-rules.ts';
 import {
   changeMemberRole,
   listMembers,
@@ -144,6 +144,7 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         wanted,
         actor,
         requestMeta(request),
+        { byToken: !mayManageOwners(principal.kind) },
       );
       return toMemberObject(member, seesAddresses(principal, role));
     },
@@ -168,7 +169,10 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         request.params.org,
         leaving ? 'member-read' : 'member-edit',
       );
-      await removeMember(ctx, org, request.params.username, actor, requestMeta(request), { leaving });
+      await removeMember(ctx, org, request.params.username, actor, requestMeta(request), {
+        leaving,
+        byToken: !mayManageOwners(caller.kind),
+      });
       return reply.status(204).send(null);
     },
   );
