@@ -14,7 +14,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RateRule } from '../config.ts';
 import { normalizeUsername } from '../core/account-rules.ts';
-import { clientAddressKey } from '../core/client-address.ts';
 import { AppError } from '../core/errors.ts';
 import { looksLikeTokenSecret } from '../core/token-secret.ts';
 import { looksLikeJwt } from '../services/oidc/id-token-check.ts';
@@ -27,12 +26,14 @@ import {
 } from '../services/rate-limit/failure-limits.ts';
 import type { MaybePromise, RateLimiter, RateLimitResult } from '../services/rate-limit/rate-limiter.ts';
 import type { ServiceContext } from '../services/shared/context.ts';
+import { rememberAddress, rememberAddressOfUser } from '../services/sign-in/known-addresses.ts';
 import {
-  isKnownAddress,
-  isKnownAddressOfUser,
-  rememberAddress,
-  rememberAddressOfUser,
-} from '../services/sign-in/known-addresses.ts';
+  addressCounter,
+  addressKey,
+  passwordFailureCounters,
+  secondFactorFailureCounters,
+  signInBuckets,
+} from '../services/sign-in/sign-in-counters.ts';
 import { type Principal, principalKey } from '../services/sign-in/who-asks.ts';
 
 /** One counter a request is checked against; `rule: undefined` (a disabled setting) is skipped. */
@@ -203,13 +204,9 @@ export interface RouteThrottles {
 
 /** Bucket names; a Redis key is `tokenhub:rl:<bucket>:…`. */
 export const buckets = {
+  ...signInBuckets,
   patCreate: 'pat-create',
-  loginAccount: 'login-fail-account',
-  loginAccountAddress: 'login-fail-account-ip',
-  loginIp: 'login-fail-ip',
   tokenPrincipal: 'token-principal',
-  twoFactor: 'two-factor-fail-account',
-  twoFactorAddress: 'two-factor-fail-account-ip',
   deviceCode: 'device-code-ip',
   signUp: 'sign-up-ip',
 } as const;
@@ -219,33 +216,11 @@ const signedIn = (result: unknown) =>
   !(typeof result === 'object' && result !== null && 'loginToken' in result);
 
 export function createRouteThrottles(limiter: RateLimiter, ctx: ServiceContext): RouteThrottles {
-  const { rateLimits: limits, tokenPrefix, security } = ctx.config;
+  const { rateLimits: limits, tokenPrefix } = ctx.config;
   const perPrincipal = limits.tokenPerPrincipal;
-  /** `ip:<address>`, an IPv6 address by its network prefix. */
-  const ipKey = (request: FastifyRequest) => `ip:${clientAddressKey(request.ip, security.ipv6PrefixLength)}`;
+  const ipKey = (request: FastifyRequest) => addressKey(ctx, request.ip);
   const signInOptions = (reply: FastifyReply) =>
     withHeaders(reply, { message: 'too many failed sign-in attempts' });
-
-  /** Counters of a password attempt, the client's own first: a refusal there creates no other. */
-  async function passwordCounters(request: FastifyRequest, name: string): Promise<LimitCounter[]> {
-    const ip = ipKey(request);
-    const counters: LimitCounter[] = [
-      { bucket: buckets.loginIp, key: ip, rule: limits.loginFailuresPerIp },
-      {
-        bucket: buckets.loginAccountAddress,
-        key: `account:${name}:${ip}`,
-        rule: limits.loginFailuresPerAccountAddress,
-      },
-    ];
-    if (limits.loginFailuresPerAccount && !(await isKnownAddress(ctx, name, request.ip)))
-      counters.push({
-        bucket: buckets.loginAccount,
-        key: `account:${name}`,
-        rule: limits.loginFailuresPerAccount,
-        shared: true,
-      });
-    return counters;
-  }
 
   return {
     patCreate: (reply, userId) =>
@@ -259,13 +234,13 @@ export function createRouteThrottles(limiter: RateLimiter, ctx: ServiceContext):
       ),
     async loginAttempt(request, reply, { identifier, secret }, attempt) {
       if (looksLikeTokenSecret(tokenPrefix, secret) || looksLikeJwt(secret)) {
-        const perIp = { bucket: buckets.loginIp, key: ipKey(request), rule: limits.loginFailuresPerIp };
+        const perIp = addressCounter(ctx, request.ip);
         return countFailuresAfter(limiter, [perIp], attempt, signInOptions(reply)).catch((error) =>
           refusalWithHeaders(reply, error),
         );
       }
       const name = normalizeUsername(identifier);
-      const counters = await passwordCounters(request, name);
+      const counters = await passwordFailureCounters(ctx, name, request.ip);
       const result = await limitFailuresInService(limiter, counters, attempt, signInOptions(reply)).catch(
         (error) => refusalWithHeaders(reply, error),
       );
@@ -291,21 +266,8 @@ export function createRouteThrottles(limiter: RateLimiter, ctx: ServiceContext):
         'too many sign-ups from this address',
       ),
     async twoFactorAttempt(request, reply, userId, attempt) {
-      const counters: LimitCounter[] = [
-        {
-          bucket: buckets.twoFactorAddress,
-          key: `user:${userId}:${ipKey(request)}`,
-          rule: limits.twoFactorFailures,
-        },
-      ];
-      const known = await isKnownAddressOfUser(ctx, userId, request.ip);
-      if (!known)
-        counters.push({
-          bucket: buckets.twoFactor,
-          key: `user:${userId}`,
-          rule: limits.twoFactorFailures,
-          shared: true,
-        });
+      const counters = await secondFactorFailureCounters(ctx, userId, request.ip);
+      const known = !counters.some((c) => c.shared);
       const result = await limitFailures(limiter, reply, counters, attempt, {
         message: 'too many wrong two-factor codes',
         isFailure: (error) => error instanceof AppError && error.code === 'TWO_FACTOR_CODE_INVALID',

@@ -70,6 +70,8 @@ export const errorMessages = {
   OIDC_CONNECTION_LIMIT_REACHED: 'the account has reached its OIDC connection limit',
   OIDC_TOKEN_REFUSED: 'the identity token was refused',
   RATE_LIMITED: 'too many requests',
+  RECENT_SIGN_IN_REQUIRED:
+    'this change needs your password: send it as `password`, or sign in again (a sign-in within the last 5 minutes is enough)',
   REGISTRY_UNAVAILABLE: 'the registry did not answer',
   REGISTRY_NOTIFICATION_REFUSED: 'not a notification of the configured registry',
   STORE_BUSY: 'the database is busy; try again in a moment',

@@ -1,6 +1,7 @@
 import type { User } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
 import { changePassword, createAccount } from '../../services/accounts/account.service.ts';
+import { reauthenticate } from '../../services/sign-in/reauthentication.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
 import {
@@ -22,7 +23,7 @@ function toUserObject(user: User): UserObject {
   };
 }
 
-export async function userRoutes(app: App, { ctx, guard, throttles }: RouteDeps): Promise<void> {
+export async function userRoutes(app: App, { ctx, guard, throttles, rateLimiter }: RouteDeps): Promise<void> {
   app.post(
     '/v2/users',
     {
@@ -62,17 +63,22 @@ export async function userRoutes(app: App, { ctx, guard, throttles }: RouteDeps)
       schema: {
         tags: ['accounts'],
         summary: 'Change the password; ends every other session',
+        description:
+          'A wrong current password counts as a failed sign-in (the same limits, 429 past them) and is audited.',
         security: [{ bearer: [] }],
         body: passwordChangeBody,
-        response: noContentReplies(400, 401, 403),
+        response: noContentReplies(400, 401, 403, 429),
       },
     },
     async (request, reply) => {
-      await changePassword(
-        ctx,
-        accountOf(request).id,
-        { currentPassword: request.body.current_password, newPassword: request.body.new_password },
-        requestMeta(request),
+      const user = accountOf(request);
+      const meta = requestMeta(request);
+      const input = {
+        currentPassword: request.body.current_password,
+        newPassword: request.body.new_password,
+      };
+      await reauthenticate(ctx, rateLimiter, user, meta, ['password'], () =>
+        changePassword(ctx, user.id, input, meta),
       );
       return reply.status(204).send(null);
     },
