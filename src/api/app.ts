@@ -28,6 +28,7 @@ import {
   type MaintenanceTask,
   startMaintenance,
 } from '../services/shared/maintenance.ts';
+import { sealStoredServerKeys } from '../services/shared/server-keys.ts';
 import { CredentialJwts } from '../services/sign-in/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/sign-in/hub-session.service.ts';
 import { forgottenSignInAddresses } from '../services/sign-in/known-addresses.ts';
@@ -150,7 +151,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerTextInputChecks(app);
 
   const ctx = createServiceContext({ db: deps.db, clock, config: deps.config, log });
-  const sessionSecret = await loadHubSessionSecret(deps.db, clock.now());
+  await sealStoredServerKeys(deps.db, ctx.secretKey(), log);
+  const sessionSecret = await loadHubSessionSecret(deps.db, clock.now(), ctx.secretKey());
   const credentialJwts = new CredentialJwts(ctx, sessionSecret);
   const csrf = new ConsoleCsrf(sessionSecret);
   const sessions = new HubSessions(ctx, credentialJwts);
@@ -158,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     deps.db,
     clock,
     deps.config.signingKeyRefreshSeconds * 1000,
+    ctx.secretKey(),
   );
   const rateLimiter = deps.rateLimiter ?? (await createRateLimiter(deps.config, clock, log, deps.cluster));
   const oidc = new OidcExchange(
