@@ -67,17 +67,20 @@ export function parseFormStrictly(body: string): Record<string, string> {
   return form;
 }
 
+/** Callback-style hooks: no promise per request on the hot path. */
 export function registerTextInputChecks(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!request.url.includes('%')) return done();
     try {
       decodeURIComponent(request.url);
     } catch {
-      throw fieldError('url', 'the URL is not valid UTF-8 percent-encoding');
+      return done(fieldError('url', 'the URL is not valid UTF-8 percent-encoding'));
     }
+    done();
   });
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const bad =
       findBadText(request.params, 'path') ?? findBadText(request.query, '') ?? findBadText(request.body, '');
-    if (bad) throw bad;
+    done(bad);
   });
 }
