@@ -33,11 +33,20 @@ const migrations: Record<string, Migration> = {
 
 /**
  * Brings the schema to the latest version. Safe to call from several processes at once: Kysely
- * takes a lock (an advisory lock on PostgreSQL) around the run.
+ * takes a lock (an advisory lock on PostgreSQL) around the run. `options.schema` names the
+ * PostgreSQL schema the database uses (tests give each run its own): Kysely then looks for its
+ * migration tables there only, not in whichever schema of the database has them.
  * @throws Error naming the migration that failed.
  */
-export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  options: { schema?: string } = {},
+): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(options.schema ? { migrationTableSchema: options.schema } : {}),
+  });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

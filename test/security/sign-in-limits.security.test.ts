@@ -100,6 +100,10 @@ describe.each(testDialects('security: sign-in limits'))('sign-in limits on %s', 
     expect(JSON.parse(rows[0]?.data ?? '{}')).toMatchObject({ reason: 'INVALID_CREDENTIALS', count: 6 });
     // Another address is not affected.
     expect((await authToken(t, 'victim', defaultPassword, '198.51.100.8')).statusCode).toBe(200);
+    // 17: the account's valid tokens are never refused, not even from the refused address.
+    const pat = await t.createPat(await t.login('victim', defaultPassword));
+    for (const which of [0, 2, 3])
+      expect((await door(t, which, 'victim', pat.token, '198.51.100.7')).statusCode).toBe(200);
   });
 
   it('4: a flood of distinct names from one address creates no counters once the address is refused', async () => {

@@ -62,7 +62,7 @@ export async function openTestDatabase(
   await admin.end();
   const config: DatabaseConfig = { dialect: 'postgres', url: postgresUrl };
   const db = openDatabase(config, { ...options, schema });
-  await migrateToLatest(db);
+  await migrateToLatest(db, { schema });
   return {
     db,
     config,
