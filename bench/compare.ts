@@ -61,6 +61,8 @@ async function compareOn(dialect: Dialect): Promise<Record<BuildName, ScenarioRe
   );
   const runs: Record<BuildName, MeasuredRun[]> = { before: [], after: [] };
   const pids: Record<BuildName, number> = { before: 0, after: 0 };
+  // One instance secret key per dataset: the server keys in it are sealed with it.
+  const secretKey = randomBytes(32).toString('base64');
   try {
     for (let round = 0; round < Number(args.rounds); round++) {
       for (const [name, root] of Object.entries(builds) as Array<[BuildName, string | undefined]>) {
@@ -68,7 +70,7 @@ async function compareOn(dialect: Dialect): Promise<Record<BuildName, ScenarioRe
           {
             TOKENHUB_DATABASE_URL: dataset.databaseUrl,
             TOKENHUB_PORT: '0',
-            TOKENHUB_SECRET_KEY: randomBytes(32).toString('base64'),
+            TOKENHUB_SECRET_KEY: secretKey,
           },
           { workers: 1, ...(root ? { root } : {}) },
         );

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { mailSettings } from './config/mail.settings.ts';
 import { oidcSettings } from './config/oidc.settings.ts';
 import { rateLimitSettings } from './config/rate-limit.settings.ts';
+import { securitySettings } from './config/security.settings.ts';
 import { tokenPolicySettings } from './config/token-policy.settings.ts';
 import {
   flag,
@@ -213,6 +214,7 @@ export const settings = {
   oidc: oidcSettings,
   tokenPolicy: tokenPolicySettings,
   mail: mailSettings,
+  security: securitySettings,
 };
 
 /** A tree of settings: a setting, or a group of them. */
@@ -230,6 +232,7 @@ export type RateLimits = Config['rateLimits'];
 export type OidcSettings = Config['oidc'];
 export type TokenPolicySettings = Config['tokenPolicy'];
 export type MailSettings = Config['mail'];
+export type SecuritySettings = Config['security'];
 
 const isSetting = (node: Setting<unknown> | SettingTree): node is Setting<unknown> =>
   typeof node.parse === 'function';

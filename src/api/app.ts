@@ -32,8 +32,10 @@ import {
   type MaintenanceTask,
   startMaintenance,
 } from '../services/shared/maintenance.ts';
+import { sealStoredServerKeys } from '../services/shared/server-keys.ts';
 import { CredentialJwts } from '../services/sign-in/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/sign-in/hub-session.service.ts';
+import { forgottenSignInAddresses } from '../services/sign-in/known-addresses.ts';
 import { expiredAutoTokens } from '../services/tokens/auto-token.service.ts';
 import { unusedTokenExpiry } from '../services/tokens/unused-token-expiry.ts';
 import { type Db, storeHealthOf } from '../storage/database.ts';
@@ -46,6 +48,7 @@ import { createIssuerDocumentFetch } from './issuer-document-fetch.ts';
 import { createLogger } from './logger.ts';
 import { registerMailMetrics } from './mail-metrics.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerNoStore } from './no-store.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { accountProfileRoutes } from './routes/account-profiles.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
@@ -76,6 +79,8 @@ import { repositoryTagRoutes } from './routes/repository-tags.routes.ts';
 import { twoFactorRoutes } from './routes/two-factor.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { webConsoleRoutes } from './routes/web-console.routes.ts';
+import { serverTimeouts } from './server-timeouts.ts';
+import { registerTextInputChecks } from './text-input.ts';
 import { createRouteThrottles, type RouteThrottles } from './throttle.ts';
 import { validatorCompiler } from './validators.ts';
 
@@ -133,6 +138,7 @@ export const maintenanceTasks: readonly MaintenanceTask[] = [
   unusedTokenExpiry,
   mailMaintenance,
   expiryNotices,
+  forgottenSignInAddresses,
 ];
 
 export { createLogger, logRedactPaths } from './logger.ts';
@@ -143,10 +149,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app: App = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
+    ...serverTimeouts(deps.config.security),
     trustProxy: deps.config.trustProxy,
     // Repository names may be 255 characters; Fastify's default parameter limit is 100. Docker Hub
     // answers every route with or without a trailing slash, and Docker's clients send both.
     routerOptions: { maxParamLength: 300, ignoreTrailingSlash: true },
+    // The router's own 400s (a URL that is not UTF-8) in the Hub body shape, like every error.
+    frameworkErrors: (error, request, reply) => replyWithError(error, request, reply),
     // Per-request log lines only at debug: the token endpoint is a hot path.
     logController: new LogController({
       disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
@@ -154,9 +163,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   registerJsonParsing(app);
+  registerNoStore(app);
+  registerTextInputChecks(app);
 
   const ctx = createServiceContext({ db: deps.db, clock, config: deps.config, log });
-  const sessionSecret = await loadHubSessionSecret(deps.db, clock.now());
+  await sealStoredServerKeys(deps.db, ctx.secretKey(), log);
+  const sessionSecret = await loadHubSessionSecret(deps.db, clock.now(), ctx.secretKey());
   const credentialJwts = new CredentialJwts(ctx, sessionSecret);
   const csrf = new ConsoleCsrf(sessionSecret);
   const sessions = new HubSessions(ctx, credentialJwts);
@@ -164,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     deps.db,
     clock,
     deps.config.signingKeyRefreshSeconds * 1000,
+    ctx.secretKey(),
   );
   const rateLimiter = deps.rateLimiter ?? (await createRateLimiter(deps.config, clock, log, deps.cluster));
   const oidc = new OidcExchange(
@@ -182,7 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       oidc,
     ),
     rateLimiter,
-    throttles: createRouteThrottles(rateLimiter, deps.config.rateLimits, deps.config.tokenPrefix),
+    throttles: createRouteThrottles(rateLimiter, ctx),
     oidc,
     registryReader: deps.config.registryUrl
       ? new RegistryReader(ctx, registrySigner, deps.config.registryUrl)

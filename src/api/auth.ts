@@ -21,7 +21,7 @@ declare module 'fastify' {
 }
 
 /** Reads the bearer JWT (`Authorization: Bearer <jwt>`, or Docker Hub's older `JWT <jwt>`). */
-function bearerToken(request: FastifyRequest): string | undefined {
+export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const match = /^(?:Bearer|JWT)\s+(\S+)$/i.exec(header);

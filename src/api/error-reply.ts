@@ -8,6 +8,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type FieldErrors } from '../core/errors.ts';
+import { FailureLimitReached } from '../services/rate-limit/failure-limits.ts';
 import { type StoreFault, storeFaultOf } from '../storage/store-faults.ts';
 
 /**
@@ -104,6 +105,7 @@ export const httpErrors = {
   EMAIL_ALREADY_VERIFIED: { status: 409, shape: 'hub' },
   EMAIL_TAKEN: { status: 409, shape: 'hub' },
   RATE_LIMITED: { status: 429, shape: 'hub' },
+  RECENT_SIGN_IN_REQUIRED: { status: 403, shape: 'hub' },
   REGISTRY_UNAVAILABLE: { status: 502, shape: 'hub' },
   REGISTRY_NOTIFICATION_REFUSED: { status: 401, shape: 'hub' },
   TAG_DELETE_REFUSED: { status: 409, shape: 'hub' },
@@ -213,6 +215,8 @@ const storeFaultCodeSet: ReadonlySet<ErrorCode> = new Set(Object.values(storeFau
 export function replyWithError(raw: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const routeShape = request.routeOptions.config?.errorShape;
   const fault = raw instanceof AppError ? undefined : storeFaultOf(raw);
+  if (raw instanceof FailureLimitReached && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', raw.result.resetSeconds);
   if (fault) reply.header('retry-after', fault.retryAfterSeconds);
   const error = fault ? storeFaultError(fault, raw) : raw;
   if (error instanceof AppError) {

@@ -12,20 +12,32 @@
  *   are refused before the check runs, right answer or not.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RateLimits, RateRule } from '../config.ts';
+import type { RateRule } from '../config.ts';
 import { normalizeUsername } from '../core/account-rules.ts';
 import { AppError } from '../core/errors.ts';
-import { looksLikeTokenSecret, parseTokenSecret } from '../core/token-secret.ts';
+import { looksLikeTokenSecret } from '../core/token-secret.ts';
 import { looksLikeJwt } from '../services/oidc/id-token-check.ts';
+import {
+  type CounterOutcome,
+  countFailuresAfter,
+  type FailureCounter,
+  FailureLimitReached,
+  limitFailures as limitFailuresInService,
+} from '../services/rate-limit/failure-limits.ts';
 import type { MaybePromise, RateLimiter, RateLimitResult } from '../services/rate-limit/rate-limiter.ts';
+import type { ServiceContext } from '../services/shared/context.ts';
+import { rememberAddress, rememberAddressOfUser } from '../services/sign-in/known-addresses.ts';
+import {
+  addressCounter,
+  addressKey,
+  passwordFailureCounters,
+  secondFactorFailureCounters,
+  signInBuckets,
+} from '../services/sign-in/sign-in-counters.ts';
 import { type Principal, principalKey } from '../services/sign-in/who-asks.ts';
 
 /** One counter a request is checked against; `rule: undefined` (a disabled setting) is skipped. */
-export interface LimitCounter {
-  bucket: string;
-  key: string;
-  rule: RateRule | undefined;
-}
+export type LimitCounter = FailureCounter;
 
 /** Errors that mean "wrong credentials": the attempts `limitFailures` counts by default. */
 const credentialFailureCodes: ReadonlySet<string> = new Set([
@@ -64,16 +76,21 @@ export function setRateLimitHeaders(
   reply.header('x-ratelimit-reset', resetAt(result, rule));
 }
 
+/** The 429 headers of a refusal (`Retry-After` and the refusing limit's numbers). */
+function setRefusalHeaders(reply: FastifyReply, result: RateLimitResult, rule: RateRule): void {
+  reply.header('x-ratelimit-limit', result.limit);
+  reply.header('x-ratelimit-remaining', 0);
+  reply.header('x-ratelimit-reset', resetAt(result, rule));
+  reply.header('retry-after', result.resetSeconds);
+}
+
 function refuse(
   reply: FastifyReply,
   result: RateLimitResult,
   rule: RateRule,
   message: string | undefined,
 ): never {
-  reply.header('x-ratelimit-limit', result.limit);
-  reply.header('x-ratelimit-remaining', 0);
-  reply.header('x-ratelimit-reset', resetAt(result, rule));
-  reply.header('retry-after', result.resetSeconds);
+  setRefusalHeaders(reply, result, rule);
   throw new AppError(
     'RATE_LIMITED',
     `${message ?? 'too many requests'}; try again in ${result.resetSeconds} seconds`,
@@ -105,53 +122,45 @@ export function enforceRateLimit(
   return result instanceof Promise ? result.then(apply) : apply(result);
 }
 
+type HeaderOptions = { isFailure?: (error: unknown) => boolean; message?: string };
+
+/** The service's failure-limit options, writing the headers of `reply`. */
+function withHeaders(reply: FastifyReply, options: HeaderOptions) {
+  return {
+    isFailure: options.isFailure ?? isCredentialFailure,
+    message: options.message ?? 'too many failed attempts',
+    settled: (outcomes: CounterOutcome[]) => {
+      for (const { counter, result, remaining } of outcomes)
+        if (!counter.shared) setRateLimitHeaders(reply, result, counter.rule, remaining);
+    },
+  };
+}
+
+/** Writes the 429 headers when `error` is a refusal by a failure limit; rethrows it. */
+function refusalWithHeaders(reply: FastifyReply, error: unknown): never {
+  if (error instanceof FailureLimitReached) setRefusalHeaders(reply, error.result, error.rule);
+  throw error;
+}
+
 /**
- * Runs `attempt` (a credential check) and counts it against every counter only when it fails.
+ * Runs `attempt` (a credential check) and counts it against every counter only when it fails
+ * (services/rate-limit/failure-limits.ts): reservations first, in order, so at most `limit` checks
+ * run per window; while a counter is over its limit the attempt is refused with 429 without running.
+ * Headers describe the tightest counter that is not `shared`.
  *
- * Each attempt first reserves a hit in every counter (so N concurrent attempts can never run more
- * than `limit` checks), then gives the reservation back unless `isFailure(error)`; while any counter
- * is over its limit the attempt is refused with 429 without running. Giving back costs no latency
- * (not awaited).
- *
- * @example const user = await limitFailures(rateLimiter, reply, [{ bucket: 'login-2fa', key: `user:${id}`, rule }], () => verifyCode(user, code), { isFailure: (e) => e instanceof AppError && e.code === 'TWO_FACTOR_INVALID' });
+ * @example const user = await limitFailures(rateLimiter, reply, [{ bucket: 'login-2fa', key: `user:${id}`, rule }], () => verifyCode(user, code), { isFailure: (e) => e instanceof AppError && e.code === 'TWO_FACTOR_CODE_INVALID' });
  * @throws AppError RATE_LIMITED (status 429), or whatever `attempt` throws.
  */
-export async function limitFailures<T>(
+export function limitFailures<T>(
   limiter: RateLimiter,
   reply: FastifyReply,
   counters: readonly LimitCounter[],
   attempt: () => Promise<T>,
-  options: { isFailure?: (error: unknown) => boolean; message?: string } = {},
+  options: HeaderOptions = {},
 ): Promise<T> {
-  const active = counters.filter((c): c is LimitCounter & { rule: RateRule } => c.rule !== undefined);
-  if (active.length === 0) return attempt();
-  const hits = await Promise.all(active.map((c) => limiter.hit(c.bucket, c.key, c.rule)));
-  const giveBack = (only: (result: RateLimitResult) => boolean) =>
-    active.forEach((c, i) => {
-      const result = hits[i];
-      if (result && only(result)) void limiter.undo(c.bucket, c.key, c.rule, result.window);
-    });
-  const refusedAt = hits.findIndex((result) => !result.allowed);
-  const refused = hits[refusedAt];
-  const refusedBy = active[refusedAt];
-  if (refused && refusedBy) {
-    giveBack((result) => result.allowed);
-    refuse(reply, refused, refusedBy.rule, options.message ?? 'too many failed attempts');
-  }
-  let failed = false;
-  try {
-    return await attempt();
-  } catch (error) {
-    failed = (options.isFailure ?? isCredentialFailure)(error);
-    throw error;
-  } finally {
-    if (!failed) giveBack(() => true);
-    hits.forEach((result, i) => {
-      const counter = active[i];
-      if (counter)
-        setRateLimitHeaders(reply, result, counter.rule, failed ? result.remaining : result.remaining + 1);
-    });
-  }
+  return limitFailuresInService(limiter, counters, attempt, withHeaders(reply, options)).catch((error) =>
+    refusalWithHeaders(reply, error),
+  );
 }
 
 /** The prebuilt limits of the Hub and registry routes, from the settings. */
@@ -159,9 +168,10 @@ export interface RouteThrottles {
   /** `POST /v2/access-tokens`: every creation attempt of the account. */
   patCreate(reply: FastifyReply, userId: string): MaybePromise<void>;
   /**
-   * Wraps a sign-in check: failed attempts per account name and per client address. When the secret
-   * is an access token of this instance, only the address counts: a token cannot be guessed, and
-   * counting it per account would let anyone lock an account's CI out with wrong passwords.
+   * Wraps a sign-in check (docs/limits.md). A password counts per client address, per account and
+   * address, and per account only from addresses that never signed in to it; an access token or an
+   * identity token counts per address only, and only once checked and refused: a valid one is
+   * never refused. A full sign-in remembers the address for the account.
    */
   loginAttempt<T>(
     request: FastifyRequest,
@@ -171,8 +181,18 @@ export interface RouteThrottles {
   ): Promise<T>;
   /** `POST /oauth/device/code`: every device sign-in started from the client's address. */
   deviceCodeStart(request: FastifyRequest, reply: FastifyReply): MaybePromise<void>;
-  /** Wraps a second-step check: wrong two-factor codes per account. */
-  twoFactorAttempt<T>(reply: FastifyReply, userId: string, attempt: () => Promise<T>): Promise<T>;
+  /** `POST /v2/users`: every sign-up from the client's address. */
+  signUp(request: FastifyRequest, reply: FastifyReply): MaybePromise<void>;
+  /**
+   * Wraps a second-step check: wrong two-factor codes per account and address, and per account from
+   * addresses that never signed in to it.
+   */
+  twoFactorAttempt<T>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    userId: string,
+    attempt: () => Promise<T>,
+  ): Promise<T>;
   /**
    * `/token` per principal (anonymous requests are not counted). `undefined` when disabled, so the
    * hot path skips it without a call: `await throttles.tokenPerPrincipal?.(reply, principal)`.
@@ -184,46 +204,24 @@ export interface RouteThrottles {
 
 /** Bucket names; a Redis key is `tokenhub:rl:<bucket>:…`. */
 export const buckets = {
+  ...signInBuckets,
   patCreate: 'pat-create',
-  loginAccount: 'login-fail-account',
-  loginIp: 'login-fail-ip',
   tokenPrincipal: 'token-principal',
-  twoFactor: 'two-factor-fail-account',
   deviceCode: 'device-code-ip',
+  signUp: 'sign-up-ip',
 } as const;
 
-/**
- * Which failure counters a sign-in attempt takes. A well-formed token of this instance (checksum
- * valid) takes none: it cannot be guessed (~190 bits), and counting it would let a burst of honest CI
- * jobs behind one address, or anyone's wrong passwords, lock the tokens out. A malformed token, and
- * a secret shaped like a JWT (a CI identity token, docs/oidc.md), count per address only, so that
- * nobody can lock an organization's CI out by sending bad identity tokens in its name; a password
- * counts per account and per address.
- */
-function loginCountersFor(
-  tokenPrefix: string,
-  limits: RateLimits,
-): (request: FastifyRequest, identifier: string, secret: string) => LimitCounter[] {
-  return (request, identifier, secret) => {
-    if (parseTokenSecret(tokenPrefix, secret)) return [];
-    const perIp = { bucket: buckets.loginIp, key: `ip:${request.ip}`, rule: limits.loginFailuresPerIp };
-    if (looksLikeTokenSecret(tokenPrefix, secret) || looksLikeJwt(secret)) return [perIp];
-    const perAccount = {
-      bucket: buckets.loginAccount,
-      key: `account:${normalizeUsername(identifier)}`,
-      rule: limits.loginFailuresPerAccount,
-    };
-    return [perAccount, perIp];
-  };
-}
+/** A sign-in that went all the way (not one waiting for its second step). */
+const signedIn = (result: unknown) =>
+  !(typeof result === 'object' && result !== null && 'loginToken' in result);
 
-export function createRouteThrottles(
-  limiter: RateLimiter,
-  limits: RateLimits,
-  tokenPrefix: string,
-): RouteThrottles {
-  const loginCounters = loginCountersFor(tokenPrefix, limits);
+export function createRouteThrottles(limiter: RateLimiter, ctx: ServiceContext): RouteThrottles {
+  const { rateLimits: limits, tokenPrefix } = ctx.config;
   const perPrincipal = limits.tokenPerPrincipal;
+  const ipKey = (request: FastifyRequest) => addressKey(ctx, request.ip);
+  const signInOptions = (reply: FastifyReply) =>
+    withHeaders(reply, { message: 'too many failed sign-in attempts' });
+
   return {
     patCreate: (reply, userId) =>
       enforceRateLimit(
@@ -234,30 +232,49 @@ export function createRouteThrottles(
         limits.patCreate,
         'too many access tokens created',
       ),
-    loginAttempt: (request, reply, { identifier, secret }, attempt) =>
-      limitFailures(limiter, reply, loginCounters(request, identifier, secret), attempt, {
-        message: 'too many failed sign-in attempts',
-      }),
+    async loginAttempt(request, reply, { identifier, secret }, attempt) {
+      if (looksLikeTokenSecret(tokenPrefix, secret) || looksLikeJwt(secret)) {
+        const perIp = addressCounter(ctx, request.ip);
+        return countFailuresAfter(limiter, [perIp], attempt, signInOptions(reply)).catch((error) =>
+          refusalWithHeaders(reply, error),
+        );
+      }
+      const name = normalizeUsername(identifier);
+      const counters = await passwordFailureCounters(ctx, name, request.ip);
+      const result = await limitFailuresInService(limiter, counters, attempt, signInOptions(reply)).catch(
+        (error) => refusalWithHeaders(reply, error),
+      );
+      if (signedIn(result) && counters.some((c) => c.shared)) await rememberAddress(ctx, name, request.ip);
+      return result;
+    },
     deviceCodeStart: (request, reply) =>
       enforceRateLimit(
         limiter,
         reply,
         buckets.deviceCode,
-        `ip:${request.ip}`,
+        ipKey(request),
         limits.deviceCodesPerIp,
         'too many device sign-ins started from this address',
       ),
-    twoFactorAttempt: (reply, userId, attempt) =>
-      limitFailures(
+    signUp: (request, reply) =>
+      enforceRateLimit(
         limiter,
         reply,
-        [{ bucket: buckets.twoFactor, key: `user:${userId}`, rule: limits.twoFactorFailures }],
-        attempt,
-        {
-          message: 'too many wrong two-factor codes',
-          isFailure: (error) => error instanceof AppError && error.code === 'TWO_FACTOR_CODE_INVALID',
-        },
+        buckets.signUp,
+        ipKey(request),
+        limits.signupsPerIp,
+        'too many sign-ups from this address',
       ),
+    async twoFactorAttempt(request, reply, userId, attempt) {
+      const counters = await secondFactorFailureCounters(ctx, userId, request.ip);
+      const known = !counters.some((c) => c.shared);
+      const result = await limitFailures(limiter, reply, counters, attempt, {
+        message: 'too many wrong two-factor codes',
+        isFailure: (error) => error instanceof AppError && error.code === 'TWO_FACTOR_CODE_INVALID',
+      });
+      if (!known) await rememberAddressOfUser(ctx, userId, request.ip);
+      return result;
+    },
     tokenPerPrincipal:
       perPrincipal &&
       ((reply, principal) =>

@@ -10,12 +10,22 @@ export const rateLimitSettings = {
   loginFailuresPerAccount: rateLimit(
     'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT',
     '10/15m',
-    'Failed sign-ins per account name (Hub login routes and `/token`) before further attempts, right or wrong, get 429 until the window ends. `0` disables.',
+    'Failed password sign-ins per account name from addresses that never signed in to it (Hub login routes and `/token`): past it, such addresses get 429 until the window ends, while addresses the account signed in from keep their own budget. `0` disables.',
+  ),
+  loginFailuresPerAccountAddress: rateLimit(
+    'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS',
+    '10/15m',
+    'Failed password sign-ins per account name and client address, before further attempts from that address, right or wrong, get 429 until the window ends. `0` disables.',
   ),
   loginFailuresPerIp: rateLimit(
     'TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP',
     '50/15m',
-    'Failed sign-ins per client address, as above. `0` disables.',
+    'Failed sign-ins per client address (passwords and tokens, IPv6 by network prefix), as above. `0` disables.',
+  ),
+  signupsPerIp: rateLimit(
+    'TOKENHUB_RATE_LIMIT_SIGNUPS_PER_IP',
+    '10/1h',
+    'Sign-ups (`POST /v2/users`, each one an argon2id hash) per client address. `0` disables.',
   ),
   twoFactorFailures: rateLimit(
     'TOKENHUB_RATE_LIMIT_TWO_FACTOR_FAILURES',

@@ -86,6 +86,8 @@ export const errorMessages = {
   EMAIL_ALREADY_VERIFIED: 'this email address is already verified',
   EMAIL_TAKEN: 'another account has already verified this email address',
   RATE_LIMITED: 'too many requests',
+  RECENT_SIGN_IN_REQUIRED:
+    'this change needs your password: send it as `password`, or sign in again (a sign-in within the last 5 minutes is enough)',
   REGISTRY_UNAVAILABLE: 'the registry did not answer',
   REGISTRY_NOTIFICATION_REFUSED: 'not a notification of the configured registry',
   TAG_DELETE_REFUSED: 'the registry cannot delete this tag alone',

@@ -191,3 +191,15 @@ export function oatOrgScopes(org: string, resources: readonly OatResource[]): Se
   }
   return held;
 }
+
+/**
+ * Who may grant, invite to, or take away the owner role: only a person (a password or personal
+ * access token session of an owner), never an organization access token or a CI job, whatever
+ * member or invite scopes it holds, so a leaked token cannot take the organization over.
+ */
+export function mayManageOwners(principalKind: 'password' | 'pat' | 'oat' | 'oidc'): boolean {
+  return principalKind === 'password' || principalKind === 'pat';
+}
+
+export const ownerRoleRefusal =
+  'only an owner signed in as a person can grant, invite to, or take away the owner role';

@@ -15,7 +15,9 @@
  *
  * A repository that does not exist yet is created (private unless configured otherwise) when push
  * is granted on it: the registry does not tell tokenhub about pushes, so the first push grant in a
- * namespace the subject may push to stands for the first push.
+ * namespace the subject may push to stands for the first push. Never in a namespace that no user or
+ * organization owns, whoever asks (administrators included): push is then left out of the grant,
+ * so nobody can squat a name before its user or organization is registered.
  */
 
 import { AppError } from '../core/errors.ts';
@@ -34,6 +36,7 @@ import { orgPolicyBreach, type PolicyFacts } from '../core/token-policy.ts';
 import { membershipIn } from '../services/repositories/repository-rights.ts';
 import type { ServiceContext } from '../services/shared/context.ts';
 import { findRepository, insertRepositoryIfAbsent } from '../storage/image-repository.repository.ts';
+import { findNamespace } from '../storage/namespace.repository.ts';
 import { findTokenPolicyOfNamespace } from '../storage/token-policy.repository.ts';
 import type { RegistryAccessEntry } from './jwt-signer.ts';
 import type { RegistryScope } from './scope.ts';
@@ -138,7 +141,10 @@ async function repositoryGrant(
   const repository = read ? read.repository : await findRepository(ctx.db, path.namespace, path.name);
   const membership = await membershipIn(ctx, request.subject, path);
   const allowed = allowedRepositoryActions(request.subject, { path, repository, membership });
-  const granted = [...requested].filter((action) => allowed.has(action)).sort();
+  let granted = [...requested].filter((action) => allowed.has(action)).sort();
+  if (!repository && granted.includes('push') && !(await findNamespace(ctx.db, path.namespace))) {
+    granted = granted.filter((action) => action !== 'push' && action !== 'delete');
+  }
   if (!repository && granted.includes('push')) {
     const now = ctx.clock.now().toISOString();
     await insertRepositoryIfAbsent(ctx.db, {

@@ -12,7 +12,7 @@ import type { Clock } from '../core/clock.ts';
 import { AppError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { ServerKey, ServerKeyState } from '../core/server-key.ts';
-import { ensureActiveServerKey } from '../services/shared/server-keys.ts';
+import { ensureActiveServerKey, sealServerKey } from '../services/shared/server-keys.ts';
 import type { Db } from '../storage/database.ts';
 import { insertServerKey, listLiveServerKeys, setServerKeyState } from '../storage/server-key.repository.ts';
 import { inTransaction } from '../storage/transaction.ts';
@@ -38,8 +38,8 @@ async function newKey(clock: Clock, state: ServerKeyState): Promise<ServerKey> {
 }
 
 /** The active key, created on the very first start (race-safe: one active key per purpose). */
-export async function ensureActiveRegistryKey(db: Db, clock: Clock): Promise<ServerKey> {
-  return ensureActiveServerKey(db, purpose, () => newKey(clock, 'active'));
+export async function ensureActiveRegistryKey(db: Db, clock: Clock, secretKey: Buffer): Promise<ServerKey> {
+  return ensureActiveServerKey(db, purpose, () => newKey(clock, 'active'), secretKey);
 }
 
 /** Keys whose certificates belong in the registry's bundle: next, active and previous. */
@@ -57,13 +57,13 @@ export function certificateBundle(keys: readonly ServerKey[]): string {
 }
 
 /** Step 1: a `next` key (refused while one is already waiting). */
-export async function createNextKey(db: Db, clock: Clock): Promise<ServerKey> {
-  await ensureActiveRegistryKey(db, clock);
+export async function createNextKey(db: Db, clock: Clock, secretKey: Buffer): Promise<ServerKey> {
+  await ensureActiveRegistryKey(db, clock, secretKey);
   if ((await listPublishedRegistryKeys(db)).some((key) => key.state === 'next')) {
     throw new AppError('BAD_REQUEST', 'a next key is already published; activate it first');
   }
   const key = await newKey(clock, 'next');
-  await insertServerKey(db, key);
+  await insertServerKey(db, sealServerKey(secretKey, key));
   return key;
 }
 
@@ -97,15 +97,24 @@ export class RegistrySigner {
   #timer: NodeJS.Timeout | undefined;
   readonly #db: Db;
   readonly #clock: Clock;
+  readonly #secretKey: Buffer;
 
-  private constructor(db: Db, clock: Clock, signer: RegistryJwtSigner) {
+  private constructor(db: Db, clock: Clock, secretKey: Buffer, signer: RegistryJwtSigner) {
     this.#db = db;
     this.#clock = clock;
+    this.#secretKey = secretKey;
     this.#signer = signer;
   }
 
-  static async open(db: Db, clock: Clock, refreshIntervalMs: number): Promise<RegistrySigner> {
-    const signer = new RegistrySigner(db, clock, signerFor(await ensureActiveRegistryKey(db, clock)));
+  /** @param secretKey the instance secret key the signing keys are sealed with. */
+  static async open(
+    db: Db,
+    clock: Clock,
+    refreshIntervalMs: number,
+    secretKey: Buffer,
+  ): Promise<RegistrySigner> {
+    const active = await ensureActiveRegistryKey(db, clock, secretKey);
+    const signer = new RegistrySigner(db, clock, secretKey, signerFor(active));
     if (refreshIntervalMs > 0) {
       signer.#timer = setInterval(() => void signer.refresh().catch(() => undefined), refreshIntervalMs);
       signer.#timer.unref();
@@ -118,7 +127,7 @@ export class RegistrySigner {
   }
 
   async refresh(): Promise<void> {
-    const active = await ensureActiveRegistryKey(this.#db, this.#clock);
+    const active = await ensureActiveRegistryKey(this.#db, this.#clock, this.#secretKey);
     if (active.keyId !== this.#signer.keyId) this.#signer = signerFor(active);
   }
 

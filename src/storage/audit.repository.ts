@@ -51,6 +51,15 @@ export async function insertAuditEvent(db: Db, event: AuditEvent): Promise<void>
     .execute();
 }
 
+/** Replaces the data of an event (an aggregated event's count). */
+export async function updateAuditEventData(db: Db, id: string, data: Record<string, unknown>): Promise<void> {
+  await db
+    .updateTable('audit_events')
+    .set({ data: JSON.stringify(data) })
+    .where('id', '=', id)
+    .execute();
+}
+
 /**
  * Which events of one account (or of several: a company and its organizations) to read.
  * `from`/`to` are inclusive ISO 8601 UTC instants (`…Z`).

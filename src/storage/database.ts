@@ -4,8 +4,6 @@
  * (a pool that survives the server going away: postgres-pool.ts). Both speak the same Kysely
  * schema, and both report faults and recoveries to the database's `StoreHealth`.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, type LogEvent, PostgresAdapter, PostgresDialect } from 'kysely';
 import type { Logger } from 'pino';
@@ -13,6 +11,7 @@ import type { DatabaseConfig } from '../config.ts';
 import { openPostgresPool } from './postgres-pool.ts';
 import type { Database } from './schema.ts';
 import { SqliteStoreDialect, sqliteBusyTimeoutMs } from './sqlite-driver.ts';
+import { narrowSqliteFiles, prepareSqliteFiles } from './sqlite-file-modes.ts';
 import { cachingStatements, namingStatements } from './statement-cache.ts';
 import { isSqliteBusy } from './store-faults.ts';
 import { StoreHealth } from './store-health.ts';
@@ -51,11 +50,12 @@ const defaultSqliteBusyBudgetMs = 5000;
 export function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Db {
   const log = options.onQuery;
   if (config.dialect === 'sqlite') {
-    if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+    if (config.path !== ':memory:') prepareSqliteFiles(config.path, options.log);
     const health = new StoreHealth(`SQLite ${config.path}`, options.log);
     const sqlite = new SqliteDatabase(config.path);
     sqlite.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`);
     sqlite.pragma('journal_mode = WAL');
+    if (config.path !== ':memory:') narrowSqliteFiles(config.path, options.log);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     const statements = cachingStatements(sqlite);

@@ -17,6 +17,7 @@ import * as repositoryDetails from './migrations/2026-12-01T0304-repository-deta
 import * as oidcConnections from './migrations/2026-12-01T0401-oidc-connections.ts';
 import * as organizationSettings from './migrations/2026-12-01T0402-organization-settings.ts';
 import * as mail from './migrations/2026-12-01T0501-mail.ts';
+import * as knownSignInAddresses from './migrations/2026-12-01T0601-known-sign-in-addresses.ts';
 import * as fineGrainedTokens from './migrations/2026-12-01T0801-fine-grained-tokens.ts';
 import * as companies from './migrations/2026-12-01T0901-companies.ts';
 import type { Database } from './schema.ts';
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0401-oidc-connections': oidcConnections,
   '2026-12-01T0402-organization-settings': organizationSettings,
   '2026-12-01T0501-mail': mail,
+  '2026-12-01T0601-known-sign-in-addresses': knownSignInAddresses,
   '2026-12-01T0801-fine-grained-tokens': fineGrainedTokens,
   '2026-12-01T0901-companies': companies,
 };
@@ -48,7 +50,8 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
     db,
     provider: { getMigrations: async () => migrations },
     // Kysely looks for its own tables in every schema it can see unless told which one: on a
-    // PostgreSQL database where another schema has them, it would skip creating ours.
+    // PostgreSQL database where another schema has them (another app, a parallel test run), it
+    // would skip creating ours.
     ...(dialectOf(db) === 'postgres' ? { migrationTableSchema: await currentSchema(db) } : {}),
   });
   const result = await migrator.migrateToLatest();

@@ -382,6 +382,12 @@ export interface EmailCodesTable {
   used_at: string | null;
 }
 
+/** Keyed hashes of (account name, client address) that signed in with the password. */
+export interface KnownSignInAddressesTable {
+  key_hash: string;
+  last_seen_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   access_tokens: AccessTokensTable;
@@ -414,4 +420,5 @@ export interface Database {
   org_token_policies: OrgTokenPoliciesTable;
   mail_outbox: MailOutboxTable;
   email_codes: EmailCodesTable;
+  known_sign_in_addresses: KnownSignInAddressesTable;
 }

@@ -73,3 +73,24 @@ export async function setServerKeyState(
     .where('id', '=', id)
     .execute();
 }
+
+/** Every key of every purpose and state (at-rest sealing of older rows). */
+export async function listAllServerKeys(db: Db): Promise<ServerKey[]> {
+  const rows = await db.selectFrom('server_keys').selectAll().orderBy('created_at', 'asc').execute();
+  return rows.map(serverKeyFromRow);
+}
+
+/** Replaces a key's stored private material, if it is still `expected` (no lost update). */
+export async function replaceServerKeyMaterial(
+  db: Db,
+  id: string,
+  expected: string,
+  stored: string,
+): Promise<void> {
+  await db
+    .updateTable('server_keys')
+    .set({ private_key: stored })
+    .where('id', '=', id)
+    .where('private_key', '=', expected)
+    .execute();
+}

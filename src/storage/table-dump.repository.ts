@@ -45,6 +45,8 @@ export const undumpedTables: Partial<Record<keyof Database, string>> = {
   oidc_tokens: 'an exchanged OIDC token lives minutes; the job exchanges again',
   email_codes: 'a verification or reset link lives at most a day; the person asks for a new one',
   mail_outbox: 'mail in flight is sent by the instance that queued it; a restored one starts empty',
+  known_sign_in_addresses:
+    'addresses that signed in lately, for the sign-in limits; a restored instance learns them again',
 };
 
 export type TableDump = Record<string, Array<Record<string, unknown>>>;

@@ -126,7 +126,7 @@ describe('failed sign-ins per account', () => {
     TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP: '0',
   };
 
-  it('locks the account on every door, refuses even the right password, and opens after the window', async () => {
+  it('locks the account on every door for addresses it never signed in from, refuses even the right password, and opens after the window', async () => {
     const t = await open(env);
     await t.signUp('alice');
     await t.signUp('bobby');
@@ -140,7 +140,9 @@ describe('failed sign-ins per account', () => {
       await registryToken(t, 'alice', 'still wrong'),
     ];
     expect(failures.map((res) => res.statusCode)).toEqual([401, 401, 401]);
-    expect(failures.map((res) => rateHeaders(res).remaining)).toEqual(['2', '1', '0']);
+    // The headers show this address's own budget on the account (10 by default), never the
+    // per-account counter, which also counts other clients' failures, until it refuses.
+    expect(failures.map((res) => rateHeaders(res).remaining)).toEqual(['9', '8', '7']);
 
     const locked = await authToken(t, 'alice', defaultPassword);
     expect(locked.statusCode).toBe(429);
@@ -184,12 +186,15 @@ describe('failed sign-ins per account', () => {
     expect((await authToken(t, 'alice', defaultPassword)).statusCode).toBe(200);
   });
 
-  it('never locks out the account’s tokens: token sign-ins count per address only', async () => {
+  it('never locks out the account’s tokens, nor its password from an address it signed in from', async () => {
     const t = await open(env);
     await t.signUp('alice');
     const pat = await t.createPat(await t.login('alice', defaultPassword), { scopes: ['repo:read'] });
-    for (let i = 0; i < 3; i++) expect((await authToken(t, 'alice', 'wrong password')).statusCode).toBe(401);
-    expect((await authToken(t, 'alice', defaultPassword)).statusCode).toBe(429);
+    const attacker = '10.9.9.9';
+    for (let i = 0; i < 3; i++)
+      expect((await authToken(t, 'alice', 'wrong password', attacker)).statusCode).toBe(401);
+    expect((await authToken(t, 'alice', defaultPassword, attacker)).statusCode).toBe(429);
+    expect((await authToken(t, 'alice', defaultPassword)).statusCode).toBe(200);
     expect((await registryToken(t, 'alice', pat.token)).statusCode).toBe(200);
     expect((await authToken(t, 'alice', pat.token)).statusCode).toBe(200);
   });
@@ -200,14 +205,14 @@ describe('failed sign-ins per account', () => {
     for (let i = 0; i < 5; i++) {
       const res = await authToken(t, 'alice', defaultPassword);
       expect(res.statusCode).toBe(200);
-      expect(rateHeaders(res)).toMatchObject({ limit: '3', remaining: '3' });
+      expect(rateHeaders(res)).toMatchObject({ limit: '10', remaining: '10' });
     }
     const pat = await t.createPat(await t.login('alice', defaultPassword));
     for (let i = 0; i < 5; i++) expect((await registryToken(t, 'alice', pat.token)).statusCode).toBe(200);
-    expect(rateHeaders(await authToken(t, 'alice', 'wrong'))).toMatchObject({ remaining: '2' });
+    expect(rateHeaders(await authToken(t, 'alice', 'wrong'))).toMatchObject({ remaining: '9' });
   });
 
-  it('never counts a well-formed token, even a refused one; a malformed token counts per address', async () => {
+  it('counts a refused token per address only, after checking it: a valid one is never refused', async () => {
     const t = await open({
       TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '3/15m',
       TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP: '3/15m',
@@ -222,12 +227,12 @@ describe('failed sign-ins per account', () => {
       body: { is_active: false },
     });
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await registryToken(t, 'alice', pat.token)).statusCode);
-    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    for (let i = 0; i < 4; i++) statuses.push((await registryToken(t, 'alice', pat.token)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 429]);
     const mistyped = `${pat.token.slice(0, -1)}${pat.token.endsWith('a') ? 'b' : 'a'}`;
-    const malformed = [];
-    for (let i = 0; i < 4; i++) malformed.push((await registryToken(t, 'alice', mistyped)).statusCode);
-    expect(malformed).toEqual([401, 401, 401, 429]);
+    expect((await registryToken(t, 'alice', mistyped)).statusCode).toBe(429);
+    const valid = await t.createPat(jwt, { token_label: 'second' });
+    expect((await registryToken(t, 'alice', valid.token)).statusCode).toBe(200);
   });
 
   it('lets no more than `limit` of 20 concurrent wrong guesses reach the password check', async () => {
@@ -425,11 +430,15 @@ describe('settings', () => {
       tokenPerPrincipal: { limit: 100, windowSeconds: 86_400 },
       twoFactorFailures: { limit: 4, windowSeconds: 600 },
       deviceCodesPerIp: undefined,
+      loginFailuresPerAccountAddress: { limit: 10, windowSeconds: 900 },
+      signupsPerIp: { limit: 10, windowSeconds: 3600 },
     });
     expect(loadConfig({}).rateLimits).toEqual({
       patCreate: { limit: 50, windowSeconds: 3600 },
       loginFailuresPerAccount: { limit: 10, windowSeconds: 900 },
+      loginFailuresPerAccountAddress: { limit: 10, windowSeconds: 900 },
       loginFailuresPerIp: { limit: 50, windowSeconds: 900 },
+      signupsPerIp: { limit: 10, windowSeconds: 3600 },
       tokenPerPrincipal: undefined,
       twoFactorFailures: { limit: 10, windowSeconds: 900 },
       deviceCodesPerIp: { limit: 50, windowSeconds: 3600 },

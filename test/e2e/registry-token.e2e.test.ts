@@ -291,7 +291,7 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
 
   it('key rotation: tokens signed before and after both verify at a registry with both certificates', async () => {
     const oldToken = await registryToken(secrets['repo:read'] ?? '');
-    const next = await createNextKey(t.database.db, t.clock);
+    const next = await createNextKey(t.database.db, t.clock, t.app.services.secretKey());
     await stack.restartRegistry();
     expect((await readFile(stack.bundlePath, 'utf8')).match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
     await activateNextKey(t.database.db, t.clock);

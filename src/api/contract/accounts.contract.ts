@@ -64,6 +64,18 @@ export type TwoFactorSetup = Static<typeof twoFactorSetupObject>;
 export const recoveryCodesObject = Type.Object({ recovery_codes: Type.Array(Type.String()) });
 export type RecoveryCodes = Static<typeof recoveryCodesObject>;
 
+export const twoFactorEnableBody = Type.Object({
+  code: twoFactorCode,
+  password: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description:
+        'The account password; needed unless the session signed in within the last 5 minutes (tokenhub extension).',
+    }),
+  ),
+});
+
 export const twoFactorDisableBody = Type.Object({
   password: Type.String({ minLength: 1, maxLength: 1024 }),
   code: twoFactorCode,

@@ -97,7 +97,7 @@ export async function consoleSessionRoutes(
     async (request, reply) => {
       const meta = requestMeta(request);
       const { login_2fa_token: loginToken, code } = request.body;
-      const user = await finishSecondStep(ctx, throttles, reply, { loginToken, code }, meta);
+      const user = await finishSecondStep(ctx, throttles, request, reply, { loginToken, code }, meta);
       return startSession(reply, user, meta, true);
     },
   );

@@ -37,6 +37,7 @@ import {
   userCode,
 } from '../contract/device-sign-in.contract.ts';
 import { requestMeta } from '../request-meta.ts';
+import { parseFormStrictly } from '../text-input.ts';
 import { limitFailures } from '../throttle.ts';
 
 const oauthErrors = { 400: oauthError };
@@ -72,7 +73,11 @@ async function oauthRoutes(app: App, { ctx, throttles }: RouteDeps): Promise<voi
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: 16 * 1024 },
     (_req, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+      try {
+        done(null, parseFormStrictly(String(body)));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
     },
   );
   // RFC 6749 §5.1: responses that carry (or refuse) credentials are never cached.

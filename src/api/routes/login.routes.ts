@@ -59,7 +59,7 @@ export async function loginRoutes(app: App, { ctx, sessions, throttles }: RouteD
     async (request, reply) => {
       const meta = requestMeta(request);
       const { login_2fa_token: loginToken, code } = request.body;
-      const user = await finishSecondStep(ctx, throttles, reply, { loginToken, code }, meta);
+      const user = await finishSecondStep(ctx, throttles, request, reply, { loginToken, code }, meta);
       const principal = { kind: 'password', user } as const;
       await recordLoginSuccess(ctx, principal, meta, true);
       return { token: await sessions.issue(principal) };

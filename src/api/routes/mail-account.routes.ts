@@ -24,6 +24,7 @@ import {
   sendPasswordReset,
 } from '../../services/accounts/password-reset.service.ts';
 import { mailEnabled } from '../../services/mail/outbox.service.ts';
+import { reauthenticate } from '../../services/sign-in/reauthentication.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
 import { errorReplies, noContentReplies } from '../contract/common.contract.ts';
@@ -108,7 +109,11 @@ export async function mailAccountRoutes(app: App, deps: RouteDeps): Promise<void
     }),
     async (request, reply) => {
       await perIp(request, reply);
-      await requestEmailChange(ctx, accountOf(request).id, request.body);
+      const user = accountOf(request);
+      // A wrong password counts as a failed sign-in (the same limits) and is audited.
+      await reauthenticate(ctx, rateLimiter, user, requestMeta(request), ['password'], () =>
+        requestEmailChange(ctx, user.id, request.body),
+      );
       return reply
         .status(202)
         .send({ detail: 'a verification link was mailed to the new address', message: 'verification sent' });

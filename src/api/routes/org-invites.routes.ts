@@ -8,7 +8,7 @@
  * 404, never 403, so invites are not revealed.
  */
 import { Type } from 'typebox';
-import type { OrgInvite } from '../../core/organization-rules.ts';
+import { mayManageOwners, type OrgInvite } from '../../core/organization-rules.ts';
 import {
   acceptInvite,
   cancelInvite,
@@ -85,8 +85,15 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
       response: { 201: inviteObject, ...errorReplies(400, 401, 403, 404, 409) },
     }),
     async (request, reply) => {
-      const { org, actor } = await authorizeOrgRequest(ctx, request, request.params.org, 'invite-edit');
-      const invite = await createInvite(ctx, org, request.body, actor, requestMeta(request));
+      const { org, actor, principal } = await authorizeOrgRequest(
+        ctx,
+        request,
+        request.params.org,
+        'invite-edit',
+      );
+      const invite = await createInvite(ctx, org, request.body, actor, requestMeta(request), {
+        byToken: !mayManageOwners(principal.kind),
+      });
       return reply.status(201).send(toInviteObject(invite));
     },
   );
@@ -102,9 +109,11 @@ export async function orgInviteRoutes(app: App, { ctx, guard }: RouteDeps): Prom
     }),
     async (request, reply) => {
       const { org: orgName, team, role, invitees, dry_run: dryRun } = request.body;
-      const { org, actor } = await authorizeOrgRequest(ctx, request, orgName, 'invite-edit');
+      const { org, actor, principal } = await authorizeOrgRequest(ctx, request, orgName, 'invite-edit');
       const input = { invitees, role, team, dryRun: dryRun === true };
-      const results = await inviteMany(ctx, org, input, actor, requestMeta(request));
+      const results = await inviteMany(ctx, org, input, actor, requestMeta(request), {
+        byToken: !mayManageOwners(principal.kind),
+      });
       return reply.status(202).send({
         invitees: results.map(({ invitee, status, invite }) => ({
           invitee,

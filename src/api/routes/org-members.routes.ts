@@ -5,7 +5,7 @@
  * password session. Email addresses are shown to owners only, never to organization access tokens.
  */
 import { normalizeUsername } from '../../core/account-rules.ts';
-import type { OrgInvite, OrgRole } from '../../core/organization-rules.ts';
+import { mayManageOwners, type OrgInvite, type OrgRole } from '../../core/organization-rules.ts';
 import {
   changeMemberRole,
   listMembers,
@@ -137,6 +137,7 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         request.body.role,
         actor,
         requestMeta(request),
+        { byToken: !mayManageOwners(principal.kind) },
       );
       return toMemberObject(member, seesAddresses(principal, role));
     },
@@ -161,7 +162,10 @@ export async function orgMemberRoutes(app: App, { ctx, guard }: RouteDeps): Prom
         request.params.org,
         leaving ? 'member-read' : 'member-edit',
       );
-      await removeMember(ctx, org, request.params.username, actor, requestMeta(request), { leaving });
+      await removeMember(ctx, org, request.params.username, actor, requestMeta(request), {
+        leaving,
+        byToken: !mayManageOwners(caller.kind),
+      });
       return reply.status(204).send(null);
     },
   );

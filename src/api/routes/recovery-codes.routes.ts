@@ -1,8 +1,9 @@
 /**
  * `POST /v2/users/me/2fa/recovery-codes {password, code}` (password session; tokenhub extension):
- * ten new recovery codes, shown once; the old ones stop working. Wrong codes count toward the
- * two-factor failure limit.
+ * ten new recovery codes, shown once; the old ones stop working. A wrong password or code counts
+ * as a failed sign-in (the same limits, 429 past them) and is audited.
  */
+import { reauthenticate } from '../../services/sign-in/reauthentication.ts';
 import { regenerateRecoveryCodes } from '../../services/sign-in/two-factor-recovery.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
@@ -11,7 +12,7 @@ import { errorReplies } from '../contract/common.contract.ts';
 import { requestMeta } from '../request-meta.ts';
 import { guardedRoute } from '../route-options.ts';
 
-export async function recoveryCodeRoutes(app: App, { ctx, guard, throttles }: RouteDeps): Promise<void> {
+export async function recoveryCodeRoutes(app: App, { ctx, guard, rateLimiter }: RouteDeps): Promise<void> {
   const route = guardedRoute(guard(['password']), 'two-factor');
   app.post(
     '/v2/users/me/2fa/recovery-codes',
@@ -23,8 +24,9 @@ export async function recoveryCodeRoutes(app: App, { ctx, guard, throttles }: Ro
     }),
     async (request, reply) => {
       const user = accountOf(request);
-      const codes = await throttles.twoFactorAttempt(reply, user.id, () =>
-        regenerateRecoveryCodes(ctx, user, request.body, requestMeta(request)),
+      const meta = requestMeta(request);
+      const codes = await reauthenticate(ctx, rateLimiter, user, meta, ['password', 'code'], () =>
+        regenerateRecoveryCodes(ctx, user, request.body, meta),
       );
       return reply.header('cache-control', 'no-store').send({ recovery_codes: codes });
     },

@@ -19,14 +19,17 @@ import {
   registryTokenQuery,
 } from '../contract/registry-token.contract.ts';
 import { requestMeta } from '../request-meta.ts';
+import { decodeUtf8, parseFormStrictly, textProblem } from '../text-input.ts';
 
 /** Reads `Authorization: Basic`; absent means anonymous. */
 function basicCredentials(header: string | undefined): { username: string; secret: string } | undefined {
   if (!header) return undefined;
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim());
-  const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : '';
+  const decoded = match?.[1] ? decodeUtf8(Buffer.from(match[1], 'base64'), 'authorization') : '';
   const colon = decoded.indexOf(':');
   if (colon <= 0) throw new AppError('REGISTRY_UNAUTHORIZED', 'malformed Basic credentials');
+  const problem = textProblem(decoded);
+  if (problem) throw new AppError('REGISTRY_BAD_REQUEST', `the Basic credentials ${problem}`);
   return { username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
@@ -39,7 +42,11 @@ export async function registryTokenRoutes(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: 16 * 1024 },
     (_req, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+      try {
+        done(null, parseFormStrictly(String(body)));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
     },
   );
 

@@ -3,7 +3,8 @@
  * `{secret, otpauth_uri}`; `POST /v2/users/me/2fa/enable {code}` → `{recovery_codes}` (shown once);
  * `POST /v2/users/me/2fa/disable {password, code}` → 204. `GET /v2/users/me/2fa` tells the state.
  */
-import { Type } from 'typebox';
+
+import { reauthenticate, requireRecentSignIn } from '../../services/sign-in/reauthentication.ts';
 import {
   disableTwoFactor,
   enableTwoFactor,
@@ -14,16 +15,17 @@ import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
 import {
   recoveryCodesObject,
-  twoFactorCode,
   twoFactorDisableBody,
+  twoFactorEnableBody,
   twoFactorSetupObject,
   twoFactorStateObject,
 } from '../contract/accounts.contract.ts';
 import { errorReplies, noContentReplies } from '../contract/common.contract.ts';
 import { requestMeta } from '../request-meta.ts';
 import { guardedRoute } from '../route-options.ts';
+import { sessionSignedInAt } from '../session-age.ts';
 
-export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
+export async function twoFactorRoutes(app: App, { ctx, guard, rateLimiter }: RouteDeps): Promise<void> {
   const route = guardedRoute(guard(['password']), 'two-factor');
 
   app.get(
@@ -60,26 +62,40 @@ export async function twoFactorRoutes(app: App, { ctx, guard }: RouteDeps): Prom
     '/v2/users/me/2fa/enable',
     route({
       summary: 'Confirm with a code from the app; answers 10 single-use recovery codes, shown once',
-      body: Type.Object({ code: twoFactorCode }),
+      description:
+        'Needs `password` unless the session signed in within the last 5 minutes (403 `RECENT_SIGN_IN_REQUIRED`), so a stolen session cannot enrol its own authenticator; a wrong password counts as a failed sign-in. `password` is a tokenhub extension.',
+      body: twoFactorEnableBody,
       response: {
         200: recoveryCodesObject,
-        ...errorReplies(400, 401, 403, 409),
+        ...errorReplies(400, 401, 403, 409, 429),
       },
     }),
-    async (request) => ({
-      recovery_codes: await enableTwoFactor(ctx, accountOf(request), request.body.code, requestMeta(request)),
-    }),
+    async (request) => {
+      const user = accountOf(request);
+      const meta = requestMeta(request);
+      await requireRecentSignIn(ctx, rateLimiter, user, meta, {
+        password: request.body.password,
+        signedInAt: sessionSignedInAt(request),
+      });
+      return { recovery_codes: await enableTwoFactor(ctx, user, request.body.code, meta) };
+    },
   );
 
   app.post(
     '/v2/users/me/2fa/disable',
     route({
       summary: 'Turn two-factor sign-in off (password and a current or recovery code)',
+      description:
+        'Wrong passwords and codes count as failed sign-ins (the same limits, 429 past them) and are audited.',
       body: twoFactorDisableBody,
-      response: noContentReplies(400, 401, 403, 409),
+      response: noContentReplies(400, 401, 403, 409, 429),
     }),
     async (request, reply) => {
-      await disableTwoFactor(ctx, accountOf(request), request.body, requestMeta(request));
+      const user = accountOf(request);
+      const meta = requestMeta(request);
+      await reauthenticate(ctx, rateLimiter, user, meta, ['password', 'code'], () =>
+        disableTwoFactor(ctx, user, request.body, meta),
+      );
       return reply.status(204).send(null);
     },
   );

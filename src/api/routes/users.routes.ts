@@ -1,6 +1,7 @@
 import type { User } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
 import { changePassword, createAccount } from '../../services/accounts/account.service.ts';
+import { reauthenticate } from '../../services/sign-in/reauthentication.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
 import {
@@ -23,7 +24,7 @@ function toUserObject(user: User): UserObject {
   };
 }
 
-export async function userRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
+export async function userRoutes(app: App, { ctx, guard, throttles, rateLimiter }: RouteDeps): Promise<void> {
   app.post(
     '/v2/users',
     {
@@ -31,11 +32,12 @@ export async function userRoutes(app: App, { ctx, guard }: RouteDeps): Promise<v
         tags: ['accounts'],
         summary: 'Sign up (only when the instance allows open sign-up)',
         body: signUpBody,
-        response: { 201: userObject, ...errorReplies(400, 403, 409) },
+        response: { 201: userObject, ...errorReplies(400, 403, 409, 429) },
       },
     },
     async (request, reply) => {
       if (ctx.config.signup !== 'open') throw new AppError('SIGNUP_CLOSED');
+      await throttles.signUp(request, reply);
       const user = await createAccount(ctx, request.body, requestMeta(request));
       return reply.status(201).send(toUserObject(user));
     },
@@ -62,17 +64,22 @@ export async function userRoutes(app: App, { ctx, guard }: RouteDeps): Promise<v
       schema: {
         tags: ['accounts'],
         summary: 'Change the password; ends every other session',
+        description:
+          'A wrong current password counts as a failed sign-in (the same limits, 429 past them) and is audited.',
         security: [{ bearer: [] }],
         body: passwordChangeBody,
-        response: noContentReplies(400, 401, 403),
+        response: noContentReplies(400, 401, 403, 429),
       },
     },
     async (request, reply) => {
-      await changePassword(
-        ctx,
-        accountOf(request).id,
-        { currentPassword: request.body.current_password, newPassword: request.body.new_password },
-        requestMeta(request),
+      const user = accountOf(request);
+      const meta = requestMeta(request);
+      const input = {
+        currentPassword: request.body.current_password,
+        newPassword: request.body.new_password,
+      };
+      await reauthenticate(ctx, rateLimiter, user, meta, ['password'], () =>
+        changePassword(ctx, user.id, input, meta),
       );
       return reply.status(204).send(null);
     },

@@ -28,7 +28,10 @@ export function registerOrgCommands(admin: Command, withServices: WithServices):
     .action(async (name: string, options: { owner: string }) => {
       const { org, owner } = await withServices(async (ctx) => {
         const user = await requireUser(ctx, options.owner);
-        return { org: await createOrganization(ctx, user, name, operatorMeta), owner: user };
+        return {
+          org: await createOrganization(ctx, user, name, operatorMeta, { operator: true }),
+          owner: user,
+        };
       });
       process.stdout.write(`created organization ${org.name} (owner ${owner.username})\n`);
     });

@@ -80,6 +80,7 @@ export function registerAdminCommands(program: Command): void {
           ctx,
           { username, email: options.email, password, isAdmin: options.admin === true },
           operatorMeta,
+          { operator: true },
         ),
       );
       process.stdout.write(

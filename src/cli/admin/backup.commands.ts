@@ -1,11 +1,12 @@
 /**
  * `tokenhub admin export [--output FILE]` and `tokenhub admin import FILE` (services/backup.service.ts).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../core/errors.ts';
 import { exportBackup, importBackup } from '../../services/backup/backup.service.ts';
 import type { ServiceContext } from '../../services/shared/context.ts';
+import { writePrivateFile } from './private-file.ts';
 
 type WithServices = <T>(work: (ctx: ServiceContext) => Promise<T>) => Promise<T>;
 
@@ -13,13 +14,14 @@ export function registerBackupCommands(admin: Command, withServices: WithService
   admin
     .command('export')
     .description('Write a consistent JSON backup of all data (secrets stay hashed; keep it private)')
-    .option('--output <file>', 'write to this file (mode 0600) instead of standard output')
+    .option('--output <file>', 'write to this new file (mode 0600) instead of standard output')
+    .option('--force', 'overwrite the --output file if it exists (never through a symbolic link)')
     .addHelpText('after', '\nExample:\n  tokenhub admin export --output tokenhub-backup.json')
-    .action(async (options: { output?: string }) => {
+    .action(async (options: { output?: string; force?: boolean }) => {
       const backup = await withServices((ctx) => exportBackup(ctx.db, ctx.clock.now()));
       const text = `${JSON.stringify(backup)}\n`;
       if (options.output) {
-        writeFileSync(options.output, text, { mode: 0o600 });
+        writePrivateFile(options.output, text, { force: options.force === true });
         const rows = Object.values(backup.tables).reduce((sum, rowsOf) => sum + rowsOf.length, 0);
         process.stderr.write(`exported ${rows} rows to ${options.output}\n`);
       } else {

@@ -47,7 +47,7 @@ export function registerRegistryCommands(admin: Command, withServices: WithServi
     .action(async (options: { bundle: string }) => {
       const path = resolve(options.bundle);
       const block = await withServices(async (ctx) => {
-        await ensureActiveRegistryKey(ctx.db, ctx.clock);
+        await ensureActiveRegistryKey(ctx.db, ctx.clock, ctx.secretKey());
         await writeBundle(ctx, path);
         return registryAuthBlock(ctx.config, path);
       });
@@ -82,7 +82,7 @@ export function registerRegistryCommands(admin: Command, withServices: WithServi
         } else if (options.retire) {
           done = `retired ${await retirePreviousKeys(ctx.db, ctx.clock)} previous key(s)`;
         } else {
-          const key = await createNextKey(ctx.db, ctx.clock);
+          const key = await createNextKey(ctx.db, ctx.clock, ctx.secretKey());
           done = `published next key ${key.keyId}; reload the registry with the new bundle, then run --activate`;
         }
         if (options.bundle) await writeBundle(ctx, resolve(options.bundle));

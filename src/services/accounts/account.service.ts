@@ -11,6 +11,7 @@ import { isMailableAddress } from '../../core/email-address.ts';
 import { AppError, fieldError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../core/password-hashing.ts';
+import { isReservedName } from '../../core/reserved-names.ts';
 import { claimNamespace } from '../../storage/namespace.repository.ts';
 import { inTransaction } from '../../storage/transaction.ts';
 import {
@@ -33,17 +34,21 @@ export interface NewAccount {
 }
 
 /**
- * Creates an account.
- * @throws AppError VALIDATION_FAILED (bad fields), USERNAME_TAKEN.
+ * Creates an account. A reserved name (`TOKENHUB_RESERVED_NAMES`) is refused unless the operator
+ * asks (`options.operator`).
+ * @throws AppError VALIDATION_FAILED (bad fields, a reserved name), USERNAME_TAKEN.
  */
 export async function createAccount(
   ctx: ServiceContext,
   input: NewAccount,
   meta: RequestMeta,
+  options: { operator?: boolean } = {},
 ): Promise<User> {
   const username = normalizeUsername(input.username);
   const email = input.email.trim();
   assertValidNewAccount({ username, email, password: input.password });
+  if (!options.operator && isReservedName(username, ctx.config.security.reservedNames))
+    throw fieldError('username', `the name ${username} is reserved`);
   const now = isoNow(ctx);
   const user: User = {
     id: newId(),

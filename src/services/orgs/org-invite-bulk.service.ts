@@ -2,8 +2,10 @@
  * Docker Hub's bulk invites (`POST /v2/invites/bulk`): several invitees at once, each answered with
  * a status instead of failing the whole request, optionally as a dry run that only checks.
  */
+
 import { AppError, fieldError } from '../../core/errors.ts';
 import type { Organization, OrgInvite, OrgRole } from '../../core/organization-rules.ts';
+import { ownerRoleRefusal } from '../../core/organization-rules.ts';
 import type { AuditActor } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { requireGroup } from './org-group.service.ts';
@@ -41,7 +43,9 @@ export async function inviteMany(
   input: { invitees: readonly string[]; role?: OrgRole; team?: string; dryRun: boolean },
   actor: AuditActor,
   meta: RequestMeta,
+  options: { byToken?: boolean } = {},
 ): Promise<BulkInviteResult[]> {
+  if (options.byToken && input.role === 'owner') throw new AppError('ORG_FORBIDDEN', ownerRoleRefusal);
   const team = input.team || undefined;
   if (team) {
     await requireGroup(ctx, org, team).catch((error: unknown) => {

@@ -15,6 +15,7 @@ import {
   type Organization,
   type OrgInvite,
   type OrgRole,
+  ownerRoleRefusal,
 } from '../../core/organization-rules.ts';
 import type { Db, PageWindow } from '../../storage/database.ts';
 import { insertGroupMember } from '../../storage/org-group.repository.ts';
@@ -96,7 +97,8 @@ async function assertInvitable(db: Db, org: Organization, invitee: string, userI
 
 /**
  * @param actor who invites: a user, or an OAT (no inviting user).
- * @throws AppError as {@link checkInvite}.
+ * @param options.byToken an organization access token or a CI job invites: never as an owner.
+ * @throws AppError as {@link checkInvite}; ORG_FORBIDDEN.
  */
 export async function createInvite(
   ctx: ServiceContext,
@@ -104,7 +106,9 @@ export async function createInvite(
   input: InviteRequest,
   actor: AuditActor,
   meta: RequestMeta,
+  options: { byToken?: boolean } = {},
 ): Promise<OrgInvite> {
+  if (options.byToken && input.role === 'owner') throw new AppError('ORG_FORBIDDEN', ownerRoleRefusal);
   const { invitee, userId, groupId } = await checkInvite(ctx, org, input);
   const invite = {
     id: newId(),

@@ -10,6 +10,7 @@ import { normalizeUsername, type User } from '../../core/account-rules.ts';
 import type { AuditAction } from '../../core/audit-actions.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Organization, OrgInvite, OrgMember, OrgRole } from '../../core/organization-rules.ts';
+import { ownerRoleRefusal } from '../../core/organization-rules.ts';
 import type { Db, PageWindow } from '../../storage/database.ts';
 import { listOrgInvites } from '../../storage/org-invite.repository.ts';
 import {
@@ -157,8 +158,9 @@ async function assertNotLastOwner(tx: Db, org: Organization, currentRole: OrgRol
 
 /**
  * Makes a member an owner or a plain member. Setting the role a member already has changes nothing
- * and records nothing.
- * @throws AppError MEMBER_NOT_FOUND, LAST_OWNER.
+ * and records nothing. `byToken` (an organization access token or a CI job asks) may neither
+ * promote to nor demote from owner.
+ * @throws AppError MEMBER_NOT_FOUND, LAST_OWNER, ORG_FORBIDDEN.
  */
 export async function changeMemberRole(
   ctx: ServiceContext,
@@ -167,11 +169,14 @@ export async function changeMemberRole(
   role: OrgRole,
   actor: AuditActor,
   meta: RequestMeta,
+  options: { byToken?: boolean } = {},
 ): Promise<OrgMemberWithGroups> {
   const { user } = await requireMember(ctx, org, rawUsername);
   const from = await withOrgLock(ctx, org, async (tx) => {
     const current = await roleUnderLock(tx, org, user);
     if (current === role) return undefined;
+    if (options.byToken && (role === 'owner' || current === 'owner'))
+      throw new AppError('ORG_FORBIDDEN', ownerRoleRefusal);
     await assertNotLastOwner(tx, org, current);
     await setOrgMemberRole(tx, org.id, user.id, role);
     return current;
@@ -190,8 +195,9 @@ export async function changeMemberRole(
 
 /**
  * Removes a member, and with them their places in the organization's groups (so their group rights
- * end at the next registry token request). `leaving` marks a member removing themselves.
- * @throws AppError MEMBER_NOT_FOUND, LAST_OWNER.
+ * end at the next registry token request). `leaving` marks a member removing themselves; `byToken`
+ * (an organization access token or a CI job asks) may not remove an owner.
+ * @throws AppError MEMBER_NOT_FOUND, LAST_OWNER, ORG_FORBIDDEN.
  */
 export async function removeMember(
   ctx: ServiceContext,
@@ -199,11 +205,12 @@ export async function removeMember(
   rawUsername: string,
   actor: AuditActor,
   meta: RequestMeta,
-  options: { leaving?: boolean } = {},
+  options: { leaving?: boolean; byToken?: boolean } = {},
 ): Promise<void> {
   const { user } = await requireMember(ctx, org, rawUsername);
   const role = await withOrgLock(ctx, org, async (tx) => {
     const current = await roleUnderLock(tx, org, user);
+    if (options.byToken && current === 'owner') throw new AppError('ORG_FORBIDDEN', ownerRoleRefusal);
     await assertNotLastOwner(tx, org, current);
     await deleteOrgMember(tx, org.id, user.id);
     return current;

@@ -24,6 +24,7 @@ import {
   oatLimitByTier,
   oatOrgScopes,
 } from '../../core/organization-rules.ts';
+import { isReservedName } from '../../core/reserved-names.ts';
 import { countOwnedTokens } from '../../storage/access-token.repository.ts';
 import { findOrgStanding } from '../../storage/company.repository.ts';
 import { claimNamespace } from '../../storage/namespace.repository.ts';
@@ -72,18 +73,22 @@ const editorActions: ReadonlySet<OrgAction> = new Set(['repo-permission-edit']);
 const ownerReadable: ReadonlySet<OrgAction> = new Set(['audit-read']);
 
 /**
- * Creates an organization on the free tier with `creator` as its only owner.
- * @throws AppError VALIDATION_FAILED (name rules as for usernames), ORG_NAME_TAKEN.
+ * Creates an organization on the free tier with `creator` as its only owner. A reserved name
+ * (`TOKENHUB_RESERVED_NAMES`) is refused unless the operator asks (`options.operator`).
+ * @throws AppError VALIDATION_FAILED (name rules as for usernames, a reserved name), ORG_NAME_TAKEN.
  */
 export async function createOrganization(
   ctx: ServiceContext,
   creator: AccountRef,
   rawName: string,
   meta: RequestMeta,
+  options: { operator?: boolean } = {},
 ): Promise<Organization> {
   const name = normalizeUsername(rawName);
   const problem = usernameProblem(name);
   if (problem) throw fieldError('name', problem.replace('username', 'organization name'));
+  if (!options.operator && isReservedName(name, ctx.config.security.reservedNames))
+    throw fieldError('name', `the name ${name} is reserved`);
   const now = isoNow(ctx);
   const org: Organization = {
     id: newId(),

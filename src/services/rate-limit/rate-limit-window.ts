@@ -22,8 +22,21 @@ export function resultOf(
   return {
     allowed: count <= rule.limit,
     limit: rule.limit,
+    count,
     remaining: Math.max(0, rule.limit - count),
     resetSeconds,
     window,
   };
+}
+
+/** The result of a hit the store could not count (failing open): allowed, nothing counted. */
+export function uncountedResult(rule: RateRule, nowMs: number): RateLimitResult {
+  const { window, resetSeconds } = windowAt(nowMs, rule.windowSeconds);
+  return { allowed: true, limit: rule.limit, count: 0, remaining: rule.limit, resetSeconds, window };
+}
+
+/** The result of a hit the store refused to count (it is full): refused, as if over the limit. */
+export function refusedResult(rule: RateRule, nowMs: number): RateLimitResult {
+  const { window, resetSeconds } = windowAt(nowMs, rule.windowSeconds);
+  return { allowed: false, limit: rule.limit, count: rule.limit + 1, remaining: 0, resetSeconds, window };
 }

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { RateRule } from '../../config.ts';
 import type { Clock } from '../../core/clock.ts';
 import { FailOpenGuard } from './fail-open.ts';
-import { windowAt } from './rate-limit-window.ts';
+import { uncountedResult } from './rate-limit-window.ts';
 import type { MemoryRateLimiter } from './rate-limiter.memory.ts';
 import type { RateLimiter, RateLimitResult } from './rate-limiter.ts';
 
@@ -79,10 +79,7 @@ export class ClusterRateLimiter implements RateLimiter {
     try {
       return await this.guard.run(
         () => this.#ask(id, { tokenhub: 'rate-limit', id, op: 'hit', bucket, key, rule }),
-        () => {
-          const { window, resetSeconds } = windowAt(this.#clock.now().getTime(), rule.windowSeconds);
-          return { allowed: true, limit: rule.limit, remaining: rule.limit, resetSeconds, window };
-        },
+        () => uncountedResult(rule, this.#clock.now().getTime()),
       );
     } finally {
       // Answered, failed or timed out: a late answer finds no one waiting.

@@ -4,13 +4,15 @@
  * update, atomic because JavaScript runs it to completion.
  *
  * Memory is bounded: counters of ended windows are swept at most once a minute (of clock time) when
- * a new counter is added, and at `maxKeys` live counters the oldest are evicted (those keys start
- * again from zero: a flood of distinct keys fails open rather than growing without limit).
+ * a new counter is added, and a counter given back to 0 is dropped at once. A live counter is never
+ * evicted before its window ends: at `maxKeys` live counters a hit on a new key is refused (as if
+ * over its limit) until windows end, so a flood of distinct keys can neither grow memory without
+ * limit nor make the limiter forget the counters an attacker or a victim already has.
  */
 import type { Logger } from 'pino';
 import type { RateRule } from '../../config.ts';
 import type { Clock } from '../../core/clock.ts';
-import { resultOf, windowAt } from './rate-limit-window.ts';
+import { refusedResult, resultOf, windowAt } from './rate-limit-window.ts';
 import type { RateLimiter, RateLimitResult } from './rate-limiter.ts';
 
 interface Counter {
@@ -31,7 +33,7 @@ export class MemoryRateLimiter implements RateLimiter {
   readonly #log: Logger | undefined;
   readonly #maxKeys: number;
   #nextSweepMs = 0;
-  #evictionLogged = false;
+  #fullLogged = false;
 
   /** @param options.maxKeys live counters kept at most (default 100,000, about 20 MB). */
   constructor(options: { clock: Clock; log?: Logger; maxKeys?: number }) {
@@ -52,6 +54,7 @@ export class MemoryRateLimiter implements RateLimiter {
     let counter = this.#counters.get(id);
     if (counter === undefined) {
       counter = this.#add(id, nowMs);
+      if (counter === undefined) return refusedResult(rule, nowMs);
     }
     if (counter.window !== window || counter.windowSeconds !== rule.windowSeconds) {
       counter.window = window;
@@ -64,9 +67,11 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   undo(bucket: string, key: string, rule: RateRule, window: number): void {
-    const counter = this.#counters.get(`${bucket}:${key}`);
+    const id = `${bucket}:${key}`;
+    const counter = this.#counters.get(id);
     if (counter?.window === window && counter.windowSeconds === rule.windowSeconds && counter.count > 0) {
       counter.count -= 1;
+      if (counter.count === 0) this.#counters.delete(id);
     }
   }
 
@@ -74,12 +79,16 @@ export class MemoryRateLimiter implements RateLimiter {
     this.#counters.clear();
   }
 
-  #add(id: string, nowMs: number): Counter {
+  /** A new counter, or undefined when `maxKeys` live counters leave no room. */
+  #add(id: string, nowMs: number): Counter | undefined {
     if (nowMs >= this.#nextSweepMs || this.#counters.size >= this.#maxKeys) {
       this.#sweep(nowMs);
       this.#nextSweepMs = nowMs + sweepIntervalMs;
     }
-    if (this.#counters.size >= this.#maxKeys) this.#evict();
+    if (this.#counters.size >= this.#maxKeys) {
+      this.#full();
+      return undefined;
+    }
     // window -1 never matches: `hit` starts the counter in the current window.
     const counter: Counter = { window: -1, windowSeconds: 0, count: 0, endsAtMs: 0 };
     this.#counters.set(id, counter);
@@ -92,19 +101,12 @@ export class MemoryRateLimiter implements RateLimiter {
     }
   }
 
-  /** Drops the oldest tenth of the counters (Map order is insertion order). */
-  #evict(): void {
-    let drop = Math.max(1, Math.floor(this.#maxKeys / 10));
-    for (const id of this.#counters.keys()) {
-      if (drop-- <= 0) break;
-      this.#counters.delete(id);
-    }
-    if (!this.#evictionLogged) {
-      this.#evictionLogged = true;
-      this.#log?.warn(
-        { maxKeys: this.#maxKeys },
-        'rate limiter: too many live counters, evicting the oldest (those keys are not throttled meanwhile)',
-      );
-    }
+  #full(): void {
+    if (this.#fullLogged) return;
+    this.#fullLogged = true;
+    this.#log?.warn(
+      { maxKeys: this.#maxKeys },
+      'rate limiter: too many live counters; new keys are refused until windows end (no counter is forgotten)',
+    );
   }
 }

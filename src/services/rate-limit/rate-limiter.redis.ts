@@ -10,6 +10,8 @@
  * `timeoutMs`; after 3 failures in a row Redis is skipped for a second at a time, so a frozen Redis
  * costs milliseconds, not a timeout per request. A hit that cannot be counted is allowed, counted
  * as failing open, and an outage is logged once. The client keeps reconnecting in the background.
+ * A Redis that is full (`maxmemory` reached under `noeviction`, the policy docs/limits.md asks
+ * for) answers OOM: that hit is refused, never let through, so filling Redis cannot reset a limit.
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -18,7 +20,7 @@ import type { RateRule } from '../../config.ts';
 import { redactUrl } from '../../config.ts';
 import type { Clock } from '../../core/clock.ts';
 import { FailOpenGuard } from './fail-open.ts';
-import { resultOf, windowAt } from './rate-limit-window.ts';
+import { refusedResult, resultOf, uncountedResult, windowAt } from './rate-limit-window.ts';
 import type { RateLimiter, RateLimitResult } from './rate-limiter.ts';
 
 export const redisKeyPrefix = 'tokenhub:rl:';
@@ -28,9 +30,10 @@ const hitScript = `local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-/** KEYS[1] counter. Decrements an existing positive counter; never creates one. */
+/** KEYS[1] counter. Decrements an existing positive counter, deletes it at 0; never creates one. */
 const undoScript = `local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n > 0 then return redis.call('DECR', KEYS[1]) end
+if n > 1 then return redis.call('DECR', KEYS[1]) end
+if n == 1 then redis.call('DEL', KEYS[1]) end
 return 0`;
 
 interface Script {
@@ -94,13 +97,21 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   hit(bucket: string, key: string, rule: RateRule): Promise<RateLimitResult> {
-    const { window, resetSeconds } = windowAt(this.#clock.now().getTime(), rule.windowSeconds);
+    const nowMs = this.#clock.now().getTime();
+    const { window, resetSeconds } = windowAt(nowMs, rule.windowSeconds);
     return this.guard.run(
       async () => {
-        const count = await this.#run(scripts.hit, redisKey(bucket, key, rule, window), resetSeconds + 1);
-        return resultOf(rule, count, resetSeconds, window);
+        try {
+          const count = await this.#run(scripts.hit, redisKey(bucket, key, rule, window), resetSeconds + 1);
+          return resultOf(rule, count, resetSeconds, window);
+        } catch (error) {
+          // A full Redis (`maxmemory` with `noeviction`) refuses the new counter: refuse the
+          // request rather than let it through uncounted.
+          if (error instanceof Error && error.message.startsWith('OOM')) return refusedResult(rule, nowMs);
+          throw error;
+        }
       },
-      () => ({ allowed: true, limit: rule.limit, remaining: rule.limit, resetSeconds, window }),
+      () => uncountedResult(rule, nowMs),
     );
   }
 

@@ -23,6 +23,8 @@ export interface RateLimitResult {
   /** Whether this hit is within the limit (hits beyond it are still counted). */
   allowed: boolean;
   limit: number;
+  /** Hits counted in this window, this one included (0 when the store could not count it). */
+  count: number;
   /** Hits left in this window after this one, never below 0. */
   remaining: number;
   /** Whole seconds until the window ends (at least 1): `Retry-After` and `X-RateLimit-Reset`. */
@@ -49,7 +51,8 @@ export interface RateLimiter {
   hit(bucket: string, key: string, rule: RateRule): MaybePromise<RateLimitResult>;
   /**
    * Takes back one hit of `window` (a reservation that turned out not to count). A window that has
-   * already ended, or a counter already at 0, is left alone. Never throws.
+   * already ended, or a counter already at 0, is left alone; a counter back at 0 is dropped, so
+   * attempts that did not count leave no counter behind. Never throws.
    */
   undo(bucket: string, key: string, rule: RateRule, window: number): MaybePromise<void>;
   close(): Promise<void>;

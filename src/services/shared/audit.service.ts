@@ -31,15 +31,17 @@ export interface AuditEventInput {
 
 const secretLikeKey = /secret|password|token$|hash/i;
 
+/** @returns the new event's id. */
 export async function recordAudit(
   ctx: Pick<ServiceContext, 'clock'> & { db: Db },
   event: AuditEventInput,
-): Promise<void> {
+): Promise<string> {
   const data = Object.fromEntries(
     Object.entries(event.data ?? {}).filter(([key]) => !secretLikeKey.test(key)),
   );
+  const id = newId();
   await insertAuditEvent(ctx.db, {
-    id: newId(),
+    id,
     accountId: event.account.id,
     accountName: event.account.name,
     action: event.action,
@@ -51,4 +53,5 @@ export async function recordAudit(
     data,
     createdAt: isoNow(ctx),
   });
+  return id;
 }

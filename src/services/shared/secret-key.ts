@@ -17,7 +17,7 @@ export function loadSecretKey(config: Pick<Config, 'secretKey' | 'secretKeyFile'
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  mkdirSync(dirname(config.secretKeyFile), { recursive: true });
+  mkdirSync(dirname(config.secretKeyFile), { recursive: true, mode: 0o700 });
   const key = randomKey(32);
   try {
     // `wx`: if another process created it first, read theirs.

@@ -1,13 +1,15 @@
 /**
  * Signing in at the Hub (the login routes and the web console): check the credential, start the
  * second step when two-factor sign-in is on, and audit successes and failures. Failures are logged
- * against the named account only when it exists; callers never tell the client which.
+ * against the named account only when it exists (aggregated per address and window,
+ * failure-audit.ts); callers never tell the client which.
  */
 import { AppError } from '../../core/errors.ts';
 import { findAccountByIdentifier } from '../accounts/account.service.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { authenticateCredentials, SecondFactorRequired } from './credentials.service.ts';
+import { recordSignInFailure } from './failure-audit.ts';
 import { startTwoFactorLogin } from './two-factor.service.ts';
 import { auditActorOf, type Principal, principalAccount } from './who-asks.ts';
 
@@ -60,12 +62,5 @@ async function recordLoginFailure(
 ) {
   const user = await findAccountByIdentifier(ctx, identifier);
   if (!user) return;
-  await recordAudit(ctx, {
-    account: { id: user.id, name: user.username },
-    action: 'account.login.failure',
-    name: user.username,
-    actor: { id: null, name: user.username },
-    meta,
-    data: { reason: error.code },
-  });
+  await recordSignInFailure(ctx, { id: user.id, name: user.username }, error, meta);
 }

@@ -18,19 +18,24 @@ import type { Principal } from './who-asks.ts';
 
 const sessionAudience = 'tokenhub-hub-api';
 
-/** Loads the session secret, creating it on the very first start (race-safe across processes). */
-export async function loadHubSessionSecret(db: Db, now: Date): Promise<Uint8Array> {
-  const key = await ensureActiveServerKey(db, 'hub-session', async () => ({
-    id: newId(),
-    purpose: 'hub-session',
-    state: 'active',
-    privateKey: randomKey(32).toString('base64'),
-    certificate: null,
-    keyId: null,
-    createdAt: now.toISOString(),
-    activatedAt: now.toISOString(),
-    retiredAt: null,
-  }));
+/** Loads the session secret (stored sealed), creating it on the very first start (race-safe across processes). */
+export async function loadHubSessionSecret(db: Db, now: Date, secretKey: Buffer): Promise<Uint8Array> {
+  const key = await ensureActiveServerKey(
+    db,
+    'hub-session',
+    async () => ({
+      id: newId(),
+      purpose: 'hub-session',
+      state: 'active',
+      privateKey: randomKey(32).toString('base64'),
+      certificate: null,
+      keyId: null,
+      createdAt: now.toISOString(),
+      activatedAt: now.toISOString(),
+      retiredAt: null,
+    }),
+    secretKey,
+  );
   return Buffer.from(key.privateKey, 'base64');
 }
 

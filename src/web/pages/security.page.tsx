@@ -47,6 +47,7 @@ function EnableTwoFactor({ onDone }: { onDone: () => void }) {
   const [setup, setSetup] = useState<Setup>();
   const [qr, setQr] = useState<string>();
   const [code, setCode] = useState('');
+  const [password, setPassword] = useState('');
   const [recoveryCodes, setRecoveryCodes] = useState<string[]>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -81,7 +82,7 @@ function EnableTwoFactor({ onDone }: { onDone: () => void }) {
     setError(undefined);
     try {
       const reply = await api<{ recovery_codes: string[] }>('POST', '/v2/users/me/2fa/enable', {
-        body: { code: code.trim() },
+        body: password ? { code: code.trim(), password } : { code: code.trim() },
       });
       setRecoveryCodes(reply.recovery_codes);
     } catch (caught) {
@@ -163,6 +164,18 @@ function EnableTwoFactor({ onDone }: { onDone: () => void }) {
               value={code}
               onChange={(event) => setCode(event.target.value)}
               required
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="twofa-password">
+              Your password (needed if you signed in more than 5 minutes ago)
+            </label>
+            <input
+              id="twofa-password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
             />
           </div>
         </li>
