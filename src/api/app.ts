@@ -46,6 +46,7 @@ import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { consoleSessionRoutes } from './routes/console-session.routes.ts';
 import { deviceSignInRoutes } from './routes/device-sign-in.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { instanceRoutes } from './routes/instance.routes.ts';
 import { legacyRepositoryRoutes } from './routes/legacy-repositories.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
 import { oidcConnectionRoutes } from './routes/oidc-connections.routes.ts';
@@ -230,6 +231,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => deviceSignInRoutes(scope as App, routeDeps));
   await app.register(async (scope) => oidcConnectionRoutes(scope as App, routeDeps));
   await app.register(async (scope) => oidcExchangeRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => instanceRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Last: the console's SPA fallback answers GET paths no other route claims (never API prefixes).
   await app.register(async (scope) => webConsoleRoutes(scope as App, routeDeps));

@@ -98,7 +98,9 @@ describe('tokenhub token (alice)', () => {
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^UUID: +\S{36}\nDescription: +ci\nScope: +repo:write\nStatus: +active\n/);
     expect(created.stdout).toContain('\nExpires:        2026-06-30 00:00\n');
-    expect(created.stdout).toMatch(/shown only this once.*\n\nthub_pat_[0-9A-Za-z]{38}\n$/);
+    expect(created.stdout).toMatch(
+      /shown only this once:\n\nthub_pat_[0-9A-Za-z]{38}\n\nLog in with: docker login /,
+    );
 
     const quiet = await s.tokenhub(['token', 'create', '--description', 'script', '--quiet']);
     expect(quiet.stdout).toMatch(/^thub_pat_[0-9A-Za-z]{38}\n$/);

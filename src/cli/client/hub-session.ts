@@ -109,6 +109,15 @@ export class HubSession {
     return this.credential;
   }
 
+  /**
+   * Asks the server whether the credential still works (an access token is exchanged for a
+   * session), without a request of its own: for `whoami` with an organization access token.
+   * @throws ApiError as the server answered (401 for an unknown token or wrong organization name).
+   */
+  async confirmCredential(): Promise<void> {
+    await this.#sessionBearer();
+  }
+
   async #sessionBearer(): Promise<string> {
     const credential = this.requireCredential();
     if (this.#bearer) return this.#bearer;

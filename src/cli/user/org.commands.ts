@@ -21,6 +21,7 @@ import {
   resourcesFromFlags,
 } from '../client/org-resources.ts';
 import { formatFields, formatTable, localTime, writeJson, writeOutput } from '../client/output.ts';
+import { dockerLoginHint, registryHostOf } from '../client/registry-login.ts';
 import { registerConnectionCommands } from './oidc.commands.ts';
 import { registerOrgMemberCommands } from './org-members.commands.ts';
 import { confirmDeletion } from './token.commands.ts';
@@ -114,11 +115,12 @@ function registerCreateAndUpdate(token: Command): void {
             },
           });
           if (options.quiet) return void process.stdout.write(`${body.token}\n`);
+          const hint =
+            options.format === 'json' ? '' : dockerLoginHint(org, await registryHostOf(session.server));
           writeOutput(
             options.format,
             body,
-            (t) =>
-              `${oatFields(t)}\nThe token, shown only this once (log in with the name ${org}):\n\n${t.token}\n`,
+            (t) => `${oatFields(t)}\nThe token, shown only this once:\n\n${t.token}\n\n${hint}`,
           );
         },
       ),

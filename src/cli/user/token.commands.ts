@@ -17,6 +17,7 @@ import {
 import { fetchAllPages } from '../client/http-client.ts';
 import { HubSession, UsageError } from '../client/hub-session.ts';
 import { formatFields, formatTable, localTime, writeJson, writeOutput } from '../client/output.ts';
+import { dockerLoginHint, registryHostOf } from '../client/registry-login.ts';
 import { canPrompt, confirm } from '../client/terminal.ts';
 
 const tokenPath = (uuid: string) => `/v2/access-tokens/${encodeURIComponent(uuid)}`;
@@ -99,11 +100,13 @@ function registerCreate(token: Command): void {
             },
           });
           if (options.quiet) return void process.stdout.write(`${body.token}\n`);
+          const login = session.credential?.username ?? 'USERNAME';
+          const hint =
+            options.format === 'json' ? '' : dockerLoginHint(login, await registryHostOf(session.server));
           writeOutput(
             options.format,
             body,
-            (t) =>
-              `${tokenFields(t)}\nThe token, shown only this once (use it as the password with docker login):\n\n${t.token}\n`,
+            (t) => `${tokenFields(t)}\nThe token, shown only this once:\n\n${t.token}\n\n${hint}`,
           );
         },
       ),

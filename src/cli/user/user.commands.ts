@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { action, type CommonOptions, collect, userCommand } from '../client/command-kit.ts';
+import { helperNotOnPathWarning, resolveCredentialHelper } from '../client/credential-helper-path.ts';
 import {
   type CredentialKind,
   normalizeRegistryHost,
@@ -85,6 +86,19 @@ function loginSummary(server: string, credential: StoredCredential, signedIn: St
   return `${lines.join('\n')}\n`;
 }
 
+/** Points `clients` at the helper for `hosts` in the file at `path`; what to tell the user. */
+function configureClients(path: string, hosts: readonly string[], clients: string): string {
+  if (!hosts.length) return '';
+  const { changed, shadowed } = addCredentialHelper(path, hosts);
+  let out = changed
+    ? `${clients} use${clients === 'docker' ? 's' : ''} docker-credential-tokenhub for ${hosts.join(', ')} (${path})\n`
+    : '';
+  for (const host of shadowed) {
+    out += `  the credential an earlier docker login stored for ${host} stays in the file, unused while tokenhub's helper serves that host\n`;
+  }
+  return out;
+}
+
 function registerLogin(program: Command): void {
   userCommand(
     program,
@@ -129,13 +143,15 @@ function registerLogin(program: Command): void {
           await revokeAutoToken(server, previous.token).catch(() => undefined);
         }
         let out = loginSummary(server, credential, signedIn);
-        if (docker.length && addCredentialHelper(env.dockerConfigPath, docker)) {
-          out += `docker uses docker-credential-tokenhub for ${docker.join(', ')} (${env.dockerConfigPath})\n`;
-        }
-        if (containers.length && addCredentialHelper(env.containersAuthPath, containers)) {
-          out += `skopeo and podman use docker-credential-tokenhub for ${containers.join(', ')} (${env.containersAuthPath})\n`;
-        }
+        out += configureClients(env.dockerConfigPath, docker, 'docker');
+        out += configureClients(env.containersAuthPath, containers, 'skopeo and podman');
         process.stdout.write(out);
+        if ((docker.length || containers.length) && !resolveCredentialHelper(env.pathDirs)) {
+          const clients = [docker.length ? 'docker' : '', containers.length ? 'skopeo and podman' : '']
+            .filter(Boolean)
+            .join(', ');
+          process.stderr.write(helperNotOnPathWarning(clients));
+        }
       }),
     );
 }
@@ -188,7 +204,9 @@ function registerWhoami(program: Command): void {
       let user: Record<string, unknown> = { username: credential.username };
       const isOat =
         credential.kind === 'oat' || /oat_/.test(credential.kind === 'env' ? credential.token : '');
-      if (!isOat) user = (await session.request<Record<string, unknown>>('GET', '/v2/users/me')).body;
+      // Never trusted from the store or the environment: the server says whether it still works.
+      if (isOat) await session.confirmCredential();
+      else user = (await session.request<Record<string, unknown>>('GET', '/v2/users/me')).body;
       const passwordSession =
         credential.kind === 'env'
           ? undefined
