@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { oidcSettings } from './config/oidc.settings.ts';
 import { rateLimitSettings } from './config/rate-limit.settings.ts';
+import { sessionSettings } from './config/sessions.settings.ts';
 import {
   flag,
   integer,
@@ -209,6 +210,7 @@ export const settings = {
   ),
   rateLimits: rateLimitSettings,
   oidc: oidcSettings,
+  sessions: sessionSettings,
 };
 
 /** A tree of settings: a setting, or a group of them. */

@@ -28,6 +28,7 @@ import {
   type MaintenanceTask,
   startMaintenance,
 } from '../services/shared/maintenance.ts';
+import { forgetEndedAccountSessions } from '../services/sign-in/account-session.service.ts';
 import { CredentialJwts } from '../services/sign-in/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/sign-in/hub-session.service.ts';
 import { expiredAutoTokens } from '../services/tokens/auto-token.service.ts';
@@ -42,6 +43,7 @@ import { createLogger } from './logger.ts';
 import { registerMetrics } from './metrics.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { accountProfileRoutes } from './routes/account-profiles.routes.ts';
+import { accountSessionRoutes } from './routes/account-sessions.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { consoleSessionRoutes } from './routes/console-session.routes.ts';
 import { deviceSignInRoutes } from './routes/device-sign-in.routes.ts';
@@ -118,6 +120,7 @@ export const maintenanceTasks: readonly MaintenanceTask[] = [
   expiredAutoTokens,
   expiredOidcTokens,
   staleRegistryEvents,
+  forgetEndedAccountSessions,
 ];
 
 export { createLogger, logRedactPaths } from './logger.ts';
@@ -232,6 +235,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => oidcConnectionRoutes(scope as App, routeDeps));
   await app.register(async (scope) => oidcExchangeRoutes(scope as App, routeDeps));
   await app.register(async (scope) => instanceRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => accountSessionRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Last: the console's SPA fallback answers GET paths no other route claims (never API prefixes).
   await app.register(async (scope) => webConsoleRoutes(scope as App, routeDeps));

@@ -14,6 +14,7 @@ import * as teamNumbers from './migrations/2026-12-01T0302-team-numbers.ts';
 import * as inviteTeams from './migrations/2026-12-01T0303-invite-teams.ts';
 import * as repositoryDetails from './migrations/2026-12-01T0304-repository-details.ts';
 import * as oidcConnections from './migrations/2026-12-01T0401-oidc-connections.ts';
+import * as accountSessions from './migrations/2026-12-01T0701-account-sessions.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0303-invite-teams': inviteTeams,
   '2026-12-01T0304-repository-details': repositoryDetails,
   '2026-12-01T0401-oidc-connections': oidcConnections,
+  '2026-12-01T0701-account-sessions': accountSessions,
 };
 
 /**

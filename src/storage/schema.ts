@@ -314,4 +314,21 @@ export interface Database {
   oidc_tokens: OidcTokensTable;
   oidc_used_jtis: OidcUsedJtisTable;
   oidc_failures: OidcFailuresTable;
+  account_sessions: AccountSessionsTable;
+}
+
+export interface AccountSessionsTable {
+  id: string;
+  user_id: string;
+  /** `console`, `api` (a Hub login with a password) or `cli` (with a refresh token). */
+  kind: string;
+  device: string;
+  ip: string;
+  user_agent: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  /** SHA-256 (hex) of a CLI session's refresh token; null for the others. */
+  refresh_hash: string | null;
 }
