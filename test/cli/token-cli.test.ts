@@ -222,12 +222,16 @@ describe('tokenhub token (alice)', () => {
     expect((await s.tokenhub(['token', 'inspect'])).code).toBe(2);
   });
 
-  it('an expired password session says how to get a new one', async () => {
+  it('one login outlives the 10-minute session JWT; an ended sign-in says to log in again', async () => {
     s.t.clock.advanceSeconds(11 * 60);
+    expect((await s.tokenhub(['token', 'ls'])).code).toBe(0);
+    s.t.clock.advanceSeconds(24 * 3600);
+    expect((await s.tokenhub(['token', 'ls'])).code).toBe(0);
+    s.t.clock.advanceSeconds(31 * 24 * 3600);
     const res = await s.tokenhub(['token', 'ls']);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(
-      /^tokenhub: the session token is invalid or expired \(the password session .* lasts 10 minutes/,
+      /^tokenhub: your sign-in to .* has ended \(signed out, revoked or expired\): run tokenhub login/,
     );
     s.t.clock.set(start);
   });
