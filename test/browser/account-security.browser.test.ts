@@ -55,7 +55,10 @@ async function stillOnSecurityPage() {
 describe.skipIf(!requireChromium())('Security page in Chromium', () => {
   beforeAll(async () => {
     await ensureConsoleBuilt();
-    t = await createTestApp({ start: new Date().toISOString() });
+    t = await createTestApp({
+      start: new Date().toISOString(),
+      env: { TOKENHUB_REGISTRY_URL: 'http://127.0.0.1:5123' },
+    });
     await t.signUp(user.username, user.password);
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     const address = t.app.server.address();
@@ -144,7 +147,72 @@ describe.skipIf(!requireChromium())('Security page in Chromium', () => {
     await stillOnSecurityPage();
   });
 
+  it('lists the sessions and signs another one out; its JWT is refused afterwards', {
+    timeout: stepTimeout,
+  }, async () => {
+    t.clock.advanceSeconds(30);
+    const { login_2fa_token } = (
+      await t.inject({ method: 'POST', url: '/v2/users/login', body: user })
+    ).json();
+    const elsewhere = (
+      await t.inject({
+        method: 'POST',
+        url: '/v2/users/2fa-login',
+        body: { login_2fa_token, code: totpCode(secret, t.clock.now()) },
+      })
+    ).json().token as string;
+    await page.reload();
+    const rows = page.getByTestId('session-row');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
+    await rows.filter({ hasText: 'This session' }).waitFor();
+    await screenshot(page, 'console-security-sessions');
+    await page.getByRole('button', { name: /^End session: API login/ }).click();
+    await page
+      .getByRole('dialog', { name: 'End this session?' })
+      .getByRole('button', { name: 'End', exact: true })
+      .click();
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1);
+    expect((await t.inject({ method: 'GET', url: '/v2/users/me', jwt: elsewhere })).statusCode).toBe(401);
+    await stillOnSecurityPage();
+  });
+
+  it('signing out from the menu ends the cookie on the server', { timeout: stepTimeout }, async () => {
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'tokenhub_session')?.value ?? '';
+    expect(cookie).not.toBe('');
+    await page.getByRole('button', { name: /Account menu/ }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const replay = await t.inject({
+      method: 'GET',
+      url: '/v2/console/session',
+      headers: { cookie: `tokenhub_session=${cookie}` },
+    });
+    expect(replay.statusCode).toBe(401);
+    t.clock.advanceSeconds(30);
+    await signIn(() => totpCode(secret, t.clock.now()));
+    await page.goto(`${base}/settings/security`);
+    await page.getByRole('heading', { name: 'Security', exact: true }).waitFor();
+  });
+
+  it('a new token shows docker login with the registry host', { timeout: stepTimeout }, async () => {
+    await page.goto(`${base}/settings/tokens`);
+    await page.getByRole('button', { name: 'Generate new token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create access token' });
+    await dialog.getByLabel('Access token description').fill('laptop');
+    await dialog.getByRole('button', { name: 'Generate' }).click();
+    const created = page.getByRole('dialog', { name: 'Personal access token created' });
+    await expect
+      .poll(() => created.getByTestId('docker-login-command').textContent(), { timeout: 20_000 })
+      .toBe('docker login 127.0.0.1:5123 -u carol');
+    expect(await created.getByTestId('registry-host-needed').count()).toBe(0);
+    await created.getByRole('button', { name: 'Back to access tokens' }).click();
+    await page.goto(`${base}/settings/security`);
+    await page.getByRole('heading', { name: 'Security', exact: true }).waitFor();
+  });
+
   it('an ended session still signs out', { timeout: stepTimeout }, async () => {
+    await page.getByRole('button', { name: 'Turn off…' }).click();
+    await page.getByLabel('Password', { exact: true }).fill(user.password);
     await page.context().clearCookies();
     await page.getByLabel('Authentication or recovery code').fill('654321');
     await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();

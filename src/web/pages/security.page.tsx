@@ -13,6 +13,7 @@ import { SettingsNav } from '../components/settings-nav.tsx';
 import { qrCodeDataUrl } from '../lib/qr.ts';
 import { useSession } from '../lib/session.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
+import { SessionsCard } from './sessions-card.tsx';
 
 export function SecurityPage() {
   const [twoFactor, reload] = useLoad(() => api<TwoFactorState>('GET', '/v2/users/me/2fa'), []);
@@ -35,6 +36,7 @@ export function SecurityPage() {
         )}
       </section>
       <ChangePassword />
+      <SessionsCard />
     </section>
   );
 }
