@@ -205,11 +205,14 @@ describe('tokenhub token (alice)', () => {
 
   it('API refusals print the API message; bad arguments are usage errors', async () => {
     const long = await s.tokenhub(['token', 'create', '--description', 'x'.repeat(101)]);
-    expect(long).toMatchObject({ code: 1, stderr: 'tokenhub: token_label must be at most 100 characters\n' });
+    expect(long).toMatchObject({
+      code: 1,
+      stderr: 'tokenhub: --description must be at most 100 characters\n',
+    });
     const tooFar = await s.tokenhub(['token', 'create', '--description', 'far', '--expires', '2030-01-01']);
     expect(tooFar).toMatchObject({
       code: 1,
-      stderr: 'tokenhub: expires_at must be at most one year ahead\n',
+      stderr: 'tokenhub: --expires must be at most one year ahead\n',
     });
     const scope = await s.tokenhub(['token', 'create', '--description', 'x', '--scope', 'root']);
     expect(scope.code).toBe(2);

@@ -152,7 +152,10 @@ describe('tokenhub login with --password-stdin', () => {
     const res = await s.tokenhub(['login', '--server', nobody, '--username', 'a', '--password-stdin'], {
       input: 'secret',
     });
-    expect(res).toMatchObject({ code: 1, stderr: `tokenhub: cannot reach ${nobody}: ECONNREFUSED\n` });
+    expect(res).toMatchObject({
+      code: 1,
+      stderr: `tokenhub: cannot connect to ${nobody}: nothing is listening at ${new URL(nobody).host}. Is tokenhub running, and is the address right?\n`,
+    });
   });
 });
 

@@ -19,6 +19,7 @@ import { HubSession, UsageError } from '../client/hub-session.ts';
 import { formatFields, formatTable, localTime, writeJson, writeOutput } from '../client/output.ts';
 import { dockerLoginHint, registryHostOf } from '../client/registry-login.ts';
 import { canPrompt, confirm } from '../client/terminal.ts';
+import { registerTokenEdits } from './token-edit.commands.ts';
 
 const tokenPath = (uuid: string) => `/v2/access-tokens/${encodeURIComponent(uuid)}`;
 
@@ -201,6 +202,7 @@ export function registerTokenCommands(program: Command): void {
     ],
   );
   registerCreate(token);
+  registerTokenEdits(token);
   registerReads(token);
   registerStateChanges(token);
 }
