@@ -23,6 +23,7 @@ import {
 import { formatFields, formatTable, localTime, writeJson, writeOutput } from '../client/output.ts';
 import { dockerLoginHint, registryHostOf } from '../client/registry-login.ts';
 import { registerConnectionCommands } from './oidc.commands.ts';
+import { registerOrgAdminCommands } from './org-admin.commands.ts';
 import { registerOrgMemberCommands } from './org-members.commands.ts';
 import { confirmDeletion } from './token.commands.ts';
 
@@ -241,6 +242,7 @@ export function registerOrgUserCommands(program: Command): void {
   registerCreateAndUpdate(token);
   registerOthers(token);
   registerOrgMemberCommands(org);
+  registerOrgAdminCommands(org);
   const orgOidc = groupCommand(
     org,
     'oidc',
