@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
+import { setOrgTier } from '../support/org-fixtures.ts';
 import {
   type Browser,
   ensureConsoleBuilt,
@@ -132,5 +133,30 @@ describe.skipIf(!requireChromium())('organization pages in Chromium', () => {
     await screenshot(page, 'console-org-people-390');
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(browser.problems).toEqual([]);
+  });
+
+  it('activity filters live in the URL, events say what changed, and the page fits a phone', {
+    timeout: stepTimeout,
+  }, async () => {
+    await setOrgTier(t, 'acme', 'team');
+    await page.goto(`${base}/orgs/acme/activity`);
+    await page.getByRole('heading', { name: 'Activity' }).waitFor();
+    await page.getByLabel('By').fill('operator');
+    await page.getByLabel('By').press('Enter');
+    await poll(() => page.evaluate<string>('window.location.search')).toBe('?actor=operator');
+    await page.reload();
+    await poll(() => page.getByLabel('By').inputValue()).toBe('operator');
+    await page.getByText('from free to team').first().waitFor();
+    await page.goBack();
+    await poll(() => page.evaluate<string>('window.location.search')).toBe('');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('heading', { name: 'Activity' }).waitFor();
+    // The elements that reach past the phone's width, if any (named, to say what to fix).
+    const widest = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 391).map((e) => e.tagName + '.' + e.className).slice(0, 5)`,
+    );
+    expect(widest).toEqual([]);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 });
