@@ -23,6 +23,7 @@ let base: string;
 let browser: Browser;
 let page: Page;
 let secret = '';
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 
 async function signIn(code?: () => string) {
   await page.getByLabel('Username').fill(user.username);
@@ -206,6 +207,29 @@ describe.skipIf(!requireChromium())('Security page in Chromium', () => {
       .toBe('docker login 127.0.0.1:5123 -u carol');
     expect(await created.getByTestId('registry-host-needed').count()).toBe(0);
     await created.getByRole('button', { name: 'Back to access tokens' }).click();
+
+    // Two tokens, one selected: select-all is partly checked; "Delete selected" only with a selection.
+    t.clock.advanceSeconds(30);
+    const step = (await t.inject({ method: 'POST', url: '/v2/users/login', body: user })).json();
+    const jwt = (
+      await t.inject({
+        method: 'POST',
+        url: '/v2/users/2fa-login',
+        body: { login_2fa_token: step.login_2fa_token, code: totpCode(secret, t.clock.now()) },
+      })
+    ).json().token as string;
+    await t.createPat(jwt, { token_label: 'second' });
+
+    await page.reload();
+    const deleteSelected = page.getByRole('button', { name: /^Delete selected/ });
+    await poll(() => page.getByTestId('pat-row').count()).toBeGreaterThanOrEqual(1);
+    expect(await deleteSelected.isDisabled()).toBe(true);
+    const rows = await page.getByTestId('pat-row').count();
+    await page.getByTestId('pat-row').first().getByRole('checkbox').check();
+    expect(await deleteSelected.isDisabled()).toBe(false);
+    const all = page.getByRole('checkbox', { name: 'Select all tokens on this page' });
+    expect(rows).toBe(2);
+    expect(await all.evaluate((e) => (e as unknown as { indeterminate: boolean }).indeterminate)).toBe(true);
     await page.goto(`${base}/settings/security`);
     await page.getByRole('heading', { name: 'Security', exact: true }).waitFor();
   });
