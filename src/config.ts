@@ -10,6 +10,7 @@ import { mailSettings } from './config/mail.settings.ts';
 import { oidcSettings } from './config/oidc.settings.ts';
 import { rateLimitSettings } from './config/rate-limit.settings.ts';
 import { securitySettings } from './config/security.settings.ts';
+import { sessionSettings } from './config/sessions.settings.ts';
 import { tokenPolicySettings } from './config/token-policy.settings.ts';
 import {
   flag,
@@ -215,6 +216,7 @@ export const settings = {
   tokenPolicy: tokenPolicySettings,
   mail: mailSettings,
   security: securitySettings,
+  sessions: sessionSettings,
 };
 
 /** A tree of settings: a setting, or a group of them. */

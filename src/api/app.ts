@@ -33,6 +33,7 @@ import {
   startMaintenance,
 } from '../services/shared/maintenance.ts';
 import { sealStoredServerKeys } from '../services/shared/server-keys.ts';
+import { forgetEndedAccountSessions } from '../services/sign-in/account-session.service.ts';
 import { CredentialJwts } from '../services/sign-in/credential-jwt.ts';
 import { HubSessions, loadHubSessionSecret } from '../services/sign-in/hub-session.service.ts';
 import { forgottenSignInAddresses } from '../services/sign-in/known-addresses.ts';
@@ -51,12 +52,14 @@ import { registerMetrics } from './metrics.ts';
 import { registerNoStore } from './no-store.ts';
 import { accessTokenRoutes } from './routes/access-tokens.routes.ts';
 import { accountProfileRoutes } from './routes/account-profiles.routes.ts';
+import { accountSessionRoutes } from './routes/account-sessions.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { companyRoutes } from './routes/companies.routes.ts';
 import { companyViewRoutes } from './routes/company-views.routes.ts';
 import { consoleSessionRoutes } from './routes/console-session.routes.ts';
 import { deviceSignInRoutes } from './routes/device-sign-in.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { instanceRoutes } from './routes/instance.routes.ts';
 import { legacyRepositoryRoutes } from './routes/legacy-repositories.routes.ts';
 import { loginRoutes } from './routes/login.routes.ts';
 import { mailAccountRoutes } from './routes/mail-account.routes.ts';
@@ -139,6 +142,7 @@ export const maintenanceTasks: readonly MaintenanceTask[] = [
   mailMaintenance,
   expiryNotices,
   forgottenSignInAddresses,
+  forgetEndedAccountSessions,
 ];
 
 export { createLogger, logRedactPaths } from './logger.ts';
@@ -272,6 +276,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(async (scope) => mailAccountRoutes(scope as App, routeDeps));
   await app.register(async (scope) => mailLinkRoutes(scope as App, routeDeps));
   await app.register(async (scope) => recoveryCodeRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => instanceRoutes(scope as App, routeDeps));
+  await app.register(async (scope) => accountSessionRoutes(scope as App, routeDeps));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Last: the console's SPA fallback answers GET paths no other route claims (never API prefixes).
   await app.register(async (scope) => webConsoleRoutes(scope as App, routeDeps));

@@ -85,6 +85,9 @@ export const httpErrors = {
   TWO_FACTOR_CHALLENGE_INVALID: { status: 401, shape: 'hub' },
   TWO_FACTOR_ALREADY_ENABLED: { status: 409, shape: 'hub' },
   TWO_FACTOR_NOT_SET_UP: { status: 409, shape: 'hub' },
+  // A wrong password or code inside a signed-in session: 403, never 401 (the session is fine).
+  CURRENT_PASSWORD_INCORRECT: { status: 403, shape: 'validation' },
+  TWO_FACTOR_CODE_INCORRECT: { status: 403, shape: 'validation' },
   TWO_FACTOR_NOT_ENABLED: { status: 409, shape: 'hub' },
   DEVICE_CODE_NOT_FOUND: { status: 404, shape: 'hub' },
   DEVICE_CODE_DECIDED: { status: 409, shape: 'hub' },

@@ -18,7 +18,7 @@ const program = new Command('tokenhub')
   .description('Docker Hub style access tokens and registry token service')
   .version(cliVersion, '-V, --version', 'print the version and exit')
   .exitOverride()
-  .showHelpAfterError();
+  .showHelpAfterError("(add --help for the command's usage and examples)");
 
 program
   .command('serve')

@@ -67,6 +67,8 @@ export const errorMessages = {
   TWO_FACTOR_ALREADY_ENABLED: 'two-factor authentication is already enabled; disable it first',
   TWO_FACTOR_NOT_SET_UP: 'call POST /v2/users/me/2fa/setup first',
   TWO_FACTOR_NOT_ENABLED: 'two-factor authentication is not enabled',
+  CURRENT_PASSWORD_INCORRECT: 'the password is incorrect',
+  TWO_FACTOR_CODE_INCORRECT: 'the code is incorrect: enter the code your authenticator app shows now',
   DEVICE_CODE_NOT_FOUND: 'unknown or expired user code: start the sign-in on the device again',
   DEVICE_CODE_DECIDED: 'this sign-in request was already answered',
   OAUTH_INVALID_REQUEST: 'the request is malformed',

@@ -18,6 +18,7 @@ import * as oidcConnections from './migrations/2026-12-01T0401-oidc-connections.
 import * as organizationSettings from './migrations/2026-12-01T0402-organization-settings.ts';
 import * as mail from './migrations/2026-12-01T0501-mail.ts';
 import * as knownSignInAddresses from './migrations/2026-12-01T0601-known-sign-in-addresses.ts';
+import * as accountSessions from './migrations/2026-12-01T0701-account-sessions.ts';
 import * as fineGrainedTokens from './migrations/2026-12-01T0801-fine-grained-tokens.ts';
 import * as companies from './migrations/2026-12-01T0901-companies.ts';
 import type { Database } from './schema.ts';
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0402-organization-settings': organizationSettings,
   '2026-12-01T0501-mail': mail,
   '2026-12-01T0601-known-sign-in-addresses': knownSignInAddresses,
+  '2026-12-01T0701-account-sessions': accountSessions,
   '2026-12-01T0801-fine-grained-tokens': fineGrainedTokens,
   '2026-12-01T0901-companies': companies,
 };

@@ -3,6 +3,13 @@
  * PostgreSQL: timestamps are ISO 8601 UTC strings (`2026-11-24T06:40:00.000Z`, which sort as
  * text), booleans are integers 0/1, lists are JSON text.
  */
+import type { EmailCodesTable, MailOutboxTable } from './schema/mail.tables.ts';
+import type {
+  OidcConnectionsTable,
+  OidcFailuresTable,
+  OidcTokensTable,
+  OidcUsedJtisTable,
+} from './schema/oidc.tables.ts';
 export interface UsersTable {
   id: string;
   /** Lowercase; unique. */
@@ -295,98 +302,19 @@ export interface DeviceSignInsTable {
   decided_at: string | null;
 }
 
-export interface OidcConnectionsTable {
-  id: string;
-  /** `user` or `org`: the namespace the connection grants in is the owner's. */
-  owner_kind: 'user' | 'org';
-  owner_id: string;
-  label: string;
-  /** Compared with the token's `iss` exactly. */
-  issuer: string;
-  audience: string;
-  token_ttl_seconds: number;
-  single_use: number;
-  is_active: number;
-  /** JSON: the rulesets (core/oidc-rules.ts `OidcRuleset`). */
-  rulesets: string;
-  created_at: string;
-  updated_at: string;
-  created_by: string | null;
-  last_used_at: string | null;
-}
-
-export interface OidcTokensTable {
-  id: string;
-  connection_id: string;
-  /** SHA-256 hex of the whole `thub_oidc_…` secret; unique. */
-  secret_hash: string;
-  hint: string;
-  /** The identity token's `sub`. */
-  subject: string;
-  /** JSON: the merged resources of the rulesets that matched. */
-  resources: string;
-  created_at: string;
-  expires_at: string;
-}
-
-export interface OidcUsedJtisTable {
-  connection_id: string;
-  jti: string;
-  /** When the identity token expires; the row can go then. */
-  expires_at: string;
-}
-
-export interface OidcFailuresTable {
-  id: string;
-  connection_id: string;
-  created_at: string;
-  reason: string;
-  subject: string | null;
-  ip: string;
-  user_agent: string;
-}
-
-/** Mail waiting to be sent, being sent, sent or given up (services/mail/mail-sender.ts). */
-export interface MailOutboxTable {
-  id: string;
-  /** What the mail is (`verify-email`, `password-reset`, `invite`, `expiry-digest`, `security-notice`…). */
-  kind: string;
-  recipient: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
-  /** A mail that must exist once (`expiry:<user id>:<day>`); unique, null for the others. */
-  dedupe_key: string | null;
-  /** `pending`, `sent` or `given_up`. */
-  state: string;
-  attempts: number;
-  next_attempt_at: string;
-  /** The sender run that holds the row until `claimed_until`. */
-  claim_id: string | null;
-  claimed_until: string | null;
-  last_error: string | null;
-  created_at: string;
-  sent_at: string | null;
-}
-
-/** Single-use codes of mailed links; only their SHA-256 is kept. */
-export interface EmailCodesTable {
-  code_hash: string;
-  user_id: string;
-  /** `verify-email` or `password-reset`. */
-  purpose: string;
-  /** The address the link was sent to (for `verify-email`, the address it verifies). */
-  email: string;
-  created_at: string;
-  expires_at: string;
-  used_at: string | null;
-}
-
 /** Keyed hashes of (account name, client address) that signed in with the password. */
 export interface KnownSignInAddressesTable {
   key_hash: string;
   last_seen_at: string;
 }
+
+export type { EmailCodesTable, MailOutboxTable } from './schema/mail.tables.ts';
+export type {
+  OidcConnectionsTable,
+  OidcFailuresTable,
+  OidcTokensTable,
+  OidcUsedJtisTable,
+} from './schema/oidc.tables.ts';
 
 export interface Database {
   users: UsersTable;
@@ -421,4 +349,21 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   email_codes: EmailCodesTable;
   known_sign_in_addresses: KnownSignInAddressesTable;
+  account_sessions: AccountSessionsTable;
+}
+
+export interface AccountSessionsTable {
+  id: string;
+  user_id: string;
+  /** `console`, `api` (a Hub login with a password) or `cli` (with a refresh token). */
+  kind: string;
+  device: string;
+  ip: string;
+  user_agent: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  /** SHA-256 (hex) of a CLI session's refresh token; null for the others. */
+  refresh_hash: string | null;
 }

@@ -11,6 +11,7 @@ import { inTransaction } from './transaction.ts';
 /** Parents before children, so foreign keys hold at every insert. */
 export const dumpedTables = [
   'users',
+  'account_sessions',
   'namespaces',
   'organizations',
   'organization_settings',

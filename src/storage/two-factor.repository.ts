@@ -31,6 +31,16 @@ export async function savePendingTotp(db: Db, userId: string, sealed: string): P
     .execute();
 }
 
+/** Forgets a pending secret that was never confirmed. */
+export async function clearPendingTotp(db: Db, userId: string): Promise<void> {
+  await db
+    .updateTable('user_totp')
+    .set({ pending_secret_sealed: null })
+    .where('user_id', '=', userId)
+    .where('enabled_at', 'is', null)
+    .execute();
+}
+
 /** Turns the pending secret on and replaces the recovery codes, in the caller's transaction. */
 export async function enableTotp(
   db: Db,

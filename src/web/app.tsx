@@ -14,6 +14,7 @@ import { ForgotPasswordPage } from './pages/forgot-password.page.tsx';
 import { OidcConnectionEditPage } from './pages/oidc-connection-edit.page.tsx';
 import { OidcConnectionsPage } from './pages/oidc-connections.page.tsx';
 import { OrgPage } from './pages/org.page.tsx';
+import { OrgPeoplePage } from './pages/org-people.page.tsx';
 import { OrgTokenPolicyPage } from './pages/org-token-policy.page.tsx';
 import { OrgTokensPage } from './pages/org-tokens.page.tsx';
 import { OrgsPage } from './pages/orgs.page.tsx';
@@ -61,6 +62,8 @@ function signedInPage(path: string, username: string): ReactNode {
   if (path === '/orgs') return <OrgsPage />;
   const org = matchPath('/orgs/:org', path);
   if (org?.org) return <OrgPage org={org.org} />;
+  const orgPeople = matchPath('/orgs/:org/people', path);
+  if (orgPeople?.org) return <OrgPeoplePage org={orgPeople.org} />;
   const orgTokens = matchPath('/orgs/:org/tokens', path);
   if (orgTokens?.org) return <OrgTokensPage org={orgTokens.org} />;
   const orgTokenPolicy = matchPath('/orgs/:org/token-policy', path);

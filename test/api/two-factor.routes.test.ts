@@ -52,11 +52,44 @@ describe('enabling two-factor sign-in', () => {
       jwt,
       body: { code: '000000' },
     });
-    expect(wrong.statusCode).toBe(401);
+    // 403 naming the field, not 401: the console signs out on a 401, and the session is fine.
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json()).toMatchObject({
+      fields: { code: [expect.stringMatching(/code is incorrect/)] },
+      message: expect.stringMatching(/code is incorrect/),
+    });
     expect((await t.inject({ method: 'GET', url: '/v2/users/me/2fa', jwt })).json()).toEqual({
       enabled: false,
       recovery_codes_left: 0,
+      setup_pending: true,
     });
+  });
+
+  it('setup answers the same pending secret until it is confirmed or cancelled', async () => {
+    const p = await t.signUp('pending');
+    const setup = async () => {
+      // A new sign-in each time: the secret must survive the session that asked for it.
+      const jwt = await t.login('pending', p);
+      return (await t.inject({ method: 'POST', url: '/v2/users/me/2fa/setup', jwt })).json().secret;
+    };
+    const first = await setup();
+    expect(await setup()).toBe(first);
+    const jwt = await t.login('pending', p);
+    const cancel = await t.inject({ method: 'DELETE', url: '/v2/users/me/2fa/setup', jwt });
+    expect(cancel.statusCode).toBe(204);
+    expect((await t.inject({ method: 'GET', url: '/v2/users/me/2fa', jwt })).json().setup_pending).toBe(
+      false,
+    );
+    const second = await setup();
+    expect(second).not.toBe(first);
+    const enabled = await t.inject({
+      method: 'POST',
+      url: '/v2/users/me/2fa/enable',
+      jwt,
+      body: { code: totpCode(second, t.clock.now()) },
+    });
+    expect(enabled.statusCode).toBe(200);
+    expect((await t.inject({ method: 'DELETE', url: '/v2/users/me/2fa/setup', jwt })).statusCode).toBe(409);
   });
 
   it('enable without setup is refused, and the secret is stored sealed', async () => {
@@ -143,6 +176,7 @@ describe('signing in with two-factor on', () => {
     expect((await t.inject({ method: 'GET', url: '/v2/users/me/2fa', jwt })).json()).toEqual({
       enabled: true,
       recovery_codes_left: 8,
+      setup_pending: false,
     });
   });
 
@@ -230,10 +264,14 @@ describe('signing in with two-factor on', () => {
     nextStep();
     const disable = (body: unknown) =>
       t.inject({ method: 'POST', url: '/v2/users/me/2fa/disable', jwt, body });
-    expect((await disable({ password: 'nope nope', code: totpCode(secret, t.clock.now()) })).statusCode).toBe(
-      401,
-    );
-    expect((await disable({ password: 'bob password', code: '111111' })).statusCode).toBe(401);
+    const wrongPassword = await disable({ password: 'nope nope', code: totpCode(secret, t.clock.now()) });
+    expect(wrongPassword.statusCode).toBe(403);
+    expect(wrongPassword.json().fields).toEqual({ password: ['the password is incorrect'] });
+    const wrongCode = await disable({ password: 'bob password', code: '111111' });
+    expect(wrongCode.statusCode).toBe(403);
+    expect(Object.keys(wrongCode.json().fields)).toEqual(['code']);
+    // The session that made the mistakes still works.
+    expect((await t.inject({ method: 'GET', url: '/v2/users/me', jwt })).statusCode).toBe(200);
     expect(
       (await disable({ password: 'bob password', code: totpCode(secret, t.clock.now()) })).statusCode,
     ).toBe(204);
@@ -295,6 +333,7 @@ const fixture = () => ({ t, username: 'alice', password });
 describe('shared security suite', () => {
   runSharedSecuritySuite(fixture, { method: 'GET', url: '/v2/users/me/2fa', allows: ['password'] });
   runSharedSecuritySuite(fixture, { method: 'POST', url: '/v2/users/me/2fa/setup', allows: ['password'] });
+  runSharedSecuritySuite(fixture, { method: 'DELETE', url: '/v2/users/me/2fa/setup', allows: ['password'] });
   runSharedSecuritySuite(fixture, {
     method: 'POST',
     url: '/v2/users/me/2fa/enable',

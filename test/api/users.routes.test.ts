@@ -67,7 +67,8 @@ describe('PUT /v2/users/me/password', () => {
       jwt,
       body: { current_password: 'nope nope', new_password: 'second password' },
     });
-    expect(wrong.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().fields).toEqual({ current_password: ['the current password is incorrect'] });
     const tooShort = await t.inject({
       method: 'PUT',
       url: '/v2/users/me/password',

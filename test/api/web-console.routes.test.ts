@@ -16,14 +16,16 @@ let dir: string;
 const indexHtml =
   '<!doctype html><html><head><title>t</title></head><body><div id="root"></div></body></html>';
 
-async function consoleApp(options: { dir: string; signup?: 'open' | 'closed' }) {
+async function consoleApp(options: { dir: string; signup?: 'open' | 'closed'; registryUrl?: string }) {
   const app = Fastify();
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ detail: `no route for ${request.url}`, message: 'not found' }),
   );
   app.get('/token', async () => ({ token: 'x' }));
   app.get('/v2/users/me', async () => ({ username: 'alice' }));
-  const ctx = { config: { signup: options.signup ?? 'open' } } as unknown as ServiceContext;
+  const ctx = {
+    config: { signup: options.signup ?? 'open', registryUrl: options.registryUrl },
+  } as unknown as ServiceContext;
   await app.register(async (scope) =>
     webConsoleRoutes(scope as unknown as App, { ctx }, { dir: options.dir }),
   );
@@ -40,6 +42,15 @@ beforeAll(async () => {
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describe('web console routes', () => {
+  it('writes the registry host into the page when TOKENHUB_REGISTRY_URL is set, else nothing', async () => {
+    const withRegistry = await consoleApp({ dir, registryUrl: 'https://registry.example.com:5000' });
+    expect((await withRegistry.inject({ method: 'GET', url: '/' })).body).toContain(
+      '<meta name="tokenhub-registry" content="registry.example.com:5000" />',
+    );
+    const without = await consoleApp({ dir });
+    expect((await without.inject({ method: 'GET', url: '/' })).body).not.toContain('tokenhub-registry');
+  });
+
   it('answers console paths with index.html, the sign-up setting and security headers', async () => {
     const app = await consoleApp({ dir, signup: 'closed' });
     for (const url of ['/', '/settings/tokens', '/orgs/acme/tokens', '/device?user_code=BCDF-GHJK']) {

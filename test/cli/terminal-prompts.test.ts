@@ -108,7 +108,7 @@ describe.skipIf(!scriptPresent)('prompts on a terminal', () => {
     s.t.clock.advanceSeconds(30); // a code is never accepted twice
     const command = `printf %s ${quote(password)} | ${cli(`login --server ${s.url} --username dave --password-stdin`)}`;
     const res = await onTerminal(command, s.env, [[/Two-factor code \(or a recovery code\): /, code()]]);
-    expect(res.output).toContain(`Logged in to ${s.url} as dave (a password session`);
+    expect(res.output).toContain(`Logged in to ${s.url} as dave (a password sign-in kept on the server`);
     expect(res.code).toBe(0);
   });
 });

@@ -98,7 +98,9 @@ describe('tokenhub token (alice)', () => {
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^UUID: +\S{36}\nDescription: +ci\nScope: +repo:write\nStatus: +active\n/);
     expect(created.stdout).toContain('\nExpires:        2026-06-30 00:00\n');
-    expect(created.stdout).toMatch(/shown only this once.*\n\nthub_pat_[0-9A-Za-z]{38}\n$/);
+    expect(created.stdout).toMatch(
+      /shown only this once:\n\nthub_pat_[0-9A-Za-z]{38}\n\nLog in with: docker login /,
+    );
 
     const quiet = await s.tokenhub(['token', 'create', '--description', 'script', '--quiet']);
     expect(quiet.stdout).toMatch(/^thub_pat_[0-9A-Za-z]{38}\n$/);
@@ -203,11 +205,14 @@ describe('tokenhub token (alice)', () => {
 
   it('API refusals print the API message; bad arguments are usage errors', async () => {
     const long = await s.tokenhub(['token', 'create', '--description', 'x'.repeat(101)]);
-    expect(long).toMatchObject({ code: 1, stderr: 'tokenhub: token_label must be at most 100 characters\n' });
+    expect(long).toMatchObject({
+      code: 1,
+      stderr: 'tokenhub: --description must be at most 100 characters\n',
+    });
     const tooFar = await s.tokenhub(['token', 'create', '--description', 'far', '--expires', '2030-01-01']);
     expect(tooFar).toMatchObject({
       code: 1,
-      stderr: 'tokenhub: expires_at must be at most one year ahead\n',
+      stderr: 'tokenhub: --expires must be at most one year ahead\n',
     });
     const scope = await s.tokenhub(['token', 'create', '--description', 'x', '--scope', 'root']);
     expect(scope.code).toBe(2);
@@ -220,12 +225,16 @@ describe('tokenhub token (alice)', () => {
     expect((await s.tokenhub(['token', 'inspect'])).code).toBe(2);
   });
 
-  it('an expired password session says how to get a new one', async () => {
+  it('one login outlives the 10-minute session JWT; an ended sign-in says to log in again', async () => {
     s.t.clock.advanceSeconds(11 * 60);
+    expect((await s.tokenhub(['token', 'ls'])).code).toBe(0);
+    s.t.clock.advanceSeconds(24 * 3600);
+    expect((await s.tokenhub(['token', 'ls'])).code).toBe(0);
+    s.t.clock.advanceSeconds(31 * 24 * 3600);
     const res = await s.tokenhub(['token', 'ls']);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(
-      /^tokenhub: the session token is invalid or expired \(the password session .* lasts 10 minutes/,
+      /^tokenhub: your sign-in to .* has ended \(signed out, revoked or expired\): run tokenhub login/,
     );
     s.t.clock.set(start);
   });

@@ -34,18 +34,20 @@ const login = (username: string, secret: string, extra: string[] = []) =>
   });
 
 describe('tokenhub login with --password-stdin', () => {
-  it('a password stores only the 10-minute session, in a 0600 file in a 0700 directory', async () => {
+  it('a password stores only a revocable sign-in kept on the server, in a 0600 file in a 0700 directory', async () => {
     const res = await login('Alice', password);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain(`Logged in to ${s.url} as alice (a password session (10 minutes), until `);
+    expect(res.stdout).toContain(
+      `Logged in to ${s.url} as alice (a password sign-in kept on the server, until `,
+    );
     expect(res.stdout).toContain('never the password');
     const text = await readFile(credentialsFile(), 'utf8');
     expect(text).not.toContain(password);
     const store = JSON.parse(text);
     expect(store.current).toBe(s.url);
-    expect(store.servers[s.url]).toMatchObject({ username: 'alice', kind: 'password-session' });
-    expect(store.servers[s.url].token).toMatch(/^ey/);
+    expect(store.servers[s.url]).toMatchObject({ username: 'alice', kind: 'cli-session' });
+    expect(store.servers[s.url].token).toMatch(/^thub_session_/);
     expect((await stat(credentialsFile())).mode & 0o777).toBe(0o600);
     expect((await stat(join(s.env.XDG_CONFIG_HOME ?? '', 'tokenhub'))).mode & 0o777).toBe(0o700);
 
@@ -55,7 +57,7 @@ describe('tokenhub login with --password-stdin', () => {
       username: 'alice',
       email: 'alice@example.com',
       server: s.url,
-      credential: 'password-session',
+      credential: 'cli-session',
     });
     // A password session manages tokens.
     expect((await s.tokenhub(['token', 'ls'])).code).toBe(0);
@@ -83,14 +85,17 @@ describe('tokenhub login with --password-stdin', () => {
     expect(entry).toMatchObject({
       kind: 'pat',
       token: pat.token,
-      password_session: { token: expect.stringMatching(/^ey/) },
+      password_session: { token: expect.stringMatching(/^thub_session_/), session_id: expect.any(String) },
     });
     expect((await s.tokenhub(['token', 'ls'])).code).toBe(0);
     const who = JSON.parse((await s.tokenhub(['whoami', '--format', 'json'])).stdout);
     expect(who).toMatchObject({ credential: 'pat', password_session_expires_at: expect.any(String) });
 
     // logout forgets a PAT but leaves it working on the server.
-    expect(await s.tokenhub(['logout'])).toMatchObject({ code: 0, stdout: `Logged out of ${s.url}\n` });
+    expect(await s.tokenhub(['logout'])).toMatchObject({
+      code: 0,
+      stdout: `Logged out of ${s.url} (the sign-in was ended on the server)\n`,
+    });
     expect((await readStore()).servers).toEqual({});
     expect(await s.t.login('alice', pat.token)).toBeTruthy();
     expect(await s.tokenhub(['whoami'])).toMatchObject({
@@ -147,7 +152,10 @@ describe('tokenhub login with --password-stdin', () => {
     const res = await s.tokenhub(['login', '--server', nobody, '--username', 'a', '--password-stdin'], {
       input: 'secret',
     });
-    expect(res).toMatchObject({ code: 1, stderr: `tokenhub: cannot reach ${nobody}: ECONNREFUSED\n` });
+    expect(res).toMatchObject({
+      code: 1,
+      stderr: `tokenhub: cannot connect to ${nobody}: nothing is listening at ${new URL(nobody).host}. Is tokenhub running, and is the address right?\n`,
+    });
   });
 });
 

@@ -250,8 +250,8 @@ describe('regenerating recovery codes', () => {
       t.inject({ method: 'POST', url: '/v2/users/me/2fa/recovery-codes', jwt, body });
     expect(
       (await regenerate({ password: 'wrong password', code: totpCode(secret, t.clock.now()) })).statusCode,
-    ).toBe(401);
-    expect((await regenerate({ password: defaultPassword, code: '000000' })).statusCode).toBe(401);
+    ).toBe(403);
+    expect((await regenerate({ password: defaultPassword, code: '000000' })).statusCode).toBe(403);
     const fresh = await regenerate({ password: defaultPassword, code: totpCode(secret, t.clock.now()) });
     expect(fresh.statusCode).toBe(200);
     expect(fresh.headers['cache-control']).toBe('no-store');

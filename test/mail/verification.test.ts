@@ -145,7 +145,9 @@ describe('changing the address', () => {
       jwt,
       body: { password: 'not the password', email: 'carol@new.example' },
     });
-    expect(wrong.statusCode).toBe(401);
+    // A wrong password inside a session is a 403 naming the field: the session goes on.
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().fields).toHaveProperty('password');
     const asked = await t.inject({
       method: 'PUT',
       url: '/v2/users/me/email',

@@ -41,7 +41,7 @@ describe.each(testDialects('security: account changes'))('on %s', (dialect) => {
       });
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await change(`guess ${i}`)).statusCode);
-    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect(statuses).toEqual([403, 403, 403, 429, 429]);
     const refused = await change(defaultPassword);
     expect(refused.statusCode).toBe(429);
     expect(refused.headers['retry-after']).toBeDefined();
@@ -68,7 +68,7 @@ describe.each(testDialects('security: account changes'))('on %s', (dialect) => {
       t.inject({ method: 'POST', url: '/v2/users/me/2fa/disable', jwt, body: { password, code: '000000' } });
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await disable(`guess ${i}`)).statusCode);
-    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect(statuses).toEqual([403, 403, 403, 429, 429]);
     expect(await failureCount(t)).toBe(3);
   });
 
@@ -96,7 +96,8 @@ describe.each(testDialects('security: account changes'))('on %s', (dialect) => {
       jwt: stolen,
       body: { code: code(), password: 'not the password' },
     });
-    expect(wrong.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().fields).toHaveProperty('password');
     const state = await t.inject({ method: 'GET', url: '/v2/users/me/2fa', jwt: stolen });
     expect(state.json().enabled).toBe(false);
     const right = await t.inject({

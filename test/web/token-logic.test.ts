@@ -123,7 +123,11 @@ describe('levels, labels and actions', () => {
   });
 
   it('builds the docker login command', () => {
-    expect(dockerLoginCommand('alice')).toBe('docker login -u alice');
+    expect(dockerLoginCommand('alice', 'registry.example.com:5000')).toBe(
+      'docker login registry.example.com:5000 -u alice',
+    );
+    // Never a bare `docker login -u`: that signs in to Docker Hub.
+    expect(dockerLoginCommand('alice', undefined)).toBe('docker login REGISTRY-HOST -u alice');
   });
 });
 

@@ -55,6 +55,9 @@ export const twoFactorCode = Type.String({ minLength: 1, maxLength: 64 });
 export const twoFactorStateObject = Type.Object({
   enabled: Type.Boolean(),
   recovery_codes_left: Type.Integer(),
+  setup_pending: Type.Boolean({
+    description: 'A setup was started and not confirmed: POST /setup answers the same secret again',
+  }),
 });
 export type TwoFactorState = Static<typeof twoFactorStateObject>;
 

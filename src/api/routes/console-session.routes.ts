@@ -7,7 +7,7 @@
  *   POST /v2/console/session {username, password}        → 200 {username, csrf_token} + cookie, or 401 {login_2fa_token}
  *   POST /v2/console/session/2fa {login_2fa_token, code}  → 200 {username, csrf_token} + cookie
  *   GET /v2/console/session                               → 200 {username, csrf_token, …} or 401
- *   DELETE /v2/console/session                            → 204, cookie cleared
+ *   DELETE /v2/console/session                            → 204, session ended on the server, cookie cleared
  */
 import type { FastifyReply } from 'fastify';
 import { decodeJwt } from 'jose';
@@ -15,6 +15,7 @@ import { Type } from 'typebox';
 import type { User } from '../../core/account-rules.ts';
 import { AppError } from '../../core/errors.ts';
 import type { RequestMeta } from '../../services/shared/context.ts';
+import { endAccountSession } from '../../services/sign-in/account-session.service.ts';
 import { attemptLogin, recordLoginSuccess } from '../../services/sign-in/hub-login.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
@@ -29,6 +30,11 @@ import { errorReplies } from '../contract/common.contract.ts';
 import { requestMeta } from '../request-meta.ts';
 import { finishSecondStep, secondStepReply } from '../two-factor-step.ts';
 
+/** The JWT of `Authorization: Bearer <jwt>`, if that is the header's shape. */
+function bearerJwt(header: string | undefined): string | undefined {
+  return header ? /^(?:Bearer|JWT)\s+(\S+)$/i.exec(header)?.[1] : undefined;
+}
+
 export async function consoleSessionRoutes(
   app: App,
   { ctx, sessions, csrf, guard, throttles }: RouteDeps,
@@ -39,7 +45,7 @@ export async function consoleSessionRoutes(
   async function startSession(reply: FastifyReply, user: User, meta: RequestMeta, twoFactor: boolean) {
     const principal = { kind: 'password', user } as const;
     await recordLoginSuccess(ctx, principal, meta, twoFactor);
-    const jwt = await sessions.issue(principal, ttl);
+    const jwt = await sessions.start(principal, { kind: 'console', meta, ttlSeconds: ttl });
     reply.setCookie(consoleCookieName, jwt, consoleCookieOptions(ctx.config, ttl));
     return sessionReply(user, jwt, new Date(ctx.clock.now().getTime() + ttl * 1000));
   }
@@ -126,11 +132,16 @@ export async function consoleSessionRoutes(
     {
       schema: {
         tags,
-        summary: 'Sign out of the console (clears the cookie)',
+        summary:
+          'Sign out: ends the session of the cookie (or of the bearer JWT) on the server, and clears the cookie',
         response: { 204: Type.Null() },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      // No guard: signing out must work with an expired or already-ended cookie too.
+      const jwt = bearerJwt(request.headers.authorization) ?? request.cookies[consoleCookieName];
+      const current = jwt ? await sessions.sessionOf(jwt) : undefined;
+      if (current) await endAccountSession(ctx, current.user, current.sessionId).catch(() => undefined);
       reply.clearCookie(consoleCookieName, { path: '/' });
       return reply.status(204).send(null);
     },

@@ -21,7 +21,7 @@ export async function loginRoutes(app: App, { ctx, sessions, throttles }: RouteD
     const outcome = await attemptLogin(ctx, identifier, secret, meta);
     if ('loginToken' in outcome) return outcome;
     await recordLoginSuccess(ctx, outcome.principal, meta);
-    return { session: await sessions.issue(outcome.principal) };
+    return { session: await sessions.start(outcome.principal, { kind: 'api', meta }) };
   }
 
   app.post(
@@ -62,7 +62,7 @@ export async function loginRoutes(app: App, { ctx, sessions, throttles }: RouteD
       const user = await finishSecondStep(ctx, throttles, request, reply, { loginToken, code }, meta);
       const principal = { kind: 'password', user } as const;
       await recordLoginSuccess(ctx, principal, meta, true);
-      return { token: await sessions.issue(principal) };
+      return { token: await sessions.start(principal, { kind: 'api', meta }) };
     },
   );
 

@@ -1,13 +1,16 @@
 /**
  * Two-factor sign-in management (password session only): `POST /v2/users/me/2fa/setup` →
- * `{secret, otpauth_uri}`; `POST /v2/users/me/2fa/enable {code}` → `{recovery_codes}` (shown once);
+ * `{secret, otpauth_uri}` (the same pending secret until it is confirmed or cancelled with
+ * `DELETE /v2/users/me/2fa/setup`); `POST /v2/users/me/2fa/enable {code}` → `{recovery_codes}` (shown once);
  * `POST /v2/users/me/2fa/disable {password, code}` → 204. `GET /v2/users/me/2fa` tells the state.
  */
 
 import { reauthenticate, requireRecentSignIn } from '../../services/sign-in/reauthentication.ts';
 import {
+  cancelTwoFactorSetup,
   disableTwoFactor,
   enableTwoFactor,
+  isTwoFactorSetupPending,
   setUpTwoFactor,
   twoFactorState,
 } from '../../services/sign-in/two-factor.service.ts';
@@ -38,15 +41,21 @@ export async function twoFactorRoutes(app: App, { ctx, guard, rateLimiter }: Rou
       },
     }),
     async (request) => {
-      const { enabled, recoveryCodesLeft } = await twoFactorState(ctx, accountOf(request).id);
-      return { enabled, recovery_codes_left: recoveryCodesLeft };
+      const { id } = accountOf(request);
+      const { enabled, recoveryCodesLeft } = await twoFactorState(ctx, id);
+      return {
+        enabled,
+        recovery_codes_left: recoveryCodesLeft,
+        setup_pending: await isTwoFactorSetupPending(ctx, id),
+      };
     },
   );
 
   app.post(
     '/v2/users/me/2fa/setup',
     route({
-      summary: 'Start enabling two-factor sign-in: a new TOTP secret (confirm it with /enable)',
+      summary:
+        'Start enabling two-factor sign-in: a TOTP secret, the same until confirmed with /enable or cancelled',
       response: {
         200: twoFactorSetupObject,
         ...errorReplies(401, 403, 409),
@@ -55,6 +64,18 @@ export async function twoFactorRoutes(app: App, { ctx, guard, rateLimiter }: Rou
     async (request) => {
       const { secret, otpauthUri } = await setUpTwoFactor(ctx, accountOf(request));
       return { secret, otpauth_uri: otpauthUri };
+    },
+  );
+
+  app.delete(
+    '/v2/users/me/2fa/setup',
+    route({
+      summary: 'Cancel a setup that was not confirmed: the pending secret is forgotten (tokenhub extension)',
+      response: noContentReplies(401, 403, 409),
+    }),
+    async (request, reply) => {
+      await cancelTwoFactorSetup(ctx, accountOf(request));
+      return reply.status(204).send(null);
     },
   );
 

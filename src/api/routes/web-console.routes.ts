@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { registryHostOf } from '../../core/registry-host.ts';
 import type { App, RouteDeps } from '../app.ts';
 
 export const defaultWebConsoleDir = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
@@ -86,9 +87,13 @@ export async function webConsoleRoutes(
 ): Promise<void> {
   const root = resolve(options.dir ?? defaultWebConsoleDir);
   // Written into index.html so the console knows before any request whether to offer sign-up.
-  const instanceMeta =
-    `<meta name="tokenhub-signup" content="${ctx.config.signup}" />` +
-    `<meta name="tokenhub-mail" content="${ctx.config.mail?.smtpUrl ? 'on' : 'off'}" />`;
+  const registryHost = registryHostOf(ctx.config.registryUrl);
+  const instanceMeta = [
+    `<meta name="tokenhub-signup" content="${ctx.config.signup}" />`,
+    `<meta name="tokenhub-mail" content="${ctx.config.mail?.smtpUrl ? 'on' : 'off'}" />`,
+    // The registry host for the copy-ready `docker login <host> -u <name>` (a URL's host: no quotes).
+    ...(registryHost ? [`<meta name="tokenhub-registry" content="${registryHost}" />`] : []),
+  ].join('\n  ');
 
   async function sendPage(reply: FastifyReply) {
     const html = await readIfFile(resolve(root, 'index.html'));

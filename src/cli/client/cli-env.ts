@@ -9,9 +9,10 @@
  * - `XDG_CONFIG_HOME` (default `~/.config`): credentials in `tokenhub/credentials.json`.
  * - `DOCKER_CONFIG` (default `~/.docker`), `REGISTRY_AUTH_FILE` or `XDG_RUNTIME_DIR`: the auth files
  *   `--configure-docker` and `--configure-containers` edit.
+ * - `PATH`: where docker and the containers tools will look for `docker-credential-tokenhub`.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 export interface CliEnv {
   readonly server: string | undefined;
@@ -23,6 +24,8 @@ export interface CliEnv {
   readonly dockerConfigPath: string;
   /** `$REGISTRY_AUTH_FILE`, else `${XDG_RUNTIME_DIR:-$HOME/.config}/containers/auth.json`. */
   readonly containersAuthPath: string;
+  /** `$PATH`, split; the directories a credential helper is looked up in. */
+  readonly pathDirs: readonly string[];
 }
 
 const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
@@ -39,5 +42,6 @@ export function readCliEnv(env: NodeJS.ProcessEnv = process.env): CliEnv {
     containersAuthPath:
       nonEmpty(env.REGISTRY_AUTH_FILE) ??
       join(nonEmpty(env.XDG_RUNTIME_DIR) ?? join(home, '.config'), 'containers', 'auth.json'),
+    pathDirs: Object.freeze((env.PATH ?? '').split(delimiter).filter((dir) => dir !== '')),
   });
 }

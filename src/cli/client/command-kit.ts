@@ -1,9 +1,11 @@
 /**
  * Building blocks of the user commands: a leaf command with `--server`, `--format` and an
  * example in its help; an action wrapper that turns `UsageError` into commander's usage error
- * (exit code 2); and the argument parsers shared by several commands.
+ * (exit code 2) and names the flags in the server's messages; and the argument parsers shared by
+ * several commands.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ApiError } from './http-client.ts';
 import { UsageError } from './hub-session.ts';
 import { type OutputFormat, outputFormats } from './output.ts';
 
@@ -65,9 +67,27 @@ export function action<T extends unknown[]>(
       if (error instanceof UsageError && command instanceof Command) {
         command.error(`error: ${error.message}`, { exitCode: 2, code: 'tokenhub.usage' });
       }
+      if (error instanceof ApiError) error.message = withFlagNames(error.message);
       throw error;
     }
   };
+}
+
+/** The API's field names as the flags a person typed (`expires_at` → `--expires`). */
+const flagOfField: Record<string, string> = {
+  expires_at: '--expires',
+  token_label: '--description',
+  scopes: '--scope',
+  label: '--label',
+  resources: '--repo/--scope',
+};
+
+/** Rewrites field names the server put in a message into the CLI's flag names. */
+export function withFlagNames(message: string): string {
+  return message.replace(
+    /\b(expires_at|token_label|scopes|label|resources)\b/g,
+    (field) => flagOfField[field] ?? field,
+  );
 }
 
 /** Collects a repeatable option's values. */

@@ -16,14 +16,17 @@
  * `kind` says what `token` is: `auto` an auto-generated PAT from the device sign-in (revoked by
  * `logout`), `pat` a personal access token given as the password of `login --password-stdin`
  * (kept on the server by `logout`), `oat` likewise an organization access token (the username is
- * then the organization), `password-session` the 10-minute Hub session JWT of a password
- * login (it is all a password login leaves behind). `registries` maps the registry hosts this
+ * then the organization), `cli-session` the refresh token of a password session kept on the server
+ * (`POST /v2/auth/cli-session`: listed among the account's sessions, ended by `logout` or from the
+ * console, expiring after `TOKENHUB_CLI_SESSION_TTL_SECONDS`; never the password),
+ * `password-session` a 10-minute Hub session JWT (what a password login left with a server that
+ * has no CLI sessions). `registries` maps the registry hosts this
  * tokenhub serves to it, for `docker-credential-tokenhub`; it survives `logout`.
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type CredentialKind = 'auto' | 'pat' | 'oat' | 'password-session';
+export type CredentialKind = 'auto' | 'pat' | 'oat' | 'cli-session' | 'password-session';
 
 export interface StoredCredential {
   username: string;
@@ -32,12 +35,15 @@ export interface StoredCredential {
   signed_in_at: string;
   /** When the token or session expires (ISO 8601), as the server said; display only. */
   expires_at?: string;
+  /** The server-side session of a `cli-session` credential (its refresh token is `token`). */
+  session_id?: string;
   /**
    * A password session kept next to a token credential (`login --password-stdin` with the password
    * of the same account while signed in with a token): used where the server wants a password
-   * session, until it expires; the token keeps serving docker and skopeo.
+   * session, until it ends; the token keeps serving docker and skopeo. With `session_id`, `token`
+   * is a CLI session's refresh token, else a session JWT.
    */
-  password_session?: { token: string; expires_at?: string };
+  password_session?: { token: string; expires_at?: string; session_id?: string };
 }
 
 export interface CredentialFile {

@@ -59,24 +59,33 @@ export function setRegistryAuth(path: string, host: string, username: string, se
 
 /**
  * Adds `host → tokenhub` to the file's `credHelpers` (creating the file, mode 0600, if needed).
- * @returns true when the file changed.
+ * Every other key and every other registry's entry is kept as it was.
+ * @returns whether the file changed, and the hosts whose earlier `docker login` credential
+ *   (`auths.<host>.auth`) the helper now takes precedence over (kept in the file, but unused).
  */
-export function addCredentialHelper(path: string, hosts: readonly string[]): boolean {
+export function addCredentialHelper(
+  path: string,
+  hosts: readonly string[],
+): { changed: boolean; shadowed: string[] } {
   const config = readJsonObject(path);
   const current = config.credHelpers;
   const helpers: Record<string, unknown> =
     current !== null && typeof current === 'object' && !Array.isArray(current)
       ? { ...(current as Record<string, unknown>) }
       : {};
+  const auths = config.auths !== null && typeof config.auths === 'object' ? config.auths : {};
+  const shadowed: string[] = [];
   let changed = false;
   for (const host of hosts) {
     if (helpers[host] !== credentialHelperName) {
       helpers[host] = credentialHelperName;
       changed = true;
+      const entry = (auths as Record<string, unknown>)[host];
+      if (entry !== null && typeof entry === 'object' && 'auth' in entry) shadowed.push(host);
     }
   }
-  if (!changed) return false;
+  if (!changed) return { changed, shadowed };
   config.credHelpers = helpers;
   writeJsonObject(path, config);
-  return true;
+  return { changed, shadowed };
 }

@@ -66,6 +66,36 @@ export function errorMessageOf(status: number, body: Record<string, unknown>, he
 }
 
 /**
+ * A sentence for a request that got no HTTP answer, naming what to check, never a bare
+ * `ECONNREFUSED` or `UND_ERR_SOCKET`.
+ */
+export function unreachableMessage(server: string, error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? '';
+  const host = new URL(server).host;
+  if (code === 'ECONNREFUSED') {
+    return `cannot connect to ${server}: nothing is listening at ${host}. Is tokenhub running, and is the address right?`;
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return `cannot connect to ${server}: the host name ${new URL(server).hostname} was not found. Check the address.`;
+  }
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ECONNRESET') {
+    return `cannot connect to ${server}: the connection timed out or was cut. Check the address and your network.`;
+  }
+  if (/SSL|TLS|CERT|EPROTO/i.test(`${code} ${cause?.message ?? ''}`)) {
+    return `cannot connect to ${server} over HTTPS (${cause?.message ?? code}). If the server has no TLS, use http://${host}.`;
+  }
+  if (
+    code.startsWith('UND_ERR') ||
+    code.startsWith('HPE_') ||
+    /HTTP\/1\.1 protocol/.test(cause?.message ?? '')
+  ) {
+    return `${server} did not answer with HTTP: is ${host} the tokenhub address (and the right port)?`;
+  }
+  return `cannot connect to ${server}: ${cause?.message ?? (error as Error).message}`;
+}
+
+/**
  * Sends one request to `server` + `path`.
  * @throws ApiError on a non-2xx answer; Error naming the server when it cannot be reached.
  */
@@ -91,8 +121,7 @@ export async function apiRequest<T = unknown>(
   try {
     response = await fetch(url, { method, headers, body, redirect: 'error' });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`cannot reach ${server}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    throw new Error(unreachableMessage(server, error));
   }
   const text = await response.text();
   let parsed: unknown = null;

@@ -3,8 +3,9 @@
  *
  * Server: `--server`, else `TOKENHUB_SERVER`, else the one `tokenhub login` used last.
  * Credentials: `TOKENHUB_TOKEN` (with `TOKENHUB_USERNAME`, or the stored username), else the store.
- * A stored or given access token is exchanged at `POST /v2/auth/token` once per run; a stored
- * password session is sent as it is.
+ * A stored or given access token is exchanged at `POST /v2/auth/token` once per run; a stored CLI
+ * session's refresh token at `POST /v2/auth/refresh` (a password session: token management works
+ * without a prompt until the session ends); a stored password-session JWT is sent as it is.
  *
  * Token management needs a password session (the server answers a token-derived session 403
  * "token issued from personal access token is not allowed"). On that answer the command tries the
@@ -13,6 +14,7 @@
  * the run, storing nothing; without a terminal it fails with the API's message and a hint.
  */
 import { type CliEnv, readCliEnv } from './cli-env.ts';
+import { refreshCliSession } from './cli-session.ts';
 import {
   type CredentialKind,
   normalizeServerUrl,
@@ -37,7 +39,7 @@ interface ActiveCredential {
   token: string;
   kind: CredentialKind | 'env';
   /** A password session stored next to a token, for what only a password session may do. */
-  passwordSession?: string;
+  passwordSession?: { token: string; refresh: boolean };
 }
 
 const tokenSessionRefused = /token issued from (personal|organization) access token is not allowed/;
@@ -96,7 +98,14 @@ export class HubSession {
         username: stored.username,
         token: stored.token,
         kind: stored.kind,
-        ...(stored.password_session ? { passwordSession: stored.password_session.token } : {}),
+        ...(stored.password_session
+          ? {
+              passwordSession: {
+                token: stored.password_session.token,
+                refresh: Boolean(stored.password_session.session_id),
+              },
+            }
+          : {}),
       },
     );
   }
@@ -109,10 +118,22 @@ export class HubSession {
     return this.credential;
   }
 
+  /**
+   * Asks the server whether the credential still works (an access token is exchanged for a
+   * session), without a request of its own: for `whoami` with an organization access token.
+   * @throws ApiError as the server answered (401 for an unknown token or wrong organization name).
+   */
+  async confirmCredential(): Promise<void> {
+    await this.#sessionBearer();
+  }
+
   async #sessionBearer(): Promise<string> {
     const credential = this.requireCredential();
     if (this.#bearer) return this.#bearer;
     if (credential.kind === 'password-session') return this.#adoptPasswordSession(credential.token);
+    if (credential.kind === 'cli-session') {
+      return this.#adoptPasswordSession(await refreshCliSession(this.server, credential.token));
+    }
     try {
       this.#bearer = await exchangeForSession(this.server, credential.username, credential.token);
     } catch (error) {
@@ -164,7 +185,9 @@ export class HubSession {
       if (!refusedToken && !expiredPassword) throw error;
       const stored = this.credential?.passwordSession;
       if (refusedToken && stored && !this.#passwordBearer) {
-        this.#adoptPasswordSession(stored);
+        this.#adoptPasswordSession(
+          stored.refresh ? await refreshCliSession(this.server, stored.token) : stored.token,
+        );
         return this.request<T>(method, path, options);
       }
       if (canPrompt() && this.credential?.kind !== 'env') {

@@ -2,9 +2,11 @@
  * The two ways `tokenhub login` signs in, each ending in what the credential store keeps:
  * - the device sign-in (default): an auto-generated PAT, kind `auto`;
  * - a username with a secret (`--password-stdin`, or a hidden prompt on a terminal): a PAT or OAT
- *   is kept as given (kind `pat`/`oat`); for a password only the 10-minute session JWT the server
- *   answered is kept (kind `password-session`), never the password.
+ *   is kept as given (kind `pat`/`oat`); a password opens a CLI session on the server whose refresh
+ *   token is kept (kind `cli-session`; an older server's 10-minute JWT, `password-session`), never
+ *   the password.
  */
+import { openCliSession } from './cli-session.ts';
 import type { StoredCredential } from './credential-store.ts';
 import { revokeAutoToken } from './device-flow.ts';
 import { ApiError, apiRequest } from './http-client.ts';
@@ -37,6 +39,17 @@ export async function signInWithSecret(
   const name = await canonicalUsername(server, session, username);
   const signedInAt = now.toISOString();
   if (tokenKind) return { username: name, kind: tokenKind, token: secret, signed_in_at: signedInAt };
+  const cli = await openCliSession(server, session);
+  if (cli) {
+    return {
+      username: name,
+      kind: 'cli-session',
+      token: cli.refresh_token,
+      session_id: cli.session_id,
+      signed_in_at: signedInAt,
+      expires_at: cli.expires_at,
+    };
+  }
   const expiresAt = jwtExpiry(session);
   return {
     username: name,
@@ -97,16 +110,16 @@ export function mergeSignIn(
   previous: StoredCredential | undefined,
   next: StoredCredential,
 ): StoredCredential {
-  if (
-    next.kind === 'password-session' &&
-    previous &&
-    previous.kind !== 'password-session' &&
-    previous.username === next.username
-  ) {
+  const isSession = (kind: StoredCredential['kind']) => kind === 'password-session' || kind === 'cli-session';
+  if (isSession(next.kind) && previous && !isSession(previous.kind) && previous.username === next.username) {
     const { password_session: _replaced, ...rest } = previous;
     return {
       ...rest,
-      password_session: { token: next.token, ...(next.expires_at ? { expires_at: next.expires_at } : {}) },
+      password_session: {
+        token: next.token,
+        ...(next.expires_at ? { expires_at: next.expires_at } : {}),
+        ...(next.session_id ? { session_id: next.session_id } : {}),
+      },
     };
   }
   return next;

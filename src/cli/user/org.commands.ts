@@ -22,7 +22,9 @@ import {
 } from '../client/org-resources.ts';
 import { formatFields, formatTable, localTime, writeJson, writeOutput } from '../client/output.ts';
 import { parseAllowFlag } from '../client/pat-flags.ts';
+import { dockerLoginHint, registryHostOf } from '../client/registry-login.ts';
 import { registerConnectionCommands } from './oidc.commands.ts';
+import { registerOrgAdminCommands } from './org-admin.commands.ts';
 import { registerOrgMemberCommands } from './org-members.commands.ts';
 import { registerOrgTokenPolicyCommand } from './org-token-policy.command.ts';
 import { confirmDeletion } from './token.commands.ts';
@@ -124,11 +126,12 @@ function registerCreateAndUpdate(token: Command): void {
             },
           });
           if (options.quiet) return void process.stdout.write(`${body.token}\n`);
+          const hint =
+            options.format === 'json' ? '' : dockerLoginHint(org, await registryHostOf(session.server));
           writeOutput(
             options.format,
             body,
-            (t) =>
-              `${oatFields(t)}\nThe token, shown only this once (log in with the name ${org}):\n\n${t.token}\n`,
+            (t) => `${oatFields(t)}\nThe token, shown only this once:\n\n${t.token}\n\n${hint}`,
           );
         },
       ),
@@ -250,6 +253,7 @@ export function registerOrgUserCommands(program: Command): void {
   registerOthers(token);
   registerOrgMemberCommands(org);
   registerOrgTokenPolicyCommand(org);
+  registerOrgAdminCommands(org);
   const orgOidc = groupCommand(
     org,
     'oidc',

@@ -24,7 +24,9 @@ import {
   parsePatRepoFlag,
   patResourcesFromFlags,
 } from '../client/pat-flags.ts';
+import { dockerLoginHint, registryHostOf } from '../client/registry-login.ts';
 import { canPrompt, confirm } from '../client/terminal.ts';
+import { registerTokenEdits } from './token-edit.commands.ts';
 
 const tokenPath = (uuid: string) => `/v2/access-tokens/${encodeURIComponent(uuid)}`;
 
@@ -135,11 +137,13 @@ function registerCreate(token: Command): void {
             },
           });
           if (options.quiet) return void process.stdout.write(`${body.token}\n`);
+          const login = session.credential?.username ?? 'USERNAME';
+          const hint =
+            options.format === 'json' ? '' : dockerLoginHint(login, await registryHostOf(session.server));
           writeOutput(
             options.format,
             body,
-            (t) =>
-              `${tokenFields(t)}\nThe token, shown only this once (use it as the password with docker login):\n\n${t.token}\n`,
+            (t) => `${tokenFields(t)}\nThe token, shown only this once:\n\n${t.token}\n\n${hint}`,
           );
         },
       ),
@@ -234,6 +238,7 @@ export function registerTokenCommands(program: Command): void {
     ],
   );
   registerCreate(token);
+  registerTokenEdits(token);
   registerReads(token);
   registerStateChanges(token);
 }

@@ -5,7 +5,9 @@
  * skopeo/podman at `docker-credential-tokenhub` for a registry host.
  */
 import type { Command } from 'commander';
+import { endCliSession } from '../client/cli-session.ts';
 import { action, type CommonOptions, collect, userCommand } from '../client/command-kit.ts';
+import { helperNotOnPathWarning, resolveCredentialHelper } from '../client/credential-helper-path.ts';
 import {
   type CredentialKind,
   normalizeRegistryHost,
@@ -32,6 +34,7 @@ const kindDescriptions: Record<CredentialKind | 'env', string> = {
   auto: 'an auto-generated token (device sign-in)',
   pat: 'a personal access token',
   oat: 'an organization access token',
+  'cli-session': 'a password sign-in kept on the server',
   'password-session': 'a password session (10 minutes)',
   env: 'TOKENHUB_TOKEN',
 };
@@ -66,7 +69,7 @@ async function signIn(server: string, options: LoginOptions): Promise<StoredCred
 
 function loginSummary(server: string, credential: StoredCredential, signedIn: StoredCredential): string {
   const session = credential.password_session;
-  if (signedIn.kind === 'password-session' && session) {
+  if ((signedIn.kind === 'password-session' || signedIn.kind === 'cli-session') && session) {
     return (
       `Logged in to ${server} as ${credential.username} with a password session until ${localTime(session.expires_at)}, ` +
       `for token management; docker keeps ${kindDescriptions[credential.kind]}.\n`
@@ -76,6 +79,12 @@ function loginSummary(server: string, credential: StoredCredential, signedIn: St
   const lines = [
     `Logged in to ${server} as ${credential.username} (${kindDescriptions[credential.kind]}${until}).`,
   ];
+  if (credential.kind === 'cli-session') {
+    lines.push(
+      'Only a revocable sign-in is stored, never the password: token commands work without asking again',
+      'until it expires, you run tokenhub logout, or you end it in the web console (Security → Sessions).',
+    );
+  }
   if (credential.kind === 'password-session') {
     lines.push(
       'Only the session is stored, never the password: token management works until it expires.',
@@ -83,6 +92,19 @@ function loginSummary(server: string, credential: StoredCredential, signedIn: St
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Points `clients` at the helper for `hosts` in the file at `path`; what to tell the user. */
+function configureClients(path: string, hosts: readonly string[], clients: string): string {
+  if (!hosts.length) return '';
+  const { changed, shadowed } = addCredentialHelper(path, hosts);
+  let out = changed
+    ? `${clients} use${clients === 'docker' ? 's' : ''} docker-credential-tokenhub for ${hosts.join(', ')} (${path})\n`
+    : '';
+  for (const host of shadowed) {
+    out += `  the credential an earlier docker login stored for ${host} stays in the file, unused while tokenhub's helper serves that host\n`;
+  }
+  return out;
 }
 
 function registerLogin(program: Command): void {
@@ -129,13 +151,15 @@ function registerLogin(program: Command): void {
           await revokeAutoToken(server, previous.token).catch(() => undefined);
         }
         let out = loginSummary(server, credential, signedIn);
-        if (docker.length && addCredentialHelper(env.dockerConfigPath, docker)) {
-          out += `docker uses docker-credential-tokenhub for ${docker.join(', ')} (${env.dockerConfigPath})\n`;
-        }
-        if (containers.length && addCredentialHelper(env.containersAuthPath, containers)) {
-          out += `skopeo and podman use docker-credential-tokenhub for ${containers.join(', ')} (${env.containersAuthPath})\n`;
-        }
+        out += configureClients(env.dockerConfigPath, docker, 'docker');
+        out += configureClients(env.containersAuthPath, containers, 'skopeo and podman');
         process.stdout.write(out);
+        if ((docker.length || containers.length) && !resolveCredentialHelper(env.pathDirs)) {
+          const clients = [docker.length ? 'docker' : '', containers.length ? 'skopeo and podman' : '']
+            .filter(Boolean)
+            .join(', ');
+          process.stderr.write(helperNotOnPathWarning(clients));
+        }
       }),
     );
 }
@@ -158,6 +182,14 @@ function registerLogout(program: Command): void {
       }
       let revokeError: unknown;
       if (stored.kind === 'auto') await revokeAutoToken(server, stored.token).catch((e) => (revokeError = e));
+      // A sign-in kept on the server ends there too (the one next to a token as well).
+      const cliSession =
+        stored.kind === 'cli-session'
+          ? stored.token
+          : stored.password_session?.session_id
+            ? stored.password_session.token
+            : undefined;
+      if (cliSession) await endCliSession(server, cliSession).catch((e) => (revokeError = e));
       updateCredentials(env.configDir, (file) => {
         delete file.servers[server];
         if (file.current === server) {
@@ -167,12 +199,22 @@ function registerLogout(program: Command): void {
         }
       });
       if (revokeError) {
+        const what =
+          stored.kind === 'auto' ? 'revoke the auto-generated token' : 'end the sign-in on the server';
+        const fix =
+          stored.kind === 'auto'
+            ? 'delete it with tokenhub token rm'
+            : 'end it in the web console (Security → Sessions)';
         throw new Error(
-          `forgot the credentials for ${server}, but could not revoke the auto-generated token: ` +
-            `${(revokeError as Error).message}; delete it with tokenhub token rm`,
+          `forgot the credentials for ${server}, but could not ${what}: ${(revokeError as Error).message}; ${fix}`,
         );
       }
-      const revoked = stored.kind === 'auto' ? ' (the auto-generated token was revoked)' : '';
+      const revoked =
+        stored.kind === 'auto'
+          ? ' (the auto-generated token was revoked)'
+          : cliSession
+            ? ' (the sign-in was ended on the server)'
+            : '';
       process.stdout.write(`Logged out of ${server}${revoked}\n`);
     }),
   );
@@ -188,7 +230,9 @@ function registerWhoami(program: Command): void {
       let user: Record<string, unknown> = { username: credential.username };
       const isOat =
         credential.kind === 'oat' || /oat_/.test(credential.kind === 'env' ? credential.token : '');
-      if (!isOat) user = (await session.request<Record<string, unknown>>('GET', '/v2/users/me')).body;
+      // Never trusted from the store or the environment: the server says whether it still works.
+      if (isOat) await session.confirmCredential();
+      else user = (await session.request<Record<string, unknown>>('GET', '/v2/users/me')).body;
       const passwordSession =
         credential.kind === 'env'
           ? undefined

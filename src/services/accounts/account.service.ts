@@ -110,7 +110,8 @@ export async function checkPassword(
 
 /**
  * Changes the password after checking the current one, and ends older Hub sessions.
- * @throws AppError INVALID_CREDENTIALS, VALIDATION_FAILED.
+ * @throws AppError CURRENT_PASSWORD_INCORRECT (a 403 naming the field: the session stays valid),
+ *   VALIDATION_FAILED.
  */
 export async function changePassword(
   ctx: ServiceContext,
@@ -120,7 +121,9 @@ export async function changePassword(
 ): Promise<void> {
   const user = await findUserById(ctx.db, userId);
   if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new AppError('INVALID_CREDENTIALS', 'the current password is incorrect');
+    throw new AppError('CURRENT_PASSWORD_INCORRECT', 'the current password is incorrect', {
+      fields: { current_password: ['the current password is incorrect'] },
+    });
   }
   const problem = passwordProblem(input.newPassword);
   if (problem) throw fieldError('new_password', problem);

@@ -23,6 +23,7 @@ import { hashEmailCode, issueEmailLink, looksLikeEmailCode } from '../mail/email
 import { mailEnabled, queueMail } from '../mail/outbox.service.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
+import { incorrectPassword } from '../sign-in/reauthentication.ts';
 
 /** What the account API and the console show of an account's address. */
 export interface EmailStatus {
@@ -72,7 +73,7 @@ export async function resendVerification(ctx: ServiceContext, user: User): Promi
 /**
  * Asks to change the address: checks the password and mails a verification link to the new
  * address; the account keeps its current address until the link is followed.
- * @throws AppError MAIL_DISABLED, INVALID_CREDENTIALS, VALIDATION_FAILED, EMAIL_TAKEN.
+ * @throws AppError MAIL_DISABLED, CURRENT_PASSWORD_INCORRECT, VALIDATION_FAILED, EMAIL_TAKEN.
  */
 export async function requestEmailChange(
   ctx: ServiceContext,
@@ -84,7 +85,7 @@ export async function requestEmailChange(
   if (!isMailableAddress(email)) throw fieldError('email', 'email must be a valid address');
   const user = await findUserById(ctx.db, userId);
   if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
-    throw new AppError('INVALID_CREDENTIALS', 'the password is incorrect');
+    throw incorrectPassword();
   }
   const holders = await findUserIdsByVerifiedEmail(ctx.db, email.toLowerCase());
   if (holders.some((id) => id !== user.id)) throw new AppError('EMAIL_TAKEN');

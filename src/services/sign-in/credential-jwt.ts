@@ -2,13 +2,14 @@
  * JWTs that stand for an authenticated credential: Hub sessions and registry refresh tokens. HS256
  * with the server secret kept in the store; each kind has its own audience so one is never accepted
  * as the other. The JWT names the account (or organization) and, when a token was the credential,
- * that token; resolving one re-checks them now, so revoking a token or changing the password ends
- * every JWT that came from it.
+ * that token, or the server-side password session (`sid`); resolving one re-checks them now, so
+ * revoking a token or a session, or changing the password, ends every JWT that came from it.
  */
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { newId } from '../../core/ids.ts';
 import { findUserById } from '../../storage/user.repository.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
+import { isAccountSessionLive } from './account-session.service.ts';
 import { reloadTokenPrincipal } from './credentials.service.ts';
 import { reloadOidcPrincipal } from './oidc-token-credential.ts';
 import { type Principal, principalAccount } from './who-asks.ts';
@@ -39,7 +40,11 @@ export class CredentialJwts {
       username: owner.name,
       auth: principal.kind,
       iat_ms: now.getTime(),
-      ...(principal.kind === 'password' ? {} : { tid: principal.token.id }),
+      ...(principal.kind === 'password'
+        ? principal.sessionId
+          ? { sid: principal.sessionId }
+          : {}
+        : { tid: principal.token.id }),
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(issuer)
@@ -77,7 +82,11 @@ export class CredentialJwts {
       if (!user || (user.sessionsValidAfter && issuedAtMs < Date.parse(user.sessionsValidAfter))) {
         return { status: 'revoked' };
       }
-      return { status: 'ok', principal: { kind: 'password', user } };
+      // A JWT of a server-side session lives only as long as that session (signed out, revoked).
+      const sessionId = typeof payload.sid === 'string' ? payload.sid : undefined;
+      if (sessionId === undefined) return { status: 'ok', principal: { kind: 'password', user } };
+      if (!(await isAccountSessionLive(this.#ctx, user, sessionId))) return { status: 'revoked' };
+      return { status: 'ok', principal: { kind: 'password', user, sessionId } };
     }
     const tokenId = typeof payload.tid === 'string' ? payload.tid : undefined;
     const principal =

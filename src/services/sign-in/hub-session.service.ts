@@ -7,12 +7,16 @@
  * account (password changes end older sessions) and, for a PAT-derived session, that the PAT is
  * still active and unexpired, so revoking a PAT also ends what it opened.
  */
+
+import type { User } from '../../core/account-rules.ts';
+import type { AccountSessionKind } from '../../core/account-session.ts';
 import { AppError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { randomKey } from '../../core/random.ts';
 import type { Db } from '../../storage/database.ts';
-import type { ServiceContext } from '../shared/context.ts';
+import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { ensureActiveServerKey } from '../shared/server-keys.ts';
+import { openAccountSession } from './account-session.service.ts';
 import type { CredentialJwts } from './credential-jwt.ts';
 import type { Principal } from './who-asks.ts';
 
@@ -52,6 +56,35 @@ export class HubSessions {
   async issue(principal: Principal, ttlSeconds = this.#ctx.config.hubJwtTtlSeconds): Promise<string> {
     const iat = Math.floor(this.#ctx.clock.now().getTime() / 1000);
     return this.#jwts.issue(principal, sessionAudience, iat + ttlSeconds);
+  }
+
+  /**
+   * Opens a server-side session for a password sign-in (listed, revocable) and signs its first JWT.
+   * Other principals (tokens) get a JWT only: their token is what can be revoked.
+   */
+  async start(
+    principal: Principal,
+    input: { kind: AccountSessionKind; meta: RequestMeta; ttlSeconds?: number },
+  ): Promise<string> {
+    const ttlSeconds = input.ttlSeconds ?? this.#ctx.config.hubJwtTtlSeconds;
+    if (principal.kind !== 'password') return this.issue(principal, ttlSeconds);
+    const { session } = await openAccountSession(this.#ctx, principal.user, {
+      kind: input.kind,
+      ttlSeconds,
+      meta: input.meta,
+    });
+    return this.issue({ ...principal, sessionId: session.id }, ttlSeconds);
+  }
+
+  /**
+   * The session a JWT names, when it is valid and of a server-side password session; undefined
+   * otherwise (for sign-out, which must work with any cookie).
+   */
+  async sessionOf(jwt: string): Promise<{ user: User; sessionId: string } | undefined> {
+    const resolved = await this.#jwts.resolve(jwt, sessionAudience);
+    if (resolved.status !== 'ok' || resolved.principal.kind !== 'password') return undefined;
+    const { user, sessionId } = resolved.principal;
+    return sessionId ? { user, sessionId } : undefined;
   }
 
   /**

@@ -9,7 +9,7 @@
  * password again, or a sign-in within the last five minutes.
  */
 import type { User } from '../../core/account-rules.ts';
-import { AppError } from '../../core/errors.ts';
+import { AppError, errorMessages } from '../../core/errors.ts';
 import { verifyPassword } from '../../core/password-hashing.ts';
 import { limitFailures } from '../rate-limit/failure-limits.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
@@ -20,14 +20,22 @@ import { passwordFailureCounters, secondFactorFailureCounters } from './sign-in-
 /** What `check` verifies: the password, a second-factor code, or both. */
 export type Proof = 'password' | 'code';
 
+/** What a wrong proof throws inside a signed-in session: a 403 naming its field, never the 401 of a failed sign-in. */
 const failureCodes: Record<Proof, string> = {
-  password: 'INVALID_CREDENTIALS',
-  code: 'TWO_FACTOR_CODE_INVALID',
+  password: 'CURRENT_PASSWORD_INCORRECT',
+  code: 'TWO_FACTOR_CODE_INCORRECT',
 };
 
+/** A wrong password inside a signed-in session (the console shows it beside the field). */
+export function incorrectPassword(): AppError {
+  return new AppError('CURRENT_PASSWORD_INCORRECT', undefined, {
+    fields: { password: [errorMessages.CURRENT_PASSWORD_INCORRECT] },
+  });
+}
+
 /**
- * Runs `check` (which throws INVALID_CREDENTIALS for a wrong password, TWO_FACTOR_CODE_INVALID for
- * a wrong code) under the sign-in failure limits of `user` from `meta.ip`, and audits a failure.
+ * Runs `check` (which throws CURRENT_PASSWORD_INCORRECT for a wrong password,
+ * TWO_FACTOR_CODE_INCORRECT for a wrong code) under the sign-in failure limits of `user` from `meta.ip`, and audits a failure.
  *
  * @example await reauthenticate(ctx, limiter, user, meta, ['password'], () => changePassword(ctx, user.id, input, meta));
  * @throws AppError RATE_LIMITED (429) before running `check` while a limit is reached, or what `check` throws.
@@ -77,8 +85,7 @@ export async function requireRecentSignIn(
   if (proof.password !== undefined) {
     const password = proof.password;
     await reauthenticate(ctx, limiter, user, meta, ['password'], async () => {
-      if (!(await verifyPassword(user.passwordHash, password)))
-        throw new AppError('INVALID_CREDENTIALS', 'the password is incorrect');
+      if (!(await verifyPassword(user.passwordHash, password))) throw incorrectPassword();
     });
     return;
   }

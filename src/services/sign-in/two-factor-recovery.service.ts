@@ -17,11 +17,12 @@ import { findUserByUsername } from '../../storage/user.repository.ts';
 import { queueSecurityNotice } from '../mail/security-notice.service.ts';
 import { type AuditActor, recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
-import { assertSecondFactor, isTwoFactorEnabled } from './two-factor.service.ts';
+import { incorrectPassword } from './reauthentication.ts';
+import { assertSecondFactor, incorrectCode, isTwoFactorEnabled } from './two-factor.service.ts';
 
 /**
  * New recovery codes (shown once); the previous ones stop working.
- * @throws AppError TWO_FACTOR_NOT_ENABLED, INVALID_CREDENTIALS, TWO_FACTOR_CODE_INVALID.
+ * @throws AppError TWO_FACTOR_NOT_ENABLED, CURRENT_PASSWORD_INCORRECT, TWO_FACTOR_CODE_INCORRECT.
  */
 export async function regenerateRecoveryCodes(
   ctx: ServiceContext,
@@ -30,10 +31,14 @@ export async function regenerateRecoveryCodes(
   meta: RequestMeta,
 ): Promise<string[]> {
   if (!(await isTwoFactorEnabled(ctx, user.id))) throw new AppError('TWO_FACTOR_NOT_ENABLED');
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
-    throw new AppError('INVALID_CREDENTIALS', 'the password is incorrect');
+  if (!(await verifyPassword(user.passwordHash, input.password))) throw incorrectPassword();
+  try {
+    await assertSecondFactor(ctx, user, input.code, meta);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'TWO_FACTOR_CODE_INVALID')
+      throw incorrectCode('code', error.message);
+    throw error;
   }
-  await assertSecondFactor(ctx, user, input.code, meta);
   const codes = newRecoveryCodes();
   const hashes = codes.map((code) => ({ id: newId(), hash: sha256Hex(normalizeRecoveryCode(code)) }));
   await inTransaction(ctx.db, (tx) => replaceRecoveryCodes(tx, user.id, hashes));

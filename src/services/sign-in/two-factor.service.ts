@@ -9,7 +9,7 @@
  */
 import type { User } from '../../core/account-rules.ts';
 import { sha256Hex } from '../../core/digest.ts';
-import { AppError } from '../../core/errors.ts';
+import { AppError, errorMessages } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { verifyPassword } from '../../core/password-hashing.ts';
 import { randomUrlSafe } from '../../core/random.ts';
@@ -25,6 +25,7 @@ import { inTransaction } from '../../storage/transaction.ts';
 import {
   claimRecoveryCode,
   claimTotpStep,
+  clearPendingTotp,
   consumeLoginChallenge,
   countChallengeAttempt,
   countUnusedRecoveryCodes,
@@ -60,15 +61,37 @@ export async function twoFactorState(
   };
 }
 
-/** Step 1: a new secret, pending until confirmed. @throws AppError TWO_FACTOR_ALREADY_ENABLED */
+/**
+ * Step 1: the pending secret, made on the first call and answered again by later ones until it is
+ * confirmed (`enableTwoFactor`) or cancelled (`cancelTwoFactorSetup`), so an authenticator that
+ * already scanned it keeps working across sign-ins. @throws AppError TWO_FACTOR_ALREADY_ENABLED
+ */
 export async function setUpTwoFactor(
   ctx: ServiceContext,
   user: User,
 ): Promise<{ secret: string; otpauthUri: string }> {
-  if (await isTwoFactorEnabled(ctx, user.id)) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
-  const secret = newTotpSecret();
-  await savePendingTotp(ctx.db, user.id, sealSecret(ctx.secretKey(), secret));
+  const row = await findUserTotp(ctx.db, user.id);
+  if (row?.enabledAt) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
+  let secret: string;
+  if (row?.pendingSecretSealed) {
+    secret = openSecret(ctx.secretKey(), row.pendingSecretSealed);
+  } else {
+    secret = newTotpSecret();
+    await savePendingTotp(ctx.db, user.id, sealSecret(ctx.secretKey(), secret));
+  }
   return { secret, otpauthUri: totpUri(secret, user.username, totpIssuer) };
+}
+
+/** Forgets a pending (never confirmed) secret; nothing to do when there is none. */
+export async function cancelTwoFactorSetup(ctx: ServiceContext, user: User): Promise<void> {
+  if (await isTwoFactorEnabled(ctx, user.id)) throw new AppError('TWO_FACTOR_ALREADY_ENABLED');
+  await clearPendingTotp(ctx.db, user.id);
+}
+
+/** Whether a setup was started and not yet confirmed or cancelled. */
+export async function isTwoFactorSetupPending(ctx: ServiceContext, userId: string): Promise<boolean> {
+  const row = await findUserTotp(ctx.db, userId);
+  return !row?.enabledAt && Boolean(row?.pendingSecretSealed);
 }
 
 /** Step 2: a code from the app turns 2FA on. @returns the recovery codes (shown once). */
@@ -83,7 +106,7 @@ export async function enableTwoFactor(
   if (!row?.pendingSecretSealed) throw new AppError('TWO_FACTOR_NOT_SET_UP');
   const secret = openSecret(ctx.secretKey(), row.pendingSecretSealed);
   const step = matchTotp(secret, code.trim(), ctx.clock.now());
-  if (step === undefined) throw new AppError('TWO_FACTOR_CODE_INVALID');
+  if (step === undefined) throw incorrectCode('code');
   const codes = newRecoveryCodes();
   await inTransaction(ctx.db, async (tx) => {
     const hashes = codes.map((c) => ({ id: newId(), hash: sha256Hex(normalizeRecoveryCode(c)) }));
@@ -91,6 +114,17 @@ export async function enableTwoFactor(
   });
   await audit(ctx, user, 'account.2fa.enable', meta);
   return codes;
+}
+
+/**
+ * A wrong code inside a signed-in session: a 403 naming the field, never the 401 of a failed
+ * sign-in (the console would take that for an ended session).
+ */
+export function incorrectCode(
+  field: string,
+  message: string = errorMessages.TWO_FACTOR_CODE_INCORRECT,
+): AppError {
+  return new AppError('TWO_FACTOR_CODE_INCORRECT', message, { fields: { [field]: [message] } });
 }
 
 /** Turns 2FA off; needs the password and a current code (or a recovery code). */
@@ -102,9 +136,18 @@ export async function disableTwoFactor(
 ): Promise<void> {
   if (!(await isTwoFactorEnabled(ctx, user.id))) throw new AppError('TWO_FACTOR_NOT_ENABLED');
   if (!(await verifyPassword(user.passwordHash, input.password))) {
-    throw new AppError('INVALID_CREDENTIALS', 'the password is incorrect');
+    throw new AppError('CURRENT_PASSWORD_INCORRECT', undefined, {
+      fields: { password: [errorMessages.CURRENT_PASSWORD_INCORRECT] },
+    });
   }
-  await assertSecondFactor(ctx, user, input.code, meta);
+  try {
+    await assertSecondFactor(ctx, user, input.code, meta);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'TWO_FACTOR_CODE_INVALID') {
+      throw incorrectCode('code', error.message);
+    }
+    throw error;
+  }
   await disableTotp(ctx.db, user.id);
   await audit(ctx, user, 'account.2fa.disable', meta);
   await queueSecurityNotice(ctx, user, '2fa-disabled', meta);

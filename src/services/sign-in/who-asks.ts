@@ -22,7 +22,8 @@ import type { PolicyFacts } from '../../core/token-policy.ts';
 import type { AuditAccount, AuditActor } from '../shared/audit.service.ts';
 
 export type Principal =
-  | { kind: 'password'; user: User }
+  /** `sessionId`: the server-side session (account-session.service.ts) the JWT names, if any. */
+  | { kind: 'password'; user: User; sessionId?: string }
   | { kind: 'pat'; user: User; token: PersonalAccessToken }
   | { kind: 'oat'; org: Organization; token: OrgAccessToken }
   | { kind: 'oidc'; owner: OidcPrincipalOwner; token: OidcGrant };

@@ -10,6 +10,10 @@ export type {
   OrgAccessTokenPage,
   TokenStatus,
 } from '../../api/contract/access-tokens.contract.ts';
+export type {
+  AccountSessionList,
+  AccountSessionObject as AccountSession,
+} from '../../api/contract/account-sessions.contract.ts';
 export type { ConsoleSession, TwoFactorState } from '../../api/contract/accounts.contract.ts';
 export type {
   AuditActionsObject as AuditActions,

@@ -1,7 +1,13 @@
 /** Form parts shared by the personal and organization token dialogs. */
 import { useId } from 'react';
 import { formatDate, formatDateTime } from '../lib/format.ts';
-import { customExpiryBounds, type ExpiryChoice, expiryChoices } from '../lib/token-logic.ts';
+import { registryHost } from '../lib/instance.ts';
+import {
+  customExpiryBounds,
+  dockerLoginCommand,
+  type ExpiryChoice,
+  expiryChoices,
+} from '../lib/token-logic.ts';
 import { CopyButton } from './copy-button.tsx';
 import { Dialog } from './dialog.tsx';
 
@@ -63,7 +69,8 @@ interface SecretRevealProps {
 /** The new secret, shown once: copy button, warning and the ready `docker login` command. */
 export function SecretReveal({ secret, loginName, kind }: SecretRevealProps) {
   const id = useId();
-  const command = `docker login -u ${loginName}`;
+  const host = registryHost();
+  const command = dockerLoginCommand(loginName, host);
   return (
     <div className="secret-reveal">
       <div className="alert alert-warning" role="status">
@@ -95,6 +102,13 @@ export function SecretReveal({ secret, loginName, kind }: SecretRevealProps) {
             <CopyButton text={command} label="Copy the docker login command" />
           </div>
         </li>
+        {host ? null : (
+          <li data-testid="registry-host-needed">
+            Replace REGISTRY-HOST with your registry's address: this tokenhub does not know it (an
+            administrator sets <code>TOKENHUB_REGISTRY_URL</code>). Without a host, docker signs in to Docker
+            Hub.
+          </li>
+        )}
         <li>At the password prompt, paste the token.</li>
       </ol>
     </div>

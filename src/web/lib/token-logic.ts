@@ -198,7 +198,10 @@ export function pageOf<T>(items: readonly T[], page: number, pageSize: number): 
   };
 }
 
-/** The command shown next to a new secret. */
-export function dockerLoginCommand(username: string): string {
-  return `docker login -u ${username}`;
+/**
+ * The command shown next to a new secret. Without the registry host, `docker login -u` would sign
+ * in to Docker Hub, so the host is then a placeholder the page explains.
+ */
+export function dockerLoginCommand(username: string, host: string | undefined): string {
+  return `docker login ${host ?? 'REGISTRY-HOST'} -u ${username}`;
 }

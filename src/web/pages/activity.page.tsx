@@ -1,33 +1,66 @@
 /**
  * Activity: the audit log of your account, or of an organization you own
- * (`GET /v2/auditlogs/{account}`), newest first, filterable by action.
+ * (`GET /v2/auditlogs/{account}`), newest first, filtered by action, actor and date range, with the
+ * page and filters in the URL (reload and Back keep them). Each event says what changed; a client
+ * is shown by name with its whole user agent in a tooltip.
  */
-import { useState } from 'react';
 import { api } from '../api/client.ts';
 import type { AuditActions, AuditLogPage } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { Pager } from '../components/pager.tsx';
+import { describeEventData } from '../lib/audit-words.ts';
 import { formatDateTime } from '../lib/format.ts';
-import { Link } from '../lib/router.tsx';
+import { Link, navigate, useLocation } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
 import { useLoad } from '../lib/use-load.ts';
+import { clientName } from '../lib/user-agent.ts';
 
 const pageSize = 25;
+
+/** The filters a page of activity is read with; all of them live in the URL. */
+const filterNames = ['action', 'actor', 'from', 'to'] as const;
 
 export function ActivityPage({ account }: { account?: string }) {
   const me = useAccount();
   const name = account ?? me.username;
   const path = `/v2/auditlogs/${encodeURIComponent(name)}`;
-  const [page, setPage] = useState(1);
-  const [action, setAction] = useState('');
+  const location = useLocation();
+  const page = Math.max(1, Number(location.search.get('page')) || 1);
+  const action = location.search.get('action') ?? '';
+  const actor = location.search.get('actor') ?? '';
+  const from = location.search.get('from') ?? '';
+  const to = location.search.get('to') ?? '';
+  /** Moves to new filters (or page) with a history entry, so reload and Back keep them. */
+  const update = (changes: Partial<Record<(typeof filterNames)[number] | 'page', string>>) => {
+    const params = new URLSearchParams(location.search);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) params.set(key, value);
+      else params.delete(key);
+    }
+    if (!('page' in changes)) params.delete('page');
+    const query = params.toString();
+    navigate(query ? `${location.path}?${query}` : location.path);
+  };
   const [actions] = useLoad(() => api<AuditActions>('GET', `${path}/actions`), [path]);
   const [log] = useLoad(
-    () => api<AuditLogPage>('GET', path, { query: { page, page_size: pageSize, action } }),
-    [path, page, action],
+    () =>
+      api<AuditLogPage>('GET', path, {
+        query: {
+          page,
+          page_size: pageSize,
+          action,
+          actor,
+          // Dates from the pickers are whole days, in UTC: from the start of `from` to the end of `to`.
+          from: from ? `${from}T00:00:00Z` : undefined,
+          to: to ? `${to}T23:59:59Z` : undefined,
+        },
+      }),
+    [path, page, action, actor, from, to],
   );
   const events = log.data?.logs ?? [];
   const total = log.data?.count ?? 0;
+  const filtered = Boolean(action || actor || from || to);
 
   return (
     <section className="page" aria-labelledby="activity-title">
@@ -42,16 +75,10 @@ export function ActivityPage({ account }: { account?: string }) {
         What happened to {account ? `the organization ${account}` : 'your account'}: sign-ins, token changes,
         repositories and more. Secrets never appear here.
       </p>
-      <div className="toolbar">
+      <div className="toolbar filters">
         <label className="inline-field">
           Action
-          <select
-            value={action}
-            onChange={(event) => {
-              setAction(event.target.value);
-              setPage(1);
-            }}
-          >
+          <select value={action} onChange={(event) => update({ action: event.target.value })}>
             <option value="">All actions</option>
             {Object.entries(actions.data?.actions ?? {}).map(([group, entry]) => (
               <optgroup key={group} label={entry.label}>
@@ -64,12 +91,41 @@ export function ActivityPage({ account }: { account?: string }) {
             ))}
           </select>
         </label>
+        <label className="inline-field">
+          By
+          <input
+            defaultValue={actor}
+            key={actor}
+            placeholder="username"
+            onBlur={(event) => update({ actor: event.target.value.trim() })}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') update({ actor: event.currentTarget.value.trim() });
+            }}
+          />
+        </label>
+        <label className="inline-field">
+          From
+          <input type="date" value={from} onChange={(event) => update({ from: event.target.value })} />
+        </label>
+        <label className="inline-field">
+          To
+          <input type="date" value={to} onChange={(event) => update({ to: event.target.value })} />
+        </label>
+        {filtered ? (
+          <button
+            type="button"
+            className="button small"
+            onClick={() => update({ action: '', actor: '', from: '', to: '' })}
+          >
+            Clear filters
+          </button>
+        ) : null}
       </div>
       {log.status === 'error' ? <ErrorAlert message={log.error} /> : null}
       {log.status === 'loading' && !log.data ? (
         <p role="status">Loading activity…</p>
       ) : events.length === 0 && log.status === 'ready' ? (
-        <EmptyState title={action ? 'Nothing matches this filter' : 'No activity yet'} />
+        <EmptyState title={filtered ? 'Nothing matches these filters' : 'No activity yet'} />
       ) : (
         <div className="table-wrap">
           <table className="data-table responsive">
@@ -89,14 +145,25 @@ export function ActivityPage({ account }: { account?: string }) {
                 // biome-ignore lint/suspicious/noArrayIndexKey: see above.
                 <tr key={index}>
                   <td data-label="When">
-                    <time dateTime={event.timestamp}>{formatDateTime(event.timestamp)}</time>
+                    <time dateTime={event.timestamp} className="nowrap" title={event.timestamp}>
+                      {formatDateTime(event.timestamp)}
+                    </time>
                   </td>
-                  <td data-label="Event">{event.action_description}</td>
+                  <td data-label="Event">
+                    {event.action_description}
+                    {describeEventData(event.data) ? (
+                      <span className="hint">{describeEventData(event.data)}</span>
+                    ) : null}
+                  </td>
                   <td data-label="About">{event.name}</td>
                   <td data-label="By">{event.actor}</td>
                   <td data-label="From">
-                    {event.ip ?? ''}
-                    {event.user_agent ? <span className="hint">{event.user_agent}</span> : null}
+                    <span className="nowrap">{event.ip ?? ''}</span>
+                    {event.user_agent ? (
+                      <span className="hint" title={event.user_agent}>
+                        {clientName(event.user_agent)}
+                      </span>
+                    ) : null}
                   </td>
                 </tr>
               ))}
@@ -112,7 +179,7 @@ export function ActivityPage({ account }: { account?: string }) {
         last={(page - 1) * pageSize + events.length}
         total={total}
         pageSize={pageSize}
-        onPage={setPage}
+        onPage={(next) => update({ page: String(next) })}
       />
     </section>
   );

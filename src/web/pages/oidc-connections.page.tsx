@@ -10,9 +10,11 @@ import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { SettingsNav } from '../components/settings-nav.tsx';
 import { relativeTime } from '../lib/format.ts';
+import { registryHost } from '../lib/instance.ts';
 import { type ConnectionOwner, connectionsPage, connectionsPath } from '../lib/oidc-logic.ts';
 import { Link } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
+import { dockerLoginCommand } from '../lib/token-logic.ts';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { mayManageTokens } from './org.page.tsx';
 
@@ -94,7 +96,7 @@ export function OidcConnectionsPage({ owner }: { owner: ConnectionOwner }) {
           CI jobs sign in with their own identity token (GitHub Actions, GitLab CI, any OpenID issuer) instead
           of a stored secret. A connection says which issuer to trust and which jobs (by their{' '}
           <code>sub</code>) may push or pull which of {owner.name}’s repositories. Log in with{' '}
-          <code>docker login -u {owner.name}</code>.
+          <code>{dockerLoginCommand(owner.name, registryHost())}</code>.
         </p>
         <Link to={newLink} className="button primary">
           New connection

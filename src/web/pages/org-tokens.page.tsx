@@ -12,9 +12,11 @@ import { Pager } from '../components/pager.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { ExpiresCell } from '../components/token-fields.tsx';
 import { relativeTime } from '../lib/format.ts';
+import { registryHost } from '../lib/instance.ts';
 import { describeResources, tierLimitText } from '../lib/oat-logic.ts';
 import { Link } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
+import { dockerLoginCommand } from '../lib/token-logic.ts';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { EditOatDialog, GenerateOatDialog } from './oat-dialogs.tsx';
 import { mayManageTokens, useOrganization } from './org.page.tsx';
@@ -109,7 +111,8 @@ export function OrgTokensPage({ org: name }: { org: string }) {
       <div className="page-header">
         <p className="muted">
           Organization access tokens belong to {org?.name ?? name}, not to a person: pipelines keep working
-          when people leave. Sign in with <code>docker login -u {org?.name ?? name}</code>.
+          when people leave. Sign in with <code>{dockerLoginCommand(org?.name ?? name, registryHost())}</code>
+          .
         </p>
         <div className="header-actions">
           {usage ? (

@@ -1,6 +1,6 @@
 /**
- * One organization: tier, your role and, for owners, the way to its access tokens, OIDC
- * connections and activity.
+ * One organization: tier (what it allows, and how an administrator raises it), your role, its
+ * people and, for owners, the way to its access tokens, OIDC connections and activity.
  * Members see no access-token page (the API refuses them too).
  */
 import { api } from '../api/client.ts';
@@ -16,6 +16,13 @@ export const tierNames: Record<Organization['tier'], string> = {
   free: 'Free',
   team: 'Team',
   business: 'Business',
+};
+
+/** What each tier allows, in the words of docs/organizations.md. */
+export const tierAllows: Record<Organization['tier'], string> = {
+  free: 'members, groups and invites; no organization access tokens or OIDC connections.',
+  team: 'up to 10 organization access tokens, and OIDC connections.',
+  business: 'up to 100 organization access tokens, and OIDC connections.',
 };
 
 /** Owners manage tokens; so do instance administrators (who have no role in the organization). */
@@ -43,7 +50,16 @@ export function OrgPage({ org: name }: { org: string }) {
         <>
           <dl className="facts">
             <dt>Tier</dt>
-            <dd>{tierNames[org.tier]}</dd>
+            <dd>
+              {tierNames[org.tier]}: {tierAllows[org.tier]}
+              {org.tier === 'free' ? (
+                <span className="hint" data-testid="tier-raise">
+                  {' '}
+                  An instance administrator raises the tier with{' '}
+                  <code>tokenhub admin set-tier {org.name} team</code>.
+                </span>
+              ) : null}
+            </dd>
             <dt>Your role</dt>
             <dd>
               {org.role ?? (account.is_admin ? 'instance administrator' : 'none')}
@@ -60,6 +76,9 @@ export function OrgPage({ org: name }: { org: string }) {
             <dt>Created</dt>
             <dd>{formatDate(org.created_at)}</dd>
           </dl>
+          <p>
+            <Link to={`/orgs/${encodeURIComponent(org.name)}/people`}>Members, groups and invites</Link>
+          </p>
           {mayManageTokens(org, account.is_admin) ? (
             <nav aria-label={`${org.name} settings`} className="card-links">
               <Link to={`/orgs/${encodeURIComponent(org.name)}/tokens`} className="card-link">

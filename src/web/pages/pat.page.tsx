@@ -12,6 +12,7 @@ import { Pager } from '../components/pager.tsx';
 import { SettingsNav } from '../components/settings-nav.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { ExpiresCell } from '../components/token-fields.tsx';
+import { TriStateCheckbox } from '../components/tri-state-checkbox.tsx';
 import { formatDate, formatDateTime, relativeTime } from '../lib/format.ts';
 import { useAccount } from '../lib/session.tsx';
 import {
@@ -179,11 +180,11 @@ export function PatPage() {
             <thead>
               <tr>
                 <th scope="col" className="select-cell">
-                  <input
-                    type="checkbox"
-                    aria-label="Select all tokens on this page"
-                    checked={pageAllSelected}
-                    onChange={togglePage}
+                  <TriStateCheckbox
+                    label="Select all tokens on this page"
+                    selected={slice.items.filter((token) => selected.has(token.uuid)).length}
+                    total={slice.items.length}
+                    onToggle={togglePage}
                   />
                 </th>
                 {columns.map((column) => (

@@ -1,19 +1,23 @@
 /**
  * Account settings → Security: two-factor sign-in (set up with a QR code drawn here, never by an
  * outside service; recovery codes shown once; regenerate them; turn off), the email address
- * (email-settings.tsx) and the password change.
+ * (email-settings.tsx), the password change and the signed-in sessions (sessions-card.tsx). A wrong
+ * password or code is a 403 whose message is shown beside its field; the session goes on (only a
+ * 401 ends it).
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { TwoFactorState } from '../api/types.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { ErrorAlert } from '../components/dialog.tsx';
+import { FormField, groupsOfFour, refusalOf } from '../components/form-field.tsx';
 import { SettingsNav } from '../components/settings-nav.tsx';
 import { qrCodeDataUrl } from '../lib/qr.ts';
 import { useSession } from '../lib/session.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { EmailSettings } from './email-settings.tsx';
 import { RegenerateRecoveryCodes } from './recovery-codes.tsx';
+import { SessionsCard } from './sessions-card.tsx';
 
 export function SecurityPage() {
   const [twoFactor, reload] = useLoad(() => api<TwoFactorState>('GET', '/v2/users/me/2fa'), []);
@@ -32,22 +36,25 @@ export function SecurityPage() {
         ) : twoFactor.data.enabled ? (
           <DisableTwoFactor state={twoFactor.data} onDone={reload} />
         ) : (
-          <EnableTwoFactor onDone={reload} />
+          <EnableTwoFactor pending={twoFactor.data.setup_pending} onDone={reload} />
         )}
       </section>
       <EmailSettings />
       <ChangePassword />
+      <SessionsCard />
     </section>
   );
 }
 
 type Setup = { secret: string; otpauth_uri: string };
 
-function EnableTwoFactor({ onDone }: { onDone: () => void }) {
+function EnableTwoFactor({ pending, onDone }: { pending: boolean; onDone: () => void }) {
   const [setup, setSetup] = useState<Setup>();
   const [qr, setQr] = useState<string>();
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
+  const [codeProblem, setCodeProblem] = useState<string>();
+  const [passwordProblem, setPasswordProblem] = useState<string>();
   const [recoveryCodes, setRecoveryCodes] = useState<string[]>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -64,11 +71,32 @@ function EnableTwoFactor({ onDone }: { onDone: () => void }) {
     };
   }, [setup]);
 
-  async function start() {
+  const start = useCallback(async () => {
     setBusy(true);
     setError(undefined);
     try {
+      // A setup already started answers the same secret: the app that scanned it keeps working.
       setSetup(await api<Setup>('POST', '/v2/users/me/2fa/setup'));
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (pending) void start();
+  }, [pending, start]);
+
+  async function cancel() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('DELETE', '/v2/users/me/2fa/setup');
+      setSetup(undefined);
+      setCode('');
+      setCodeProblem(undefined);
+      onDone();
     } catch (caught) {
       setError(messageOf(caught));
     } finally {
@@ -80,13 +108,18 @@ function EnableTwoFactor({ onDone }: { onDone: () => void }) {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
+    setCodeProblem(undefined);
+    setPasswordProblem(undefined);
     try {
       const reply = await api<{ recovery_codes: string[] }>('POST', '/v2/users/me/2fa/enable', {
         body: password ? { code: code.trim(), password } : { code: code.trim() },
       });
       setRecoveryCodes(reply.recovery_codes);
     } catch (caught) {
-      setError(messageOf(caught));
+      const refusal = refusalOf(caught);
+      setCodeProblem(refusal.fields.code);
+      setPasswordProblem(refusal.fields.password);
+      setError(refusal.banner);
     } finally {
       setBusy(false);
     }
@@ -127,7 +160,7 @@ function EnableTwoFactor({ onDone }: { onDone: () => void }) {
         </p>
         {error ? <ErrorAlert message={error} /> : null}
         <button type="button" className="button primary" onClick={start} disabled={busy}>
-          Set up two-factor authentication
+          {pending ? 'Continue setting up two-factor authentication' : 'Set up two-factor authentication'}
         </button>
       </div>
     );
@@ -148,41 +181,42 @@ function EnableTwoFactor({ onDone }: { onDone: () => void }) {
           </div>
           <p>
             Cannot scan it? Enter this key instead:{' '}
-            <code className="mono" data-testid="totp-secret">
-              {setup.secret}
+            <code className="mono totp-key" data-testid="totp-secret" data-secret={setup.secret}>
+              {groupsOfFour(setup.secret)}
             </code>
           </p>
         </li>
         <li>
-          <div className="field">
-            <label htmlFor="twofa-code">Enter the 6-digit code the app shows</label>
-            <input
-              id="twofa-code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9]{6}"
-              value={code}
-              onChange={(event) => setCode(event.target.value)}
-              required
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="twofa-password">
-              Your password (needed if you signed in more than 5 minutes ago)
-            </label>
-            <input
-              id="twofa-password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          </div>
+          <FormField
+            id="twofa-code"
+            label="Enter the 6-digit code the app shows"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9]{6}"
+            value={code}
+            onValue={setCode}
+            problem={codeProblem}
+            required
+          />
+          <FormField
+            id="twofa-password"
+            label="Your password (needed if you signed in more than 5 minutes ago)"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onValue={setPassword}
+            problem={passwordProblem}
+          />
         </li>
       </ol>
-      <button type="submit" className="button primary" disabled={busy}>
-        {busy ? 'Checking…' : 'Turn on two-factor authentication'}
-      </button>
+      <div className="button-row">
+        <button type="button" className="button" onClick={cancel} disabled={busy}>
+          Cancel setup
+        </button>
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? 'Checking…' : 'Turn on two-factor authentication'}
+        </button>
+      </div>
     </form>
   );
 }
@@ -193,16 +227,20 @@ function DisableTwoFactor({ state, onDone }: { state: TwoFactorState; onDone: ()
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [problems, setProblems] = useState<Record<string, string>>({});
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
+    setProblems({});
     try {
       await api('POST', '/v2/users/me/2fa/disable', { body: { password, code: code.trim() } });
       onDone();
     } catch (caught) {
-      setError(messageOf(caught));
+      const refusal = refusalOf(caught);
+      setProblems(refusal.fields);
+      setError(refusal.banner);
       setBusy(false);
     }
   }
@@ -216,27 +254,25 @@ function DisableTwoFactor({ state, onDone }: { state: TwoFactorState; onDone: ()
       {open ? (
         <form onSubmit={submit} className="form">
           {error ? <ErrorAlert message={error} /> : null}
-          <div className="field">
-            <label htmlFor="disable-password">Password</label>
-            <input
-              id="disable-password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              required
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="disable-code">Authentication or recovery code</label>
-            <input
-              id="disable-code"
-              autoComplete="one-time-code"
-              value={code}
-              onChange={(event) => setCode(event.target.value)}
-              required
-            />
-          </div>
+          <FormField
+            id="disable-password"
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onValue={setPassword}
+            problem={problems.password}
+            required
+          />
+          <FormField
+            id="disable-code"
+            label="Authentication or recovery code"
+            autoComplete="one-time-code"
+            value={code}
+            onValue={setCode}
+            problem={problems.code}
+            required
+          />
           <div className="button-row">
             <button type="button" className="button" onClick={() => setOpen(false)}>
               Cancel
@@ -263,12 +299,14 @@ function ChangePassword() {
   const [form, setForm] = useState({ current: '', next: '', repeat: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [problems, setProblems] = useState<Record<string, string>>({});
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (form.next !== form.repeat) return setError('The new passwords do not match.');
-    setBusy(true);
     setError(undefined);
+    if (form.next !== form.repeat) return setProblems({ repeat: 'The new passwords do not match.' });
+    setProblems({});
+    setBusy(true);
     try {
       await api('PUT', '/v2/users/me/password', {
         body: { current_password: form.current, new_password: form.next },
@@ -276,23 +314,29 @@ function ChangePassword() {
       // A password change ends every session issued before it, this one included.
       await signOut('Your password was changed. Sign in with the new password.');
     } catch (caught) {
-      setError(messageOf(caught));
+      const refusal = refusalOf(caught);
+      // The API names the fields current_password and new_password.
+      setProblems({
+        ...(refusal.fields.current_password ? { current: refusal.fields.current_password } : {}),
+        ...(refusal.fields.new_password ? { next: refusal.fields.new_password } : {}),
+      });
+      setError(refusal.banner);
       setBusy(false);
     }
   }
 
-  const input = (key: keyof typeof form, label: string, autoComplete: string) => (
-    <div className="field">
-      <label htmlFor={`password-${key}`}>{label}</label>
-      <input
-        id={`password-${key}`}
-        type="password"
-        autoComplete={autoComplete}
-        value={form[key]}
-        onChange={(event) => setForm({ ...form, [key]: event.target.value })}
-        required
-      />
-    </div>
+  const input = (key: keyof typeof form, label: string, autoComplete: string, hint?: string) => (
+    <FormField
+      id={`password-${key}`}
+      label={label}
+      type="password"
+      autoComplete={autoComplete}
+      value={form[key]}
+      onValue={(value) => setForm({ ...form, [key]: value })}
+      problem={problems[key]}
+      {...(hint ? { hint } : {})}
+      required
+    />
   );
 
   return (
@@ -301,9 +345,9 @@ function ChangePassword() {
       <form onSubmit={submit} className="form narrow">
         {error ? <ErrorAlert message={error} /> : null}
         {input('current', 'Current password', 'current-password')}
-        {input('next', 'New password', 'new-password')}
+        {input('next', 'New password', 'new-password', 'At least 8 characters.')}
         {input('repeat', 'Repeat the new password', 'new-password')}
-        <p className="hint">At least 8 characters. You will be signed out everywhere, including here.</p>
+        <p className="hint">You will be signed out everywhere, including here.</p>
         <button type="submit" className="button primary" disabled={busy}>
           {busy ? 'Saving…' : 'Change password'}
         </button>
