@@ -39,16 +39,10 @@ export async function listTokensExpiringBetween(db: Db, from: string, to: string
     .orderBy('t.expires_at')
     .limit(10_000)
     .execute();
-  const orgIds = [...new Set(rows.filter((row) => row.owner_kind === 'org').map((row) => row.owner_id))];
-  const owners =
-    orgIds.length === 0
-      ? []
-      : await db
-          .selectFrom('org_members')
-          .select(['org_id', 'user_id'])
-          .where('org_id', 'in', orgIds)
-          .where('role', '=', 'owner')
-          .execute();
+  const owners = await listOwnersOfOrgs(
+    db,
+    rows.filter((row) => row.owner_kind === 'org').map((row) => row.owner_id),
+  );
   return rows.map((row) => ({
     id: row.id,
     kind: row.kind,
@@ -61,6 +55,21 @@ export async function listTokensExpiringBetween(db: Db, from: string, to: string
         ? [row.owner_id]
         : owners.filter((owner) => owner.org_id === row.owner_id).map((owner) => owner.user_id),
   }));
+}
+
+/** The owners of each of `orgIds`, as (organization, user) pairs, in one read. */
+export async function listOwnersOfOrgs(
+  db: Db,
+  orgIds: readonly string[],
+): Promise<Array<{ org_id: string; user_id: string }>> {
+  const unique = [...new Set(orgIds)];
+  if (unique.length === 0) return [];
+  return db
+    .selectFrom('org_members')
+    .select(['org_id', 'user_id'])
+    .where('org_id', 'in', unique)
+    .where('role', '=', 'owner')
+    .execute();
 }
 
 export interface NoticeRecipient {

@@ -15,6 +15,7 @@ export const templateNames = [
   'expiry-digest',
   'security-notice',
   'email-changed',
+  'unused-expiry',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 

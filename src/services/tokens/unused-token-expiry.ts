@@ -2,29 +2,17 @@
  * Unused tokens expire automatically (`TOKENHUB_TOKEN_UNUSED_EXPIRY_DAYS`, off by default; GitHub
  * uses a year): an hourly maintenance task sets `expires_at` of every active token not used for
  * that long (never used: made that long ago) to now. Nothing is deleted; the owner sees the token
- * as expired and may delete it. Each expiry is audited in the owner's log, and reported to
- * `unusedTokenNotices`, where mail notices (when mail is configured) plug in.
+ * as expired and may delete it. Each expiry is audited in the owner's log and, when mail is on,
+ * mailed to the owners (services/mail/unused-token-notices.ts).
  *
  * The last-used writer is buffered by seconds, so a token used within the last flush interval is
  * never taken for one unused for days.
  */
-import { type ExpiredUnusedToken, expireTokensUnusedSince } from '../../storage/unused-token.repository.ts';
+import { expireTokensUnusedSince } from '../../storage/unused-token.repository.ts';
+import { queueUnusedTokenNotices } from '../mail/unused-token-notices.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { ServiceContext } from '../shared/context.ts';
 import type { MaintenanceTask } from '../shared/maintenance.ts';
-
-/**
- * Told of the tokens each run expired, after their audit events are written. The default does
- * nothing; the mail feature replaces it with one that queues a notice to each owner.
- */
-export type UnusedTokenNotice = (
-  ctx: ServiceContext,
-  expired: readonly ExpiredUnusedToken[],
-) => Promise<void>;
-
-export const unusedTokenNotices: { send: UnusedTokenNotice } = {
-  send: async () => {},
-};
 
 const systemMeta = { ip: '', userAgent: 'tokenhub maintenance' };
 
@@ -46,6 +34,6 @@ export const unusedTokenExpiry: MaintenanceTask = async function unusedTokenExpi
   }
   if (expired.length > 0) {
     ctx.log.info({ count: expired.length, days }, 'unused tokens expired');
-    await unusedTokenNotices.send(ctx, expired);
+    await queueUnusedTokenNotices(ctx, expired, days);
   }
 };
