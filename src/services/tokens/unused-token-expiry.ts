@@ -11,7 +11,6 @@
 import { expireTokensUnusedSince } from '../../storage/unused-token.repository.ts';
 import { queueUnusedTokenNotices } from '../mail/unused-token-notices.ts';
 import { recordAudit } from '../shared/audit.service.ts';
-import type { ServiceContext } from '../shared/context.ts';
 import type { MaintenanceTask } from '../shared/maintenance.ts';
 
 const systemMeta = { ip: '', userAgent: 'tokenhub maintenance' };
