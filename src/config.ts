@@ -187,7 +187,7 @@ export const settings = {
   secretKey: setting(
     'TOKENHUB_SECRET_KEY',
     '',
-    'Base64 of 32 random bytes that encrypt TOTP secrets at rest (AES-256-GCM). Set the same value on every process; when unset, the key file is used.',
+    'Base64 of 32 random bytes that seal secrets at rest (AES-256-GCM): TOTP secrets, the registry signing keys and the session signing secret. Set the same value on every process and on the commands that read the store (`admin registry-config`, `admin export`); when unset, the key file is used.',
     parseSecretKey,
     '(unset)',
   ),

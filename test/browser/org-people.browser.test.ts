@@ -141,11 +141,11 @@ describe.skipIf(!requireChromium())('organization pages in Chromium', () => {
     await setOrgTier(t, 'acme', 'team');
     await page.goto(`${base}/orgs/acme/activity`);
     await page.getByRole('heading', { name: 'Activity' }).waitFor();
-    await page.getByLabel('By').fill('operator');
-    await page.getByLabel('By').press('Enter');
+    await page.getByLabel('By', { exact: true }).fill('operator');
+    await page.getByLabel('By', { exact: true }).press('Enter');
     await poll(() => page.evaluate<string>('window.location.search')).toBe('?actor=operator');
     await page.reload();
-    await poll(() => page.getByLabel('By').inputValue()).toBe('operator');
+    await poll(() => page.getByLabel('By', { exact: true }).inputValue()).toBe('operator');
     await page.getByText('from free to team').first().waitFor();
     await page.goBack();
     await poll(() => page.evaluate<string>('window.location.search')).toBe('');

@@ -254,6 +254,8 @@ describe.skipIf(!binariesPresent)('registry token service with the real registry
       env: {
         TOKENHUB_DATABASE_URL: `sqlite:${t.database.config.path}`,
         TOKENHUB_PUBLIC_URL: stack.tokenhubUrl,
+        // The signing keys are sealed with the instance key: the command needs the same one.
+        TOKENHUB_SECRET_KEY: t.config.secretKey?.toString('base64') ?? '',
       },
     });
     expect(cli.code).toBe(0);

@@ -69,6 +69,8 @@ describe.skipIf(!enabled)('two nodes on PostgreSQL with Redis', () => {
       TOKENHUB_RATE_LIMIT_PAT_CREATE: '0',
       TOKENHUB_RATE_LIMIT_DEVICE_CODES_PER_IP: '0',
       TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '6/1h',
+      // signUp signs in from loopback, which makes it a known address: its own budget applies.
+      TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT_ADDRESS: '6/1h',
       TOKENHUB_DEVICE_POLL_INTERVAL_SECONDS: '1',
     };
     [a, b] = await Promise.all([startNode({ workers: 2, env }), startNode({ workers: 2, env })]);

@@ -91,6 +91,9 @@ export async function startNode(options: StartOptions): Promise<TokenhubNode> {
         TOKENHUB_HOST: '127.0.0.1',
         TOKENHUB_PORT: String(port),
         TOKENHUB_LOG_LEVEL: 'info',
+        // The suites sign up many accounts from loopback; the sign-up throttle has its own test
+        // (test/security/sign-in-limits.security.test.ts). A suite may set it again.
+        TOKENHUB_RATE_LIMIT_SIGNUPS_PER_IP: '0',
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
