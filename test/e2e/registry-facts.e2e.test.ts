@@ -33,6 +33,16 @@ describe.skipIf(!binariesPresent)('repository facts from the real registry', () 
     options: { jwt?: string; body?: unknown; headers?: Record<string, string> } = {},
   ) => t.inject({ method, url, ...options });
 
+  /** Docker's clients' requests, sent over HTTP to this stack's tokenhub (their host is hub.test). */
+  const send: Send = async ({ method, url, headers, body }) => {
+    const res = await fetch(url.replace('https://hub.test', stack.tokenhubUrl), {
+      method,
+      headers,
+      ...(body === undefined || method === 'GET' || method === 'HEAD' ? {} : { body }),
+    });
+    return { status: res.status, body: await res.text() };
+  };
+
   /** Notifications arrive asynchronously: waits until `check` holds (or 10 s pass). */
   async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
     const deadline = Date.now() + 10_000;
@@ -130,14 +140,6 @@ describe.skipIf(!binariesPresent)('repository facts from the real registry', () 
   });
 
   it("Docker's clients read the tags: hub-tool tag ls and repo rm, the Terraform provider, docker-hub-api", async () => {
-    const send: Send = async ({ method, url, headers, body }) => {
-      const res = await fetch(url.replace('https://hub.test', stack.tokenhubUrl), {
-        method,
-        headers,
-        ...(body === undefined || method === 'GET' || method === 'HEAD' ? {} : { body }),
-      });
-      return { status: res.status, body: await res.text() };
-    };
     const hubTool = new HubToolClient(send, stack.tokenhubUrl);
     await hubTool.login('alice', password);
     const listed = await hubTool.getTags('alice/app');
@@ -165,14 +167,6 @@ describe.skipIf(!binariesPresent)('repository facts from the real registry', () 
   });
 
   it("deletes one tag as hub-tool's tag rm asks, keeping the tags that share its image, with delete access only", async () => {
-    const send: Send = async ({ method, url, headers, body }) => {
-      const res = await fetch(url.replace('https://hub.test', stack.tokenhubUrl), {
-        method,
-        headers,
-        ...(body === undefined || method === 'GET' || method === 'HEAD' ? {} : { body }),
-      });
-      return { status: res.status, body: await res.text() };
-    };
     const hubTool = new HubToolClient(send, stack.tokenhubUrl);
     await hubTool.login('alice', password);
     expect((await stack.push(creds, 'alice/doomed')).code).toBe(0);
