@@ -3,9 +3,8 @@
  * ones or typed, `org/*` for all), pull or pull & push each, public repositories anywhere (pull),
  * and the organization scopes (members, invites, groups: read or edit).
  */
-import { useId, useState } from 'react';
-import { ApiError, fetchAllPages } from '../api/client.ts';
-import type { Repository, RepositoryPage } from '../api/types.ts';
+import { useId } from 'react';
+import { RepositoryList, useRepositorySuggestions } from '../components/repository-list.tsx';
 import {
   addRepo,
   maxOatRepositories,
@@ -14,7 +13,11 @@ import {
   type OrgScopeLevel,
   orgScopeAreas,
 } from '../lib/oat-logic.ts';
-import { useLoad } from '../lib/use-load.ts';
+
+const oatLevels = [
+  { value: 'pull', label: 'Image pull' },
+  { value: 'push', label: 'Image pull & push' },
+];
 
 interface PickerProps {
   org: string;
@@ -24,35 +27,19 @@ interface PickerProps {
 
 export function OatPermissionsPicker({ org, draft, onChange }: PickerProps) {
   const id = useId();
-  const [typed, setTyped] = useState('');
-  const [typedError, setTypedError] = useState<string>();
-  // A namespace the repository API does not serve (404) leaves only typed paths to pick.
-  const [repos] = useLoad(
-    () =>
-      fetchAllPages<Repository>(
-        `/v2/namespaces/${encodeURIComponent(org)}/repositories`,
-        (reply) => reply as RepositoryPage,
-        5,
-      ).catch((error: unknown) => {
-        if (error instanceof ApiError && error.status === 404) return [];
-        throw error;
-      }),
-    [org],
+  const { suggestions, repos } = useRepositorySuggestions(
+    org,
+    draft.repos.map((repo) => repo.path),
   );
-  const suggestions = [
-    `${org}/*`,
-    ...(repos.data ?? []).map((repo) => `${repo.namespace}/${repo.name}`),
-  ].filter((path) => !draft.repos.some((repo) => repo.path === path));
 
-  function add() {
+  function add(typed: string): string | undefined {
     const result = normalizeRepoPath(org, typed);
-    if (!result.ok) return setTypedError(result.error);
+    if (!result.ok) return result.error;
     if (draft.repos.length >= maxOatRepositories) {
-      return setTypedError(`A token can name at most ${maxOatRepositories} repositories.`);
+      return `A token can name at most ${maxOatRepositories} repositories.`;
     }
-    setTypedError(undefined);
-    setTyped('');
     onChange(addRepo(draft, result.path));
+    return undefined;
   }
 
   return (
@@ -64,92 +51,24 @@ export function OatPermissionsPicker({ org, draft, onChange }: PickerProps) {
           <code>{org}/*</code> means every repository of {org}.
           {repos.status === 'error' ? ` The repository list could not be read: ${repos.error}` : ''}
         </p>
-        <div className="copy-row">
-          <label htmlFor={`${id}-repo`} className="visually-hidden">
-            Repository to add
-          </label>
-          <input
-            id={`${id}-repo`}
-            list={`${id}-repo-list`}
-            value={typed}
-            placeholder={`${org}/name`}
-            autoCapitalize="none"
-            aria-describedby={`${id}-repo-help${typedError ? ` ${id}-repo-error` : ''}`}
-            aria-invalid={typedError ? true : undefined}
-            onChange={(event) => setTyped(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') {
-                event.preventDefault();
-                add();
-              }
-            }}
-          />
-          <datalist id={`${id}-repo-list`}>
-            {suggestions.map((path) => (
-              <option key={path} value={path} />
-            ))}
-          </datalist>
-          <button type="button" className="button" onClick={add}>
-            Add repository
-          </button>
-        </div>
-        {typedError ? (
-          <p id={`${id}-repo-error`} className="field-error" role="alert">
-            {typedError}
-          </p>
-        ) : null}
-        {draft.repos.length > 0 ? (
-          <table className="data-table compact">
-            <caption className="visually-hidden">Repositories this token may use</caption>
-            <thead>
-              <tr>
-                <th scope="col">Repository</th>
-                <th scope="col">Permission</th>
-                <th scope="col">
-                  <span className="visually-hidden">Remove</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {draft.repos.map((repo, index) => (
-                <tr key={repo.path}>
-                  <td className="mono">{repo.path}</td>
-                  <td>
-                    <select
-                      aria-label={`Permission on ${repo.path}`}
-                      value={repo.push ? 'push' : 'pull'}
-                      onChange={(event) =>
-                        onChange({
-                          ...draft,
-                          repos: draft.repos.map((other, at) =>
-                            at === index ? { ...other, push: event.target.value === 'push' } : other,
-                          ),
-                        })
-                      }
-                    >
-                      <option value="pull">Image pull</option>
-                      <option value="push">Image pull &amp; push</option>
-                    </select>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button small"
-                      aria-label={`Remove ${repo.path}`}
-                      onClick={() =>
-                        onChange({ ...draft, repos: draft.repos.filter((_, at) => at !== index) })
-                      }
-                    >
-                      Remove
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p className="muted">No repositories yet.</p>
-        )}
+        <RepositoryList
+          id={id}
+          rows={draft.repos.map((repo) => ({ path: repo.path, level: repo.push ? 'push' : 'pull' }))}
+          levels={oatLevels}
+          suggestions={suggestions}
+          placeholder={`${org}/name`}
+          onAdd={add}
+          onLevel={(index, level) =>
+            onChange({
+              ...draft,
+              repos: draft.repos.map((other, at) =>
+                at === index ? { ...other, push: level === 'push' } : other,
+              ),
+            })
+          }
+          onRemove={(index) => onChange({ ...draft, repos: draft.repos.filter((_, at) => at !== index) })}
+          empty={<p className="muted">No repositories yet.</p>}
+        />
         <div className="checkbox-field">
           <input
             id={`${id}-public`}

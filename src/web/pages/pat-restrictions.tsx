@@ -1,11 +1,11 @@
 /**
  * The restrictions of a personal access token in its generate dialog: the repositories of a
  * fine-grained token (typed or picked from the caller's own, with pull, push or delete each) and
- * the networks it may be used from. Shaped like the organization token picker (oat-picker.tsx).
+ * the networks it may be used from. The repository list is the organization token picker's
+ * (components/repository-list.tsx).
  */
-import { useId, useState } from 'react';
-import { ApiError, fetchAllPages } from '../api/client.ts';
-import type { Repository, RepositoryPage } from '../api/types.ts';
+import { useId } from 'react';
+import { RepositoryList, useRepositorySuggestions } from '../components/repository-list.tsx';
 import {
   maxAllowedNetworks,
   maxPatRepositories,
@@ -13,7 +13,12 @@ import {
   type PatRestrictions,
   type RepoAction,
 } from '../lib/pat-restrictions.ts';
-import { useLoad } from '../lib/use-load.ts';
+
+const patLevels: ReadonlyArray<{ value: RepoAction; label: string }> = [
+  { value: 'pull', label: 'Image pull' },
+  { value: 'push', label: 'Image pull & push' },
+  { value: 'delete', label: 'Image pull & delete' },
+];
 
 interface Props {
   username: string;
@@ -25,36 +30,21 @@ interface Props {
 
 export function PatRestrictionsFields({ username, value, onChange, errors = {} }: Props) {
   const id = useId();
-  const [typed, setTyped] = useState('');
-  const [typedError, setTypedError] = useState<string>();
-  const [repos] = useLoad(
-    () =>
-      fetchAllPages<Repository>(
-        `/v2/namespaces/${encodeURIComponent(username)}/repositories`,
-        (reply) => reply as RepositoryPage,
-        5,
-      ).catch((error: unknown) => {
-        if (error instanceof ApiError && error.status === 404) return [];
-        throw error;
-      }),
-    [username],
+  const { suggestions } = useRepositorySuggestions(
+    username,
+    value.repos.map((repo) => repo.path),
   );
-  const suggestions = [`${username}/*`, ...(repos.data ?? []).map((r) => `${r.namespace}/${r.name}`)].filter(
-    (path) => !value.repos.some((repo) => repo.path === path),
-  );
-  const repoError = typedError ?? errors.repos;
 
-  function add() {
+  function add(typed: string): string | undefined {
     const result = normalizePatRepoPath(username, typed);
-    if (!result.ok) return setTypedError(result.error);
+    if (!result.ok) return result.error;
     if (value.repos.length >= maxPatRepositories) {
-      return setTypedError(`A token can name at most ${maxPatRepositories} repositories.`);
+      return `A token can name at most ${maxPatRepositories} repositories.`;
     }
-    setTypedError(undefined);
-    setTyped('');
     if (!value.repos.some((repo) => repo.path === result.path)) {
       onChange({ ...value, repos: [...value.repos, { path: result.path, action: 'pull' }] });
     }
+    return undefined;
   }
 
   return (
@@ -65,91 +55,24 @@ export function PatRestrictionsFields({ username, value, onChange, errors = {} }
           Leave empty for every repository the access permissions allow. Otherwise the token may use only
           these: yours, or an organization’s you belong to (<code>acme/api</code>, <code>acme/*</code>).
         </p>
-        <div className="copy-row">
-          <label htmlFor={`${id}-repo`} className="visually-hidden">
-            Repository to add
-          </label>
-          <input
-            id={`${id}-repo`}
-            list={`${id}-repo-list`}
-            value={typed}
-            placeholder={`${username}/name`}
-            autoCapitalize="none"
-            aria-describedby={`${id}-repo-help${repoError ? ` ${id}-repo-error` : ''}`}
-            aria-invalid={repoError ? true : undefined}
-            onChange={(event) => setTyped(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') {
-                event.preventDefault();
-                add();
-              }
-            }}
-          />
-          <datalist id={`${id}-repo-list`}>
-            {suggestions.map((path) => (
-              <option key={path} value={path} />
-            ))}
-          </datalist>
-          <button type="button" className="button" onClick={add}>
-            Add repository
-          </button>
-        </div>
-        {repoError ? (
-          <p id={`${id}-repo-error`} className="field-error" role="alert">
-            {repoError}
-          </p>
-        ) : null}
-        {value.repos.length > 0 ? (
-          <table className="data-table compact">
-            <caption className="visually-hidden">Repositories this token may use</caption>
-            <thead>
-              <tr>
-                <th scope="col">Repository</th>
-                <th scope="col">Permission</th>
-                <th scope="col">
-                  <span className="visually-hidden">Remove</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {value.repos.map((repo, index) => (
-                <tr key={repo.path}>
-                  <td className="mono">{repo.path}</td>
-                  <td>
-                    <select
-                      aria-label={`Permission on ${repo.path}`}
-                      value={repo.action}
-                      onChange={(event) =>
-                        onChange({
-                          ...value,
-                          repos: value.repos.map((other, at) =>
-                            at === index ? { ...other, action: event.target.value as RepoAction } : other,
-                          ),
-                        })
-                      }
-                    >
-                      <option value="pull">Image pull</option>
-                      <option value="push">Image pull &amp; push</option>
-                      <option value="delete">Image pull &amp; delete</option>
-                    </select>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button small"
-                      aria-label={`Remove ${repo.path}`}
-                      onClick={() =>
-                        onChange({ ...value, repos: value.repos.filter((_, at) => at !== index) })
-                      }
-                    >
-                      Remove
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <RepositoryList
+          id={id}
+          rows={value.repos.map((repo) => ({ path: repo.path, level: repo.action }))}
+          levels={patLevels}
+          suggestions={suggestions}
+          placeholder={`${username}/name`}
+          onAdd={add}
+          onLevel={(index, level) =>
+            onChange({
+              ...value,
+              repos: value.repos.map((other, at) =>
+                at === index ? { ...other, action: level as RepoAction } : other,
+              ),
+            })
+          }
+          onRemove={(index) => onChange({ ...value, repos: value.repos.filter((_, at) => at !== index) })}
+          serverError={errors.repos}
+        />
         <div className="checkbox-field">
           <input
             id={`${id}-public`}
