@@ -1,20 +1,19 @@
 /**
  * Docker Hub's older repository paths, which hub-tool, the Terraform provider and docker-hub-api
  * still use: `GET /v2/repositories/{ns}/` (list), `POST /v2/repositories/` (create, the namespace
- * in the body), `GET`/`PATCH`/`DELETE /v2/repositories/{ns}/{repo}/`, `POST …/{repo}/privacy`,
- * and `GET /v2/users/{username}/repositories/`. The same services and shapes as
+ * in the body), `POST /v2/repositories/{ns}/{repo}/privacy` and `GET /v2/users/{username}/repositories/`
+ * (`GET`/`PATCH`/`DELETE /v2/repositories/{ns}/{repo}/` are registered with the namespaced ones in
+ * repositories.routes.ts). The same services and shapes as
  * `/v2/namespaces/{ns}/repositories`; organization access tokens are refused here, as Docker Hub
  * refuses them on these paths.
  */
 import {
   createRepository,
-  deleteRepositoryRecord,
-  getRepository,
   updateRepositorySettings,
 } from '../../services/repositories/repository.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { principalOf } from '../auth.ts';
-import { errorReplies, noContentReplies } from '../contract/common.contract.ts';
+import { errorReplies } from '../contract/common.contract.ts';
 import { profileParams } from '../contract/profiles.contract.ts';
 import {
   legacyRepositoryCreateBody,
@@ -24,12 +23,10 @@ import {
   repositoryObject,
   repositoryPage,
   repositoryParams,
-  repositoryUpdateBody,
 } from '../contract/repositories.contract.ts';
 import { repositoryListPage, toRepositoryObject } from '../repository-objects.ts';
 import { requestMeta } from '../request-meta.ts';
 import { guardedRoute } from '../route-options.ts';
-import { settingsUpdate } from './repositories.routes.ts';
 
 export async function legacyRepositoryRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
   const tags = ['repositories (legacy paths)'];
@@ -105,47 +102,6 @@ export async function legacyRepositoryRoutes(app: App, { ctx, guard }: RouteDeps
     },
   );
 
-  app.get(
-    '/v2/repositories/:ns/:name',
-    {
-      preHandler: anyoneMayRead,
-      schema: {
-        tags,
-        security,
-        summary: 'Read a repository (the Terraform provider, docker-hub-api)',
-        params: repositoryParams,
-        response: { 200: repositoryObject, ...errorReplies(400, 401, 403, 404) },
-      },
-    },
-    async (request) => {
-      const { ns, name } = request.params;
-      return toRepositoryObject(await getRepository(ctx, request.principal, ns, name));
-    },
-  );
-
-  app.patch(
-    '/v2/repositories/:ns/:name',
-    route({
-      summary: 'Change the descriptions (needs push) or the visibility (needs delete)',
-      params: repositoryParams,
-      body: repositoryUpdateBody,
-      response: { 200: repositoryObject, ...errorReplies(400, 401, 403, 404) },
-    }),
-    async (request) => {
-      const { ns, name } = request.params;
-      const update = settingsUpdate(request.body);
-      const view = await updateRepositorySettings(
-        ctx,
-        principalOf(request),
-        ns,
-        name,
-        update,
-        requestMeta(request),
-      );
-      return toRepositoryObject(view);
-    },
-  );
-
   app.post(
     '/v2/repositories/:ns/:name/privacy',
     route({
@@ -166,20 +122,6 @@ export async function legacyRepositoryRoutes(app: App, { ctx, guard }: RouteDeps
         requestMeta(request),
       );
       return toRepositoryObject(view);
-    },
-  );
-
-  app.delete(
-    '/v2/repositories/:ns/:name',
-    route({
-      summary: "Delete tokenhub's record of a repository (needs delete); registry data is kept",
-      params: repositoryParams,
-      response: noContentReplies(400, 401, 403, 404),
-    }),
-    async (request, reply) => {
-      const { ns, name } = request.params;
-      await deleteRepositoryRecord(ctx, principalOf(request), ns, name, requestMeta(request));
-      return reply.status(204).send(null);
     },
   );
 }

@@ -1,8 +1,8 @@
 /**
  * Repositories under `/v2/namespaces/{ns}/repositories` in Docker Hub's shapes (docs/repositories.md):
  * create, list (`name`, `ordering`), read (open to anonymous callers for public repositories),
- * and tokenhub's own change and delete. Docker Hub's older `/v2/repositories/…` paths are in
- * legacy-repositories.routes.ts. Organization access tokens are not served here (403).
+ * and tokenhub's own change and delete, the last three also on Docker Hub's older
+ * `/v2/repositories/{ns}/{repo}` path; its other older paths are in legacy-repositories.routes.ts. Organization access tokens are not served here (403).
  */
 
 import { normalizeUsername } from '../../core/account-rules.ts';
@@ -45,6 +45,25 @@ export function settingsUpdate(body: {
     fullDescription: body.full_description,
   };
 }
+
+/** The paths of one repository, with their OpenAPI tag and summaries. */
+const oneRepositoryPaths = [
+  {
+    base: '/v2/namespaces/:ns/repositories/:name',
+    tag: 'repositories',
+    read: 'Read a repository; a private one the caller may not pull is reported as missing',
+    update: 'Change the descriptions (needs push) or the visibility (needs delete) (tokenhub extension)',
+    remove:
+      "Delete tokenhub's record of a repository (needs delete); registry data is kept (tokenhub extension)",
+  },
+  {
+    base: '/v2/repositories/:ns/:name',
+    tag: 'repositories (legacy paths)',
+    read: 'Read a repository (the Terraform provider, docker-hub-api)',
+    update: 'Change the descriptions (needs push) or the visibility (needs delete)',
+    remove: "Delete tokenhub's record of a repository (needs delete); registry data is kept",
+  },
+] as const;
 
 export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Promise<void> {
   const anyoneMayRead = guard(['password', 'pat'], { optional: true });
@@ -98,59 +117,63 @@ export async function repositoryRoutes(app: App, { ctx, guard }: RouteDeps): Pro
     },
   );
 
-  app.get(
-    '/v2/namespaces/:ns/repositories/:name',
-    {
-      preHandler: anyoneMayRead,
-      schema: {
-        tags,
-        security: optionalSecurity,
-        summary: 'Read a repository; a private one the caller may not pull is reported as missing',
-        params: repositoryParams,
-        response: { 200: repositoryObject, ...errorReplies(400, 401, 403, 404) },
+  // One repository, on Docker Hub's namespaced path and on its older one (hub-tool, the Terraform
+  // provider and docker-hub-api call the latter; legacy-repositories.routes.ts has its other routes).
+  for (const path of oneRepositoryPaths) {
+    const routeOn = guardedRoute(guard(['password', 'pat']), path.tag);
+    app.get(
+      path.base,
+      {
+        preHandler: anyoneMayRead,
+        schema: {
+          tags: [path.tag],
+          security: optionalSecurity,
+          summary: path.read,
+          params: repositoryParams,
+          response: { 200: repositoryObject, ...errorReplies(400, 401, 403, 404) },
+        },
       },
-    },
-    async (request) => {
-      const { ns, name } = request.params;
-      return toRepositoryObject(await getRepository(ctx, request.principal, ns, name));
-    },
-  );
+      async (request) => {
+        const { ns, name } = request.params;
+        return toRepositoryObject(await getRepository(ctx, request.principal, ns, name));
+      },
+    );
 
-  app.patch(
-    '/v2/namespaces/:ns/repositories/:name',
-    route({
-      summary: 'Change the descriptions (needs push) or the visibility (needs delete) (tokenhub extension)',
-      params: repositoryParams,
-      body: repositoryUpdateBody,
-      response: { 200: repositoryObject, ...errorReplies(400, 401, 403, 404) },
-    }),
-    async (request) => {
-      const { ns, name } = request.params;
-      const update = settingsUpdate(request.body);
-      const view = await updateRepositorySettings(
-        ctx,
-        principalOf(request),
-        ns,
-        name,
-        update,
-        requestMeta(request),
-      );
-      return toRepositoryObject(view);
-    },
-  );
+    app.patch(
+      path.base,
+      routeOn({
+        summary: path.update,
+        params: repositoryParams,
+        body: repositoryUpdateBody,
+        response: { 200: repositoryObject, ...errorReplies(400, 401, 403, 404) },
+      }),
+      async (request) => {
+        const { ns, name } = request.params;
+        const update = settingsUpdate(request.body);
+        const view = await updateRepositorySettings(
+          ctx,
+          principalOf(request),
+          ns,
+          name,
+          update,
+          requestMeta(request),
+        );
+        return toRepositoryObject(view);
+      },
+    );
 
-  app.delete(
-    '/v2/namespaces/:ns/repositories/:name',
-    route({
-      summary:
-        "Delete tokenhub's record of a repository (needs delete); registry data is kept (tokenhub extension)",
-      params: repositoryParams,
-      response: noContentReplies(400, 401, 403, 404),
-    }),
-    async (request, reply) => {
-      const { ns, name } = request.params;
-      await deleteRepositoryRecord(ctx, principalOf(request), ns, name, requestMeta(request));
-      return reply.status(204).send(null);
-    },
-  );
+    app.delete(
+      path.base,
+      routeOn({
+        summary: path.remove,
+        params: repositoryParams,
+        response: noContentReplies(400, 401, 403, 404),
+      }),
+      async (request, reply) => {
+        const { ns, name } = request.params;
+        await deleteRepositoryRecord(ctx, principalOf(request), ns, name, requestMeta(request));
+        return reply.status(204).send(null);
+      },
+    );
+  }
 }
