@@ -7,6 +7,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { EmailState } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
+import { FormField } from '../components/form-field.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 
 export function EmailSettings() {
@@ -135,28 +136,24 @@ function ChangeEmail({ onDone }: { onDone: (message: string) => void }) {
   return (
     <form onSubmit={submit} className="form narrow">
       {error ? <ErrorAlert message={error} /> : null}
-      <div className="field">
-        <label htmlFor="email-new">New address</label>
-        <input
-          id="email-new"
-          type="email"
-          autoComplete="email"
-          value={form.email}
-          onChange={(event) => setForm({ ...form, email: event.target.value })}
-          required
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="email-password">Password</label>
-        <input
-          id="email-password"
-          type="password"
-          autoComplete="current-password"
-          value={form.password}
-          onChange={(event) => setForm({ ...form, password: event.target.value })}
-          required
-        />
-      </div>
+      <FormField
+        id="email-new"
+        label="New address"
+        type="email"
+        autoComplete="email"
+        value={form.email}
+        onValue={(email) => setForm({ ...form, email })}
+        required
+      />
+      <FormField
+        id="email-password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        value={form.password}
+        onValue={(password) => setForm({ ...form, password })}
+        required
+      />
       <div className="button-row">
         <button type="button" className="button" onClick={() => setOpen(false)}>
           Cancel

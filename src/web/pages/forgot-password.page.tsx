@@ -5,6 +5,7 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
+import { FormField } from '../components/form-field.tsx';
 import { Link } from '../lib/router.tsx';
 import { messageOf } from '../lib/use-load.ts';
 
@@ -40,17 +41,15 @@ export function ForgotPasswordPage() {
         ) : (
           <form onSubmit={submit} className="form">
             {error ? <ErrorAlert message={error} /> : null}
-            <div className="field">
-              <label htmlFor="forgot-email">Your verified email address</label>
-              <input
-                id="forgot-email"
-                type="email"
-                autoComplete="email"
-                value={email}
-                onChange={(event) => setEmail(event.target.value)}
-                required
-              />
-            </div>
+            <FormField
+              id="forgot-email"
+              label="Your verified email address"
+              type="email"
+              autoComplete="email"
+              value={email}
+              onValue={setEmail}
+              required
+            />
             <button type="submit" className="button primary" disabled={busy}>
               {busy ? 'Sending…' : 'Send me a link'}
             </button>

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { ErrorAlert } from '../components/dialog.tsx';
+import { FormField } from '../components/form-field.tsx';
 import { messageOf } from '../lib/use-load.ts';
 
 export function RegenerateRecoveryCodes({ onDone }: { onDone: () => void }) {
@@ -54,27 +55,23 @@ export function RegenerateRecoveryCodes({ onDone }: { onDone: () => void }) {
   return (
     <form onSubmit={submit} className="form narrow">
       {error ? <ErrorAlert message={error} /> : null}
-      <div className="field">
-        <label htmlFor="regen-password">Password</label>
-        <input
-          id="regen-password"
-          type="password"
-          autoComplete="current-password"
-          value={form.password}
-          onChange={(event) => setForm({ ...form, password: event.target.value })}
-          required
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="regen-code">Authentication or recovery code</label>
-        <input
-          id="regen-code"
-          autoComplete="one-time-code"
-          value={form.code}
-          onChange={(event) => setForm({ ...form, code: event.target.value })}
-          required
-        />
-      </div>
+      <FormField
+        id="regen-password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        value={form.password}
+        onValue={(password) => setForm({ ...form, password })}
+        required
+      />
+      <FormField
+        id="regen-code"
+        label="Authentication or recovery code"
+        autoComplete="one-time-code"
+        value={form.code}
+        onValue={(code) => setForm({ ...form, code })}
+        required
+      />
       <div className="button-row">
         <button type="button" className="button" onClick={() => setOpen(false)}>
           Cancel
