@@ -4,7 +4,7 @@
  * a test chooses, signed by the provider. `rotateKeys` restarts it on the same port with new keys,
  * as an issuer rotating its keys looks to tokenhub: tokens name a `kid` it has not seen.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { freePort } from './free-port.ts';
+import { startReadyProcess, stopReadyProcess } from './ready-process.ts';
 
 /**
  * tokenhub settings for talking to this issuer: plain http on loopback, a loopback address, and
@@ -39,10 +40,6 @@ export interface OidcIssuer {
 }
 
 const main = join(dirname(fileURLToPath(import.meta.url)), 'oidc-issuer-main.ts');
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 async function newKeys(): Promise<JWK[]> {
   const make = async (alg: string, options: { crv?: string } = {}) => {
@@ -58,39 +55,7 @@ async function newKeys(): Promise<JWK[]> {
 }
 
 function startProcess(port: number, keysPath: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, String(port), keysPath], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.add(child);
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the OIDC issuer did not start within 15 s:\n${output}`));
-    }, 15_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      if (output.includes('ready ')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    child.once('exit', (code) => {
-      running.delete(child);
-      clearTimeout(timer);
-      reject(new Error(`the OIDC issuer exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+  return startReadyProcess(main, [String(port), keysPath], 'the OIDC issuer');
 }
 
 export async function startOidcIssuer(): Promise<OidcIssuer> {
@@ -136,13 +101,13 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
       return token.access_token ?? '';
     },
     async rotateKeys() {
-      await stopProcess(child);
+      await stopReadyProcess(child);
       keys = await newKeys();
       await writeFile(keysPath, JSON.stringify({ keys }));
       child = await startProcess(port, keysPath);
     },
     async stop() {
-      await stopProcess(child);
+      await stopReadyProcess(child);
       await rm(dir, { recursive: true, force: true });
     },
   };

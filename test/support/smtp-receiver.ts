@@ -3,12 +3,13 @@
  * the messages it received. `stop()` and `start()` take it away and bring it back on the same port
  * (an SMTP outage); `waitFor` polls the received messages until one matches.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
+import { startReadyProcess, stopReadyProcess } from './ready-process.ts';
 
 export interface ReceivedMail {
   from: string;
@@ -42,38 +43,9 @@ export interface SmtpReceiver {
 }
 
 const main = join(dirname(fileURLToPath(import.meta.url)), 'smtp-receiver-main.ts');
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 function startProcess(port: number, folder: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, String(port), folder], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    running.add(child);
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the SMTP receiver did not start within 15 s:\n${output}`));
-    }, 15_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      if (output.includes('ready ')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    child.once('exit', (code) => {
-      running.delete(child);
-      clearTimeout(timer);
-      reject(new Error(`the SMTP receiver exited with ${code}:\n${output}`));
-    });
-  });
+  return startReadyProcess(main, [String(port), folder], 'the SMTP receiver');
 }
 
 export async function startSmtpReceiver(): Promise<SmtpReceiver> {
@@ -88,10 +60,7 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   const stop = async () => {
     const current = child;
     child = undefined;
-    if (!current || current.exitCode !== null || current.signalCode !== null) return;
-    const exited = new Promise((resolve) => current.once('exit', resolve));
-    current.kill('SIGTERM');
-    await exited;
+    if (current) await stopReadyProcess(current);
   };
   return {
     port,
