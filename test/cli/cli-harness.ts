@@ -1,10 +1,11 @@
 /**
  * For the user-command suites: an in-process tokenhub listening on a loopback port (manual clock,
  * as in app-harness.ts), a temp HOME with its own XDG config, docker config and containers auth
- * file, and `tokenhub` run as a child process (`process.execPath bin/tokenhub.js …`) with TZ=UTC
- * and none of the developer's TOKENHUB_* settings.
+ * file, and `tokenhub` run as a child process (`<node> bin/tokenhub.js …`, this Node unless told
+ * otherwise) with TZ=UTC and none of the developer's TOKENHUB_* settings.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,26 @@ import { type CommandResult, runCommand } from '../support/clients.ts';
 
 export const bin = new URL('../../bin/tokenhub.js', import.meta.url).pathname;
 export const helperBin = new URL('../../bin/docker-credential-tokenhub.js', import.meta.url).pathname;
+
+/** The system's Node when it is too old to strip types itself (Debian's 20): the bins relaunch. */
+export const olderNode = '/usr/bin/node';
+
+/** Whether `node` is older than 22.12, the first Node that strips types. */
+export function isOlderNode(node: string): boolean {
+  if (!existsSync(node)) return false;
+  const printed = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
+  const [major = 0, minor = 0] = printed.split('.').map(Number);
+  return major < 22 || (major === 22 && minor < 12);
+}
+
+/**
+ * The Nodes the user-command suites run the bins under: this one (24), and the system's older one
+ * when the machine has it (the README supports starting the CLI from Node 20).
+ */
+export const cliNodes: ReadonlyArray<{ name: string; path: string }> = [
+  { name: `Node ${process.versions.node}`, path: process.execPath },
+  ...(isOlderNode(olderNode) ? [{ name: `the system's older Node (${olderNode})`, path: olderNode }] : []),
+];
 
 export type ChildEnv = Record<string, string | undefined>;
 
@@ -57,8 +78,13 @@ export function isolatedEnv(dir: string): ChildEnv {
   };
 }
 
-export function spawnCli(file: string, args: readonly string[], env: ChildEnv): RunningCli {
-  const child = spawn(process.execPath, [file, ...args], {
+export function spawnCli(
+  file: string,
+  args: readonly string[],
+  env: ChildEnv,
+  node: string = process.execPath,
+): RunningCli {
+  const child = spawn(node, [file, ...args], {
     env: { ...process.env, ...env } as NodeJS.ProcessEnv,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -100,8 +126,9 @@ export function spawnCli(file: string, args: readonly string[], env: ChildEnv): 
 }
 
 export async function startCliServer(
-  options: { env?: Record<string, string>; start?: string } = {},
+  options: { env?: Record<string, string>; start?: string; node?: string } = {},
 ): Promise<CliServer> {
+  const node = options.node ?? process.execPath;
   const dir = await mkdtemp(join(tmpdir(), 'tokenhub-user-cli-'));
   const t = await createTestApp({
     ...(options.start ? { start: options.start } : {}),
@@ -115,18 +142,18 @@ export async function startCliServer(
     dir,
     env,
     tokenhub: (args, o = {}) =>
-      runCommand(process.execPath, [bin, ...args], {
+      runCommand(node, [bin, ...args], {
         env: { ...env, ...o.env },
         input: o.input,
         timeoutMs: 20_000,
       }),
     helper: (action, input, extra) =>
-      runCommand(process.execPath, [helperBin, action], {
+      runCommand(node, [helperBin, action], {
         env: { ...env, ...extra },
         input,
         timeoutMs: 20_000,
       }),
-    spawnTokenhub: (args, extra) => spawnCli(bin, args, { ...env, ...extra }),
+    spawnTokenhub: (args, extra) => spawnCli(bin, args, { ...env, ...extra }, node),
     async close() {
       await t.close();
       await rm(dir, { recursive: true, force: true });

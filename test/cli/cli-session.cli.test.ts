@@ -1,33 +1,41 @@
 /**
  * `tokenhub login` with a password leaves a sign-in kept on the server: one login serves many
  * token commands without a prompt, the sign-in is listed among the account's sessions, and it
- * ends with `tokenhub logout` or when revoked from elsewhere.
+ * ends with `tokenhub logout` or when revoked from elsewhere. Run under every Node of `cliNodes`:
+ * this one, and the system's older one (the bins relaunch on a newer Node) when the machine has it.
  */
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CliServer, startCliServer } from './cli-harness.ts';
+import { type CliServer, cliNodes, startCliServer } from './cli-harness.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
 
-let s: CliServer;
-let password: string;
-const readStore = async () =>
-  JSON.parse(await readFile(join(s.env.XDG_CONFIG_HOME ?? '', 'tokenhub', 'credentials.json'), 'utf8'));
+if (cliNodes.length === 1)
+  console.warn('SKIPPED: no older system Node; the CLI sign-in suite ran on this Node only');
 
-beforeAll(async () => {
-  s = await startCliServer();
-  password = await s.t.signUp('alice');
-});
-afterAll(async () => s?.close());
+describe.each(cliNodes)('a CLI sign-in kept on the server, under $name', ({ path: node }) => {
+  let s: CliServer;
+  let password: string;
+  const readStore = async () =>
+    JSON.parse(await readFile(join(s.env.XDG_CONFIG_HOME ?? '', 'tokenhub', 'credentials.json'), 'utf8'));
 
-const sessions = async () =>
-  (
-    await s.t.inject({ method: 'GET', url: '/v2/users/me/sessions', jwt: await s.t.login('alice', password) })
-  ).json().results as Array<{ id: string; kind: string; device: string }>;
+  beforeAll(async () => {
+    s = await startCliServer({ node });
+    password = await s.t.signUp('alice');
+  });
+  afterAll(async () => s?.close());
 
-describe('a CLI sign-in kept on the server', () => {
+  const sessions = async () =>
+    (
+      await s.t.inject({
+        method: 'GET',
+        url: '/v2/users/me/sessions',
+        jwt: await s.t.login('alice', password),
+      })
+    ).json().results as Array<{ id: string; kind: string; device: string }>;
+
   it('serves a day of token commands without a prompt, is listed, and logout ends it', async () => {
     const login = await s.tokenhub(['login', '--server', s.url, '--username', 'alice', '--password-stdin'], {
       input: password,

@@ -4,19 +4,12 @@
  * with `/usr/bin/node` when it is older than 22.12; on a machine without an older Node it says so.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { bin, helperBin, isOlderNode, olderNode } from './cli-harness.ts';
 
-const olderNode = '/usr/bin/node';
-const bin = new URL('../../bin/tokenhub.js', import.meta.url).pathname;
-const helperBin = new URL('../../bin/docker-credential-tokenhub.js', import.meta.url).pathname;
 const version = (node: string) =>
   spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
-const isOlder = (v: string) => {
-  const [major = 0, minor = 0] = v.split('.').map(Number);
-  return major < 22 || (major === 22 && minor < 12);
-};
-const hasOlderNode = existsSync(olderNode) && isOlder(version(olderNode));
+const hasOlderNode = isOlderNode(olderNode);
 if (!hasOlderNode)
   console.warn(`SKIPPED: no Node older than 22.12 at ${olderNode}; the older-Node tests did not run`);
 
