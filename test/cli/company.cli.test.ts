@@ -122,5 +122,12 @@ describe('tokenhub admin create-company', () => {
     const free = await tokenhub(['admin', 'create-company', 'other', '--owner', 'alice', '--org', 'small']);
     expect(free.code).toBe(1);
     expect(free.stderr).toContain('business organizations only');
+    const taken = await tokenhub(['admin', 'create-company', 'other', '--owner', 'alice', '--org', 'acme']);
+    expect(taken).toMatchObject({ code: 1, stderr: 'tokenhub: acme already belongs to a company\n' });
+    // Neither refusal left a company behind: the name is still free.
+    expect(await tokenhub(['admin', 'create-company', 'other', '--owner', 'alice'])).toMatchObject({
+      code: 0,
+      stdout: 'created company other (owner alice)\n',
+    });
   });
 });

@@ -1,12 +1,15 @@
 /**
  * `tokenhub admin create-company <name> --owner <username> [--org <org>…]`: the operator creates a
  * company (no tier needed for the company itself) with an existing user as its first owner, and
- * may put organizations in it at once (each on the Business tier, in no other company). Prints one
- * line; errors print `tokenhub: <message>` and exit 1 (see main.ts).
+ * may put organizations in it at once (each on the Business tier, in no other company, all checked
+ * before the company is created). Prints one line; errors print `tokenhub: <message>` and exit 1 (see main.ts).
  */
 import type { Command } from 'commander';
 import { createCompany } from '../../services/companies/company.service.ts';
-import { addCompanyOrganization } from '../../services/companies/company-membership.service.ts';
+import {
+  addCompanyOrganization,
+  assertMayJoinCompany,
+} from '../../services/companies/company-membership.service.ts';
 import { requireUser } from '../../services/orgs/org-member.service.ts';
 import { requireOrganization } from '../../services/orgs/organization.service.ts';
 import type { ServiceContext } from '../../services/shared/context.ts';
@@ -32,6 +35,13 @@ export function registerCompanyCommands(admin: Command, withServices: WithServic
     .action(async (name: string, options: { owner: string; org?: string[] }) => {
       const company = await withServices(async (ctx) => {
         const owner = await requireUser(ctx, options.owner);
+        // Every organization is checked before anything is created: a refused one leaves no company.
+        const orgs = [];
+        for (const orgName of options.org ?? []) {
+          const org = await requireOrganization(ctx, orgName);
+          await assertMayJoinCompany(ctx, org);
+          orgs.push(org);
+        }
         const created = await createCompany(
           ctx,
           { name, owner, requireBusinessOwner: false },
@@ -40,8 +50,7 @@ export function registerCompanyCommands(admin: Command, withServices: WithServic
         );
         // The operator acts as an instance administrator: no organization ownership is asked.
         const principal = { kind: 'password' as const, user: { ...owner, isAdmin: true } };
-        for (const orgName of options.org ?? []) {
-          const org = await requireOrganization(ctx, orgName);
+        for (const org of orgs) {
           await addCompanyOrganization(ctx, principal, created, org, operator, operatorMeta);
         }
         return created;

@@ -20,6 +20,7 @@ import {
   countCompanyOwners,
   deleteCompanyOrganization,
   deleteCompanyOwner,
+  findCompanyOfOrganization,
   insertCompanyOrganization,
   insertCompanyOwner,
   isCompanyOwner,
@@ -47,6 +48,23 @@ async function assertOwnsOrganization(ctx: ServiceContext, principal: Principal,
 }
 
 /**
+ * Whether `org` may join a company: on the Business tier and in none yet. A read before the change
+ * (the insert under the company lock stays the race-safe check), so that `admin create-company`
+ * refuses an organization before it creates anything.
+ * @throws AppError COMPANY_TIER_REQUIRED, ORG_IN_COMPANY.
+ */
+export async function assertMayJoinCompany(ctx: ServiceContext, org: Organization): Promise<void> {
+  if (org.tier !== companyTier) {
+    throw new AppError(
+      'COMPANY_TIER_REQUIRED',
+      `${org.name} is on the ${org.tier} tier; a company holds ${companyTier} organizations only`,
+    );
+  }
+  const holder = await findCompanyOfOrganization(ctx.db, org.id);
+  if (holder) throw new AppError('ORG_IN_COMPANY', `${org.name} already belongs to a company`);
+}
+
+/**
  * Puts `org` in `company`.
  * @throws AppError ORG_FORBIDDEN (not an owner of the organization), COMPANY_TIER_REQUIRED, ORG_IN_COMPANY.
  */
@@ -59,12 +77,7 @@ export async function addCompanyOrganization(
   meta: RequestMeta,
 ): Promise<void> {
   await assertOwnsOrganization(ctx, principal, org);
-  if (org.tier !== companyTier) {
-    throw new AppError(
-      'COMPANY_TIER_REQUIRED',
-      `${org.name} is on the ${org.tier} tier; a company holds ${companyTier} organizations only`,
-    );
-  }
+  await assertMayJoinCompany(ctx, org);
   await withCompanyLock(ctx, company, async (tx, current) => {
     if (
       !(await insertCompanyOrganization(tx, { companyId: current.id, orgId: org.id, addedAt: isoNow(ctx) }))
