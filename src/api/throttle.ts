@@ -179,6 +179,12 @@ export interface RouteThrottles {
     credentials: { identifier: string; secret: string },
     attempt: () => Promise<T>,
   ): Promise<T>;
+  /**
+   * Wraps the check of an unguessable secret that is not a sign-in by name (a CLI session's refresh
+   * token at `POST /v2/auth/refresh`): refused ones count per client address with the access
+   * tokens' failures; a valid one is never refused.
+   */
+  secretAttempt<T>(request: FastifyRequest, reply: FastifyReply, attempt: () => Promise<T>): Promise<T>;
   /** `POST /oauth/device/code`: every device sign-in started from the client's address. */
   deviceCodeStart(request: FastifyRequest, reply: FastifyReply): MaybePromise<void>;
   /** `POST /v2/users`: every sign-up from the client's address. */
@@ -221,6 +227,12 @@ export function createRouteThrottles(limiter: RateLimiter, ctx: ServiceContext):
   const ipKey = (request: FastifyRequest) => addressKey(ctx, request.ip);
   const signInOptions = (reply: FastifyReply) =>
     withHeaders(reply, { message: 'too many failed sign-in attempts' });
+  const secretAttempt = <T>(request: FastifyRequest, reply: FastifyReply, attempt: () => Promise<T>) =>
+    countFailuresAfter(limiter, [addressCounter(ctx, request.ip)], attempt, {
+      ...signInOptions(reply),
+      isFailure: (error: unknown) =>
+        isCredentialFailure(error) || (error instanceof AppError && error.code === 'SESSION_INVALID'),
+    }).catch((error) => refusalWithHeaders(reply, error));
 
   return {
     patCreate: (reply, userId) =>
@@ -234,10 +246,7 @@ export function createRouteThrottles(limiter: RateLimiter, ctx: ServiceContext):
       ),
     async loginAttempt(request, reply, { identifier, secret }, attempt) {
       if (looksLikeTokenSecret(tokenPrefix, secret) || looksLikeJwt(secret)) {
-        const perIp = addressCounter(ctx, request.ip);
-        return countFailuresAfter(limiter, [perIp], attempt, signInOptions(reply)).catch((error) =>
-          refusalWithHeaders(reply, error),
-        );
+        return secretAttempt(request, reply, attempt);
       }
       const name = normalizeUsername(identifier);
       const counters = await passwordFailureCounters(ctx, name, request.ip);
@@ -247,6 +256,7 @@ export function createRouteThrottles(limiter: RateLimiter, ctx: ServiceContext):
       if (signedIn(result) && counters.some((c) => c.shared)) await rememberAddress(ctx, name, request.ip);
       return result;
     },
+    secretAttempt,
     deviceCodeStart: (request, reply) =>
       enforceRateLimit(
         limiter,

@@ -78,6 +78,8 @@ export const auditActions = {
   'account.access_token.expire_unused': 'Unused personal access token expired',
   'org.access_token.expire_unused': 'Unused organization access token expired',
   'org.token_policy.update': 'Token policy changed',
+  'account.session.end': 'Session ended (signed out or revoked)',
+  'account.session.end_others': 'Every other session ended',
 } as const;
 
 export type AuditAction = keyof typeof auditActions;

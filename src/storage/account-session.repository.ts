@@ -118,7 +118,8 @@ export async function revokeOtherAccountSessions(
     .updateTable('account_sessions')
     .set({ revoked_at: at })
     .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null);
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', at);
   if (keepId) query = query.where('id', '!=', keepId);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);

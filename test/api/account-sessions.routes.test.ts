@@ -200,3 +200,69 @@ describe('shared security suite', () => {
     allows: ['password'],
   });
 });
+
+describe('audit and throttling', () => {
+  const events = async (jwt: string) =>
+    (await t.inject({ method: 'GET', url: '/v2/auditlogs/alice?page_size=100', jwt })).json().logs as Array<{
+      action: string;
+      name: string;
+      data: Record<string, string>;
+    }>;
+
+  it('ending one session and ending the others are in the account’s activity, with what ended', async () => {
+    const keep = await t.login('alice', password);
+    const cli = await cliSession(await t.login('alice', password), 'build-box');
+    expect(
+      (await t.inject({ method: 'DELETE', url: `/v2/users/me/sessions/${cli.session_id}`, jwt: keep }))
+        .statusCode,
+    ).toBe(204);
+    await t.login('alice', password);
+    await t.login('alice', password);
+    const others = String((await list(keep)).length - 1);
+    expect((await t.inject({ method: 'DELETE', url: '/v2/users/me/sessions', jwt: keep })).statusCode).toBe(
+      204,
+    );
+    const log = await events(keep);
+    expect(log.find((e) => e.action === 'account.session.end')).toMatchObject({
+      name: 'build-box',
+      data: { session_id: cli.session_id, kind: 'cli', ip: '127.0.0.1' },
+    });
+    expect(log.find((e) => e.action === 'account.session.end_others')).toMatchObject({
+      name: `${others} sessions`,
+      data: { count: others },
+    });
+  });
+
+  it('wrong refresh tokens count per address and get 429 past the limit; a valid one is never refused', async () => {
+    const limited = await createTestApp({ env: { TOKENHUB_RATE_LIMIT_LOGIN_FAILURES_PER_IP: '3/15m' } });
+    try {
+      const pw = await limited.signUp('dora');
+      const opened = await limited.inject({
+        method: 'POST',
+        url: '/v2/auth/cli-session',
+        jwt: await limited.login('dora', pw),
+        body: {},
+      });
+      const guess = () =>
+        limited.inject({
+          method: 'POST',
+          url: '/v2/auth/refresh',
+          body: { refresh_token: `thub_session_${'A'.repeat(43)}` },
+        });
+      expect((await guess()).statusCode).toBe(401);
+      expect((await guess()).statusCode).toBe(401);
+      expect((await guess()).statusCode).toBe(401);
+      const refused = await guess();
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['retry-after']).toBeDefined();
+      const valid = await limited.inject({
+        method: 'POST',
+        url: '/v2/auth/refresh',
+        body: { refresh_token: opened.json().refresh_token },
+      });
+      expect(valid.statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -76,10 +76,14 @@ describe.each(testDialects('account sessions'))('account sessions on %s', (diale
     expect(await revokeAccountSession(database.db, 'u2', cli.id, later)).toBe(false);
     expect(await revokeAccountSession(database.db, 'u1', cli.id, later)).toBe(true);
     expect(await revokeAccountSession(database.db, 'u1', cli.id, later)).toBe(false);
+    // Only live sessions are ended (and counted): `old` expired by itself, `cli` is revoked already.
+    expect(await revokeOtherAccountSessions(database.db, 'u1', web.id, later)).toBe(0);
+    const api = session('00000000-0000-4000-8000-000000000004', { kind: 'api' });
+    await insertAccountSession(database.db, api, null);
     expect(await revokeOtherAccountSessions(database.db, 'u1', web.id, later)).toBe(1);
     expect((await listLiveAccountSessions(database.db, 'u1', later)).map((s) => s.id)).toEqual([web.id]);
 
-    expect(await deleteEndedAccountSessions(database.db, '2026-01-03T00:00:00.000Z')).toBe(2);
+    expect(await deleteEndedAccountSessions(database.db, '2026-01-03T00:00:00.000Z')).toBe(3);
     expect(await findAccountSession(database.db, web.id)).toBeDefined();
   });
 });

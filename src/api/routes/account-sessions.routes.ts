@@ -58,7 +58,10 @@ function noStore(reply: FastifyReply): void {
   reply.header('cache-control', 'no-store');
 }
 
-export async function accountSessionRoutes(app: App, { ctx, guard, sessions }: RouteDeps): Promise<void> {
+export async function accountSessionRoutes(
+  app: App,
+  { ctx, guard, sessions, throttles }: RouteDeps,
+): Promise<void> {
   const route = guardedRoute(guard(['password']), 'sessions');
 
   app.get(
@@ -82,7 +85,7 @@ export async function accountSessionRoutes(app: App, { ctx, guard, sessions }: R
       response: noContentReplies(400, 401, 403, 404),
     }),
     async (request, reply) => {
-      await endAccountSession(ctx, accountOf(request), request.params.id);
+      await endAccountSession(ctx, accountOf(request), request.params.id, requestMeta(request));
       return reply.status(204).send(null);
     },
   );
@@ -94,7 +97,12 @@ export async function accountSessionRoutes(app: App, { ctx, guard, sessions }: R
       response: noContentReplies(401, 403),
     }),
     async (request, reply) => {
-      await endOtherAccountSessions(ctx, accountOf(request), currentSessionId(principalOf(request)));
+      await endOtherAccountSessions(
+        ctx,
+        accountOf(request),
+        currentSessionId(principalOf(request)),
+        requestMeta(request),
+      );
       return reply.status(204).send(null);
     },
   );
@@ -129,14 +137,12 @@ export async function accountSessionRoutes(app: App, { ctx, guard, sessions }: R
         tags: ['sessions'],
         summary: 'Trade a CLI session refresh token for a session JWT (password session rights)',
         body: refreshBody,
-        response: { 200: refreshedSessionObject, ...errorReplies(400, 401) },
+        response: { 200: refreshedSessionObject, ...errorReplies(400, 401, 429) },
       },
     },
     async (request, reply) => {
-      const { user, session } = await redeemRefreshToken(
-        ctx,
-        request.body.refresh_token,
-        requestMeta(request),
+      const { user, session } = await throttles.secretAttempt(request, reply, () =>
+        redeemRefreshToken(ctx, request.body.refresh_token, requestMeta(request)),
       );
       noStore(reply);
       return {

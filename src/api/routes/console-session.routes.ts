@@ -141,7 +141,11 @@ export async function consoleSessionRoutes(
       // No guard: signing out must work with an expired or already-ended cookie too.
       const jwt = bearerJwt(request.headers.authorization) ?? request.cookies[consoleCookieName];
       const current = jwt ? await sessions.sessionOf(jwt) : undefined;
-      if (current) await endAccountSession(ctx, current.user, current.sessionId).catch(() => undefined);
+      if (current) {
+        await endAccountSession(ctx, current.user, current.sessionId, requestMeta(request)).catch(
+          () => undefined,
+        );
+      }
       reply.clearCookie(consoleCookieName, { path: '/' });
       return reply.status(204).send(null);
     },

@@ -26,6 +26,7 @@ import {
   touchAccountSession,
 } from '../../storage/account-session.repository.ts';
 import { findUserById } from '../../storage/user.repository.ts';
+import { recordAudit } from '../shared/audit.service.ts';
 import { isoNow, type RequestMeta, type ServiceContext } from '../shared/context.ts';
 
 export interface OpenedSession {
@@ -111,20 +112,55 @@ export async function listAccountSessions(ctx: ServiceContext, user: User): Prom
   return sessions.filter((s) => isSessionLive(s, ctx.clock.now(), user.sessionsValidAfter));
 }
 
-/** Ends one of the account's sessions. @throws AppError NOT_FOUND when it has no such live session. */
-export async function endAccountSession(ctx: ServiceContext, user: User, sessionId: string): Promise<void> {
-  if (!(await revokeAccountSession(ctx.db, user.id, sessionId, isoNow(ctx)))) {
-    throw new AppError('NOT_FOUND', 'no such session: it has ended already, or it is not yours');
-  }
+/** The account's own log entry for a session change it made itself. */
+function recordSessionAudit(
+  ctx: ServiceContext,
+  user: User,
+  action: 'account.session.end' | 'account.session.end_others',
+  name: string,
+  meta: RequestMeta,
+  data: Record<string, unknown>,
+): Promise<string> {
+  const account = { id: user.id, name: user.username };
+  return recordAudit(ctx, { account, action, name, actor: account, meta, data });
 }
 
-/** Ends every session of the account but `keepId` (the caller's own). @returns how many ended. */
+/**
+ * Ends one of the account's sessions: signed out, or ended from the sessions list or `tokenhub
+ * logout` (audited with its kind, device and address).
+ * @throws AppError NOT_FOUND when it has no such live session.
+ */
+export async function endAccountSession(
+  ctx: ServiceContext,
+  user: User,
+  sessionId: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const ended = await findAccountSession(ctx.db, sessionId);
+  if (!ended || !(await revokeAccountSession(ctx.db, user.id, sessionId, isoNow(ctx)))) {
+    throw new AppError('NOT_FOUND', 'no such session: it has ended already, or it is not yours');
+  }
+  await recordSessionAudit(ctx, user, 'account.session.end', ended.device || ended.kind, meta, {
+    session_id: ended.id,
+    kind: ended.kind,
+    ip: ended.ip,
+  });
+}
+
+/** Ends every session of the account but `keepId` (the caller's own), audited. @returns how many ended. */
 export async function endOtherAccountSessions(
   ctx: ServiceContext,
   user: User,
   keepId: string | undefined,
+  meta: RequestMeta,
 ): Promise<number> {
-  return revokeOtherAccountSessions(ctx.db, user.id, keepId, isoNow(ctx));
+  const ended = await revokeOtherAccountSessions(ctx.db, user.id, keepId, isoNow(ctx));
+  if (ended > 0) {
+    await recordSessionAudit(ctx, user, 'account.session.end_others', `${ended} sessions`, meta, {
+      count: String(ended),
+    });
+  }
+  return ended;
 }
 
 /** Housekeeping: forgets sessions that ended more than a day ago. */
