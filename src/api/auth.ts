@@ -12,6 +12,7 @@ import { looksLikeTokenSecret } from '../core/token-secret.ts';
 import type { HubSessions } from '../services/sign-in/hub-session.service.ts';
 import type { Principal, PrincipalKind } from '../services/sign-in/who-asks.ts';
 import { type ConsoleCsrf, consoleCookieName, csrfHeaderName } from './console-session.ts';
+import { requestMeta } from './request-meta.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -58,7 +59,7 @@ export function createGuard(sessions: HubSessions, tokenPrefix: string, csrf: Co
           'an access token is not a session: exchange it at POST /v2/auth/token or /v2/users/login first',
         );
       }
-      const principal = await sessions.verify(jwt);
+      const principal = await sessions.verify(jwt, requestMeta(request));
       if (!allowed.includes(principal.kind)) {
         throw new AppError(deniedCode[principal.kind]);
       }

@@ -264,6 +264,24 @@ describe('address allowlists', () => {
     expect(inside.statusCode).toBe(200);
   });
 
+  it('holds a Hub session made from the token to the allowlist at every request, from any address', async () => {
+    const pat = await t.createPat(aliceJwt, { allowed_cidrs: ['10.0.0.0/8'] });
+    const login = await t.inject({
+      method: 'POST',
+      url: '/v2/auth/token',
+      body: { identifier: 'alice', secret: pat.token },
+      headers: { 'x-forwarded-for': '10.0.0.9' },
+    });
+    const jwt = login.json().access_token as string;
+    const me = (from: string) =>
+      t.inject({ method: 'GET', url: '/v2/users/me', jwt, headers: { 'x-forwarded-for': from } });
+    expect((await me('10.1.2.3')).statusCode).toBe(200);
+    const moved = await me('192.0.2.8');
+    expect(moved.statusCode).toBe(401);
+    expect(moved.json().message).toContain('may not be used from address 192.0.2.8');
+    expect(moved.body).not.toContain('10.0.0.0');
+  });
+
   it('loopback: an allowlist without it refuses the direct client, one with 127.0.0.0/8 accepts it', async () => {
     const outside = await t.createPat(aliceJwt, { allowed_cidrs: ['10.0.0.0/8'] });
     expect((await tokenRequest('alice', outside.token, [])).statusCode).toBe(401);

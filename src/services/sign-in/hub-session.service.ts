@@ -5,7 +5,8 @@
  *
  * The JWT records how it was obtained (`auth`: password or pat). Each request re-checks the
  * account (password changes end older sessions) and, for a PAT-derived session, that the PAT is
- * still active and unexpired, so revoking a PAT also ends what it opened.
+ * still active and unexpired, so revoking a PAT also ends what it opened, and that the caller's
+ * address is within the token's allowed networks.
  */
 
 import type { User } from '../../core/account-rules.ts';
@@ -16,9 +17,10 @@ import { randomKey } from '../../core/random.ts';
 import type { Db } from '../../storage/database.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { ensureActiveServerKey } from '../shared/server-keys.ts';
+import { assertAddressAllowed } from '../tokens/token-use-rules.ts';
 import { openAccountSession } from './account-session.service.ts';
 import type { CredentialJwts } from './credential-jwt.ts';
-import type { Principal } from './who-asks.ts';
+import { type Principal, principalAccount } from './who-asks.ts';
 
 const sessionAudience = 'tokenhub-hub-api';
 
@@ -88,12 +90,18 @@ export class HubSessions {
   }
 
   /**
-   * Verifies a bearer JWT and returns who it stands for.
-   * @throws AppError SESSION_INVALID on any problem (bad signature, expired, revoked).
+   * Verifies a bearer JWT and returns who it stands for. A session made from an access token with
+   * allowed networks is held to them at every request, from whatever address it was made.
+   * @throws AppError SESSION_INVALID on any problem (bad signature, expired, revoked);
+   *   TOKEN_ADDRESS_REFUSED (audited) when `meta.ip` is outside the token's allowed networks.
    */
-  async verify(jwt: string): Promise<Principal> {
+  async verify(jwt: string, meta: RequestMeta): Promise<Principal> {
     const resolved = await this.#jwts.resolve(jwt, sessionAudience);
     if (resolved.status !== 'ok') throw new AppError('SESSION_INVALID');
-    return resolved.principal;
+    const { principal } = resolved;
+    if (principal.kind === 'pat' || principal.kind === 'oat') {
+      await assertAddressAllowed(this.#ctx, principal.token, principalAccount(principal), meta);
+    }
+    return principal;
   }
 }
