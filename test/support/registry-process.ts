@@ -25,6 +25,8 @@ export type RegistryAuthOptions = {
   rootCertBundlePath: string;
   /** Listen on this port (one try) instead of a free one. */
   port?: number;
+  /** `storage.delete.enabled`: true unless false (a registry that refuses deletes with 405). */
+  deletesEnabled?: boolean;
   /** Deliver notifications (`notifications.endpoints`) to `url` with `Authorization: Bearer <secret>`. */
   notifications?: { url: string; secret: string };
 };
@@ -155,7 +157,7 @@ storage:
   filesystem:
     rootdirectory: ${q(join(dir, 'storage'))}
   delete:
-    enabled: true
+    enabled: ${auth.deletesEnabled !== false}
   maintenance:
     uploadpurging:
       enabled: false

@@ -42,9 +42,10 @@ export const notifySecret = 'test-notify-secret-0123456789';
  * @param options.withNotifications tokenhub reads tags from the registry (`TOKENHUB_REGISTRY_URL`)
  *   and the registry delivers its notifications to tokenhub (`TOKENHUB_REGISTRY_NOTIFY_SECRET`).
  * @param options.env more tokenhub settings (the OIDC suites allow their loopback issuer).
+ * @param options.deletesEnabled false starts a registry that refuses deletes (`storage.delete`).
  */
 export async function startRegistryStack(
-  options: { withNotifications?: boolean; env?: Record<string, string> } = {},
+  options: { withNotifications?: boolean; env?: Record<string, string>; deletesEnabled?: boolean } = {},
 ): Promise<RegistryStack> {
   const dir = await mkdtemp(join(tmpdir(), 'tokenhub-e2e-'));
   const bundlePath = join(dir, 'bundle.pem');
@@ -77,6 +78,7 @@ export async function startRegistryStack(
         service: t.config.registryService,
         issuer: t.config.registryIssuer,
         rootCertBundlePath: bundlePath,
+        deletesEnabled: options.deletesEnabled !== false,
         ...(registryPort === undefined
           ? {}
           : {
