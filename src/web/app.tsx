@@ -22,6 +22,7 @@ import { PatPage } from './pages/pat.page.tsx';
 import { SecurityPage } from './pages/security.page.tsx';
 import { SignInPage } from './pages/sign-in.page.tsx';
 import { SignUpPage } from './pages/sign-up.page.tsx';
+import { UnavailablePage } from './pages/unavailable.page.tsx';
 
 const publicPaths = new Set(['/signin', '/signup', '/forgot-password']);
 
@@ -97,6 +98,8 @@ export function App() {
       </div>
     );
   }
+
+  if (state.status === 'unavailable') return <UnavailablePage {...state} />;
 
   if (state.status === 'signed-out') {
     if (path === '/signup') return <SignUpPage />;

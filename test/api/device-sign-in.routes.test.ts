@@ -101,6 +101,12 @@ describe('the device flow', () => {
       expires_at: '2026-03-01T12:10:00.000Z',
       ip: '127.0.0.1',
       user_agent: 'tokenhub-tests/1.0',
+      // What approving gives the device, so the page can say it.
+      token: {
+        label: 'tokenhub CLI on laptop (device sign-in)',
+        scopes: ['repo:admin'],
+        expires_in: 30 * 86_400,
+      },
     });
     // Typed the lazy way: lower case, no dash.
     const approved = await verify(started.user_code.replace('-', '').toLowerCase(), 'approve');

@@ -4,9 +4,11 @@ import {
   api,
   errorMessage,
   onSessionLost,
+  retryAfterSeconds,
   setCsrfToken,
   withQuery,
 } from '../../src/web/api/client.ts';
+import { retryDelaySeconds } from '../../src/web/lib/session.tsx';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -28,7 +30,22 @@ describe('error messages', () => {
     );
     expect(errorMessage(401, { details: 'x', errors: [{ code: 'UNAUTHORIZED', message: 'y' }] })).toBe('x');
     expect(errorMessage(400, undefined)).not.toMatch(/400/);
-    expect(errorMessage(502, 'Bad Gateway')).toMatch(/could not complete/);
+    expect(errorMessage(500, undefined)).toMatch(/could not complete/);
+    // A proxy's page (not JSON) while tokenhub restarts: a sentence, never its HTML.
+    expect(errorMessage(502, undefined)).toBe(
+      'tokenhub is restarting or briefly unavailable; try again in a moment',
+    );
+    expect(errorMessage(504, undefined)).toMatch(/restarting or briefly unavailable/);
+    expect(errorMessage(503, { message: 'the database is unavailable' })).toBe('the database is unavailable');
+  });
+
+  it('reads Retry-After as seconds or as a date', () => {
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    expect(retryAfterSeconds('5', now)).toBe(5);
+    expect(retryAfterSeconds('Sun, 01 Mar 2026 12:00:10 GMT', now)).toBe(10);
+    expect(retryAfterSeconds('Sun, 01 Mar 2026 11:00:00 GMT', now)).toBe(0);
+    expect(retryAfterSeconds('soon', now)).toBeUndefined();
+    expect(retryAfterSeconds(null, now)).toBeUndefined();
   });
 
   it('builds query strings without empty values', () => {
@@ -84,6 +101,30 @@ describe('api()', () => {
       throw new TypeError('Failed to fetch');
     });
     await expect(api('GET', '/v2/users/me')).rejects.toThrow(/Could not reach tokenhub/);
+  });
+
+  it("marks a proxy's 503 page as unavailable, with its Retry-After, in a sentence", async () => {
+    vi.stubGlobal(
+      'fetch',
+      async () =>
+        new Response('<html><body><h1>503 Service Unavailable</h1></body></html>', {
+          status: 503,
+          headers: { 'content-type': 'text/html', 'retry-after': '2' },
+        }),
+    );
+    const error = await api('GET', '/v2/console/session').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 503, unavailable: true, retryAfterSeconds: 2 });
+    expect((error as ApiError).message).not.toContain('<');
+    expect(new ApiError(0, 'x', undefined).unavailable).toBe(true);
+    expect(new ApiError(500, 'x', undefined).unavailable).toBe(false);
+  });
+
+  it('waits 3 s between session reads, or what Retry-After says within 1 to 30 s', () => {
+    expect(retryDelaySeconds(undefined)).toBe(3);
+    expect(retryDelaySeconds(0)).toBe(1);
+    expect(retryDelaySeconds(7)).toBe(7);
+    expect(retryDelaySeconds(3600)).toBe(30);
   });
 
   it('resolves undefined for 204', async () => {

@@ -9,6 +9,7 @@ import { StatusBadge } from '../../src/web/components/status-badge.tsx';
 import { ExpiryField, SecretReveal } from '../../src/web/components/token-fields.tsx';
 import { matchPath, safeNext } from '../../src/web/lib/router.tsx';
 import { normalizeUserCode } from '../../src/web/pages/device.page.tsx';
+import { deviceCodeOf } from '../../src/web/pages/sign-in.page.tsx';
 
 const noop = () => undefined;
 
@@ -102,5 +103,14 @@ describe('routing helpers', () => {
   it('normalises typed device codes', () => {
     expect(normalizeUserCode('bcdfghjk')).toBe('BCDF-GHJK');
     expect(normalizeUserCode(' bcdf-ghjk ')).toBe('BCDF-GHJK');
+  });
+
+  it('finds the device code a sign-in leads to, only in a same-console /device next', () => {
+    expect(deviceCodeOf('/device?user_code=bcdfghjk')).toBe('BCDF-GHJK');
+    expect(deviceCodeOf('/device')).toBe('');
+    expect(deviceCodeOf('/settings/tokens')).toBeUndefined();
+    expect(deviceCodeOf('//evil.example/device?user_code=BCDF-GHJK')).toBeUndefined();
+    expect(deviceCodeOf('https://evil.example/device?user_code=BCDF-GHJK')).toBeUndefined();
+    expect(deviceCodeOf(null)).toBeUndefined();
   });
 });

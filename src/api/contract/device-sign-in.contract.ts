@@ -67,8 +67,19 @@ export const deviceRequestObject = Type.Object({
   expires_at: Type.String({ format: 'date-time', description: 'When the user code expires.' }),
   ip: Type.String({ description: 'Address of the device that asked.' }),
   user_agent: Type.String({ description: 'Client (user agent) of the device that asked.' }),
+  token: Type.Object(
+    {
+      label: Type.String({ description: 'Its label: the client name, then `(device sign-in)`.' }),
+      scopes: Type.Array(Type.String(), { description: 'Its level, e.g. `["repo:admin"]`.' }),
+      expires_in: Type.Integer({ description: 'Seconds from the approval until it and its sign-in expire.' }),
+    },
+    {
+      description:
+        'tokenhub extension: the auto-generated personal access token that approving gives the device.',
+    },
+  ),
 });
-/** `GET /v2/device/verify?user_code=…`: who asks to sign in. */
+/** `GET /v2/device/verify?user_code=…`: who asks to sign in, and what approving gives it. */
 export type DeviceRequestObject = Static<typeof deviceRequestObject>;
 
 export const deviceDecisionBody = Type.Object({

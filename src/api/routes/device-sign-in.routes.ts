@@ -17,7 +17,11 @@ import {
   pollDeviceToken,
   startDeviceAuthorization,
 } from '../../services/sign-in/device-sign-in.service.ts';
-import { createAutoToken, revokeAutoToken } from '../../services/tokens/auto-token.service.ts';
+import {
+  autoTokenPreview,
+  createAutoToken,
+  revokeAutoToken,
+} from '../../services/tokens/auto-token.service.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { accountOf } from '../auth.ts';
 import { errorReplies } from '../contract/common.contract.ts';
@@ -48,7 +52,8 @@ const oauthErrors = { 400: oauthError };
  */
 const verifyFailureRule = { limit: 20, windowSeconds: 900 };
 
-function toDeviceRequestObject(request: DeviceSignIn): DeviceRequestObject {
+function toDeviceRequestObject(ctx: RouteDeps['ctx'], request: DeviceSignIn): DeviceRequestObject {
+  const token = autoTokenPreview(ctx, 'device', request.clientName, request.clientId);
   return {
     user_code: formatUserCode(request.userCode ?? ''),
     client_id: request.clientId,
@@ -57,6 +62,7 @@ function toDeviceRequestObject(request: DeviceSignIn): DeviceRequestObject {
     expires_at: request.expiresAt,
     ip: request.ip,
     user_agent: request.userAgent,
+    token: { label: token.label, scopes: [...token.scopes], expires_in: token.expiresInSeconds },
   };
 }
 
@@ -191,7 +197,7 @@ async function approvalRoutes(app: App, { ctx, guard, rateLimiter, throttles }: 
         () => findPendingDeviceRequest(ctx, request.query.user_code),
         { isFailure: isUnknownCode, message: 'too many unknown user codes' },
       );
-      return toDeviceRequestObject(pending);
+      return toDeviceRequestObject(ctx, pending);
     },
   );
 
@@ -219,7 +225,7 @@ async function approvalRoutes(app: App, { ctx, guard, rateLimiter, throttles }: 
         { isFailure: isUnknownCode, message: 'too many unknown user codes' },
       );
       return {
-        ...toDeviceRequestObject(decided),
+        ...toDeviceRequestObject(ctx, decided),
         status: action === 'approve' ? 'approved' : 'denied',
       } as const;
     },

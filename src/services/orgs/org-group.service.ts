@@ -92,7 +92,8 @@ export async function createGroup(
 }
 
 /**
- * Renames a group or changes its description; the audit event lists what changed.
+ * Renames a group or changes its description; the audit event lists what changed, and a rename's
+ * old and new name (`name_from`, `name_to`).
  * @throws AppError GROUP_NOT_FOUND, VALIDATION_FAILED (name), GROUP_EXISTS (the new name is taken).
  */
 export async function updateGroup(
@@ -122,7 +123,12 @@ export async function updateGroup(
       {
         action: 'org.team.update',
         name: updated.name,
-        data: { id: group.number, changed, previous_name: group.name },
+        data: {
+          id: group.number,
+          changed,
+          previous_name: group.name,
+          ...(changed.includes('name') ? { name_from: group.name, name_to: updated.name } : {}),
+        },
       },
       actor,
       meta,

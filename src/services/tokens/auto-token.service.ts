@@ -57,6 +57,27 @@ export function autoTokenLabel(kind: 'device' | 'desktop', clientName: string, c
   return `${name}${suffix}`;
 }
 
+/** The auto-generated token a sign-in would be given, as the approval page describes it. */
+export interface AutoTokenPreview {
+  label: string;
+  scopes: readonly PatScope[];
+  /** From the approval (when the token is made) until the token and its sign-in expire. */
+  expiresInSeconds: number;
+}
+
+export function autoTokenPreview(
+  ctx: Pick<ServiceContext, 'config'>,
+  kind: 'device' | 'desktop',
+  clientName: string,
+  clientId: string,
+): AutoTokenPreview {
+  return {
+    label: autoTokenLabel(kind, clientName, clientId),
+    scopes: autoTokenScopes,
+    expiresInSeconds: ctx.config.deviceSignInTtlDays * 86_400,
+  };
+}
+
 /**
  * Creates an auto-generated token and its sign-in, making room under the cap first.
  * @returns the token row, its secret (to hand over once) and the sign-in id.

@@ -31,7 +31,8 @@ import { lockOrganization } from '../../storage/organization.repository.ts';
 import { inTransaction } from '../../storage/transaction.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
-import { changedFields, draftToken } from './token-issuance.ts';
+import { tokenChangeAudit } from './token-change-audit.ts';
+import { draftToken } from './token-issuance.ts';
 import { assertCreationWithinPolicies } from './token-policy.service.ts';
 
 /** An organization access token as the management routes show it, with its creator's username. */
@@ -196,7 +197,7 @@ export async function updateOrgAccessToken(
     name: token.label,
     actor: { id: actor.id, name: actor.username },
     meta,
-    data: { id, changed: changedFields(changes) },
+    data: { id, ...tokenChangeAudit(current, changes) },
   });
   return token;
 }

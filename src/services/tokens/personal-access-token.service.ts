@@ -34,7 +34,8 @@ import { queueSecurityNotice } from '../mail/security-notice.service.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { sweepExpiredAutoTokensOf } from './auto-token.service.ts';
-import { changedFields, draftToken } from './token-issuance.ts';
+import { tokenChangeAudit } from './token-change-audit.ts';
+import { draftToken } from './token-issuance.ts';
 import { assertCreationWithinPolicies, reachableResourceOrgs } from './token-policy.service.ts';
 
 export type PersonalAccessTokenView = AccessTokenWithCreator<PersonalAccessToken>;
@@ -206,7 +207,7 @@ export async function updatePersonalAccessToken(
     name: token.label,
     actor: { id: account.id, name: account.username },
     meta,
-    data: { uuid: id, changed: changedFields(changes) },
+    data: { uuid: id, ...tokenChangeAudit(current, changes) },
   });
   return token;
 }

@@ -14,7 +14,6 @@ import {
   type TokenSecret,
   tokenHint,
 } from '../../core/token-secret.ts';
-import type { AccessTokenChanges } from '../../storage/access-token.repository.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 
 interface DraftFields {
@@ -82,19 +81,4 @@ export function draftToken(
       ? { ...fields, kind: 'oat', resources: draft.resources }
       : { ...fields, kind: 'pat', scopes: draft.scopes, resources: draft.resources ?? [] };
   return { token, secretHash: hashTokenSecret(secret.reveal()), secret };
-}
-
-/** The API's names of the fields an update changes, as its audit event lists them. */
-const fieldNames: Record<keyof AccessTokenChanges, string> = {
-  label: 'label',
-  description: 'description',
-  scopes: 'scopes',
-  resources: 'resources',
-  patResources: 'resources',
-  allowedCidrs: 'allowed_cidrs',
-  isActive: 'is_active',
-};
-
-export function changedFields(changes: AccessTokenChanges): string[] {
-  return (Object.keys(changes) as Array<keyof AccessTokenChanges>).map((key) => fieldNames[key]);
 }

@@ -9,12 +9,23 @@
 export class ApiError extends Error {
   readonly status: number;
   readonly body: unknown;
+  /** The reply's `Retry-After`, in seconds, when it had one. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(status: number, message: string, body: unknown) {
+  constructor(status: number, message: string, body: unknown, retryAfterSeconds?: number) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.body = body;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /**
+   * The server could not be reached (status 0), or it or a proxy in front of it answered 502, 503 or
+   * 504: tokenhub is restarting or briefly down, and the same request may succeed a little later.
+   */
+  get unavailable(): boolean {
+    return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
   }
 
   /** One message per field for a validation error (`{fields: {name: [msg]}}`), else {}. */
@@ -39,7 +50,8 @@ const statusWords: Record<number, string> = {
 
 /**
  * What to show for an error reply: Hub bodies carry `message` and `detail`, the registry shape
- * `details` or `errors[0].message`. Never a bare status code.
+ * `details` or `errors[0].message`. Never a bare status code, nor a proxy's HTML page (a body that
+ * is not JSON is not read).
  */
 export function errorMessage(status: number, body: unknown): string {
   if (isRecord(body)) {
@@ -51,6 +63,9 @@ export function errorMessage(status: number, body: unknown): string {
     if (Array.isArray(errors) && isRecord(errors[0]) && typeof errors[0].message === 'string') {
       return errors[0].message;
     }
+  }
+  if (status === 502 || status === 503 || status === 504) {
+    return 'tokenhub is restarting or briefly unavailable; try again in a moment';
   }
   if (status >= 500) return 'tokenhub could not complete the request; try again in a moment';
   return `The server refused the request: ${statusWords[status] ?? 'unexpected reply'}`;
@@ -122,9 +137,18 @@ export async function api<T>(method: Method, path: string, options: RequestOptio
     if (response.status === 401 && !options.expectUnauthorized) {
       for (const listener of sessionLostListeners) listener();
     }
-    throw new ApiError(response.status, errorMessage(response.status, body), body);
+    const retryAfter = retryAfterSeconds(response.headers.get('retry-after'), Date.now());
+    throw new ApiError(response.status, errorMessage(response.status, body), body, retryAfter);
   }
   return body as T;
+}
+
+/** `Retry-After` (RFC 9110 §10.2.3) in whole seconds from `now`: delay-seconds or an HTTP date. */
+export function retryAfterSeconds(header: string | null, now: number): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim());
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
 /** Every page of a Hub list (`page_size` 100), up to `maxPages`; for client-side sorting. */

@@ -9,7 +9,7 @@ import type { AuditActions, AuditLogPage } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { Pager } from '../components/pager.tsx';
-import { describeEventData } from '../lib/audit-words.ts';
+import { describeEvent } from '../lib/audit-words.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { Link, navigate, useLocation } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
@@ -151,9 +151,7 @@ export function ActivityPage({ account }: { account?: string }) {
                   </td>
                   <td data-label="Event">
                     {event.action_description}
-                    {describeEventData(event.data) ? (
-                      <span className="hint">{describeEventData(event.data)}</span>
-                    ) : null}
+                    {describeEvent(event) ? <span className="hint">{describeEvent(event)}</span> : null}
                   </td>
                   <td data-label="About">{event.name}</td>
                   <td data-label="By">{event.actor}</td>

@@ -11,6 +11,7 @@ import { ErrorAlert } from '../components/dialog.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { navigate, useLocation } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
+import { patLevelOf, scopeLabel } from '../lib/token-logic.ts';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 
 /** User codes are shown as `ABCD-EFGH`; people type them in any case, with or without the dash. */
@@ -101,6 +102,8 @@ function DeviceDecision({ userCode }: { userCode: string }) {
   }
   const device = request.data;
   const client = device.client_name || device.client_id || 'A device';
+  const level = patLevelOf(device.token.scopes);
+  const days = Math.round(device.token.expires_in / 86_400);
   return (
     <div className="card">
       <p>
@@ -135,10 +138,19 @@ function DeviceDecision({ userCode }: { userCode: string }) {
             <dd>{formatDateTime(device.expires_at)}</dd>
           </>
         ) : null}
+        <dt>Account</dt>
+        <dd>{account.username}</dd>
+        <dt>Permission</dt>
+        <dd>
+          {scopeLabel(device.token.scopes)}
+          {level ? <span className="hint">{level.help}</span> : null}
+        </dd>
       </dl>
       <div className="alert alert-warning">
-        Approve only if you started this sign-in yourself and the code matches the one on your device. The
-        device gets an access token for your account.
+        Approving creates an auto-generated personal access token, “{device.token.label}”, for your account{' '}
+        {account.username}, with the permission {scopeLabel(device.token.scopes)}, valid for {days}{' '}
+        {days === 1 ? 'day' : 'days'}; you can see and delete it under Personal access tokens. Approve only if
+        you started this sign-in yourself and the code matches the one on your device.
       </div>
       {error ? <ErrorAlert message={error} /> : null}
       <div className="button-row">

@@ -1,18 +1,51 @@
 /**
  * Sign-in with a password, then the two-factor code when the account has it on
- * (`POST /v2/console/session`, then `/v2/console/session/2fa` with the `login_2fa_token`).
+ * (`POST /v2/console/session`, then `/v2/console/session/2fa` with the `login_2fa_token`). When the
+ * sign-in leads on to a device approval (`next=/device?user_code=…`), the page says so, and that
+ * signing in approves nothing.
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import type { ConsoleSession } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { mailEnabled, signupAllowed } from '../lib/instance.ts';
-import { Link } from '../lib/router.tsx';
+import { Link, safeNext, useLocation } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { messageOf } from '../lib/use-load.ts';
+import { normalizeUserCode } from './device.page.tsx';
+
+/**
+ * The user code of the device sign-in that `next` leads to after sign-in (`/device?user_code=…`,
+ * the link the CLI prints): `''` for `/device` without a code, undefined for any other or unsafe
+ * `next`.
+ */
+export function deviceCodeOf(next: string | null): string | undefined {
+  const path = safeNext(next, '');
+  if (!path) return undefined;
+  const url = new URL(path, 'http://console.invalid');
+  if (url.pathname !== '/device') return undefined;
+  return normalizeUserCode(url.searchParams.get('user_code') ?? '').slice(0, 32);
+}
+
+function DeviceNotice({ userCode }: { userCode: string }) {
+  return (
+    <div className="alert alert-info" role="status" data-testid="device-notice">
+      {userCode ? (
+        <>
+          Sign in to approve a device sign-in (code <span className="mono">{userCode}</span>).
+        </>
+      ) : (
+        'Sign in to approve a device sign-in.'
+      )}{' '}
+      After you sign in you will see which device asks and can approve or deny it; nothing is approved by
+      signing in.
+    </div>
+  );
+}
 
 export function SignInPage({ notice }: { notice?: string }) {
   const { signedIn } = useSession();
+  const deviceCode = deviceCodeOf(useLocation().search.get('next'));
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [loginToken, setLoginToken] = useState<string>();
@@ -82,6 +115,7 @@ export function SignInPage({ notice }: { notice?: string }) {
             {notice}
           </div>
         ) : null}
+        {deviceCode !== undefined && !loginToken ? <DeviceNotice userCode={deviceCode} /> : null}
         {error ? <ErrorAlert message={error} /> : null}
         {loginToken ? (
           <form onSubmit={submitCode} className="form">
