@@ -1,7 +1,9 @@
 /**
  * Refreshes docs/screenshots: every console page at 1280x800 (desktop) and 390x844 (phone), in
  * Debian's Chromium against an in-process tokenhub with example data (an account with tokens and
- * two-factor off, an organization on the Team tier with a member, a group, an invite and a token).
+ * two-factor off, an organization on the Team tier with a member, a group, an invite and a token,
+ * a company with a Business organization, a pending device sign-in), and the page shown while the
+ * server restarts (the session read answered 503).
  *
  *   npm run -s screenshots      # or: sh scripts/node.sh scripts/screenshots.ts
  *
@@ -21,10 +23,28 @@ const viewports = [
 ] as const;
 const password = 'a long enough password';
 
-/** Console paths, each with the text that says the page has loaded. */
-const pages: ReadonlyArray<{ name: string; path: string; ready: string; signedOut?: boolean }> = [
+interface Shot {
+  name: string;
+  path: string;
+  /** Text that says the page has loaded. */
+  ready: string;
+  signedOut?: boolean;
+  /** The server answers the session read with 503 (the page shown while tokenhub restarts). */
+  unavailable?: boolean;
+}
+
+/** Console paths; `{code}` is the user code of a pending device sign-in. */
+const pages: ReadonlyArray<Shot> = [
   { name: 'signin', path: '/signin', ready: 'Sign in', signedOut: true },
   { name: 'signup', path: '/signup', ready: 'Create an account', signedOut: true },
+  { name: 'forgot-password', path: '/forgot-password', ready: 'Reset your password', signedOut: true },
+  {
+    name: 'signin-device',
+    path: '/device?user_code={code}',
+    ready: 'Sign in to approve a device sign-in',
+    signedOut: true,
+  },
+  { name: 'unavailable', path: '/settings/tokens', ready: 'briefly unavailable', unavailable: true },
   { name: 'tokens', path: '/settings/tokens', ready: 'Personal access tokens' },
   { name: 'security', path: '/settings/security', ready: 'Sessions' },
   { name: 'oidc', path: '/settings/oidc', ready: 'OIDC connections' },
@@ -35,9 +55,16 @@ const pages: ReadonlyArray<{ name: string; path: string; ready: string; signedOu
   { name: 'org-tokens', path: '/orgs/acme/tokens', ready: 'ci-robot' },
   { name: 'org-activity', path: '/orgs/acme/activity', ready: 'Activity' },
   { name: 'device', path: '/device', ready: 'code' },
+  { name: 'device-decision', path: '/device?user_code={code}', ready: 'tokenhub CLI on build box' },
+  { name: 'oidc-new', path: '/settings/oidc/new', ready: 'New OIDC connection' },
+  { name: 'org-oidc', path: '/orgs/acme/oidc', ready: 'OIDC connections' },
+  { name: 'org-token-policy', path: '/orgs/acme/token-policy', ready: 'Token policy' },
+  { name: 'companies', path: '/companies', ready: 'megacorp' },
+  { name: 'company', path: '/companies/megacorp', ready: 'bigco' },
 ];
 
-async function seed(t: Awaited<ReturnType<typeof createTestApp>>): Promise<void> {
+/** Example data; @returns the user code of a pending device sign-in. */
+async function seed(t: Awaited<ReturnType<typeof createTestApp>>): Promise<string> {
   await t.signUp('alice', password);
   await t.signUp('bobby');
   const jwt = await t.login('alice', password);
@@ -61,6 +88,20 @@ async function seed(t: Awaited<ReturnType<typeof createTestApp>>): Promise<void>
       resources: [{ type: 'TYPE_REPO', path: 'acme/*', scopes: ['scope-image-pull'] }],
     },
   });
+  await t.inject({ method: 'POST', url: '/v2/orgs', jwt, body: { name: 'bigco' } });
+  await setOrgTier(t, 'bigco', 'business');
+  await t.inject({ method: 'POST', url: '/v2/companies', jwt, body: { name: 'megacorp' } });
+  await t.inject({ method: 'PUT', url: '/v2/companies/megacorp/orgs/bigco', jwt });
+  const device = await t.app.inject({
+    method: 'POST',
+    url: '/oauth/device/code',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'tokenhub-cli/0.1.0' },
+    payload: new URLSearchParams({
+      client_id: 'tokenhub-cli',
+      client_name: 'tokenhub CLI on build box',
+    }).toString(),
+  });
+  return (device.json() as { user_code: string }).user_code;
 }
 
 await ensureConsoleBuilt();
@@ -70,7 +111,7 @@ const t = await createTestApp({
 });
 const browser = await launchBrowser();
 try {
-  await seed(t);
+  const userCode = await seed(t);
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('tokenhub is not listening on TCP');
@@ -89,11 +130,17 @@ try {
     for (const entry of pages.filter((p) => Boolean(p.signedOut) === signedOut)) {
       for (const viewport of viewports) {
         await page.setViewportSize(viewport);
-        await page.goto(`${base}${entry.path}`);
+        if (entry.unavailable) {
+          await page.route('**/v2/console/session', (route) =>
+            route.fulfill({ status: 503, contentType: 'text/html', body: '<h1>Service Unavailable</h1>' }),
+          );
+        }
+        await page.goto(`${base}${entry.path.replace('{code}', encodeURIComponent(userCode))}`);
         await page.getByText(entry.ready).first().waitFor();
         await page.waitForLoadState('networkidle');
         const file = join(outDir, `page-${entry.name}-${viewport.width}.png`);
         await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+        if (entry.unavailable) await page.unroute('**/v2/console/session');
         process.stdout.write(`${file}\n`);
       }
     }
