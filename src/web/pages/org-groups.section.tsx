@@ -35,7 +35,7 @@ export function Groups({
       setName('');
       done(`Group ${name.trim()} was created.`);
     } catch (caught) {
-      const refusal = refusalOf(caught);
+      const refusal = refusalOf(caught, ['name']);
       setProblem(refusal.fields.name ?? refusal.banner);
     }
   }
@@ -120,6 +120,7 @@ function GroupMembers({
   const [username, setUsername] = useState('');
   const [problem, setProblem] = useState<string>();
   const [rename, setRename] = useState(group);
+  const [renameProblem, setRenameProblem] = useState<string>();
 
   async function add(event: FormEvent) {
     event.preventDefault();
@@ -130,18 +131,21 @@ function GroupMembers({
       setUsername('');
       reload();
     } catch (caught) {
-      setProblem(refusalOf(caught).fields.member ?? messageOf(caught));
+      const refusal = refusalOf(caught, ['member']);
+      setProblem(refusal.fields.member ?? refusal.banner);
     }
   }
   async function saveName(event: FormEvent) {
     event.preventDefault();
+    setRenameProblem(undefined);
     try {
       await api('PATCH', `${base(org)}/groups/${encodeURIComponent(group)}`, {
         body: { name: rename.trim() },
       });
       done(`Group ${group} is now called ${rename.trim()}.`);
     } catch (caught) {
-      setProblem(messageOf(caught));
+      const refusal = refusalOf(caught, ['name']);
+      setRenameProblem(refusal.fields.name ?? refusal.banner);
     }
   }
   return (
@@ -155,11 +159,14 @@ function GroupMembers({
                 type="button"
                 className="button small"
                 onClick={async () => {
-                  await api('DELETE', `${path}/${encodeURIComponent(m.username)}`).catch((e) =>
-                    setProblem(messageOf(e)),
-                  );
-                  done(`${m.username} left ${group}.`);
-                  reload();
+                  setProblem(undefined);
+                  try {
+                    await api('DELETE', `${path}/${encodeURIComponent(m.username)}`);
+                    done(`${m.username} left ${group}.`);
+                    reload();
+                  } catch (caught) {
+                    setProblem(messageOf(caught));
+                  }
                 }}
               >
                 Take out
@@ -179,7 +186,7 @@ function GroupMembers({
               problem={problem}
               required
             />
-            <button type="submit" className="button">
+            <button type="submit" className="button primary">
               Add
             </button>
           </form>
@@ -189,9 +196,10 @@ function GroupMembers({
               label="Group name"
               value={rename}
               onValue={setRename}
+              problem={renameProblem}
               required
             />
-            <button type="submit" className="button">
+            <button type="submit" className="button primary">
               Rename
             </button>
           </form>
