@@ -7,7 +7,7 @@ import { useState } from 'react';
 import type { MemberObject } from '../../api/contract/orgs.contract.ts';
 import { api } from '../api/client.ts';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
-import { formatDate, formatDateTime } from '../lib/format.ts';
+import { When } from '../components/when.tsx';
 import { Link, navigate } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
@@ -147,8 +147,8 @@ function Members({ org, me, isOwner, generation, ask }: SectionProps & { me: str
                 <td>{m.username}</td>
                 <td>{m.role}</td>
                 <td>{m.groups.join(', ') || '—'}</td>
-                <td className="nowrap" title={formatDateTime(m.date_joined)}>
-                  {formatDate(m.date_joined)}
+                <td>
+                  <When iso={m.date_joined} />
                 </td>
                 <td className="row-actions">
                   {isOwner ? (
