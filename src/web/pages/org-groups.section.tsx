@@ -1,6 +1,6 @@
 /**
- * An organization's groups: create, rename, delete, and their members. Part of the people page
- * (org-people.page.tsx).
+ * An organization's groups: create, rename, delete, their members, and their repository
+ * permissions (org-group-repositories.section.tsx). Part of the people page (org-people.page.tsx).
  */
 import { type FormEvent, useState } from 'react';
 import type { GroupMemberObject, GroupObject } from '../../api/contract/orgs.contract.ts';
@@ -8,6 +8,7 @@ import { api } from '../api/client.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { FormField, refusalOf } from '../components/form-field.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
+import { GroupRepositories } from './org-group-repositories.section.tsx';
 import type { SectionProps } from './org-people.page.tsx';
 
 const base = (org: string) => `/v2/orgs/${encodeURIComponent(org)}`;
@@ -15,10 +16,11 @@ const base = (org: string) => `/v2/orgs/${encodeURIComponent(org)}`;
 export function Groups({
   org,
   isOwner,
+  canGrant,
   generation,
   ask,
   done,
-}: SectionProps & { isOwner: boolean; done: (message: string) => void }) {
+}: SectionProps & { isOwner: boolean; canGrant: boolean; done: (message: string) => void }) {
   const [groups] = useLoad(
     () => api<{ results: GroupObject[] }>('GET', `${base(org)}/groups`, { query: { page_size: 100 } }),
     [org, generation],
@@ -77,7 +79,12 @@ export function Groups({
                 Delete
               </button>
             ) : null}
-            {open === g.name ? <GroupMembers org={org} group={g.name} isOwner={isOwner} done={done} /> : null}
+            {open === g.name ? (
+              <>
+                <GroupMembers org={org} group={g.name} isOwner={isOwner} done={done} />
+                <GroupRepositories org={org} group={g.name} canEdit={canGrant} done={done} />
+              </>
+            ) : null}
           </li>
         ))}
       </ul>
