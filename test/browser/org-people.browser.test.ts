@@ -1,7 +1,8 @@
 /**
  * The organization pages in headless Chromium: the tier says what it allows and how it is raised;
- * members (roles, remove), invites (send, cancel) and groups (create, members, rename) from the
- * console, each change confirmed on the page and true on the server.
+ * members (roles, remove), invites (send, cancel) and groups (create, members, rename, repository
+ * permissions: an owner's and an editor's changes, a member's read-only view) from the console, each
+ * change confirmed on the page and true on the server.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ let base: string;
 let browser: Browser;
 let page: Page;
 let bobbyJwt = '';
+let bobbyPassword = '';
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 const status = () => page.getByRole('status').filter({ hasText: /\S/ }).first().textContent();
@@ -36,7 +38,7 @@ describe.skipIf(!requireChromium())('organization pages in Chromium', () => {
     await ensureConsoleBuilt();
     t = await createTestApp({ start: new Date().toISOString() });
     await t.signUp(owner.username, owner.password);
-    const bobbyPassword = await t.signUp('bobby');
+    bobbyPassword = await t.signUp('bobby');
     bobbyJwt = await t.login('bobby', bobbyPassword);
     const created = await t.inject({
       method: 'POST',
@@ -135,6 +137,37 @@ describe.skipIf(!requireChromium())('organization pages in Chromium', () => {
     expect(browser.problems).toEqual([]);
   });
 
+  it('gives a group a permission on a repository, changes it and removes it', {
+    timeout: stepTimeout,
+  }, async () => {
+    const grants = async () =>
+      (
+        await t.inject({
+          method: 'GET',
+          url: '/v2/orgs/acme/groups/developers/repositories',
+          jwt: await t.login(owner.username, owner.password),
+        })
+      ).json().results;
+    await page.getByRole('button', { name: 'developers', exact: true }).click();
+    await page.getByText('developers has no permission on any repository yet.').waitFor();
+    await page.getByLabel('Repository for developers').fill('acme/api');
+    await page.getByLabel('Permission', { exact: true }).selectOption({ label: 'Read & Write' });
+    await page.getByRole('button', { name: 'Add permission' }).click();
+    await poll(status).toBe('developers now has Read & Write on api.');
+    await poll(() => page.getByTestId('group-repository-row').textContent()).toContain('acme/api');
+    expect(await grants()).toEqual([{ repository: 'api', permission: 'write' }]);
+
+    await page.getByLabel('Permission on api').selectOption({ label: 'Read, Write, Delete' });
+    await poll(status).toBe('developers now has Read, Write, Delete on api.');
+    expect(await grants()).toEqual([{ repository: 'api', permission: 'admin' }]);
+
+    await page.getByRole('button', { name: 'Remove api' }).click();
+    await poll(status).toBe('developers no longer has a permission on api.');
+    await poll(() => page.getByTestId('group-repository-row').count()).toBe(0);
+    expect(await grants()).toEqual([]);
+    expect(browser.problems).toEqual([]);
+  });
+
   it('activity filters live in the URL, events say what changed, and the page fits a phone', {
     timeout: stepTimeout,
   }, async () => {
@@ -158,5 +191,49 @@ describe.skipIf(!requireChromium())('organization pages in Chromium', () => {
     expect(widest).toEqual([]);
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('an editor manages the groups’ repository permissions; a member only reads them', {
+    timeout: stepTimeout,
+  }, async () => {
+    const ownerJwt = await t.login(owner.username, owner.password);
+    const setRole = async (role: string) =>
+      expect(
+        (
+          await t.inject({
+            method: 'PUT',
+            url: '/v2/orgs/acme/members/bobby',
+            jwt: ownerJwt,
+            body: { role },
+          })
+        ).statusCode,
+      ).toBe(200);
+    await setRole('editor');
+    await page.getByRole('button', { name: /Account menu/ }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(`${base}/orgs/acme/people`);
+    await page.getByLabel('Username').fill('bobby');
+    await page.getByLabel('Password').fill(bobbyPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Members, groups and invites' }).waitFor();
+    await page.getByRole('button', { name: 'developers', exact: true }).click();
+    // An editor changes permissions, not the group itself.
+    expect(await page.getByLabel('Group name').count()).toBe(0);
+    await page.getByLabel('Repository for developers').fill('web');
+    await page.getByRole('button', { name: 'Add permission' }).click();
+    await poll(status).toBe('developers now has Read-only on web.');
+    const grants = await t.inject({
+      method: 'GET',
+      url: '/v2/orgs/acme/groups/developers/repositories',
+      jwt: ownerJwt,
+    });
+    expect(grants.json().results).toEqual([{ repository: 'web', permission: 'read' }]);
+
+    await setRole('member');
+    await page.reload();
+    await page.getByRole('button', { name: 'developers', exact: true }).click();
+    await poll(() => page.getByTestId('group-repository-row').textContent()).toBe('acme/webRead-only');
+    expect(await page.getByLabel('Repository for developers').count()).toBe(0);
+    expect(await page.getByLabel('Permission on web').count()).toBe(0);
   });
 });

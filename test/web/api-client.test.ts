@@ -48,6 +48,26 @@ describe('error messages', () => {
     expect(retryAfterSeconds(null, now)).toBeUndefined();
   });
 
+  it("says a validation reply's field messages in the labels' words, never the API's field names", () => {
+    const body = {
+      fields: {
+        token_label: ['token_label must be at most 100 characters'],
+        expires_at: ['expires_at must be in the future'],
+      },
+      text: 'token_label must be at most 100 characters; expires_at must be in the future',
+      message: 'token_label must be at most 100 characters; expires_at must be in the future',
+    };
+    expect(errorMessage(400, body)).toBe(
+      'The access token description must be at most 100 characters. The expiration date must be in the future.',
+    );
+    expect(
+      errorMessage(400, { fields: { 'rulesets.0.subject': ['rulesets.0.subject must not be empty'] } }),
+    ).toBe('The subject pattern must not be empty.');
+    expect(errorMessage(400, { fields: {}, message: 'the request is invalid' })).toBe(
+      'the request is invalid',
+    );
+  });
+
   it('builds query strings without empty values', () => {
     expect(withQuery('/v2/x', { page: 2, action: '', name: undefined })).toBe('/v2/x?page=2');
     expect(withQuery('/v2/x', {})).toBe('/v2/x');
@@ -82,7 +102,7 @@ describe('api()', () => {
     );
     const error = await api('POST', '/v2/access-tokens', { body: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).message).toBe('m');
+    expect((error as ApiError).message).toBe('The access token description must not be empty.');
     expect((error as ApiError).fields).toEqual({ token_label: ['token_label must not be empty'] });
   });
 

@@ -5,6 +5,8 @@
  * `GET /v2/console/session`.
  */
 
+import { inWords } from '../lib/field-words.ts';
+
 /** A failed request, with the message a person should see (the API's `message`, then `detail`). */
 export class ApiError extends Error {
   readonly status: number;
@@ -50,11 +52,23 @@ const statusWords: Record<number, string> = {
 
 /**
  * What to show for an error reply: Hub bodies carry `message` and `detail`, the registry shape
+<<<<<<< HEAD
  * `details` or `errors[0].message`. Never a bare status code, nor a proxy's HTML page (a body that
  * is not JSON is not read).
+=======
+ * `details` or `errors[0].message`, a validation reply its field messages in words
+ * (lib/field-words.ts). Never a bare status code.
+>>>>>>> groups-looks
  */
 export function errorMessage(status: number, body: unknown): string {
   if (isRecord(body)) {
+    // A validation reply: its field messages in the labels' words, never the API's field names.
+    if (isRecord(body.fields)) {
+      const said = Object.entries(body.fields).flatMap(([field, messages]) =>
+        Array.isArray(messages) ? messages.map((message) => inWords(field, String(message))) : [],
+      );
+      if (said.length) return said.join(' ');
+    }
     for (const key of ['message', 'detail', 'details', 'text'] as const) {
       const value = body[key];
       if (typeof value === 'string' && value.trim() !== '') return value;

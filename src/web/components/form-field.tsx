@@ -4,6 +4,7 @@
  */
 import type { InputHTMLAttributes } from 'react';
 import { ApiError } from '../api/client.ts';
+import { inWords } from '../lib/field-words.ts';
 
 export interface FormFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange'> {
   id: string;
@@ -38,26 +39,29 @@ export function FormField({ id, label, value, onValue, problem, hint, ...input }
 }
 
 /**
- * Splits a refusal into messages per field (shown beside the fields, named by the API's field
- * names) and the rest (shown above the form). A refusal that names fields shows no banner.
+ * Splits a refusal into the messages of the fields a form shows (`shown`, the API's field names),
+ * each a sentence in the label's words (lib/field-words.ts), and a banner for the rest: messages
+ * about fields the form does not show, or a refusal that names no field. A message is shown once.
  */
-export function refusalOf(caught: unknown): { fields: Record<string, string>; banner?: string } {
+export function refusalOf(
+  caught: unknown,
+  shown: readonly string[],
+): { fields: Record<string, string>; banner?: string } {
   const fields: Record<string, string> = {};
+  const rest: string[] = [];
   if (caught instanceof ApiError) {
     for (const [name, messages] of Object.entries(caught.fields)) {
-      if (messages.length) fields[name] = sentence(messages.join(' '));
+      const text = messages.map((message) => inWords(name, message)).join(' ');
+      if (!text) continue;
+      // `resources.0.path` belongs to the form's `resources` field.
+      const field = shown.find((s) => name === s || name.startsWith(`${s}.`));
+      if (field) fields[field] = fields[field] ? `${fields[field]} ${text}` : text;
+      else rest.push(text);
     }
   }
+  if (rest.length) return { fields, banner: rest.join(' ') };
   if (Object.keys(fields).length) return { fields };
   return { fields, banner: caught instanceof Error ? caught.message : String(caught) };
-}
-
-/** `the password is incorrect` → `The password is incorrect.` */
-export function sentence(text: string): string {
-  const trimmed = text.trim();
-  if (!trimmed) return trimmed;
-  const capital = trimmed[0]?.toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
 /** A base32 key in groups of four (`ABCD EFGH …`), easier to type into an authenticator. */

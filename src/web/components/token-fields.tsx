@@ -1,6 +1,6 @@
 /** Form parts shared by the personal and organization token dialogs. */
 import { useId } from 'react';
-import { formatDate, formatDateTime } from '../lib/format.ts';
+import { formatDate } from '../lib/format.ts';
 import { registryHost } from '../lib/instance.ts';
 import {
   customExpiryBounds,
@@ -10,6 +10,7 @@ import {
 } from '../lib/token-logic.ts';
 import { CopyButton } from './copy-button.tsx';
 import { Dialog } from './dialog.tsx';
+import { When } from './when.tsx';
 
 interface ExpiryFieldProps {
   choice: ExpiryChoice;
@@ -146,13 +147,7 @@ export function TokenCreatedDialog(props: TokenCreatedDialogProps) {
 export function ExpiresCell({ expiresAt }: { expiresAt: string | null }) {
   return (
     <td data-label="Expires">
-      {expiresAt ? (
-        <time dateTime={expiresAt} title={formatDateTime(expiresAt)}>
-          {formatDate(expiresAt)}
-        </time>
-      ) : (
-        <span className="muted">Never</span>
-      )}
+      {expiresAt ? <When iso={expiresAt} /> : <span className="muted">Never</span>}
     </td>
   );
 }

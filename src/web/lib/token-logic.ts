@@ -205,3 +205,19 @@ export function pageOf<T>(items: readonly T[], page: number, pageSize: number): 
 export function dockerLoginCommand(username: string, host: string | undefined): string {
   return `docker login ${host ?? 'REGISTRY-HOST'} -u ${username}`;
 }
+
+/**
+ * A group's permission on a repository in the console's words, the same as the personal token
+ * levels that give the same registry actions (read: pull; write: pull, push; admin: and delete).
+ */
+export const groupPermissionLevels = [
+  { value: 'read', label: 'Read-only' },
+  { value: 'write', label: 'Read & Write' },
+  { value: 'admin', label: 'Read, Write, Delete' },
+] as const;
+
+export type GroupPermission = (typeof groupPermissionLevels)[number]['value'];
+
+export function groupPermissionLabel(permission: string): string {
+  return groupPermissionLevels.find((level) => level.value === permission)?.label ?? permission;
+}

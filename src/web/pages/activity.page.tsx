@@ -9,8 +9,8 @@ import type { AuditActions, AuditLogPage } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { Pager } from '../components/pager.tsx';
+import { Address, When } from '../components/when.tsx';
 import { describeEvent } from '../lib/audit-words.ts';
-import { formatDateTime } from '../lib/format.ts';
 import { Link, navigate, useLocation } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
 import { useLoad } from '../lib/use-load.ts';
@@ -145,9 +145,7 @@ export function ActivityPage({ account }: { account?: string }) {
                 // biome-ignore lint/suspicious/noArrayIndexKey: see above.
                 <tr key={index}>
                   <td data-label="When">
-                    <time dateTime={event.timestamp} className="nowrap" title={event.timestamp}>
-                      {formatDateTime(event.timestamp)}
-                    </time>
+                    <When iso={event.timestamp} as="date-time" />
                   </td>
                   <td data-label="Event">
                     {event.action_description}
@@ -156,7 +154,7 @@ export function ActivityPage({ account }: { account?: string }) {
                   <td data-label="About">{event.name}</td>
                   <td data-label="By">{event.actor}</td>
                   <td data-label="From">
-                    <span className="nowrap">{event.ip ?? ''}</span>
+                    {event.ip ? <Address ip={event.ip} /> : null}
                     {event.user_agent ? (
                       <span className="hint" title={event.user_agent}>
                         {clientName(event.user_agent)}

@@ -7,9 +7,10 @@ import { api } from '../api/client.ts';
 import type { Company } from '../api/company-types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
+import { FormField, refusalOf } from '../components/form-field.tsx';
 import { formatDate } from '../lib/format.ts';
 import { Link, navigate } from '../lib/router.tsx';
-import { messageOf, useLoad } from '../lib/use-load.ts';
+import { useLoad } from '../lib/use-load.ts';
 
 export const companyPath = (name: string, ...rest: string[]) =>
   ['/v2/companies', name, ...rest].map((part, i) => (i === 0 ? part : encodeURIComponent(part))).join('/');
@@ -21,19 +22,23 @@ export function CompaniesPage() {
   );
   const [name, setName] = useState('');
   const [error, setError] = useState<string>();
+  const [nameProblem, setNameProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
 
   async function create(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
+    setNameProblem(undefined);
     try {
       const company = await api<Company>('POST', '/v2/companies', {
         body: { name: name.trim().toLowerCase() },
       });
       navigate(`/companies/${encodeURIComponent(company.name)}`);
     } catch (caught) {
-      setError(messageOf(caught));
+      const refusal = refusalOf(caught, ['name']);
+      setNameProblem(refusal.fields.name);
+      setError(refusal.banner);
       setBusy(false);
     }
   }
@@ -68,22 +73,17 @@ export function CompaniesPage() {
         <section className="card" aria-labelledby="create-company-title">
           <h2 id="create-company-title">Create a company</h2>
           <form onSubmit={create} className="form">
-            <div className="field">
-              <label htmlFor="create-company-name">Name</label>
-              <input
-                id="create-company-name"
-                value={name}
-                autoCapitalize="none"
-                aria-describedby="create-company-help"
-                onChange={(event) => setName(event.target.value)}
-                required
-              />
-              <p id="create-company-help" className="hint">
-                Shares the namespace with users and organizations. You must own a Business organization; you
-                become the company's owner.
-              </p>
-            </div>
-            <button type="submit" className="button" disabled={busy}>
+            <FormField
+              id="create-company-name"
+              label="Name"
+              value={name}
+              autoCapitalize="none"
+              onValue={setName}
+              problem={nameProblem}
+              hint="Shares the namespace with users and organizations. You must own a Business organization; you become the company's owner."
+              required
+            />
+            <button type="submit" className="button primary" disabled={busy}>
               Create company
             </button>
           </form>

@@ -6,7 +6,7 @@ import { api } from '../api/client.ts';
 import type { CompanyMember, CompanyToken } from '../api/company-types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { formatDate, formatDateTime } from '../lib/format.ts';
+import { When } from '../components/when.tsx';
 import { useLoad } from '../lib/use-load.ts';
 import { companyPath } from './companies.page.tsx';
 
@@ -80,9 +80,9 @@ export function CompanyTokens({ company }: { company: string }) {
                   </td>
                   <td data-label="Created by">{token.created_by}</td>
                   <td data-label="Last used">
-                    {token.last_used_at ? formatDateTime(token.last_used_at) : 'never'}
+                    {token.last_used_at ? <When iso={token.last_used_at} as="date-time" /> : 'never'}
                   </td>
-                  <td data-label="Expires">{token.expires_at ? formatDate(token.expires_at) : 'never'}</td>
+                  <td data-label="Expires">{token.expires_at ? <When iso={token.expires_at} /> : 'never'}</td>
                 </tr>
               ))}
             </tbody>

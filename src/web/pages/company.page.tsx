@@ -8,6 +8,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Company, CompanyOrg, CompanyOwner } from '../api/company-types.ts';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
+import { FormField, refusalOf } from '../components/form-field.tsx';
 import { tierLimitText } from '../lib/oat-logic.ts';
 import { Link, navigate } from '../lib/router.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
@@ -15,43 +16,45 @@ import { companyPath } from './companies.page.tsx';
 import { CompanyMembers, CompanyTokens } from './company-views.tsx';
 import { tierNames } from './org.page.tsx';
 
-/** A one-field form that calls `submit` with the trimmed value and clears itself on success. */
+/**
+ * A one-field form that calls `submit` with the trimmed value and clears itself on success; what
+ * `submit` answers is the refusal's message about this field, shown under it.
+ */
 function AddForm(props: {
   id: string;
   label: string;
   hint: string;
   button: string;
-  submit: (value: string) => Promise<void>;
+  submit: (value: string) => Promise<string | undefined>;
 }) {
   const [value, setValue] = useState('');
+  const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
+    setProblem(undefined);
     try {
-      await props.submit(value.trim());
-      setValue('');
+      const refused = await props.submit(value.trim());
+      if (refused) setProblem(refused);
+      else setValue('');
     } finally {
       setBusy(false);
     }
   }
   return (
     <form onSubmit={onSubmit} className="form inline-form">
-      <div className="field">
-        <label htmlFor={props.id}>{props.label}</label>
-        <input
-          id={props.id}
-          value={value}
-          autoCapitalize="none"
-          aria-describedby={`${props.id}-help`}
-          onChange={(event) => setValue(event.target.value)}
-          required
-        />
-        <p id={`${props.id}-help`} className="hint">
-          {props.hint}
-        </p>
-      </div>
-      <button type="submit" className="button" disabled={busy}>
+      <FormField
+        id={props.id}
+        label={props.label}
+        value={value}
+        autoCapitalize="none"
+        onValue={setValue}
+        problem={problem}
+        hint={props.hint}
+        required
+      />
+      <button type="submit" className="button primary" disabled={busy}>
         {props.button}
       </button>
     </form>
@@ -72,30 +75,42 @@ export function CompanyPage({ company: name }: { company: string }) {
   const [notice, setNotice] = useState<string>();
   const [deleting, setDeleting] = useState(false);
 
-  /** Runs a change; its refusal (the server's message) shows in the banner. */
-  async function change(work: () => Promise<unknown>, done: string, reload: () => void) {
+  /**
+   * Runs a change. Its refusal shows in the banner, except a message about `field` (the API's name
+   * of a form's one field), which is answered for the form to show under the field.
+   */
+  async function change(
+    work: () => Promise<unknown>,
+    done: string,
+    reload: () => void,
+    field?: string,
+  ): Promise<string | undefined> {
     setError(undefined);
     setNotice(undefined);
     try {
       await work();
       setNotice(done);
       reload();
+      return undefined;
     } catch (caught) {
-      setError(messageOf(caught));
+      const refusal = refusalOf(caught, field ? [field] : []);
+      setError(refusal.banner);
+      return field ? refusal.fields[field] : undefined;
     }
   }
 
-  async function rename(newName: string) {
-    setError(undefined);
-    try {
-      const renamed = await api<Company>('PATCH', companyPath(name), {
-        body: { name: newName.toLowerCase() },
-      });
-      navigate(`/companies/${encodeURIComponent(renamed.name)}`);
-    } catch (caught) {
-      setError(messageOf(caught));
-    }
-  }
+  const rename = (newName: string) =>
+    change(
+      async () => {
+        const renamed = await api<Company>('PATCH', companyPath(name), {
+          body: { name: newName.toLowerCase() },
+        });
+        navigate(`/companies/${encodeURIComponent(renamed.name)}`);
+      },
+      `${name} is now called ${newName.toLowerCase()}`,
+      () => {},
+      'name',
+    );
 
   async function remove() {
     try {
@@ -164,6 +179,7 @@ export function CompanyPage({ company: name }: { company: string }) {
               () => api('PUT', companyPath(name, 'orgs', org.toLowerCase())),
               `${org} joined ${name}`,
               reloadOrgs,
+              'org',
             )
           }
         />
@@ -205,6 +221,7 @@ export function CompanyPage({ company: name }: { company: string }) {
               () => api('POST', companyPath(name, 'owners'), { body: { owner } }),
               `${owner} is now an owner`,
               reloadOwners,
+              'owner',
             )
           }
         />

@@ -7,7 +7,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { EmailState } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
-import { FormField } from '../components/form-field.tsx';
+import { FormField, refusalOf } from '../components/form-field.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 
 export function EmailSettings() {
@@ -107,18 +107,22 @@ function ChangeEmail({ onDone }: { onDone: (message: string) => void }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [problems, setProblems] = useState<Record<string, string>>({});
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
+    setProblems({});
     try {
       await api('PUT', '/v2/users/me/email', { body: form });
       setOpen(false);
       setForm({ email: '', password: '' });
       onDone(`A link was mailed to ${form.email}: the address changes once you follow it.`);
     } catch (caught) {
-      setError(messageOf(caught));
+      const refusal = refusalOf(caught, ['email', 'password']);
+      setProblems(refusal.fields);
+      setError(refusal.banner);
     } finally {
       setBusy(false);
     }
@@ -143,6 +147,7 @@ function ChangeEmail({ onDone }: { onDone: (message: string) => void }) {
         autoComplete="email"
         value={form.email}
         onValue={(email) => setForm({ ...form, email })}
+        problem={problems.email}
         required
       />
       <FormField
@@ -152,6 +157,7 @@ function ChangeEmail({ onDone }: { onDone: (message: string) => void }) {
         autoComplete="current-password"
         value={form.password}
         onValue={(password) => setForm({ ...form, password })}
+        problem={problems.password}
         required
       />
       <div className="button-row">

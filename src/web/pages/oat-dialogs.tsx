@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { OrgAccessToken } from '../api/types.ts';
 import { Dialog, ErrorAlert, FormActions } from '../components/dialog.tsx';
+import { refusalOf } from '../components/form-field.tsx';
 import { ExpiryField, TokenCreatedDialog } from '../components/token-fields.tsx';
 import { formatDate } from '../lib/format.ts';
 import {
@@ -14,16 +15,38 @@ import {
 } from '../lib/oat-logic.ts';
 import { networksOf, noRestrictions } from '../lib/pat-restrictions.ts';
 import { type ExpiryChoice, expiresAtFor } from '../lib/token-logic.ts';
-import { messageOf } from '../lib/use-load.ts';
 import { OatPermissionsPicker } from './oat-picker.tsx';
 import { AllowedNetworksField } from './pat-restrictions.tsx';
+
+/** What the form or the server refused, by field; `form` is what belongs to no field. */
+type Problems = Partial<
+  Record<'form' | 'label' | 'description' | 'expiry' | 'resources' | 'networks', string>
+>;
+
+/** The API's field names of these dialogs, for refusalOf. */
+const apiFields = ['label', 'description', 'expires_at', 'resources', 'allowed_cidrs'];
+
+function problemsOf(caught: unknown): Problems {
+  const { fields, banner } = refusalOf(caught, apiFields);
+  const problems: Problems = {
+    ...(banner ? { form: banner } : {}),
+    ...(fields.label ? { label: fields.label } : {}),
+    ...(fields.description ? { description: fields.description } : {}),
+    ...(fields.expires_at ? { expiry: fields.expires_at } : {}),
+    ...(fields.resources ? { resources: fields.resources } : {}),
+    ...(fields.allowed_cidrs ? { networks: fields.allowed_cidrs } : {}),
+  };
+  return problems;
+}
 
 function LabelFields(props: {
   label: string;
   description: string;
   onLabel: (value: string) => void;
   onDescription: (value: string) => void;
+  problems: Problems;
 }) {
+  const { problems } = props;
   return (
     <>
       <div className="field">
@@ -34,10 +57,11 @@ function LabelFields(props: {
           maxLength={100}
           onChange={(event) => props.onLabel(event.target.value)}
           required
+          aria-invalid={problems.label ? true : undefined}
           aria-describedby="oat-label-help"
         />
-        <p className="hint" id="oat-label-help">
-          A short name, e.g. "deploy" or "nightly build".
+        <p className={problems.label ? 'field-error' : 'hint'} id="oat-label-help">
+          {problems.label ?? 'A short name, e.g. "deploy" or "nightly build".'}
         </p>
       </div>
       <div className="field">
@@ -47,11 +71,25 @@ function LabelFields(props: {
           rows={2}
           maxLength={200}
           value={props.description}
+          aria-invalid={problems.description ? true : undefined}
+          aria-describedby={problems.description ? 'oat-description-error' : undefined}
           onChange={(event) => props.onDescription(event.target.value)}
         />
+        {problems.description ? (
+          <p className="field-error" id="oat-description-error">
+            {problems.description}
+          </p>
+        ) : null}
       </div>
     </>
   );
+}
+
+/** The form's own checks, before anything is sent. */
+function draftProblems(label: string, draft: OatDraft): Problems {
+  if (label.trim() === '') return { label: 'Give the token a label.' };
+  const resources = draftProblem(draft);
+  return resources ? { resources } : {};
 }
 
 export function GenerateOatDialog(props: { org: string; onClose: () => void; onCreated: () => void }) {
@@ -61,20 +99,20 @@ export function GenerateOatDialog(props: { org: string; onClose: () => void; onC
   const [customDate, setCustomDate] = useState('');
   const [draft, setDraft] = useState<OatDraft>(emptyDraft);
   const [networks, setNetworks] = useState('');
-  const [error, setError] = useState<string>();
-  const [expiryError, setExpiryError] = useState<string>();
+  const [problems, setProblems] = useState<Problems>({});
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<OrgAccessToken>();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const expiresAt = expiresAtFor(expiry, customDate, new Date());
-    setExpiryError(expiresAt.ok ? undefined : expiresAt.error);
-    const problem = label.trim() === '' ? 'Give the token a label.' : draftProblem(draft);
-    if (problem) return setError(problem);
-    if (!expiresAt.ok) return setError(undefined);
+    const found = {
+      ...draftProblems(label, draft),
+      ...(expiresAt.ok ? {} : { expiry: expiresAt.error }),
+    };
+    setProblems(found);
+    if (Object.keys(found).length > 0 || !expiresAt.ok) return;
     setBusy(true);
-    setError(undefined);
     const cidrs = networksOf({ ...noRestrictions, networks });
     try {
       const token = await api<OrgAccessToken>(
@@ -93,7 +131,7 @@ export function GenerateOatDialog(props: { org: string; onClose: () => void; onC
       setCreated(token);
       props.onCreated();
     } catch (caught) {
-      setError(messageOf(caught));
+      setProblems(problemsOf(caught));
     } finally {
       setBusy(false);
     }
@@ -116,22 +154,23 @@ export function GenerateOatDialog(props: { org: string; onClose: () => void; onC
   return (
     <Dialog title="Create organization access token" onClose={props.onClose} wide>
       <form onSubmit={submit} className="form" noValidate>
-        {error ? <ErrorAlert message={error} /> : null}
+        {problems.form ? <ErrorAlert message={problems.form} /> : null}
         <LabelFields
           label={label}
           description={description}
           onLabel={setLabel}
           onDescription={setDescription}
+          problems={problems}
         />
         <ExpiryField
           choice={expiry}
           customDate={customDate}
           onChoice={setExpiry}
           onCustomDate={setCustomDate}
-          error={expiryError}
+          error={problems.expiry}
         />
-        <OatPermissionsPicker org={props.org} draft={draft} onChange={setDraft} />
-        <AllowedNetworksField value={networks} onChange={setNetworks} />
+        <OatPermissionsPicker org={props.org} draft={draft} onChange={setDraft} error={problems.resources} />
+        <AllowedNetworksField value={networks} onChange={setNetworks} error={problems.networks} />
         <FormActions onCancel={props.onClose} busy={busy} label="Generate" busyLabel="Generating…" />
       </form>
     </Dialog>
@@ -148,15 +187,15 @@ export function EditOatDialog(props: {
   const [label, setLabel] = useState(token.label);
   const [description, setDescription] = useState(token.description);
   const [draft, setDraft] = useState<OatDraft>(() => draftFromResources(token.resources));
-  const [error, setError] = useState<string>();
+  const [problems, setProblems] = useState<Problems>({});
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const problem = label.trim() === '' ? 'Give the token a label.' : draftProblem(draft);
-    if (problem) return setError(problem);
+    const found = draftProblems(label, draft);
+    setProblems(found);
+    if (Object.keys(found).length > 0) return;
     setBusy(true);
-    setError(undefined);
     try {
       await api('PATCH', `/v2/orgs/${encodeURIComponent(props.org)}/access-tokens/${token.id}`, {
         body: {
@@ -167,7 +206,7 @@ export function EditOatDialog(props: {
       });
       props.onSaved();
     } catch (caught) {
-      setError(messageOf(caught));
+      setProblems(problemsOf(caught));
       setBusy(false);
     }
   }
@@ -175,12 +214,13 @@ export function EditOatDialog(props: {
   return (
     <Dialog title={`Edit ${token.label}`} onClose={props.onClose} wide>
       <form onSubmit={submit} className="form" noValidate>
-        {error ? <ErrorAlert message={error} /> : null}
+        {problems.form ? <ErrorAlert message={problems.form} /> : null}
         <LabelFields
           label={label}
           description={description}
           onLabel={setLabel}
           onDescription={setDescription}
+          problems={problems}
         />
         <div className="field">
           <span className="field-label">Expiration date</span>
@@ -189,7 +229,7 @@ export function EditOatDialog(props: {
             <span className="hint">(cannot be changed)</span>
           </p>
         </div>
-        <OatPermissionsPicker org={props.org} draft={draft} onChange={setDraft} />
+        <OatPermissionsPicker org={props.org} draft={draft} onChange={setDraft} error={problems.resources} />
         <FormActions onCancel={props.onClose} busy={busy} label="Save" busyLabel="Saving…" />
       </form>
     </Dialog>

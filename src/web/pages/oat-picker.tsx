@@ -23,9 +23,11 @@ interface PickerProps {
   org: string;
   draft: OatDraft;
   onChange: (draft: OatDraft) => void;
+  /** Why the server or the form refused the resources, shown under the repository list. */
+  error?: string | undefined;
 }
 
-export function OatPermissionsPicker({ org, draft, onChange }: PickerProps) {
+export function OatPermissionsPicker({ org, draft, onChange, error }: PickerProps) {
   const id = useId();
   const { suggestions, repos } = useRepositorySuggestions(
     org,
@@ -67,6 +69,7 @@ export function OatPermissionsPicker({ org, draft, onChange }: PickerProps) {
             })
           }
           onRemove={(index) => onChange({ ...draft, repos: draft.repos.filter((_, at) => at !== index) })}
+          serverError={error}
           empty={<p className="muted">No repositories yet.</p>}
         />
         <div className="checkbox-field">

@@ -7,7 +7,8 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { OidcConnection, OidcFailure, Page } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
-import { formatDateTime } from '../lib/format.ts';
+import { FormField, refusalOf } from '../components/form-field.tsx';
+import { Address, When } from '../components/when.tsx';
 import {
   bodyFromDraft,
   type ConnectionDraft,
@@ -22,7 +23,7 @@ import {
   maxRulesets,
 } from '../lib/oidc-logic.ts';
 import { navigate } from '../lib/router.tsx';
-import { messageOf, useLoad } from '../lib/use-load.ts';
+import { useLoad } from '../lib/use-load.ts';
 import { ConnectionsFrame } from './oidc-connections.page.tsx';
 import { RulesetEditor } from './oidc-ruleset-editor.tsx';
 
@@ -33,6 +34,7 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
   );
   const [draft, setDraft] = useState<ConnectionDraft>(() => emptyDraft(owner));
   const [error, setError] = useState<string>();
+  const [problems, setProblems] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState('');
   const [busy, setBusy] = useState(false);
   const connection = load.data;
@@ -46,6 +48,7 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
     event.preventDefault();
     const problem = draftProblem(draft);
     setError(problem);
+    setProblems({});
     setSaved('');
     if (problem) return;
     setBusy(true);
@@ -59,7 +62,9 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
         navigate(`${connectionsPage(owner)}/${created.id}`);
       }
     } catch (caught) {
-      setError(messageOf(caught));
+      const refusal = refusalOf(caught, ['label', 'issuer', 'audience', 'token_ttl_seconds']);
+      setProblems(refusal.fields);
+      setError(refusal.banner);
     } finally {
       setBusy(false);
     }
@@ -81,15 +86,14 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
               {saved}
             </div>
           ) : null}
-          <div className="field">
-            <label htmlFor="oidc-label">Label</label>
-            <input
-              id="oidc-label"
-              value={draft.label}
-              maxLength={100}
-              onChange={(e) => set({ label: e.target.value })}
-            />
-          </div>
+          <FormField
+            id="oidc-label"
+            label="Label"
+            value={draft.label}
+            maxLength={100}
+            onValue={(label) => set({ label })}
+            problem={problems.label}
+          />
           <div className="field">
             <label htmlFor="oidc-issuer">Issuer</label>
             <input
@@ -97,9 +101,15 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
               className="mono"
               value={draft.issuer}
               spellCheck={false}
-              aria-describedby="oidc-issuer-help"
+              aria-invalid={problems.issuer ? true : undefined}
+              aria-describedby={problems.issuer ? 'oidc-issuer-error oidc-issuer-help' : 'oidc-issuer-help'}
               onChange={(e) => set({ issuer: e.target.value })}
             />
+            {problems.issuer ? (
+              <p className="field-error" id="oidc-issuer-error">
+                {problems.issuer}
+              </p>
+            ) : null}
             <div className="button-row" id="oidc-issuer-help">
               {issuerPresets.map((preset) => (
                 <button
@@ -122,12 +132,19 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
               id="oidc-audience"
               value={draft.audience}
               placeholder="tokenhub's public URL"
+              aria-invalid={problems.audience ? true : undefined}
               aria-describedby="oidc-audience-help"
               onChange={(e) => set({ audience: e.target.value })}
             />
-            <p className="hint" id="oidc-audience-help">
-              The <code>aud</code> the job asks its issuer for. Leave empty for this tokenhub’s address.
-            </p>
+            {problems.audience ? (
+              <p className="field-error" id="oidc-audience-help">
+                {problems.audience}
+              </p>
+            ) : (
+              <p className="hint" id="oidc-audience-help">
+                The <code>aud</code> the job asks its issuer for. Leave empty for this tokenhub’s address.
+              </p>
+            )}
           </div>
           <div className="inline-field">
             <label htmlFor="oidc-ttl">Token lifetime (minutes)</label>
@@ -137,8 +154,15 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
               min={1}
               max={60}
               value={draft.ttlMinutes}
+              aria-invalid={problems.token_ttl_seconds ? true : undefined}
+              aria-describedby={problems.token_ttl_seconds ? 'oidc-ttl-error' : undefined}
               onChange={(e) => set({ ttlMinutes: e.target.value })}
             />
+            {problems.token_ttl_seconds ? (
+              <p className="field-error" id="oidc-ttl-error">
+                {problems.token_ttl_seconds}
+              </p>
+            ) : null}
           </div>
           <label className="checkbox-field">
             <input
@@ -249,14 +273,14 @@ function FailureLog({ owner, id }: { owner: ConnectionOwner; id: string }) {
               {rows.map((failure) => (
                 <tr key={failure.id} data-testid="failure-row">
                   <td data-label="When">
-                    <time dateTime={failure.created_at}>{formatDateTime(failure.created_at)}</time>
+                    <When iso={failure.created_at} as="date-time" />
                   </td>
                   <td data-label="Reason">{failure.reason}</td>
                   <td data-label="Subject" className="mono">
                     {failure.subject ?? ''}
                   </td>
                   <td data-label="From">
-                    {failure.ip}
+                    {failure.ip ? <Address ip={failure.ip} /> : null}
                     {failure.user_agent ? <span className="hint">{failure.user_agent}</span> : null}
                   </td>
                 </tr>

@@ -9,7 +9,7 @@ import type { OidcConnection, Organization, Page } from '../api/types.ts';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { SettingsNav } from '../components/settings-nav.tsx';
-import { relativeTime } from '../lib/format.ts';
+import { When } from '../components/when.tsx';
 import { registryHost } from '../lib/instance.ts';
 import { type ConnectionOwner, connectionsPage, connectionsPath } from '../lib/oidc-logic.ts';
 import { Link } from '../lib/router.tsx';
@@ -148,9 +148,7 @@ export function OidcConnectionsPage({ owner }: { owner: ConnectionOwner }) {
                   </td>
                   <td data-label="Last used">
                     {connection.last_used_at ? (
-                      <time dateTime={connection.last_used_at}>
-                        {relativeTime(connection.last_used_at, new Date())}
-                      </time>
+                      <When iso={connection.last_used_at} as="relative" />
                     ) : (
                       <span className="muted">Never used</span>
                     )}

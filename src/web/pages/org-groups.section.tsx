@@ -1,6 +1,6 @@
 /**
- * An organization's groups: create, rename, delete, and their members. Part of the people page
- * (org-people.page.tsx).
+ * An organization's groups: create, rename, delete, their members, and their repository
+ * permissions (org-group-repositories.section.tsx). Part of the people page (org-people.page.tsx).
  */
 import { type FormEvent, useState } from 'react';
 import type { GroupMemberObject, GroupObject } from '../../api/contract/orgs.contract.ts';
@@ -8,6 +8,7 @@ import { api } from '../api/client.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { FormField, refusalOf } from '../components/form-field.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
+import { GroupRepositories } from './org-group-repositories.section.tsx';
 import type { SectionProps } from './org-people.page.tsx';
 
 const base = (org: string) => `/v2/orgs/${encodeURIComponent(org)}`;
@@ -15,10 +16,11 @@ const base = (org: string) => `/v2/orgs/${encodeURIComponent(org)}`;
 export function Groups({
   org,
   isOwner,
+  canGrant,
   generation,
   ask,
   done,
-}: SectionProps & { isOwner: boolean; done: (message: string) => void }) {
+}: SectionProps & { isOwner: boolean; canGrant: boolean; done: (message: string) => void }) {
   const [groups] = useLoad(
     () => api<{ results: GroupObject[] }>('GET', `${base(org)}/groups`, { query: { page_size: 100 } }),
     [org, generation],
@@ -35,7 +37,7 @@ export function Groups({
       setName('');
       done(`Group ${name.trim()} was created.`);
     } catch (caught) {
-      const refusal = refusalOf(caught);
+      const refusal = refusalOf(caught, ['name']);
       setProblem(refusal.fields.name ?? refusal.banner);
     }
   }
@@ -77,7 +79,12 @@ export function Groups({
                 Delete
               </button>
             ) : null}
-            {open === g.name ? <GroupMembers org={org} group={g.name} isOwner={isOwner} done={done} /> : null}
+            {open === g.name ? (
+              <>
+                <GroupMembers org={org} group={g.name} isOwner={isOwner} done={done} />
+                <GroupRepositories org={org} group={g.name} canEdit={canGrant} done={done} />
+              </>
+            ) : null}
           </li>
         ))}
       </ul>
@@ -120,6 +127,7 @@ function GroupMembers({
   const [username, setUsername] = useState('');
   const [problem, setProblem] = useState<string>();
   const [rename, setRename] = useState(group);
+  const [renameProblem, setRenameProblem] = useState<string>();
 
   async function add(event: FormEvent) {
     event.preventDefault();
@@ -130,18 +138,21 @@ function GroupMembers({
       setUsername('');
       reload();
     } catch (caught) {
-      setProblem(refusalOf(caught).fields.member ?? messageOf(caught));
+      const refusal = refusalOf(caught, ['member']);
+      setProblem(refusal.fields.member ?? refusal.banner);
     }
   }
   async function saveName(event: FormEvent) {
     event.preventDefault();
+    setRenameProblem(undefined);
     try {
       await api('PATCH', `${base(org)}/groups/${encodeURIComponent(group)}`, {
         body: { name: rename.trim() },
       });
       done(`Group ${group} is now called ${rename.trim()}.`);
     } catch (caught) {
-      setProblem(messageOf(caught));
+      const refusal = refusalOf(caught, ['name']);
+      setRenameProblem(refusal.fields.name ?? refusal.banner);
     }
   }
   return (
@@ -155,11 +166,14 @@ function GroupMembers({
                 type="button"
                 className="button small"
                 onClick={async () => {
-                  await api('DELETE', `${path}/${encodeURIComponent(m.username)}`).catch((e) =>
-                    setProblem(messageOf(e)),
-                  );
-                  done(`${m.username} left ${group}.`);
-                  reload();
+                  setProblem(undefined);
+                  try {
+                    await api('DELETE', `${path}/${encodeURIComponent(m.username)}`);
+                    done(`${m.username} left ${group}.`);
+                    reload();
+                  } catch (caught) {
+                    setProblem(messageOf(caught));
+                  }
                 }}
               >
                 Take out
@@ -179,7 +193,7 @@ function GroupMembers({
               problem={problem}
               required
             />
-            <button type="submit" className="button">
+            <button type="submit" className="button primary">
               Add
             </button>
           </form>
@@ -189,9 +203,10 @@ function GroupMembers({
               label="Group name"
               value={rename}
               onValue={setRename}
+              problem={renameProblem}
               required
             />
-            <button type="submit" className="button">
+            <button type="submit" className="button primary">
               Rename
             </button>
           </form>

@@ -29,7 +29,7 @@ export function Invites({ org, generation, ask, done }: SectionProps & { done: (
       done(`${invitee.trim()} was invited as ${role === 'owner' ? 'an owner' : 'a member'}.`);
       setInvitee('');
     } catch (caught) {
-      const refusal = refusalOf(caught);
+      const refusal = refusalOf(caught, ['invitee']);
       setProblem(refusal.fields.invitee ?? refusal.banner);
     }
   }

@@ -1,13 +1,14 @@
 /**
  * An organization's people (`/orgs/:org/people`): members with their role (owners change roles and
- * remove; anyone leaves), groups (create, rename, delete, members), and pending invites (send by
- * username or email, resend, cancel). Every change confirms itself in a polite status line.
+ * remove; anyone leaves), groups (create, rename, delete, members; owners and editors also their
+ * repository permissions), and pending invites (send by username or email, resend, cancel). Every
+ * change confirms itself in a polite status line.
  */
 import { useState } from 'react';
 import type { MemberObject } from '../../api/contract/orgs.contract.ts';
 import { api } from '../api/client.ts';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
-import { formatDate, formatDateTime } from '../lib/format.ts';
+import { When } from '../components/when.tsx';
 import { Link, navigate } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
@@ -28,6 +29,8 @@ export function OrgPeoplePage({ org }: { org: string }) {
   const account = useAccount();
   const [orgLoad] = useOrganization(org);
   const isOwner = orgLoad.data?.role === 'owner' || account.is_admin;
+  // Editors manage the groups' repository permissions, nothing else of the organization.
+  const canGrant = isOwner || orgLoad.data?.role === 'editor';
   const [notice, setNotice] = useState<string>();
   const [pending, setPending] = useState<Pending>();
   const [busy, setBusy] = useState(false);
@@ -69,7 +72,7 @@ export function OrgPeoplePage({ org }: { org: string }) {
         {notice ? <div className="alert alert-success">{notice}</div> : null}
       </div>
       <Members org={org} me={account.username} isOwner={isOwner} generation={generation} ask={ask} />
-      <Groups org={org} isOwner={isOwner} generation={generation} ask={ask} done={done} />
+      <Groups org={org} isOwner={isOwner} canGrant={canGrant} generation={generation} ask={ask} done={done} />
       {isOwner ? <Invites org={org} generation={generation} ask={ask} done={done} /> : null}
       {pending ? (
         <ConfirmDialog
@@ -147,8 +150,8 @@ function Members({ org, me, isOwner, generation, ask }: SectionProps & { me: str
                 <td>{m.username}</td>
                 <td>{m.role}</td>
                 <td>{m.groups.join(', ') || '—'}</td>
-                <td className="nowrap" title={formatDateTime(m.date_joined)}>
-                  {formatDate(m.date_joined)}
+                <td>
+                  <When iso={m.date_joined} />
                 </td>
                 <td className="row-actions">
                   {isOwner ? (

@@ -4,13 +4,14 @@
  * (docs/fine-grained-tokens.md).
  */
 import { type FormEvent, useId, useState } from 'react';
-import { ApiError, api } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { OrgTokenPolicy } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
+import { FormField, refusalOf } from '../components/form-field.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { Link } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
-import { messageOf, useLoad } from '../lib/use-load.ts';
+import { useLoad } from '../lib/use-load.ts';
 import { mayManageTokens, useOrganization } from './org.page.tsx';
 
 /** A cap as the form holds it: '' for none, else a whole number of days. */
@@ -32,6 +33,7 @@ export function OrgTokenPolicyPage({ org: name }: { org: string }) {
   const [load, reload] = useLoad(() => api<OrgTokenPolicy>('GET', path), [path]);
   const [draft, setDraft] = useState<{ oat: string; pat: string; fine: boolean }>();
   const [error, setError] = useState<string>();
+  const [problems, setProblems] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const policy = load.data;
@@ -49,10 +51,14 @@ export function OrgTokenPolicyPage({ org: name }: { org: string }) {
     if (!form) return;
     const oat = parseDays(form.oat);
     const pat = parseDays(form.pat);
-    if (oat === 'invalid' || pat === 'invalid')
-      return setError('A lifetime is a whole number of days from 1 to 366, or empty for no cap.');
-    setBusy(true);
+    const days = 'A lifetime is a whole number of days from 1 to 366, or empty for no cap.';
     setError(undefined);
+    setProblems({
+      ...(pat === 'invalid' ? { pat_max_lifetime_days: days } : {}),
+      ...(oat === 'invalid' ? { oat_max_lifetime_days: days } : {}),
+    });
+    if (oat === 'invalid' || pat === 'invalid') return;
+    setBusy(true);
     setSaved(false);
     try {
       await api('PATCH', path, {
@@ -66,7 +72,9 @@ export function OrgTokenPolicyPage({ org: name }: { org: string }) {
       setSaved(true);
       reload();
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : messageOf(caught));
+      const refusal = refusalOf(caught, ['pat_max_lifetime_days', 'oat_max_lifetime_days']);
+      setProblems(refusal.fields);
+      setError(refusal.banner);
     } finally {
       setBusy(false);
     }
@@ -92,28 +100,26 @@ export function OrgTokenPolicyPage({ org: name }: { org: string }) {
               Policy saved.
             </p>
           ) : null}
-          <div className="field">
-            <label htmlFor={`${id}-pat`}>Personal access tokens live at most (days)</label>
-            <input
-              id={`${id}-pat`}
-              inputMode="numeric"
-              value={form.pat}
-              disabled={!owner}
-              placeholder="no cap"
-              onChange={(event) => setDraft({ ...form, pat: event.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-oat`}>Organization access tokens live at most (days)</label>
-            <input
-              id={`${id}-oat`}
-              inputMode="numeric"
-              value={form.oat}
-              disabled={!owner}
-              placeholder="no cap"
-              onChange={(event) => setDraft({ ...form, oat: event.target.value })}
-            />
-          </div>
+          <FormField
+            id={`${id}-pat`}
+            label="Personal access tokens live at most (days)"
+            inputMode="numeric"
+            value={form.pat}
+            disabled={!owner}
+            placeholder="no cap"
+            onValue={(pat) => setDraft({ ...form, pat })}
+            problem={problems.pat_max_lifetime_days}
+          />
+          <FormField
+            id={`${id}-oat`}
+            label="Organization access tokens live at most (days)"
+            inputMode="numeric"
+            value={form.oat}
+            disabled={!owner}
+            placeholder="no cap"
+            onValue={(oat) => setDraft({ ...form, oat })}
+            problem={problems.oat_max_lifetime_days}
+          />
           <div className="checkbox-field">
             <input
               id={`${id}-fine`}

@@ -11,7 +11,8 @@ import { EmptyState } from '../components/empty-state.tsx';
 import { Pager } from '../components/pager.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { ExpiresCell } from '../components/token-fields.tsx';
-import { relativeTime } from '../lib/format.ts';
+import { When } from '../components/when.tsx';
+import { shortAddress } from '../lib/format.ts';
 import { registryHost } from '../lib/instance.ts';
 import { describeResources, tierLimitText } from '../lib/oat-logic.ts';
 import { Link } from '../lib/router.tsx';
@@ -190,10 +191,10 @@ export function OrgTokensPage({ org: name }: { org: string }) {
                   <td data-label="Last used">
                     {token.last_used_at ? (
                       <span title={[token.last_used_ip, token.last_used_ua].filter(Boolean).join(' · ')}>
-                        <time dateTime={token.last_used_at}>
-                          {relativeTime(token.last_used_at, new Date())}
-                        </time>
-                        {token.last_used_ip ? <span className="hint">from {token.last_used_ip}</span> : null}
+                        <When iso={token.last_used_at} as="relative" />
+                        {token.last_used_ip ? (
+                          <span className="hint nowrap">from {shortAddress(token.last_used_ip)}</span>
+                        ) : null}
                       </span>
                     ) : (
                       <span className="muted">Never used</span>

@@ -7,6 +7,7 @@ import { api } from '../api/client.ts';
 import type { Invite, Membership, Organization } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
+import { FormField, refusalOf } from '../components/form-field.tsx';
 import { Link, navigate } from '../lib/router.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { tierNames } from './org.page.tsx';
@@ -24,19 +25,23 @@ export function OrgsPage() {
   );
   const [createName, setCreateName] = useState('');
   const [error, setError] = useState<string>();
+  const [nameProblem, setNameProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
 
   async function create(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
+    setNameProblem(undefined);
     try {
       const org = await api<Organization>('POST', '/v2/orgs', {
         body: { name: createName.trim().toLowerCase() },
       });
       navigate(`/orgs/${encodeURIComponent(org.name)}`);
     } catch (caught) {
-      setError(messageOf(caught));
+      const refusal = refusalOf(caught, ['name']);
+      setNameProblem(refusal.fields.name);
+      setError(refusal.banner);
       setBusy(false);
     }
   }
@@ -115,22 +120,17 @@ export function OrgsPage() {
         <section className="card" aria-labelledby="create-org-title">
           <h2 id="create-org-title">Create an organization</h2>
           <form onSubmit={create} className="form">
-            <div className="field">
-              <label htmlFor="create-org-name">Name</label>
-              <input
-                id="create-org-name"
-                value={createName}
-                autoCapitalize="none"
-                aria-describedby="create-org-help"
-                onChange={(event) => setCreateName(event.target.value)}
-                required
-              />
-              <p id="create-org-help" className="hint">
-                Shares the namespace with usernames: 4 to 30 lowercase letters and digits. You become its
-                owner.
-              </p>
-            </div>
-            <button type="submit" className="button" disabled={busy}>
+            <FormField
+              id="create-org-name"
+              label="Name"
+              value={createName}
+              autoCapitalize="none"
+              onValue={setCreateName}
+              problem={nameProblem}
+              hint="Shares the namespace with usernames: 4 to 30 lowercase letters and digits. You become its owner."
+              required
+            />
+            <button type="submit" className="button primary" disabled={busy}>
               Create organization
             </button>
           </form>

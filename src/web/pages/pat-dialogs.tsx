@@ -3,9 +3,10 @@
  * dialog's state: closing the dialog unmounts it, and the secret is gone.
  */
 import { type FormEvent, useId, useState } from 'react';
-import { ApiError, api } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { AccessToken } from '../api/types.ts';
 import { Dialog, ErrorAlert, FormActions } from '../components/dialog.tsx';
+import { refusalOf } from '../components/form-field.tsx';
 import { ExpiryField, TokenCreatedDialog } from '../components/token-fields.tsx';
 import { formatDate } from '../lib/format.ts';
 import { networksOf, noRestrictions, type PatRestrictions, resourcesOf } from '../lib/pat-restrictions.ts';
@@ -18,7 +19,6 @@ import {
   patLevels,
   tokenDescription,
 } from '../lib/token-logic.ts';
-import { messageOf } from '../lib/use-load.ts';
 import { PatRestrictionsFields } from './pat-restrictions.tsx';
 
 const labelMaxLength = 100;
@@ -60,7 +60,7 @@ function DescriptionField({
 }: {
   value: string;
   onChange: (v: string) => void;
-  error?: string;
+  error?: string | undefined;
 }) {
   return (
     <div className="field">
@@ -88,11 +88,11 @@ export function GeneratePatDialog(props: { username: string; onClose: () => void
   const [customDate, setCustomDate] = useState('');
   const [restrictions, setRestrictions] = useState<PatRestrictions>(noRestrictions);
   const [errors, setErrors] = useState<{
-    form?: string;
-    label?: string;
-    expiry?: string;
-    repos?: string;
-    networks?: string;
+    form?: string | undefined;
+    label?: string | undefined;
+    expiry?: string | undefined;
+    repos?: string | undefined;
+    networks?: string | undefined;
   }>({});
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<AccessToken>();
@@ -120,13 +120,18 @@ export function GeneratePatDialog(props: { username: string; onClose: () => void
       setCreated(token);
       props.onCreated();
     } catch (caught) {
-      const fields = caught instanceof ApiError ? caught.fields : {};
+      const { fields, banner } = refusalOf(caught, [
+        'token_label',
+        'expires_at',
+        'resources',
+        'allowed_cidrs',
+      ]);
       setErrors({
-        form: messageOf(caught),
-        label: fields.token_label?.join(' '),
-        expiry: fields.expires_at?.join(' '),
-        repos: fields.resources?.join(' '),
-        networks: fields.allowed_cidrs?.join(' '),
+        form: banner,
+        label: fields.token_label,
+        expiry: fields.expires_at,
+        repos: fields.resources,
+        networks: fields.allowed_cidrs,
       });
     } finally {
       setBusy(false);
@@ -178,11 +183,14 @@ export function EditPatDialog(props: { token: AccessToken; onClose: () => void; 
   const [label, setLabel] = useState(token.token_label);
   const [level, setLevel] = useState<PatScope>(patLevelOf(token.scopes)?.scope ?? defaultPatScope);
   const [error, setError] = useState<string>();
+  const [labelError, setLabelError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (label.trim() === '') return setError('Give the token a description.');
+    setError(undefined);
+    setLabelError(undefined);
+    if (label.trim() === '') return setLabelError('Give the token a description.');
     const body: Record<string, unknown> = {};
     if (label.trim() !== token.token_label) body.token_label = label.trim();
     if (level !== patLevelOf(token.scopes)?.scope) body.scopes = [level];
@@ -193,7 +201,9 @@ export function EditPatDialog(props: { token: AccessToken; onClose: () => void; 
       await api('PATCH', `/v2/access-tokens/${token.uuid}`, { body });
       props.onSaved();
     } catch (caught) {
-      setError(messageOf(caught));
+      const { fields, banner } = refusalOf(caught, ['token_label']);
+      setLabelError(fields.token_label);
+      setError(banner);
       setBusy(false);
     }
   }
@@ -202,7 +212,7 @@ export function EditPatDialog(props: { token: AccessToken; onClose: () => void; 
     <Dialog title={`Edit ${tokenDescription(token)}`} onClose={props.onClose}>
       <form onSubmit={submit} className="form" noValidate>
         {error ? <ErrorAlert message={error} /> : null}
-        <DescriptionField value={label} onChange={setLabel} />
+        <DescriptionField value={label} onChange={setLabel} error={labelError} />
         <div className="field">
           <span className="field-label">Expiration date</span>
           <p className="readonly-value">

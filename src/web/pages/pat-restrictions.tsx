@@ -99,7 +99,7 @@ export function PatRestrictionsFields({ username, value, onChange, errors = {} }
 export function AllowedNetworksField(props: {
   value: string;
   onChange: (value: string) => void;
-  error?: string;
+  error?: string | undefined;
 }) {
   const id = useId();
   return (

@@ -13,7 +13,8 @@ import { SettingsNav } from '../components/settings-nav.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { ExpiresCell } from '../components/token-fields.tsx';
 import { TriStateCheckbox } from '../components/tri-state-checkbox.tsx';
-import { formatDate, formatDateTime, relativeTime } from '../lib/format.ts';
+import { When } from '../components/when.tsx';
+import { formatDateTime } from '../lib/format.ts';
 import { useAccount } from '../lib/session.tsx';
 import {
   countByStatus,
@@ -308,15 +309,13 @@ function PatRow({ token, selected, onSelect, onEdit, onToggle, onDelete }: RowPr
         <StatusBadge status={token.status} />
       </td>
       <td data-label="Created">
-        <time dateTime={token.created_at} title={formatDateTime(token.created_at)}>
-          {formatDate(token.created_at)}
-        </time>
+        <When iso={token.created_at} />
       </td>
       <td data-label="Last used">
         {token.last_used ? (
           <details className="last-used">
             <summary>
-              <time dateTime={token.last_used}>{relativeTime(token.last_used, new Date())}</time>
+              <When iso={token.last_used} as="relative" />
             </summary>
             <dl>
               <dt>When</dt>

@@ -116,7 +116,7 @@ function EnableTwoFactor({ pending, onDone }: { pending: boolean; onDone: () => 
       });
       setRecoveryCodes(reply.recovery_codes);
     } catch (caught) {
-      const refusal = refusalOf(caught);
+      const refusal = refusalOf(caught, ['code', 'password']);
       setCodeProblem(refusal.fields.code);
       setPasswordProblem(refusal.fields.password);
       setError(refusal.banner);
@@ -238,7 +238,7 @@ function DisableTwoFactor({ state, onDone }: { state: TwoFactorState; onDone: ()
       await api('POST', '/v2/users/me/2fa/disable', { body: { password, code: code.trim() } });
       onDone();
     } catch (caught) {
-      const refusal = refusalOf(caught);
+      const refusal = refusalOf(caught, ['password', 'code']);
       setProblems(refusal.fields);
       setError(refusal.banner);
       setBusy(false);
@@ -314,8 +314,7 @@ function ChangePassword() {
       // A password change ends every session issued before it, this one included.
       await signOut('Your password was changed. Sign in with the new password.');
     } catch (caught) {
-      const refusal = refusalOf(caught);
-      // The API names the fields current_password and new_password.
+      const refusal = refusalOf(caught, ['current_password', 'new_password']);
       setProblems({
         ...(refusal.fields.current_password ? { current: refusal.fields.current_password } : {}),
         ...(refusal.fields.new_password ? { next: refusal.fields.new_password } : {}),

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { api } from '../api/client.ts';
 import type { AccountSessionList, AccountSession as AccountSessionObject } from '../api/types.ts';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
-import { formatDateTime, relativeTime } from '../lib/format.ts';
+import { Address, When } from '../components/when.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { clientName } from '../lib/user-agent.ts';
 
@@ -86,12 +86,14 @@ export function SessionsCard() {
                     <span title={session.user_agent}>{describe(session)}</span>
                     {session.current ? <span className="badge badge-active">This session</span> : null}
                   </td>
-                  <td className="mono nowrap">{session.ip}</td>
-                  <td className="nowrap" title={formatDateTime(session.last_seen_at)}>
-                    {relativeTime(session.last_seen_at, new Date())}
+                  <td>
+                    <Address ip={session.ip} />
                   </td>
-                  <td className="nowrap" title={formatDateTime(session.expires_at)}>
-                    {relativeTime(session.expires_at, new Date())}
+                  <td>
+                    <When iso={session.last_seen_at} as="relative" />
+                  </td>
+                  <td>
+                    <When iso={session.expires_at} as="relative" />
                   </td>
                   <td>
                     {session.current ? null : (

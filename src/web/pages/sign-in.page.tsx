@@ -8,6 +8,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api/client.ts';
 import type { ConsoleSession } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
+import { FormField, refusalOf } from '../components/form-field.tsx';
 import { mailEnabled, signupAllowed } from '../lib/instance.ts';
 import { Link, safeNext, useLocation } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
@@ -52,6 +53,7 @@ export function SignInPage({ notice }: { notice?: string }) {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [problems, setProblems] = useState<Record<string, string>>({});
   const codeInput = useRef<HTMLInputElement>(null);
 
   // The second step replaces the form: move focus to its field so keyboard users land there.
@@ -63,6 +65,7 @@ export function SignInPage({ notice }: { notice?: string }) {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
+    setProblems({});
     try {
       signedIn(
         await api<ConsoleSession>('POST', '/v2/console/session', {
@@ -80,7 +83,9 @@ export function SignInPage({ notice }: { notice?: string }) {
         setLoginToken(token);
         setPassword('');
       } else {
-        setError(messageOf(caught));
+        const refusal = refusalOf(caught, ['username', 'password']);
+        setProblems(refusal.fields);
+        setError(refusal.banner);
       }
     } finally {
       setBusy(false);
@@ -149,28 +154,26 @@ export function SignInPage({ notice }: { notice?: string }) {
           </form>
         ) : (
           <form onSubmit={submitPassword} className="form">
-            <div className="field">
-              <label htmlFor="signin-username">Username or verified email</label>
-              <input
-                id="signin-username"
-                autoComplete="username"
-                autoCapitalize="none"
-                value={username}
-                onChange={(event) => setUsername(event.target.value)}
-                required
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="signin-password">Password</label>
-              <input
-                id="signin-password"
-                type="password"
-                autoComplete="current-password"
-                value={password}
-                onChange={(event) => setPassword(event.target.value)}
-                required
-              />
-            </div>
+            <FormField
+              id="signin-username"
+              label="Username or verified email"
+              autoComplete="username"
+              autoCapitalize="none"
+              value={username}
+              onValue={setUsername}
+              problem={problems.username}
+              required
+            />
+            <FormField
+              id="signin-password"
+              label="Password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onValue={setPassword}
+              problem={problems.password}
+              required
+            />
             <button type="submit" className="button primary" disabled={busy}>
               {busy ? 'Signing in…' : 'Sign in'}
             </button>

@@ -3,20 +3,20 @@
  * password. Field messages come from the API (`fields`), so the rules live in one place.
  */
 import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { ConsoleSession } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
+import { refusalOf } from '../components/form-field.tsx';
 import { signupAllowed } from '../lib/instance.ts';
 import { Link } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
-import { messageOf } from '../lib/use-load.ts';
 
 export function SignUpPage() {
   const { signedIn } = useSession();
   const [form, setForm] = useState({ username: '', email: '', password: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [fields, setFields] = useState<Record<string, string[]>>({});
+  const [fields, setFields] = useState<Record<string, string>>({});
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -32,8 +32,9 @@ export function SignUpPage() {
         }),
       );
     } catch (caught) {
-      setError(messageOf(caught));
-      if (caught instanceof ApiError) setFields(caught.fields);
+      const refusal = refusalOf(caught, ['username', 'email', 'password']);
+      setFields(refusal.fields);
+      setError(refusal.banner);
     } finally {
       setBusy(false);
     }
@@ -46,7 +47,7 @@ export function SignUpPage() {
     autoComplete: string,
     hint: string,
   ) => {
-    const problem = fields[name]?.join(' ');
+    const problem = fields[name];
     return (
       <div className="field">
         <label htmlFor={`signup-${name}`}>{label}</label>
