@@ -5,15 +5,14 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
-import { FormField } from '../components/form-field.tsx';
+import { FormField, refusalOf } from '../components/form-field.tsx';
 import { Link } from '../lib/router.tsx';
-import { messageOf } from '../lib/use-load.ts';
 
 export function ForgotPasswordPage() {
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<{ fields: Record<string, string>; banner?: string }>();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -23,7 +22,7 @@ export function ForgotPasswordPage() {
       await api('POST', '/v2/users/password-reset', { body: { email: email.trim() } });
       setSent(true);
     } catch (caught) {
-      setError(messageOf(caught));
+      setError(refusalOf(caught, ['email']));
     } finally {
       setBusy(false);
     }
@@ -40,7 +39,7 @@ export function ForgotPasswordPage() {
           </p>
         ) : (
           <form onSubmit={submit} className="form">
-            {error ? <ErrorAlert message={error} /> : null}
+            {error?.banner ? <ErrorAlert message={error.banner} /> : null}
             <FormField
               id="forgot-email"
               label="Your verified email address"
@@ -48,6 +47,7 @@ export function ForgotPasswordPage() {
               autoComplete="email"
               value={email}
               onValue={setEmail}
+              problem={error?.fields.email}
               required
             />
             <button type="submit" className="button primary" disabled={busy}>
