@@ -9,6 +9,7 @@ import { totpCode } from '../../src/core/totp.ts';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import {
   type Browser,
+  copySecretAndClose,
   ensureConsoleBuilt,
   launchBrowser,
   requireChromium,
@@ -206,7 +207,7 @@ describe.skipIf(!requireChromium())('Security page in Chromium', () => {
       .poll(() => created.getByTestId('docker-login-command').textContent(), { timeout: 20_000 })
       .toBe('docker login 127.0.0.1:5123 -u carol');
     expect(await created.getByTestId('registry-host-needed').count()).toBe(0);
-    await created.getByRole('button', { name: 'Back to access tokens' }).click();
+    await copySecretAndClose(created);
 
     // Two tokens, one selected: select-all is partly checked; "Delete selected" only with a selection.
     t.clock.advanceSeconds(30);

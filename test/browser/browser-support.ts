@@ -6,7 +6,7 @@ import { accessSync, constants } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 export const chromiumPath = '/usr/bin/chromium';
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -74,6 +74,8 @@ export async function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
     viewport: { width: 1200, height: 760 },
+    // The copy buttons use the asynchronous clipboard, as in a browser served over https.
+    permissions: ['clipboard-read', 'clipboard-write'],
     locale: 'en-US',
     timezoneId: 'UTC',
   });
@@ -94,6 +96,17 @@ export async function launchBrowser(): Promise<Browser> {
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Copies a new token's secret with its Copy button, so that its dialog closes without asking, and
+ * goes back to the token list.
+ */
+export async function copySecretAndClose(created: Locator): Promise<void> {
+  await created.getByRole('button', { name: 'Copy token' }).click();
+  await created.getByRole('button', { name: 'Copy token' }).filter({ hasText: 'Copied' }).waitFor();
+  await created.getByRole('button', { name: 'Back to access tokens' }).click();
+  await created.waitFor({ state: 'detached' });
 }
 
 /**

@@ -10,6 +10,7 @@ import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { setOrgTier } from '../support/org-fixtures.ts';
 import {
   type Browser,
+  copySecretAndClose,
   ensureConsoleBuilt,
   launchBrowser,
   requireChromium,
@@ -175,7 +176,7 @@ describe.skipIf(!requireChromium())('web console in Chromium', () => {
     expect(pushPull.status).toBe(200);
     expect(pushPull.access).toEqual([{ type: 'repository', name: 'alice/app', actions: ['pull', 'push'] }]);
 
-    await created.getByRole('button', { name: 'Back to access tokens' }).click();
+    await copySecretAndClose(created);
     await poll(() => page.getByTestId('token-secret').count()).toBe(0);
     expect(await page.content()).not.toContain(firstSecret);
     await poll(() => row('ci pipeline').textContent()).toMatch(/Read & Write.*Manual.*Active/);
@@ -199,12 +200,12 @@ describe.skipIf(!requireChromium())('web console in Chromium', () => {
 
   it('sorts, and deletes several tokens at once', { timeout: stepTimeout }, async () => {
     const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
-    await (await generatePat('laptop', 'Read-only', { choice: 'Custom date', date: inTenDays }))
-      .getByRole('button', { name: 'Back to access tokens' })
-      .click();
-    await (await generatePat('old script', 'Public Repo Read-only', { choice: 'No expiration' }))
-      .getByRole('button', { name: 'Back to access tokens' })
-      .click();
+    await copySecretAndClose(
+      await generatePat('laptop', 'Read-only', { choice: 'Custom date', date: inTenDays }),
+    );
+    await copySecretAndClose(
+      await generatePat('old script', 'Public Repo Read-only', { choice: 'No expiration' }),
+    );
     await poll(() => page.getByTestId('pat-row').count()).toBe(3);
     await page.getByRole('button', { name: 'Description' }).click();
     await poll(() => page.locator('[data-testid="pat-row"] .token-name').allTextContents()).toEqual([
@@ -292,7 +293,7 @@ describe.skipIf(!requireChromium())('web console in Chromium', () => {
     const web = await registryToken('acme', secret, 'repository:acme/web:pull,push');
     expect(web.access).toEqual([{ type: 'repository', name: 'acme/web', actions: ['pull'] }]);
 
-    await created.getByRole('button', { name: 'Back to access tokens' }).click();
+    await copySecretAndClose(created);
     await poll(() => page.getByTestId('oat-row').textContent()).toMatch(
       /deploy.*release pipeline.*alice.*Active/,
     );

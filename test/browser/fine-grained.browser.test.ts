@@ -9,6 +9,7 @@ import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import { setOrgTier, setUpOrg } from '../support/org-fixtures.ts';
 import {
   type Browser,
+  copySecretAndClose,
   ensureConsoleBuilt,
   launchBrowser,
   requireChromium,
@@ -87,7 +88,7 @@ describe.skipIf(!requireChromium())('fine-grained tokens, allowlists and token p
     await screenshot(page, 'console-fine-grained-secret', { forDocs: false });
     expect(await grants(secret, 'repository:alice/app:pull,push,delete')).toEqual(['pull', 'push']);
     expect(await grants(secret, 'repository:alice/other:pull')).toEqual([]);
-    await created.getByRole('button', { name: 'Back to access tokens' }).click();
+    await copySecretAndClose(created);
 
     await t.app.services.lastUsed.flush();
     await page.reload();
@@ -118,7 +119,7 @@ describe.skipIf(!requireChromium())('fine-grained tokens, allowlists and token p
     });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { details: string }).details).toContain('may not be used from address');
-    await created.getByRole('button', { name: 'Back to access tokens' }).click();
+    await copySecretAndClose(created);
   });
 
   it('an owner sets the organization’s token policy', { timeout: stepTimeout }, async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { OrgAccessToken } from '../../src/web/api/types.ts';
 import {
   addRepo,
   describeResources,
@@ -7,6 +8,7 @@ import {
   emptyDraft,
   normalizeRepoPath,
   resourcesFromDraft,
+  sortOrgTokens,
   tierLimitText,
 } from '../../src/web/lib/oat-logic.ts';
 
@@ -80,5 +82,57 @@ describe('draft ↔ resources', () => {
   it('shows the tier limit', () => {
     expect(tierLimitText({ count: 7, limit: 10 })).toBe('7 of 10 tokens');
     expect(tierLimitText({ count: 0, limit: 0 })).toMatch(/no access tokens/);
+  });
+});
+
+describe('sorting the organization token list', () => {
+  const oat = (overrides: Partial<OrgAccessToken>): OrgAccessToken => ({
+    id: 'x',
+    label: 'deploy',
+    description: '',
+    created_by: 'alice',
+    is_active: true,
+    created_at: '2026-01-01T00:00:00Z',
+    expires_at: null,
+    last_used_at: null,
+    resources: [],
+    status: 'active',
+    last_used_ip: null,
+    last_used_ua: null,
+    token_hint: 'thub_oat_Ab3x',
+    allowed_cidrs: [],
+    last_used_ips: [],
+    ...overrides,
+  });
+  const tokens = [
+    oat({ id: 'a', label: 'nightly', created_by: 'bob', expires_at: null, last_used_at: null }),
+    oat({
+      id: 'b',
+      label: 'Deploy',
+      expires_at: '2026-06-01T00:00:00Z',
+      last_used_at: '2026-02-01T00:00:00Z',
+    }),
+    oat({
+      id: 'c',
+      label: 'audit',
+      expires_at: '2026-03-01T00:00:00Z',
+      last_used_at: '2026-02-05T00:00:00Z',
+    }),
+  ];
+  const ids = (list: OrgAccessToken[]) => list.map((t) => t.id).join('');
+
+  it('sorts by label and creator, ignoring case', () => {
+    expect(ids(sortOrgTokens(tokens, 'label', 'ascending'))).toBe('cba');
+    expect(ids(sortOrgTokens(tokens, 'created_by', 'descending'))).toBe('abc');
+  });
+
+  it('puts a token that never expires after every date ascending and first descending', () => {
+    expect(ids(sortOrgTokens(tokens, 'expires', 'ascending'))).toBe('cba');
+    expect(ids(sortOrgTokens(tokens, 'expires', 'descending'))).toBe('abc');
+  });
+
+  it('treats a never-used token as the oldest use', () => {
+    expect(ids(sortOrgTokens(tokens, 'last_used', 'ascending'))).toBe('abc');
+    expect(ids(sortOrgTokens(tokens, 'last_used', 'descending'))).toBe('cba');
   });
 });

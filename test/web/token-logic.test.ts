@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessToken } from '../../src/web/api/types.ts';
+import { countByStatus, pageOf } from '../../src/web/lib/token-list.ts';
 import {
-  countByStatus,
   customExpiryBounds,
   dockerLoginCommand,
   expiresAtFor,
-  pageOf,
   patActions,
   patLevelOf,
   scopeLabel,
@@ -162,10 +161,22 @@ describe('sorting and paging', () => {
     expect(ids(sortTokens(tokens, 'description', 'descending'))).toBe('cab');
   });
 
-  it('sorts by date, never-used tokens last in both directions', () => {
+  it('sorts by date, a never-used token as the oldest use', () => {
     expect(ids(sortTokens(tokens, 'created', 'descending'))).toBe('acb');
     expect(ids(sortTokens(tokens, 'last_used', 'descending'))).toBe('cba');
-    expect(ids(sortTokens(tokens, 'last_used', 'ascending'))).toBe('bca');
+    expect(ids(sortTokens(tokens, 'last_used', 'ascending'))).toBe('abc');
+  });
+
+  it('sorts a token that never expires as the latest expiry, in both directions', () => {
+    const dated = [
+      token({ uuid: 'n', expires_at: null }),
+      token({ uuid: 'l', expires_at: '2026-09-01T00:00:00Z' }),
+      token({ uuid: 'm', expires_at: null }),
+      token({ uuid: 's', expires_at: '2026-04-01T00:00:00Z' }),
+    ];
+    // Two tokens without expiry keep the API's order between them, either way.
+    expect(ids(sortTokens(dated, 'expires', 'ascending'))).toBe('slnm');
+    expect(ids(sortTokens(dated, 'expires', 'descending'))).toBe('nmls');
   });
 
   it('sorts by level', () => {

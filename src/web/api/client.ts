@@ -52,13 +52,9 @@ const statusWords: Record<number, string> = {
 
 /**
  * What to show for an error reply: Hub bodies carry `message` and `detail`, the registry shape
-<<<<<<< HEAD
- * `details` or `errors[0].message`. Never a bare status code, nor a proxy's HTML page (a body that
- * is not JSON is not read).
-=======
  * `details` or `errors[0].message`, a validation reply its field messages in words
- * (lib/field-words.ts). Never a bare status code.
->>>>>>> groups-looks
+ * (lib/field-words.ts). Never a bare status code, nor a proxy's HTML page (a body that is not JSON
+ * is not read).
  */
 export function errorMessage(status: number, body: unknown): string {
   if (isRecord(body)) {

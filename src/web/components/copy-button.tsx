@@ -4,6 +4,7 @@
  * the button says so, so the person can select it by hand.
  */
 import { useState } from 'react';
+import { useSecretCopied } from './dialog.tsx';
 
 async function copyText(text: string): Promise<boolean> {
   try {
@@ -26,15 +27,21 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function CopyButton({ text, label }: { text: string; label: string }) {
+/** With `secret`, a successful copy tells the enclosing `SecretDialog` that it may close silently. */
+export function CopyButton({ text, label, secret }: { text: string; label: string; secret?: boolean }) {
   const [result, setResult] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const markCopied = useSecretCopied();
   return (
     <>
       <button
         type="button"
         className="button"
         aria-label={label}
-        onClick={async () => setResult((await copyText(text)) ? 'copied' : 'failed')}
+        onClick={async () => {
+          const copied = await copyText(text);
+          setResult(copied ? 'copied' : 'failed');
+          if (copied && secret) markCopied();
+        }}
       >
         {result === 'copied' ? 'Copied' : 'Copy'}
       </button>

@@ -1,9 +1,10 @@
 /**
  * A modal dialog on the native `<dialog>` element: `showModal()` traps focus, Escape closes it and
  * the page behind is inert. It is mounted only while open, so closing it forgets what it held (a
- * token secret, a half-filled form).
+ * token secret, a half-filled form). With `closeWarning`, every way of closing it (×, Escape, a
+ * button that calls `useRequestClose()`) first asks whether to close anyway.
  */
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useId, useRef, useState } from 'react';
 
 interface DialogProps {
   title: string;
@@ -13,14 +14,27 @@ interface DialogProps {
   wide?: boolean;
   /** Shown under the title, read by screen readers as the dialog's description. */
   description?: string;
+  /** Asked before closing, with "Close anyway" and "Go back"; closing is silent without it. */
+  closeWarning?: { title: string; message: string };
 }
 
-export function Dialog({ title, onClose, children, wide, description }: DialogProps) {
+const RequestClose = createContext<() => void>(() => undefined);
+
+/** Closes the enclosing dialog the way its × does (asking first when it has a close warning). */
+export function useRequestClose(): () => void {
+  return useContext(RequestClose);
+}
+
+export function Dialog({ title, onClose, children, wide, description, closeWarning }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
-  const closeRef = useRef(onClose);
-  closeRef.current = onClose;
+  const [asking, setAsking] = useState(false);
+  const requestClose = () => (closeWarning ? setAsking(true) : onClose());
+  const requestRef = useRef(requestClose);
+  requestRef.current = requestClose;
+  const guardedRef = useRef(closeWarning !== undefined);
+  guardedRef.current = closeWarning !== undefined;
 
   useEffect(() => {
     const dialog = ref.current;
@@ -28,13 +42,26 @@ export function Dialog({ title, onClose, children, wide, description }: DialogPr
     if (!dialog.open) dialog.showModal();
     // Start in the first field of a form; otherwise the browser's choice (the first button).
     dialog.querySelector<HTMLElement>('form input, form select, form textarea')?.focus();
+    let unmounting = false;
     const cancel = (event: Event) => {
+      if (event.target !== dialog) return;
       event.preventDefault();
-      closeRef.current();
+      if (event.cancelable) requestRef.current();
+    };
+    // A second Escape with no click in between cannot be refused (the browser closes the dialog
+    // anyway): a guarded dialog opens again and asks; any other one tells its owner it closed.
+    // The close event is queued: one that arrives while the dialog is open again is stale.
+    const closed = (event: Event) => {
+      if (event.target !== dialog || unmounting || dialog.open) return;
+      if (guardedRef.current) dialog.showModal();
+      requestRef.current();
     };
     dialog.addEventListener('cancel', cancel);
+    dialog.addEventListener('close', closed);
     return () => {
+      unmounting = true;
       dialog.removeEventListener('cancel', cancel);
+      dialog.removeEventListener('close', closed);
       if (dialog.open) dialog.close();
     };
   }, []);
@@ -48,7 +75,7 @@ export function Dialog({ title, onClose, children, wide, description }: DialogPr
     >
       <div className="dialog-header">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+        <button type="button" className="icon-button" aria-label="Close" onClick={requestClose}>
           ×
         </button>
       </div>
@@ -57,8 +84,71 @@ export function Dialog({ title, onClose, children, wide, description }: DialogPr
           {description}
         </p>
       ) : null}
-      {children}
+      <RequestClose.Provider value={requestClose}>{children}</RequestClose.Provider>
+      {asking && closeWarning ? (
+        <Dialog title={closeWarning.title} onClose={() => setAsking(false)}>
+          <p className="dialog-body">{closeWarning.message}</p>
+          <div className="dialog-actions">
+            <button type="button" className="button" onClick={() => setAsking(false)}>
+              Go back
+            </button>
+            <button type="button" className="button danger" onClick={onClose}>
+              Close anyway
+            </button>
+          </div>
+        </Dialog>
+      ) : null}
     </dialog>
+  );
+}
+
+const SecretCopied = createContext<() => void>(() => undefined);
+
+/** Tells the enclosing secret dialog that its secret was copied (a copy button, or Ctrl+C). */
+export function useSecretCopied(): () => void {
+  return useContext(SecretCopied);
+}
+
+/**
+ * A dialog that shows a secret once. Until the secret was copied (a `CopyButton` marked `secret`,
+ * or a copy event in its field), closing it asks first; once copied, it closes silently.
+ */
+export function SecretDialog(props: {
+  title: string;
+  /** What the secret is, in the warning: "the token". */
+  secretName: string;
+  closeLabel: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <Dialog
+      title={props.title}
+      onClose={props.onClose}
+      closeWarning={
+        copied
+          ? undefined
+          : {
+              title: `Close without copying ${props.secretName}?`,
+              message: `You have not copied ${props.secretName}. It will not be shown again. Close anyway?`,
+            }
+      }
+    >
+      <SecretCopied.Provider value={() => setCopied(true)}>{props.children}</SecretCopied.Provider>
+      <SecretDialogClose label={props.closeLabel} />
+    </Dialog>
+  );
+}
+
+function SecretDialogClose({ label }: { label: string }) {
+  const requestClose = useRequestClose();
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="button primary" onClick={requestClose}>
+        {label}
+      </button>
+    </div>
   );
 }
 

@@ -1,5 +1,5 @@
 /** "1–10 of 42", page size, previous and next. */
-export const pageSizes = [10, 25, 50] as const;
+import { pageSizes } from '../lib/token-list.ts';
 
 interface PagerProps {
   label: string;

@@ -9,7 +9,7 @@ import {
   expiryChoices,
 } from '../lib/token-logic.ts';
 import { CopyButton } from './copy-button.tsx';
-import { Dialog } from './dialog.tsx';
+import { SecretDialog, useSecretCopied } from './dialog.tsx';
 import { When } from './when.tsx';
 
 interface ExpiryFieldProps {
@@ -72,6 +72,7 @@ export function SecretReveal({ secret, loginName, kind }: SecretRevealProps) {
   const id = useId();
   const host = registryHost();
   const command = dockerLoginCommand(loginName, host);
+  const markCopied = useSecretCopied();
   return (
     <div className="secret-reveal">
       <div className="alert alert-warning" role="status">
@@ -88,9 +89,10 @@ export function SecretReveal({ secret, loginName, kind }: SecretRevealProps) {
           readOnly
           value={secret}
           onFocus={(event) => event.target.select()}
+          onCopy={markCopied}
           data-testid="token-secret"
         />
-        <CopyButton text={secret} label="Copy token" />
+        <CopyButton text={secret} label="Copy token" secret />
       </div>
       <h3 className="subheading">Use it with the docker CLI</h3>
       <ol className="steps">
@@ -125,21 +127,24 @@ interface TokenCreatedDialogProps extends SecretRevealProps {
   onClose: () => void;
 }
 
-/** After a token was created: what it is, its secret once, and the way back to the list. */
+/**
+ * After a token was created: what it is, its secret once, and the way back to the list (which
+ * asks first while the secret was never copied).
+ */
 export function TokenCreatedDialog(props: TokenCreatedDialogProps) {
   return (
-    <Dialog title={props.title} onClose={props.onClose}>
+    <SecretDialog
+      title={props.title}
+      secretName="the token"
+      closeLabel="Back to access tokens"
+      onClose={props.onClose}
+    >
       <p>
         <strong>{props.label}</strong> · {props.details ? `${props.details} · ` : ''}
         {props.expiresAt ? `expires ${formatDate(props.expiresAt)}` : 'never expires'}
       </p>
       <SecretReveal secret={props.secret} loginName={props.loginName} kind={props.kind} />
-      <div className="dialog-actions">
-        <button type="button" className="button primary" onClick={props.onClose}>
-          Back to access tokens
-        </button>
-      </div>
-    </Dialog>
+    </SecretDialog>
   );
 }
 

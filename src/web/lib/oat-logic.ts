@@ -1,8 +1,10 @@
 /**
  * The organization access token form: what the repository picker and the organization scopes hold,
- * and how that becomes the API's `resources` list (PROTOCOLS.md §1, orgAccessToken) and back.
+ * and how that becomes the API's `resources` list (PROTOCOLS.md §1, orgAccessToken) and back; the
+ * order of the organization token list.
  */
-import type { OatResource } from '../api/types.ts';
+import type { OatResource, OrgAccessToken } from '../api/types.ts';
+import { compareDates, compareText, type SortDirection, stableSorted } from './token-list.ts';
 
 export const publicRepositoriesPath = '*/*/public';
 export const maxOatRepositories = 50;
@@ -135,4 +137,42 @@ export function describeResources(resources: readonly OatResource[]): string[] {
 export function tierLimitText(usage: { count: number; limit: number }): string {
   if (usage.limit === 0) return 'This organization’s tier includes no access tokens';
   return `${usage.count} of ${usage.limit} tokens`;
+}
+
+export type OatSortKey = 'label' | 'created_by' | 'status' | 'created' | 'last_used' | 'expires';
+export const oatSortKeys: readonly OatSortKey[] = [
+  'label',
+  'created_by',
+  'status',
+  'created',
+  'last_used',
+  'expires',
+];
+
+/**
+ * A sorted copy; ties keep the API's order (newest first). "Never expires" sorts as the latest
+ * expiry and "never used" as the oldest use, in both directions.
+ */
+export function sortOrgTokens(
+  tokens: readonly OrgAccessToken[],
+  key: OatSortKey,
+  direction: SortDirection,
+): OrgAccessToken[] {
+  const compare = (a: OrgAccessToken, b: OrgAccessToken): number => {
+    switch (key) {
+      case 'label':
+        return compareText(a.label, b.label, direction);
+      case 'created_by':
+        return compareText(a.created_by, b.created_by, direction);
+      case 'status':
+        return compareText(a.status, b.status, direction);
+      case 'created':
+        return compareDates(a.created_at, b.created_at, direction, 'oldest');
+      case 'last_used':
+        return compareDates(a.last_used_at, b.last_used_at, direction, 'oldest');
+      case 'expires':
+        return compareDates(a.expires_at, b.expires_at, direction, 'latest');
+    }
+  };
+  return stableSorted(tokens, compare);
 }

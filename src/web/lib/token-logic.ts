@@ -1,9 +1,11 @@
 /**
  * Rules the console applies before it talks to the API: expiry choices to `expires_at`, the
- * permission levels in plain words, status and source labels, sorting and paging of token lists.
+ * permission levels in plain words, status and source labels, the order of the personal token list
+ * (what both token lists share is in token-list.ts).
  * No DOM and no React here, so the component tests can check them directly.
  */
 import type { AccessToken, TokenStatus } from '../api/types.ts';
+import { compareDates, compareText, type SortDirection, stableSorted } from './token-list.ts';
 
 const dayMs = 86_400_000;
 /** The API allows one year ahead (plus a day); the console offers at most 365 days. */
@@ -117,29 +119,26 @@ export function sourceLabel(generatedBy: AccessToken['generated_by']): string {
   return generatedBy === 'auto' ? 'Auto-generated' : 'Manual';
 }
 
-export function countByStatus(tokens: readonly { status: TokenStatus }[]): Record<TokenStatus, number> {
-  const counts: Record<TokenStatus, number> = { active: 0, inactive: 0, expired: 0 };
-  for (const token of tokens) counts[token.status] += 1;
-  return counts;
-}
-
 export type PatSortKey = 'description' | 'scope' | 'source' | 'status' | 'created' | 'last_used' | 'expires';
-export type SortDirection = 'ascending' | 'descending';
+export const patSortKeys: readonly PatSortKey[] = [
+  'description',
+  'scope',
+  'source',
+  'status',
+  'created',
+  'last_used',
+  'expires',
+];
 
 const levelRank = (scopes: readonly string[]) => {
   const level = patLevelOf(scopes);
   return level ? patLevels.length - patLevels.indexOf(level) : 0;
 };
 
-/** Missing dates (never used, never expires) sort after every date, in both directions. */
-function compareDates(a: string | null, b: string | null, sign: number): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return sign * (Date.parse(a) - Date.parse(b));
-}
-
-/** A sorted copy; ties keep the API's order (newest first). */
+/**
+ * A sorted copy; ties keep the API's order (newest first). "Never expires" sorts as the latest
+ * expiry and "never used" as the oldest use, in both directions.
+ */
 export function sortTokens(
   tokens: readonly AccessToken[],
   key: PatSortKey,
@@ -149,9 +148,7 @@ export function sortTokens(
   const compare = (a: AccessToken, b: AccessToken): number => {
     switch (key) {
       case 'description':
-        return (
-          sign * tokenDescription(a).localeCompare(tokenDescription(b), undefined, { sensitivity: 'base' })
-        );
+        return compareText(tokenDescription(a), tokenDescription(b), direction);
       case 'scope':
         return sign * (levelRank(a.scopes) - levelRank(b.scopes));
       case 'source':
@@ -159,43 +156,14 @@ export function sortTokens(
       case 'status':
         return sign * a.status.localeCompare(b.status);
       case 'created':
-        return compareDates(a.created_at, b.created_at, sign);
+        return compareDates(a.created_at, b.created_at, direction, 'oldest');
       case 'last_used':
-        return compareDates(a.last_used, b.last_used, sign);
+        return compareDates(a.last_used, b.last_used, direction, 'oldest');
       case 'expires':
-        return compareDates(a.expires_at, b.expires_at, sign);
+        return compareDates(a.expires_at, b.expires_at, direction, 'latest');
     }
   };
-  return tokens
-    .map((token, index) => ({ token, index }))
-    .sort((a, b) => compare(a.token, b.token) || a.index - b.index)
-    .map(({ token }) => token);
-}
-
-export interface PageSlice<T> {
-  items: T[];
-  page: number;
-  pageCount: number;
-  first: number;
-  last: number;
-  total: number;
-}
-
-/** One page (from 1) of a list; a page past the end shows the last page. */
-export function pageOf<T>(items: readonly T[], page: number, pageSize: number): PageSlice<T> {
-  const total = items.length;
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const current = Math.min(Math.max(1, page), pageCount);
-  const start = (current - 1) * pageSize;
-  const slice = items.slice(start, start + pageSize);
-  return {
-    items: slice,
-    page: current,
-    pageCount,
-    first: total === 0 ? 0 : start + 1,
-    last: start + slice.length,
-    total,
-  };
+  return stableSorted(tokens, compare);
 }
 
 /**

@@ -1,25 +1,27 @@
 /**
- * Organizations → Access tokens (owners only): the list with the tier limit, generate, edit,
- * deactivate and delete. Inactive and expired tokens offer only delete: the API never reactivates
- * an organization token.
+ * Organizations → Access tokens (owners only): the list with the tier limit, counts, sorting,
+ * paging, generate, edit, deactivate, delete and bulk delete. The whole list is read (an
+ * organization has at most 100 tokens) so sorting covers every token; page, sort and page size
+ * live in the URL. Inactive and expired tokens offer only delete: the API never reactivates an
+ * organization token.
  */
 import { useState } from 'react';
-import { api } from '../api/client.ts';
+import { api, fetchAllPages } from '../api/client.ts';
 import type { OrgAccessToken, OrgAccessTokenPage } from '../api/types.ts';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { Pager } from '../components/pager.tsx';
-import { StatusBadge } from '../components/status-badge.tsx';
-import { ExpiresCell } from '../components/token-fields.tsx';
-import { When } from '../components/when.tsx';
-import { shortAddress } from '../lib/format.ts';
+import { DeleteTokensDialog, SortableHeaderRow, TokenListToolbar } from '../components/token-table.tsx';
 import { registryHost } from '../lib/instance.ts';
-import { describeResources, tierLimitText } from '../lib/oat-logic.ts';
+import { type OatSortKey, oatSortKeys, sortOrgTokens, tierLimitText } from '../lib/oat-logic.ts';
 import { Link } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
+import { countByStatus, removeEach } from '../lib/token-list.ts';
 import { dockerLoginCommand } from '../lib/token-logic.ts';
 import { messageOf, useLoad } from '../lib/use-load.ts';
+import { useTokenList } from '../lib/use-token-list.ts';
 import { EditOatDialog, GenerateOatDialog } from './oat-dialogs.tsx';
+import { OatRow } from './oat-row.tsx';
 import { mayManageTokens, useOrganization } from './org.page.tsx';
 
 type DialogState =
@@ -27,24 +29,39 @@ type DialogState =
   | { kind: 'generate' }
   | { kind: 'edit'; token: OrgAccessToken }
   | { kind: 'deactivate'; token: OrgAccessToken }
-  | { kind: 'delete'; token: OrgAccessToken };
+  | { kind: 'delete'; tokens: OrgAccessToken[] };
+
+const columns: { key: OatSortKey; label: string }[] = [
+  { key: 'label', label: 'Label' },
+  { key: 'created_by', label: 'Created by' },
+  { key: 'status', label: 'Status' },
+  { key: 'created', label: 'Created' },
+  { key: 'last_used', label: 'Last used' },
+  { key: 'expires', label: 'Expires' },
+];
 
 export function OrgTokensPage({ org: name }: { org: string }) {
   const account = useAccount();
   const [orgLoad, reloadOrg] = useOrganization(name);
   const org = orgLoad.data;
   const allowed = org !== undefined && mayManageTokens(org, account.is_admin);
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(10);
+  const tokensPath = `/v2/orgs/${encodeURIComponent(name)}/access-tokens`;
   const [tokens, reloadTokens] = useLoad(
     () =>
       allowed
-        ? api<OrgAccessTokenPage>('GET', `/v2/orgs/${encodeURIComponent(name)}/access-tokens`, {
-            query: { page, page_size: pageSize },
-          })
+        ? fetchAllPages<OrgAccessToken>(tokensPath, (reply) => reply as OrgAccessTokenPage)
         : Promise.resolve(undefined),
-    [name, allowed, page, pageSize],
+    [tokensPath, allowed],
   );
+  const all = tokens.data ?? [];
+  const list = useTokenList({
+    tokens: all,
+    idOf: (token) => token.id,
+    sortKeys: oatSortKeys,
+    defaultSort: { sort: 'created', direction: 'descending' },
+    sorted: sortOrgTokens,
+  });
+  const { slice, selection } = list;
   const [dialog, setDialog] = useState<DialogState>({ kind: 'none' });
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
@@ -59,14 +76,12 @@ export function OrgTokensPage({ org: name }: { org: string }) {
     setDialog({ kind: 'none' });
   };
 
-  async function change(token: OrgAccessToken, action: 'deactivate' | 'delete') {
+  async function deactivate(token: OrgAccessToken) {
     setBusy(true);
     setActionError(undefined);
-    const path = `/v2/orgs/${encodeURIComponent(name)}/access-tokens/${token.id}`;
     try {
-      if (action === 'delete') await api('DELETE', path);
-      else await api('PATCH', path, { body: { is_active: false } });
-      setAnnouncement(`${token.label} ${action === 'delete' ? 'deleted' : 'deactivated'}.`);
+      await api('PATCH', `${tokensPath}/${token.id}`, { body: { is_active: false } });
+      setAnnouncement(`${token.label} deactivated.`);
       setDialog({ kind: 'none' });
       reload();
     } catch (caught) {
@@ -74,6 +89,28 @@ export function OrgTokensPage({ org: name }: { org: string }) {
     } finally {
       setBusy(false);
     }
+  }
+
+  /** The API deletes one organization token at a time; the dialog stays open on what failed. */
+  async function deleteTokens(victims: OrgAccessToken[]) {
+    setBusy(true);
+    setActionError(undefined);
+    const { deleted, failed } = await removeEach(victims, (token) =>
+      api('DELETE', `${tokensPath}/${token.id}`),
+    );
+    selection.forget(deleted);
+    setBusy(false);
+    reload();
+    if (deleted.length > 0) {
+      setAnnouncement(deleted.length === 1 ? 'Token deleted.' : `${deleted.length} tokens deleted.`);
+    }
+    if (failed.length === 0) return setDialog({ kind: 'none' });
+    setDialog({ kind: 'delete', tokens: failed.map((failure) => failure.item) });
+    setActionError(
+      `${deleted.length} of ${victims.length} deleted. Not deleted: ${failed
+        .map((failure) => `${failure.item.label} (${failure.message})`)
+        .join('; ')}`,
+    );
   }
 
   const header = (
@@ -103,9 +140,6 @@ export function OrgTokensPage({ org: name }: { org: string }) {
 
   const usage = org?.access_tokens;
   const full = usage !== undefined && usage.count >= usage.limit;
-  const list = tokens.data?.results ?? [];
-  const total = tokens.data?.total ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
   return (
     <section className="page" aria-labelledby="oat-title">
       {header}
@@ -145,93 +179,48 @@ export function OrgTokensPage({ org: name }: { org: string }) {
       {tokens.status === 'error' ? <ErrorAlert message={tokens.error} /> : null}
       {actionError && dialog.kind === 'none' ? <ErrorAlert message={actionError} /> : null}
 
-      {tokens.status === 'loading' && !tokens.data ? (
-        <p role="status">Loading tokens…</p>
-      ) : list.length === 0 && tokens.status === 'ready' ? (
+      <TokenListToolbar
+        counts={countByStatus(all)}
+        selected={selection.tokens.length}
+        onDeleteSelected={() => setDialog({ kind: 'delete', tokens: selection.tokens })}
+      />
+
+      {tokens.data === undefined ? (
+        // Also while the organization loads: whether the tokens may be read is not known yet.
+        tokens.status === 'error' ? null : (
+          <p role="status">Loading tokens…</p>
+        )
+      ) : all.length === 0 ? (
         <EmptyState title="No organization access tokens yet">
           <p>Generate one for a pipeline that pushes to or pulls from {org?.name ?? name}’s repositories.</p>
         </EmptyState>
       ) : (
         <div className="table-wrap">
           <table className="data-table responsive">
-            <caption className="visually-hidden">Organization access tokens, newest first</caption>
+            <caption className="visually-hidden">
+              Organization access tokens, sorted by{' '}
+              {columns.find((column) => column.key === list.params.sort)?.label}
+            </caption>
             <thead>
-              <tr>
-                <th scope="col">Label</th>
-                <th scope="col">Created by</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
+              <SortableHeaderRow
+                columns={columns}
+                sort={list.params.sort}
+                direction={list.params.direction}
+                onSort={list.sortBy}
+                selection={selection}
+              />
             </thead>
             <tbody>
-              {list.map((token) => (
-                <tr key={token.id} data-testid="oat-row">
-                  <td data-label="Label">
-                    <span className="token-name">{token.label}</span>
-                    {token.description ? <span className="hint">{token.description}</span> : null}
-                    <details className="resources">
-                      <summary>
-                        {token.resources.length} permission{token.resources.length === 1 ? '' : 's'}
-                      </summary>
-                      <ul>
-                        {describeResources(token.resources).map((line) => (
-                          <li key={line}>{line}</li>
-                        ))}
-                      </ul>
-                    </details>
-                  </td>
-                  <td data-label="Created by">{token.created_by || 'unknown'}</td>
-                  <td data-label="Status">
-                    <StatusBadge status={token.status} />
-                  </td>
-                  <td data-label="Last used">
-                    {token.last_used_at ? (
-                      <span title={[token.last_used_ip, token.last_used_ua].filter(Boolean).join(' · ')}>
-                        <When iso={token.last_used_at} as="relative" />
-                        {token.last_used_ip ? (
-                          <span className="hint nowrap">from {shortAddress(token.last_used_ip)}</span>
-                        ) : null}
-                      </span>
-                    ) : (
-                      <span className="muted">Never used</span>
-                    )}
-                  </td>
-                  <ExpiresCell expiresAt={token.expires_at} />
-                  <td className="actions-cell">
-                    {token.status === 'active' ? (
-                      <>
-                        <button
-                          type="button"
-                          className="button small"
-                          aria-label={`Edit ${token.label}`}
-                          onClick={() => setDialog({ kind: 'edit', token })}
-                        >
-                          Edit
-                        </button>
-                        <button
-                          type="button"
-                          className="button small"
-                          aria-label={`Deactivate ${token.label}`}
-                          onClick={() => setDialog({ kind: 'deactivate', token })}
-                        >
-                          Deactivate
-                        </button>
-                      </>
-                    ) : null}
-                    <button
-                      type="button"
-                      className="button small danger-outline"
-                      aria-label={`Delete ${token.label}`}
-                      onClick={() => setDialog({ kind: 'delete', token })}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
+              {slice.items.map((token) => (
+                <OatRow
+                  key={token.id}
+                  token={token}
+                  selected={selection.has(token)}
+                  onSelect={() => selection.toggle(token)}
+                  onEdit={() => setDialog({ kind: 'edit', token })}
+                  onDeactivate={() => setDialog({ kind: 'deactivate', token })}
+                  onDelete={() => setDialog({ kind: 'delete', tokens: [token] })}
+                />
               ))}
             </tbody>
           </table>
@@ -239,17 +228,10 @@ export function OrgTokensPage({ org: name }: { org: string }) {
       )}
       <Pager
         label="Organization tokens"
-        page={page}
-        pageCount={pageCount}
-        first={total === 0 ? 0 : (page - 1) * pageSize + 1}
-        last={(page - 1) * pageSize + list.length}
-        total={total}
-        pageSize={pageSize}
-        onPage={setPage}
-        onPageSize={(size) => {
-          setPageSize(size);
-          setPage(1);
-        }}
+        {...slice}
+        pageSize={list.params.size}
+        onPage={list.setPage}
+        onPageSize={list.setPageSize}
       />
 
       {dialog.kind === 'generate' ? (
@@ -267,22 +249,29 @@ export function OrgTokensPage({ org: name }: { org: string }) {
           }}
         />
       ) : null}
-      {dialog.kind === 'deactivate' || dialog.kind === 'delete' ? (
+      {dialog.kind === 'deactivate' ? (
         <ConfirmDialog
-          title={
-            dialog.kind === 'delete' ? `Delete ${dialog.token.label}?` : `Deactivate ${dialog.token.label}?`
-          }
+          title={`Deactivate ${dialog.token.label}?`}
           message={
             <p>
-              {dialog.kind === 'delete'
-                ? 'Pipelines using this token stop working at once, and it frees a place within the tier limit.'
-                : 'Pipelines using this token stop working at once. An inactive organization token cannot be activated again; it can only be deleted.'}
+              Pipelines using this token stop working at once. An inactive organization token cannot be
+              activated again; it can only be deleted.
             </p>
           }
-          confirmLabel={dialog.kind === 'delete' ? 'Delete' : 'Deactivate'}
+          confirmLabel="Deactivate"
           busy={busy}
           error={actionError}
-          onConfirm={() => void change(dialog.token, dialog.kind === 'delete' ? 'delete' : 'deactivate')}
+          onConfirm={() => void deactivate(dialog.token)}
+          onClose={closeDialog}
+        />
+      ) : null}
+      {dialog.kind === 'delete' ? (
+        <DeleteTokensDialog
+          names={dialog.tokens.map((token) => token.label)}
+          consequence={`Pipelines using ${dialog.tokens.length === 1 ? 'this token' : 'these tokens'} stop working at once; each deleted token frees a place within the tier limit:`}
+          busy={busy}
+          error={actionError}
+          onConfirm={() => void deleteTokens(dialog.tokens)}
           onClose={closeDialog}
         />
       ) : null}

@@ -122,29 +122,36 @@ export function AllowedNetworksField(props: {
   );
 }
 
-/** A token's restrictions and recent addresses, for its row's details. */
+/**
+ * A token's restrictions and recent addresses, for its row's details; without `resources` (an
+ * organization token, whose permissions its row lists) only the networks and addresses.
+ */
 export function TokenReach({
   resources,
   allowedCidrs,
   lastUsedIps,
 }: {
-  resources: ReadonlyArray<{ path: string; scopes: readonly string[] }>;
+  resources?: ReadonlyArray<{ path: string; scopes: readonly string[] }>;
   allowedCidrs: readonly string[];
   lastUsedIps: ReadonlyArray<{ ip: string; first_seen: string; last_seen: string }>;
 }) {
   return (
     <>
-      <dt>Repositories</dt>
-      <dd>
-        {resources.length === 0
-          ? 'all its permissions allow'
-          : resources
-              .map(
-                (r) =>
-                  `${r.path === '*/*/public' ? 'public' : r.path} (${r.scopes.map((s) => s.replace('scope-image-', '')).join(', ')})`,
-              )
-              .join('; ')}
-      </dd>
+      {resources ? (
+        <>
+          <dt>Repositories</dt>
+          <dd>
+            {resources.length === 0
+              ? 'all its permissions allow'
+              : resources
+                  .map(
+                    (r) =>
+                      `${r.path === '*/*/public' ? 'public' : r.path} (${r.scopes.map((s) => s.replace('scope-image-', '')).join(', ')})`,
+                  )
+                  .join('; ')}
+          </dd>
+        </>
+      ) : null}
       <dt>Allowed from</dt>
       <dd>{allowedCidrs.length === 0 ? 'anywhere' : allowedCidrs.join(', ')}</dd>
       <dt>Recent addresses</dt>
