@@ -33,7 +33,8 @@ export class Tally {
     const key = `${kind} ${status}`;
     this.statuses.set(key, (this.statuses.get(key) ?? 0) + 1);
     if (error) this.errors.set(error, (this.errors.get(error) ?? 0) + 1);
-    this.histogram[Math.min(this.histogram.length - 1, Math.round(ms * bucketsPerMs))]! += 1;
+    const bucket = Math.min(this.histogram.length - 1, Math.round(ms * bucketsPerMs));
+    this.histogram[bucket] = (this.histogram[bucket] ?? 0) + 1;
     this.count++;
   }
 
