@@ -34,6 +34,11 @@ export interface DeviceSignIn {
   intervalSeconds: number;
   lastPolledAt: string | null;
   decidedAt: string | null;
+  /**
+   * The device asked (`scope=session`) for a CLI session next to its token: approving also lets it
+   * manage the account's tokens until that session ends (signed out, revoked, expired).
+   */
+  sessionRequested: boolean;
 }
 
 /** Consonants without look-alikes (RFC 8628 §6.1): no vowels (no words), no I/O/0/1 confusion. */

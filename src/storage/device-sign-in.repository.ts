@@ -27,6 +27,7 @@ function signInFromRow(row: DeviceSignInsTable): DeviceSignIn {
     intervalSeconds: row.interval_seconds,
     lastPolledAt: row.last_polled_at,
     decidedAt: row.decided_at,
+    sessionRequested: Number(row.session_requested) === 1,
   };
 }
 
@@ -50,6 +51,7 @@ export async function insertDeviceSignIn(db: Db, signIn: DeviceSignIn): Promise<
       interval_seconds: signIn.intervalSeconds,
       last_polled_at: signIn.lastPolledAt,
       decided_at: signIn.decidedAt,
+      session_requested: signIn.sessionRequested ? 1 : 0,
     })
     .execute();
 }

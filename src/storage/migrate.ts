@@ -21,6 +21,7 @@ import * as knownSignInAddresses from './migrations/2026-12-01T0601-known-sign-i
 import * as accountSessions from './migrations/2026-12-01T0701-account-sessions.ts';
 import * as fineGrainedTokens from './migrations/2026-12-01T0801-fine-grained-tokens.ts';
 import * as companies from './migrations/2026-12-01T0901-companies.ts';
+import * as deviceSessionScope from './migrations/2026-12-01T1501-device-session-scope.ts';
 import type { Database } from './schema.ts';
 
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0701-account-sessions': accountSessions,
   '2026-12-01T0801-fine-grained-tokens': fineGrainedTokens,
   '2026-12-01T0901-companies': companies,
+  '2026-12-01T1501-device-session-scope': deviceSessionScope,
 };
 
 /**

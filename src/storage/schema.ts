@@ -298,6 +298,8 @@ export interface DeviceSignInsTable {
   expires_at: string;
   /** Seconds the device must wait between polls; `slow_down` adds 5. */
   interval_seconds: number;
+  /** 1 when the device asked for a CLI session next to its token (`scope=session`). */
+  session_requested: number;
   last_polled_at: string | null;
   decided_at: string | null;
 }

@@ -167,6 +167,72 @@ describe('the device flow', () => {
     );
   });
 
+  it('scope=session: the approval page says so, and the token comes with a CLI session that manages tokens', async () => {
+    const started = await startDevice({ scope: 'session' });
+    const shown = await t.inject({
+      method: 'GET',
+      url: `/v2/device/verify?user_code=${started.user_code}`,
+      jwt: aliceJwt,
+    });
+    expect(shown.json().session).toEqual({ expires_in: t.config.sessions.cliTtlSeconds });
+    expect((await verify(started.user_code, 'approve')).statusCode).toBe(200);
+    t.clock.advanceSeconds(started.interval);
+    const granted = await poll(started.device_code);
+    expect(granted.statusCode).toBe(200);
+    const body = granted.json();
+    expect(body).toMatchObject({
+      scope: 'session',
+      refresh_token: expect.stringMatching(/^thub_session_/),
+      session_id: expect.any(String),
+      session_expires_at: expect.any(String),
+    });
+    // The refresh token buys a password session: token management works with it, not with the PAT.
+    const refreshed = await t.inject({
+      method: 'POST',
+      url: '/v2/auth/refresh',
+      body: { refresh_token: body.refresh_token },
+    });
+    expect(refreshed.statusCode).toBe(200);
+    const created = await t.inject({
+      method: 'POST',
+      url: '/v2/access-tokens',
+      jwt: refreshed.json().access_token,
+      body: { token_label: 'from the device session', scopes: ['repo:read'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const sessions = await t.inject({ method: 'GET', url: '/v2/users/me/sessions', jwt: aliceJwt });
+    expect(sessions.json().results).toContainEqual(
+      expect.objectContaining({ id: body.session_id, kind: 'cli', device: 'tokenhub CLI on laptop' }),
+    );
+    expect(await auditData(aliceJwt, 'alice', 'account.device.approve')).toContainEqual(
+      expect.objectContaining({ cli_session: 'requested' }),
+    );
+
+    // Without the scope: no session, and the page says none.
+    const plain = await startDevice();
+    const plainShown = await t.inject({
+      method: 'GET',
+      url: `/v2/device/verify?user_code=${plain.user_code}`,
+      jwt: aliceJwt,
+    });
+    expect(plainShown.json().session).toBeNull();
+    await verify(plain.user_code, 'approve');
+    t.clock.advanceSeconds(plain.interval);
+    const plainGrant = (await poll(plain.device_code)).json();
+    expect(plainGrant.refresh_token).toBeUndefined();
+
+    // Any other scope is refused in the OAuth shape.
+    const odd = await t.inject({
+      method: 'POST',
+      url: '/oauth/device/code',
+      headers: formHeaders,
+      body: form({ client_id: 'tokenhub-cli', scope: 'admin' }),
+    });
+    expect(odd.statusCode).toBe(400);
+    expect(odd.json()).toMatchObject({ error: 'invalid_request' });
+    expect(odd.json().error_description).toContain('scope "admin"');
+  });
+
   it('accepts JSON bodies, and names the token after client_id when there is no client_name', async () => {
     const res = await t.inject({ method: 'POST', url: '/oauth/device/code', body: { client_id: 'my-ide' } });
     const started = res.json();

@@ -126,7 +126,12 @@ describe.skipIf(!requireChromium())('console words in Chromium', () => {
     const started = await fetch(`${base}/oauth/device/code`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: 'tokenhub-cli', client_name: 'tokenhub CLI on build box' }),
+      // As tokenhub login asks: the token, and a CLI session that manages tokens.
+      body: new URLSearchParams({
+        client_id: 'tokenhub-cli',
+        client_name: 'tokenhub CLI on build box',
+        scope: 'session',
+      }),
     });
     const device = (await started.json()) as { user_code: string };
 
@@ -145,6 +150,8 @@ describe.skipIf(!requireChromium())('console words in Chromium', () => {
       'auto-generated personal access token, “tokenhub CLI on build box (device sign-in)”',
     );
     expect(card).toContain('valid for 30 days');
+    expect(card).toContain('It also keeps a sign-in that manages your access tokens');
+    expect(await page.getByTestId('device-session').isVisible()).toBe(true);
     expect(await page.getByTestId('device-notice').count()).toBe(0);
   });
 

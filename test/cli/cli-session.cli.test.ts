@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CliServer, cliNodes, startCliServer } from './cli-harness.ts';
+import { type CliServer, cliNodes, decideDeviceSignIn, startCliServer } from './cli-harness.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -69,6 +69,49 @@ describe.each(cliNodes)('a CLI sign-in kept on the server, under $name', ({ path
       method: 'POST',
       url: '/v2/auth/refresh',
       body: { refresh_token: stored.token },
+    });
+    expect(replay.statusCode).toBe(401);
+  });
+
+  it('a device sign-in (the default login) also serves a day of token commands; logout ends both', async () => {
+    const run = s.spawnTokenhub(['login', '--server', s.url], { TOKENHUB_USERNAME: 'alice' });
+    const [, userCode] = await run.waitForStderr(/the code ([A-Z0-9]{4}-[A-Z0-9]{4})/);
+    await decideDeviceSignIn(s.t, 'alice', password, userCode ?? '');
+    const login = await run.done;
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toContain('Token commands use the sign-in approved with it');
+    const stored = (await readStore()).servers[s.url];
+    expect(stored).toMatchObject({
+      kind: 'auto',
+      password_session: { session_id: expect.any(String), token: expect.stringMatching(/^thub_session_/) },
+    });
+
+    // No terminal is attached: a prompt would fail the command, so each success is prompt-free.
+    for (const label of ['three', 'four']) {
+      const created = await s.tokenhub(['token', 'create', '--description', label, '--quiet']);
+      expect(created.code, created.stderr).toBe(0);
+    }
+    s.t.clock.advanceSeconds(8 * 3600);
+    expect((await s.tokenhub(['token', 'ls'])).code).toBe(0);
+    s.t.clock.advanceSeconds(14 * 3600);
+    const late = await s.tokenhub(['token', 'ls', '--format', 'json']);
+    expect(late.code, late.stderr).toBe(0);
+    const labels = (JSON.parse(late.stdout) as Array<{ token_label: string }>).map((t) => t.token_label);
+    expect(labels).toEqual(expect.arrayContaining(['three', 'four']));
+    expect((await sessions()).find((x) => x.id === stored.password_session.session_id)).toMatchObject({
+      kind: 'cli',
+      device: `tokenhub CLI on ${hostname()}`.slice(0, 100),
+    });
+
+    const out = await s.tokenhub(['logout']);
+    expect(out.stdout).toBe(
+      `Logged out of ${s.url} (the auto-generated token was revoked and the sign-in ended on the server)\n`,
+    );
+    expect((await sessions()).map((x) => x.id)).not.toContain(stored.password_session.session_id);
+    const replay = await s.t.inject({
+      method: 'POST',
+      url: '/v2/auth/refresh',
+      body: { refresh_token: stored.password_session.token },
     });
     expect(replay.statusCode).toBe(401);
   });

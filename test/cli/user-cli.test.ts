@@ -208,7 +208,7 @@ describe('tokenhub login (device sign-in)', () => {
     const out = await s.tokenhub(['logout']);
     expect(out).toMatchObject({
       code: 0,
-      stdout: `Logged out of ${s.url} (the auto-generated token was revoked)\n`,
+      stdout: `Logged out of ${s.url} (the auto-generated token was revoked and the sign-in ended on the server)\n`,
     });
     expect(await autoTokens()).toHaveLength(0);
     await expect(s.t.login('alice', stored.token)).rejects.toThrow(/401/);

@@ -41,6 +41,7 @@ function deviceRequest(overrides: Partial<DeviceSignIn>): DeviceSignIn {
     intervalSeconds: 5,
     lastPolledAt: null,
     decidedAt: null,
+    sessionRequested: false,
     ...overrides,
   };
 }

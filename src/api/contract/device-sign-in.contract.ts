@@ -19,6 +19,10 @@ const param = (maxLength: number, description?: string) =>
 export const deviceCodeBody = Type.Object({
   client_id: param(200, 'Required: the client asking, e.g. `tokenhub-cli`.'),
   client_name: param(200, 'Shown to the user and in the token label, e.g. "tokenhub CLI on laptop".'),
+  scope: param(
+    200,
+    'Optional (RFC 8628 §3.1): `session` asks, next to the token, for a CLI session that manages the account’s tokens (the approval page says so); any other scope is refused.',
+  ),
 });
 
 export const deviceAuthorizationObject = Type.Object({
@@ -44,6 +48,17 @@ export const deviceTokenObject = Type.Object({
   username: Type.String({
     description: 'tokenhub extension: the account that approved, the login name to use with the token.',
   }),
+  refresh_token: Type.Optional(
+    Type.String({
+      description:
+        'Only when the device asked for `scope=session`: the refresh token of a CLI session (`POST /v2/auth/refresh`), shown this once.',
+    }),
+  ),
+  scope: Type.Optional(Type.String({ description: '`session` when the refresh token is there.' })),
+  session_id: Type.Optional(Type.String({ description: 'tokenhub extension: that CLI session’s id.' })),
+  session_expires_at: Type.Optional(
+    Type.String({ format: 'date-time', description: 'tokenhub extension: when that CLI session ends.' }),
+  ),
 });
 export type DeviceTokenObject = Static<typeof deviceTokenObject>;
 
@@ -76,6 +91,18 @@ export const deviceRequestObject = Type.Object({
     {
       description:
         'tokenhub extension: the auto-generated personal access token that approving gives the device.',
+    },
+  ),
+  session: Type.Union(
+    [
+      Type.Object({
+        expires_in: Type.Integer({ description: 'Seconds from the approval until the CLI session ends.' }),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'tokenhub extension: the CLI session the device also asks for (`scope=session`), which may manage the account’s tokens until it ends; null when it asks for the token only.',
     },
   ),
 });

@@ -63,6 +63,7 @@ function toDeviceRequestObject(ctx: RouteDeps['ctx'], request: DeviceSignIn): De
     ip: request.ip,
     user_agent: request.userAgent,
     token: { label: token.label, scopes: [...token.scopes], expires_in: token.expiresInSeconds },
+    session: request.sessionRequested ? { expires_in: ctx.config.sessions.cliTtlSeconds } : null,
   };
 }
 
@@ -106,8 +107,8 @@ async function oauthRoutes(app: App, { ctx, throttles }: RouteDeps): Promise<voi
     },
     async (request, reply) => {
       await throttles.deviceCodeStart(request, reply);
-      const { client_id: clientId, client_name: clientName } = request.body;
-      return startDeviceAuthorization(ctx, { clientId, clientName }, requestMeta(request));
+      const { client_id: clientId, client_name: clientName, scope } = request.body;
+      return startDeviceAuthorization(ctx, { clientId, clientName, scope }, requestMeta(request));
     },
   );
 
@@ -119,14 +120,14 @@ async function oauthRoutes(app: App, { ctx, throttles }: RouteDeps): Promise<voi
         tags,
         summary: 'Poll for the token of a device sign-in (RFC 8628 §3.4)',
         description:
-          'Answers 400 `authorization_pending`, `slow_down`, `access_denied`, `expired_token` or `invalid_grant` until the user approved; then, once, a new auto-generated personal access token.',
+          'Answers 400 `authorization_pending`, `slow_down`, `access_denied`, `expired_token` or `invalid_grant` until the user approved; then, once, a new auto-generated personal access token, and with it the refresh token of a CLI session when the device asked for `scope=session`.',
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
         body: deviceTokenBody,
         response: { 200: deviceTokenObject, ...oauthErrors },
       },
     },
     async (request) => {
-      const { accessToken, expiresIn, username } = await pollDeviceToken(
+      const { accessToken, expiresIn, username, session } = await pollDeviceToken(
         ctx,
         {
           grantType: request.body.grant_type,
@@ -140,6 +141,14 @@ async function oauthRoutes(app: App, { ctx, throttles }: RouteDeps): Promise<voi
         token_type: 'bearer' as const,
         expires_in: expiresIn,
         username,
+        ...(session
+          ? {
+              refresh_token: session.refreshToken,
+              scope: 'session',
+              session_id: session.id,
+              session_expires_at: session.expiresAt,
+            }
+          : {}),
       };
     },
   );

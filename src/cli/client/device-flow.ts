@@ -2,7 +2,9 @@
  * The device sign-in of `tokenhub login` (RFC 8628; docs/device-sign-in.md): ask for a device code,
  * show the verification URL and user code, poll `POST /oauth/token` every `interval` seconds
  * (five more after each `slow_down`, §3.5) until the user approves or denies in the browser or the
- * code expires. The answer is a new auto-generated PAT (`generated_by: "auto"`, repo:admin).
+ * code expires. The answer is a new auto-generated PAT (`generated_by: "auto"`, repo:admin) for
+ * docker, and (`scope=session`) the refresh token of a CLI session for token management, so one
+ * sign-in serves both.
  */
 
 import { hostname } from 'node:os';
@@ -21,6 +23,8 @@ export interface DeviceGrant {
   expiresIn: number | undefined;
   /** The approving account, when the server names it (an optional extra parameter). */
   username: string | undefined;
+  /** The CLI session asked for with the token, when the server opened one. */
+  session: { refreshToken: string; id: string; expiresAt: string | undefined } | undefined;
 }
 
 /**
@@ -29,7 +33,7 @@ export interface DeviceGrant {
  */
 export async function deviceSignIn(server: string): Promise<DeviceGrant> {
   const { body: start } = await apiRequest<DeviceAuthorizationObject>(server, 'POST', '/oauth/device/code', {
-    form: { client_id: cliClientId, client_name: `tokenhub CLI on ${hostname()}` },
+    form: { client_id: cliClientId, client_name: `tokenhub CLI on ${hostname()}`, scope: 'session' },
   });
   const url = start.verification_uri_complete ?? start.verification_uri;
   process.stderr.write(
@@ -48,10 +52,21 @@ export async function deviceSignIn(server: string): Promise<DeviceGrant> {
         });
         const token = body.access_token;
         if (typeof token !== 'string') throw new Error('the server answered without an access token');
+        const refreshToken = body.refresh_token;
+        const sessionId = body.session_id;
         return {
           token,
           expiresIn: typeof body.expires_in === 'number' ? body.expires_in : undefined,
           username: typeof body.username === 'string' ? body.username : undefined,
+          session:
+            typeof refreshToken === 'string' && typeof sessionId === 'string'
+              ? {
+                  refreshToken,
+                  id: sessionId,
+                  expiresAt:
+                    typeof body.session_expires_at === 'string' ? body.session_expires_at : undefined,
+                }
+              : undefined,
         };
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;

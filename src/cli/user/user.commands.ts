@@ -64,7 +64,23 @@ async function signIn(server: string, options: LoginOptions): Promise<StoredCred
     ...(grant.expiresIn
       ? { expires_at: new Date(now.getTime() + grant.expiresIn * 1000).toISOString() }
       : {}),
+    // The CLI session approved with the token: token commands refresh it instead of prompting.
+    ...(grant.session
+      ? {
+          password_session: {
+            token: grant.session.refreshToken,
+            session_id: grant.session.id,
+            ...(grant.session.expiresAt ? { expires_at: grant.session.expiresAt } : {}),
+          },
+        }
+      : {}),
   };
+}
+
+/** The refresh token of the CLI session a stored credential holds, itself or next to its token. */
+function cliSessionOf(stored: StoredCredential | undefined): string | undefined {
+  if (stored?.kind === 'cli-session') return stored.token;
+  return stored?.password_session?.session_id ? stored.password_session.token : undefined;
 }
 
 function loginSummary(server: string, credential: StoredCredential, signedIn: StoredCredential): string {
@@ -79,6 +95,15 @@ function loginSummary(server: string, credential: StoredCredential, signedIn: St
   const lines = [
     `Logged in to ${server} as ${credential.username} (${kindDescriptions[credential.kind]}${until}).`,
   ];
+  if (credential.kind === 'auto' && credential.password_session?.session_id) {
+    const ends = credential.password_session.expires_at
+      ? ` (until ${localTime(credential.password_session.expires_at)})`
+      : '';
+    lines.push(
+      `Token commands use the sign-in approved with it${ends}, kept on the server: no password prompt until`,
+      'it ends, you run tokenhub logout, or you end it in the web console (Security → Sessions).',
+    );
+  }
   if (credential.kind === 'cli-session') {
     lines.push(
       'Only a revocable sign-in is stored, never the password: token commands work without asking again',
@@ -146,9 +171,13 @@ function registerLogin(program: Command): void {
           file.current = server;
           for (const host of [...docker, ...containers]) file.registries[host] = server;
         });
-        // A new sign-in replaces the previous one's auto-generated token.
+        // A new sign-in replaces the previous one's auto-generated token and CLI session.
         if (previous?.kind === 'auto' && previous.token !== credential.token) {
           await revokeAutoToken(server, previous.token).catch(() => undefined);
+        }
+        const previousSession = cliSessionOf(previous);
+        if (previousSession && previousSession !== cliSessionOf(credential)) {
+          await endCliSession(server, previousSession).catch(() => undefined);
         }
         let out = loginSummary(server, credential, signedIn);
         out += configureClients(env.dockerConfigPath, docker, 'docker');
@@ -183,12 +212,7 @@ function registerLogout(program: Command): void {
       let revokeError: unknown;
       if (stored.kind === 'auto') await revokeAutoToken(server, stored.token).catch((e) => (revokeError = e));
       // A sign-in kept on the server ends there too (the one next to a token as well).
-      const cliSession =
-        stored.kind === 'cli-session'
-          ? stored.token
-          : stored.password_session?.session_id
-            ? stored.password_session.token
-            : undefined;
+      const cliSession = cliSessionOf(stored);
       if (cliSession) await endCliSession(server, cliSession).catch((e) => (revokeError = e));
       updateCredentials(env.configDir, (file) => {
         delete file.servers[server];
@@ -211,7 +235,9 @@ function registerLogout(program: Command): void {
       }
       const revoked =
         stored.kind === 'auto'
-          ? ' (the auto-generated token was revoked)'
+          ? cliSession
+            ? ' (the auto-generated token was revoked and the sign-in ended on the server)'
+            : ' (the auto-generated token was revoked)'
           : cliSession
             ? ' (the sign-in was ended on the server)'
             : '';

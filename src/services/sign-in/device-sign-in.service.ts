@@ -2,10 +2,13 @@
  * OAuth 2.0 device authorization grant (RFC 8628): a device without a browser (the tokenhub CLI,
  * an IDE) gets a device code and a short user code; the user opens the verification page, signs in
  * with a password and approves; the device, polling `/oauth/token`, then receives a new
- * auto-generated PAT (auto-token.service.ts). Each step is a short list of checks:
+ * auto-generated PAT (auto-token.service.ts) and, when it asked with `scope=session`, the refresh
+ * token of a CLI session (account-session.service.ts): one sign-in that also manages the account's
+ * tokens, listed among its sessions. Each step is a short list of checks:
  *
- *   start:   check client → draw codes → store the code's SHA-256 and the normalized user code
+ *   start:   check client and scope → draw codes → store the code's SHA-256 and the normalized user code
  *   poll:    grant type → device code → client → expiry → denied / pending (paced) / approved → token
+ *            (and the CLI session asked for)
  *   decide:  user code → pending and unexpired → approve or deny (once) → audit
  *
  * The device code is a bearer secret (32 random bytes); only its hash is stored. The user code is
@@ -38,6 +41,7 @@ import { queueSecurityNotice } from '../mail/security-notice.service.ts';
 import { recordAudit } from '../shared/audit.service.ts';
 import type { RequestMeta, ServiceContext } from '../shared/context.ts';
 import { createAutoToken } from '../tokens/auto-token.service.ts';
+import { openAccountSession } from './account-session.service.ts';
 
 export const deviceCodeGrantType = 'urn:ietf:params:oauth:grant-type:device_code';
 const clientTextMaxLength = 100;
@@ -62,6 +66,22 @@ function clientText(field: 'client_id' | 'client_name', raw: string | undefined,
   return value;
 }
 
+/** The one scope a device may ask for: a CLI session next to its token (space-separated list, RFC 6749 §3.3). */
+export const deviceSessionScope = 'session';
+
+/** @throws AppError OAUTH_INVALID_REQUEST for a scope other than `session`. */
+function sessionRequested(scope: string | undefined): boolean {
+  const scopes = (scope ?? '').split(' ').filter(Boolean);
+  const unknown = scopes.find((s) => s !== deviceSessionScope);
+  if (unknown !== undefined) {
+    throw new AppError(
+      'OAUTH_INVALID_REQUEST',
+      `scope "${unknown.slice(0, 64)}" is not known here: leave it out, or ask for "${deviceSessionScope}"`,
+    );
+  }
+  return scopes.length > 0;
+}
+
 /** The RFC 8628 §3.2 device authorization response (its field names are the protocol's). */
 export interface DeviceAuthorization {
   device_code: string;
@@ -76,15 +96,17 @@ export interface DeviceAuthorization {
 
 /**
  * Starts a device sign-in (RFC 8628 §3.1).
- * @throws AppError OAUTH_INVALID_REQUEST on a missing or malformed client_id or client_name.
+ * @throws AppError OAUTH_INVALID_REQUEST on a missing or malformed client_id or client_name, or a
+ *   scope other than `session`.
  */
 export async function startDeviceAuthorization(
   ctx: ServiceContext,
-  input: { clientId?: string; clientName?: string },
+  input: { clientId?: string; clientName?: string; scope?: string },
   meta: RequestMeta,
 ): Promise<DeviceAuthorization> {
   const clientId = clientText('client_id', input.clientId, true);
   const clientName = clientText('client_name', input.clientName, false);
+  const withSession = sessionRequested(input.scope);
   const now = ctx.clock.now();
   const { deviceCodeTtlSeconds: expiresIn, devicePollIntervalSeconds: interval } = ctx.config;
   for (let attempt = 1; ; attempt++) {
@@ -108,6 +130,7 @@ export async function startDeviceAuthorization(
         intervalSeconds: interval,
         lastPolledAt: null,
         decidedAt: null,
+        sessionRequested: withSession,
       });
     } catch (error) {
       // A user code still pending elsewhere (rare: 20^8 codes): draw again.
@@ -130,7 +153,8 @@ export async function startDeviceAuthorization(
  * One poll of the device (RFC 8628 §3.4, §3.5). A decided request answers at once; only a pending
  * one is paced (`slow_down` when polled within `interval` of the previous poll, concurrent polls
  * included). The device code is single use: the poll that collects the token spends it.
- * @returns the new auto-generated PAT, its lifetime in seconds, and the account that approved it.
+ * @returns the new auto-generated PAT, its lifetime in seconds, the account that approved it, and
+ *   the CLI session the device asked for (its refresh token, shown this once).
  * @throws AppError OAUTH_INVALID_REQUEST, OAUTH_UNSUPPORTED_GRANT_TYPE, OAUTH_INVALID_GRANT,
  *   OAUTH_EXPIRED_TOKEN, OAUTH_ACCESS_DENIED, OAUTH_SLOW_DOWN, OAUTH_AUTHORIZATION_PENDING.
  */
@@ -138,7 +162,12 @@ export async function pollDeviceToken(
   ctx: ServiceContext,
   input: { grantType?: string; deviceCode?: string; clientId?: string },
   meta: RequestMeta,
-): Promise<{ accessToken: TokenSecret; expiresIn: number; username: string }> {
+): Promise<{
+  accessToken: TokenSecret;
+  expiresIn: number;
+  username: string;
+  session?: { id: string; refreshToken: string; expiresAt: string };
+}> {
   if (!input.grantType) throw new AppError('OAUTH_INVALID_REQUEST', 'grant_type is required');
   if (input.grantType !== deviceCodeGrantType) {
     throw new AppError(
@@ -174,7 +203,20 @@ export async function pollDeviceToken(
     },
     meta,
   );
-  return { accessToken: secret, expiresIn: ctx.config.deviceSignInTtlDays * 86_400, username: user.username };
+  const expiresIn = ctx.config.deviceSignInTtlDays * 86_400;
+  if (!request.sessionRequested) return { accessToken: secret, expiresIn, username: user.username };
+  const opened = await openAccountSession(ctx, user, {
+    kind: 'cli',
+    ttlSeconds: ctx.config.sessions.cliTtlSeconds,
+    meta,
+    device: request.clientName || request.clientId,
+  });
+  const session = {
+    id: opened.session.id,
+    refreshToken: opened.refreshToken ?? '',
+    expiresAt: opened.session.expiresAt,
+  };
+  return { accessToken: secret, expiresIn, username: user.username, session };
 }
 
 /** @throws AppError OAUTH_SLOW_DOWN (and lengthens the interval) when this poll comes too soon. */
@@ -246,11 +288,16 @@ export async function decideDeviceRequest(
       client_name: request.clientName,
       device_ip: request.ip,
       device_user_agent: request.userAgent,
+      ...(request.sessionRequested ? { cli_session: 'requested' } : {}),
     },
   });
   if (action === 'approve') {
     await queueSecurityNotice(ctx, account, 'device-approved', meta, {
-      detail: `Device: ${(request.clientName || request.clientId).slice(0, 100)} at ${request.ip}.`,
+      detail:
+        `Device: ${(request.clientName || request.clientId).slice(0, 100)} at ${request.ip}.` +
+        (request.sessionRequested
+          ? ' It may also manage your access tokens until you end its sign-in (Security → Sessions).'
+          : ''),
     });
   }
   return { ...request, status, userId: account.id, decidedAt: at };

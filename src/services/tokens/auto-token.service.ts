@@ -135,6 +135,7 @@ export async function createAutoToken(
         intervalSeconds: 0,
         lastPolledAt: null,
         decidedAt: at,
+        sessionRequested: false,
       });
     }
     const audit = { clock: ctx.clock, db: tx };

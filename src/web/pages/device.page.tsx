@@ -145,12 +145,28 @@ function DeviceDecision({ userCode }: { userCode: string }) {
           {scopeLabel(device.token.scopes)}
           {level ? <span className="hint">{level.help}</span> : null}
         </dd>
+        {device.session ? (
+          <>
+            <dt>Token management</dt>
+            <dd data-testid="device-session">
+              Yes: it may also create, change and delete your access tokens, until you end its sign-in
+            </dd>
+          </>
+        ) : null}
       </dl>
       <div className="alert alert-warning">
         Approving creates an auto-generated personal access token, “{device.token.label}”, for your account{' '}
         {account.username}, with the permission {scopeLabel(device.token.scopes)}, valid for {days}{' '}
-        {days === 1 ? 'day' : 'days'}; you can see and delete it under Personal access tokens. Approve only if
-        you started this sign-in yourself and the code matches the one on your device.
+        {days === 1 ? 'day' : 'days'}; you can see and delete it under Personal access tokens.
+        {device.session ? (
+          <>
+            {' '}
+            It also keeps a sign-in that manages your access tokens for{' '}
+            {Math.max(1, Math.round(device.session.expires_in / 86_400))} days or until{' '}
+            <code>tokenhub logout</code>; you can end it under Security → Sessions.
+          </>
+        ) : null}{' '}
+        Approve only if you started this sign-in yourself and the code matches the one on your device.
       </div>
       {error ? <ErrorAlert message={error} /> : null}
       <div className="button-row">
