@@ -143,7 +143,7 @@ describe.skipIf(!requireChromium())('organization settings and bulk invites in C
     });
   });
 
-  it('a refused registry address is said once, in words, under its row', {
+  it('a refused registry address is said once, in words, under its row; a registry is denied', {
     timeout: stepTimeout,
   }, async () => {
     const long = `${'r'.repeat(250)}.example.com`;
@@ -164,6 +164,22 @@ describe.skipIf(!requireChromium())('organization settings and bulk invites in C
     expect(registries.json().custom_registries).toHaveLength(1);
     await row.getByRole('button', { name: /^Remove/ }).click();
     expect(await page.getByTestId('custom-registry-row').count()).toBe(1);
+
+    // Denying the registry that is left saves, and the message goes.
+    await registrySection().getByLabel('Allowed: registry.example.com:5000').uncheck();
+    await registrySection().getByRole('button', { name: 'Save' }).click();
+    await poll(() => registrySection().getByRole('status').textContent()).toBe(
+      'Registry access settings saved.',
+    );
+    expect(await page.locator('.field-error').count()).toBe(0);
+    const denied = await t.inject({
+      method: 'GET',
+      url: '/v2/orgs/acme/settings/registry-access-management',
+      jwt: ownerJwt,
+    });
+    expect(denied.json().custom_registries).toEqual([
+      { address: 'registry.example.com:5000', friendly_name: 'Internal', allowed: false },
+    ]);
   });
 
   it('several invitees at once each get their outcome; the pending list has the invited one', {
@@ -199,7 +215,7 @@ describe.skipIf(!requireChromium())('organization settings and bulk invites in C
     await poll(() => restrict.isChecked()).toBe(true);
     expect(await restrict.isDisabled()).toBe(true);
     await poll(() => page.getByTestId('custom-registry-row').allTextContents()).toEqual([
-      'registry.example.com:5000InternalAllowed',
+      'registry.example.com:5000InternalDenied',
     ]);
     expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
     expect(await page.getByLabel('Registry address').count()).toBe(0);

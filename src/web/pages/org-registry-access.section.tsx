@@ -96,74 +96,77 @@ export function RegistryAccessSection({ org, owner }: { org: string; owner: bool
           <h3 id={`${id}-custom`}>Custom registries</h3>
           {customs.length === 0 ? <p className="muted">No custom registry.</p> : null}
           {customs.length > 0 ? (
-            <table className="data-table compact" aria-labelledby={`${id}-custom`}>
-              <thead>
-                <tr>
-                  <th scope="col">Address</th>
-                  <th scope="col">Friendly name</th>
-                  <th scope="col">Access</th>
-                  {owner ? (
-                    <th scope="col">
-                      <span className="visually-hidden">Remove</span>
-                    </th>
-                  ) : null}
-                </tr>
-              </thead>
-              <tbody>
-                {customs.map((registry, index) => {
-                  const problem = settings.problems[`custom_registries.${index}`];
-                  return (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, and an address may repeat until saved.
-                    <tr key={index} data-testid="custom-registry-row">
-                      <td className="mono registry-address">
-                        {registry.address}
-                        {problem ? (
-                          <p className="field-error" id={`${id}-row-${index}`}>
-                            {problem}
-                          </p>
-                        ) : null}
-                      </td>
-                      <td>{registry.friendly_name}</td>
-                      <td>
-                        {owner ? (
-                          <label>
-                            <input
-                              type="checkbox"
-                              checked={registry.allowed}
-                              aria-describedby={problem ? `${id}-row-${index}` : undefined}
-                              onChange={(event) =>
-                                setCustoms(
-                                  customs.map((r, i) =>
-                                    i === index ? { ...r, allowed: event.target.checked } : r,
-                                  ),
-                                )
-                              }
-                            />{' '}
-                            Allowed
-                          </label>
-                        ) : registry.allowed ? (
-                          'Allowed'
-                        ) : (
-                          'Denied'
-                        )}
-                      </td>
-                      {owner ? (
-                        <td>
-                          <button
-                            type="button"
-                            className="button small"
-                            aria-label={`Remove ${registry.address}`}
-                            onClick={() => setCustoms(customs.filter((_, i) => i !== index))}
-                          >
-                            Remove
-                          </button>
+            <div className="table-wrap">
+              <table className="data-table compact responsive" aria-labelledby={`${id}-custom`}>
+                <thead>
+                  <tr>
+                    <th scope="col">Address</th>
+                    <th scope="col">Friendly name</th>
+                    <th scope="col">Access</th>
+                    {owner ? (
+                      <th scope="col">
+                        <span className="visually-hidden">Remove</span>
+                      </th>
+                    ) : null}
+                  </tr>
+                </thead>
+                <tbody>
+                  {customs.map((registry, index) => {
+                    const problem = settings.problems[`custom_registries.${index}`];
+                    return (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, and an address may repeat until saved.
+                      <tr key={index} data-testid="custom-registry-row">
+                        <td className="registry-address" data-label="Address">
+                          <span className="mono">{registry.address}</span>
+                          {problem ? (
+                            <p className="field-error" id={`${id}-row-${index}`}>
+                              {problem}
+                            </p>
+                          ) : null}
                         </td>
-                      ) : null}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+                        <td data-label="Friendly name">{registry.friendly_name}</td>
+                        <td data-label="Access">
+                          {owner ? (
+                            <label className="nowrap">
+                              <input
+                                type="checkbox"
+                                aria-label={`Allowed: ${registry.address}`}
+                                checked={registry.allowed}
+                                aria-describedby={problem ? `${id}-row-${index}` : undefined}
+                                onChange={(event) =>
+                                  setCustoms(
+                                    customs.map((r, i) =>
+                                      i === index ? { ...r, allowed: event.target.checked } : r,
+                                    ),
+                                  )
+                                }
+                              />{' '}
+                              Allowed
+                            </label>
+                          ) : registry.allowed ? (
+                            'Allowed'
+                          ) : (
+                            'Denied'
+                          )}
+                        </td>
+                        {owner ? (
+                          <td className="actions-cell">
+                            <button
+                              type="button"
+                              className="button small"
+                              aria-label={`Remove ${registry.address}`}
+                              onClick={() => setCustoms(customs.filter((_, i) => i !== index))}
+                            >
+                              Remove
+                            </button>
+                          </td>
+                        ) : null}
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
           ) : null}
           {settings.problems.custom_registries ? (
             <p className="field-error">{settings.problems.custom_registries}</p>
