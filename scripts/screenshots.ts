@@ -59,6 +59,7 @@ const pages: ReadonlyArray<Shot> = [
   { name: 'oidc-new', path: '/settings/oidc/new', ready: 'New OIDC connection' },
   { name: 'org-oidc', path: '/orgs/acme/oidc', ready: 'OIDC connections' },
   { name: 'org-token-policy', path: '/orgs/acme/token-policy', ready: 'Token policy' },
+  { name: 'org-settings', path: '/orgs/acme/settings', ready: 'Restrict the images members may pull' },
   { name: 'companies', path: '/companies', ready: 'megacorp' },
   { name: 'company', path: '/companies/megacorp', ready: 'bigco' },
 ];

@@ -168,9 +168,25 @@ function registryErrorCode(status: number): string {
   return 'DENIED';
 }
 
+/**
+ * The issues that say what is wrong: a failed `anyOf` (a list or `null`, as Go clients send) reports
+ * each branch at its own path, so when one branch failed deeper inside the value, the issues at the
+ * `anyOf`'s path ("must be null", "must match a schema in anyOf") are left out.
+ */
+type Issues = NonNullable<FastifyError['validation']>;
+
+function mostSpecific(issues: Issues): Issues {
+  const unions = new Set(issues.filter((i) => i.keyword === 'anyOf').map((i) => i.instancePath));
+  return issues.filter(
+    (issue) =>
+      !unions.has(issue.instancePath) ||
+      !issues.some((other) => other.instancePath.startsWith(`${issue.instancePath}/`)),
+  );
+}
+
 function validationFields(error: FastifyError): FieldErrors {
   const fields: FieldErrors = {};
-  for (const issue of error.validation ?? []) {
+  for (const issue of mostSpecific(error.validation ?? [])) {
     const params = issue.params as Record<string, unknown>;
     const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
     const name =

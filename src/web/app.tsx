@@ -15,6 +15,7 @@ import { OidcConnectionEditPage } from './pages/oidc-connection-edit.page.tsx';
 import { OidcConnectionsPage } from './pages/oidc-connections.page.tsx';
 import { OrgPage } from './pages/org.page.tsx';
 import { OrgPeoplePage } from './pages/org-people.page.tsx';
+import { OrgSettingsPage } from './pages/org-settings.page.tsx';
 import { OrgTokenPolicyPage } from './pages/org-token-policy.page.tsx';
 import { OrgTokensPage } from './pages/org-tokens.page.tsx';
 import { OrgsPage } from './pages/orgs.page.tsx';
@@ -69,6 +70,8 @@ function signedInPage(path: string, username: string): ReactNode {
   if (orgTokens?.org) return <OrgTokensPage org={orgTokens.org} />;
   const orgTokenPolicy = matchPath('/orgs/:org/token-policy', path);
   if (orgTokenPolicy?.org) return <OrgTokenPolicyPage org={orgTokenPolicy.org} />;
+  const orgSettings = matchPath('/orgs/:org/settings', path);
+  if (orgSettings?.org) return <OrgSettingsPage org={orgSettings.org} />;
   const orgActivity = matchPath('/orgs/:org/activity', path);
   if (orgActivity?.org) return <ActivityPage account={orgActivity.org} />;
   if (path === '/companies') return <CompaniesPage />;

@@ -160,6 +160,10 @@ describe('registry access management', () => {
       },
     });
     expect(long.statusCode).toBe(400);
+    // Said once, about the address: not also as the list failing to be `null` (the body's other branch).
+    expect(long.json().fields).toEqual({
+      'custom_registries.0.address': ['custom_registries.0.address must be at most 255 characters'],
+    });
     const nul = await t.inject({
       method: 'PUT',
       url: registryUrl,

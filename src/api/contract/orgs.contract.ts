@@ -232,6 +232,7 @@ export const bulkInviteReply = Type.Object({
     }),
   ),
 });
+export type BulkInviteReplyObject = Static<typeof bulkInviteReply>;
 
 export const inviteParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const orgInviteParams = Type.Object({ ...orgParams.properties, ...inviteParams.properties });

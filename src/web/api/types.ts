@@ -29,6 +29,11 @@ export type {
   OidcRulesetObject as OidcRuleset,
 } from '../../api/contract/oidc.contract.ts';
 export type {
+  OrgSettingsObject as OrgImageSettings,
+  RegistryAccessObject as RegistryAccess,
+} from '../../api/contract/org-settings.contract.ts';
+export type {
+  BulkInviteReplyObject as BulkInviteReply,
   InviteObject as Invite,
   MembershipObject as Membership,
   OrganizationObject as Organization,

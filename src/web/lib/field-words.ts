@@ -21,6 +21,7 @@ const fieldWords: Readonly<Record<string, string>> = {
   user_code: 'the code',
   name: 'the name',
   invitee: 'the username or email',
+  invitees: 'the usernames or emails',
   member: 'the username',
   owner: 'the owner',
   repo: 'the repository',
@@ -32,6 +33,13 @@ const fieldWords: Readonly<Record<string, string>> = {
   token_ttl_seconds: 'the token lifetime',
   pat_max_lifetime_days: 'the personal access token lifetime',
   oat_max_lifetime_days: 'the organization access token lifetime',
+  restricted_images: 'the image access settings',
+  allow_official_images: 'the Docker Official Images choice',
+  allow_verified_publishers: 'the Verified Publisher images choice',
+  standard_registries: 'the standard registries',
+  custom_registries: 'the custom registries',
+  address: 'the registry address',
+  friendly_name: 'the friendly name',
   body: 'the form',
 };
 

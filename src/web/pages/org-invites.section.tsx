@@ -1,16 +1,41 @@
 /**
- * Pending invites of an organization (owners): send by username or email with a role, resend,
- * cancel. Part of the people page (org-people.page.tsx).
+ * Pending invites of an organization (owners): send by username or email with a role (several at
+ * once through `POST /v2/invites/bulk`, each answered with its outcome), resend, cancel. Part of
+ * the people page (org-people.page.tsx).
  */
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
-import type { Invite } from '../api/types.ts';
-import { FormField, refusalOf } from '../components/form-field.tsx';
+import type { BulkInviteReply, Invite } from '../api/types.ts';
+import { refusalOf } from '../components/form-field.tsx';
 import { formatDate } from '../lib/format.ts';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import type { SectionProps } from './org-people.page.tsx';
 
 const base = (org: string) => `/v2/orgs/${encodeURIComponent(org)}`;
+
+type Outcome = BulkInviteReply['invitees'][number];
+
+/**
+ * The usernames and addresses typed, each once, in order: separated by commas, spaces or new lines.
+ * @example inviteesOf('bobby, carol@example.com\nbobby') // ['bobby', 'carol@example.com']
+ */
+export function inviteesOf(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
+}
+
+/** One invitee's outcome of a bulk invite, in words. */
+function outcomeText({ invitee, status }: Outcome, org: string, role: string): string {
+  switch (status) {
+    case 'invited':
+      return `${invitee}: invited as ${role === 'owner' ? 'an owner' : 'a member'}.`;
+    case 'existing_org_member':
+      return `${invitee}: already a member of ${org}, not invited.`;
+    case 'already_invited':
+      return `${invitee}: already invited; the pending invite stands.`;
+    case 'invalid_email_or_docker_id':
+      return `${invitee}: refused, no account has this username and it is not an email address.`;
+  }
+}
 
 export function Invites({ org, generation, ask, done }: SectionProps & { done: (message: string) => void }) {
   const [invites] = useLoad(
@@ -20,17 +45,30 @@ export function Invites({ org, generation, ask, done }: SectionProps & { done: (
   const [invitee, setInvitee] = useState('');
   const [role, setRole] = useState<'member' | 'owner'>('member');
   const [problem, setProblem] = useState<string>();
+  const [outcomes, setOutcomes] = useState<{ role: string; list: Outcome[] }>({ role, list: [] });
 
   async function send(event: FormEvent) {
     event.preventDefault();
     setProblem(undefined);
+    setOutcomes({ role, list: [] });
+    const invitees = inviteesOf(invitee);
+    const [one] = invitees;
     try {
-      await api('POST', `${base(org)}/invites`, { body: { invitee: invitee.trim(), role } });
-      done(`${invitee.trim()} was invited as ${role === 'owner' ? 'an owner' : 'a member'}.`);
+      if (invitees.length > 1) {
+        const reply = await api<BulkInviteReply>('POST', '/v2/invites/bulk', {
+          body: { org, role, invitees },
+        });
+        const sent = reply.invitees.filter((i) => i.status === 'invited').length;
+        setOutcomes({ role, list: reply.invitees });
+        done(`${sent} of ${reply.invitees.length} invites sent.`);
+      } else {
+        await api('POST', `${base(org)}/invites`, { body: { invitee: one ?? '', role } });
+        done(`${one} was invited as ${role === 'owner' ? 'an owner' : 'a member'}.`);
+      }
       setInvitee('');
     } catch (caught) {
-      const refusal = refusalOf(caught, ['invitee']);
-      setProblem(refusal.fields.invitee ?? refusal.banner);
+      const refusal = refusalOf(caught, ['invitee', 'invitees']);
+      setProblem(refusal.fields.invitee ?? refusal.fields.invitees ?? refusal.banner);
     }
   }
   return (
@@ -77,14 +115,21 @@ export function Invites({ org, generation, ask, done }: SectionProps & { done: (
         {invites.data?.length === 0 ? <li className="muted">No pending invites.</li> : null}
       </ul>
       <form onSubmit={send} className="form inline">
-        <FormField
-          id="invitee"
-          label="Invite by username or email"
-          value={invitee}
-          onValue={setInvitee}
-          problem={problem}
-          required
-        />
+        <div className="field">
+          <label htmlFor="invitee">Invite by username or email</label>
+          <textarea
+            id="invitee"
+            rows={2}
+            value={invitee}
+            required
+            aria-invalid={problem ? true : undefined}
+            aria-describedby="invitee-message"
+            onChange={(event) => setInvitee(event.target.value)}
+          />
+          <p id="invitee-message" className={problem ? 'field-error' : 'hint'}>
+            {problem ?? 'Several at once: separate them with commas, spaces or new lines.'}
+          </p>
+        </div>
         <div className="field">
           <label htmlFor="invite-role">Role</label>
           <select
@@ -100,6 +145,15 @@ export function Invites({ org, generation, ask, done }: SectionProps & { done: (
           Send invite
         </button>
       </form>
+      {outcomes.list.length ? (
+        <ul className="plain-list" aria-label="Invite outcomes">
+          {outcomes.list.map((outcome) => (
+            <li key={outcome.invitee} data-testid="invite-outcome">
+              {outcomeText(outcome, org, outcomes.role)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </section>
   );
 }

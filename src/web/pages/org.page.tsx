@@ -1,6 +1,7 @@
 /**
  * One organization: tier (what it allows, and how an administrator raises it), your role, its
- * people and, for owners, the way to its access tokens, OIDC connections and activity.
+ * people and settings and, for owners, the way to its access tokens, OIDC connections, token policy
+ * and activity.
  * Members see no access-token page (the API refuses them too).
  */
 import { api } from '../api/client.ts';
@@ -24,6 +25,8 @@ export const tierAllows: Record<Organization['tier'], string> = {
   team: 'up to 10 organization access tokens, and OIDC connections.',
   business: 'up to 100 organization access tokens, and OIDC connections.',
 };
+
+const settingsHint = 'The images and registries Docker Desktop allows its members';
 
 /** Owners manage tokens; so do instance administrators (who have no role in the organization). */
 export function mayManageTokens(org: Organization, isAdmin: boolean): boolean {
@@ -93,15 +96,25 @@ export function OrgPage({ org: name }: { org: string }) {
                 <strong>Token policy</strong>
                 <span className="hint">Lifetimes and fine-grained tokens on its repositories</span>
               </Link>
+              <Link to={`/orgs/${encodeURIComponent(org.name)}/settings`} className="card-link">
+                <strong>Organization settings</strong>
+                <span className="hint">{settingsHint}</span>
+              </Link>
               <Link to={`/orgs/${encodeURIComponent(org.name)}/activity`} className="card-link">
                 <strong>Activity</strong>
                 <span className="hint">Who did what in this organization</span>
               </Link>
             </nav>
           ) : (
-            <p className="muted">
-              You are a member of {org.name}. Its owners manage access tokens and read its activity.
-            </p>
+            <>
+              <p className="muted">
+                You are a member of {org.name}. Its owners manage access tokens and read its activity.
+              </p>
+              <p>
+                <Link to={`/orgs/${encodeURIComponent(org.name)}/settings`}>Organization settings</Link>{' '}
+                <span className="hint">{settingsHint}</span>
+              </p>
+            </>
           )}
         </>
       ) : null}
