@@ -99,8 +99,10 @@ describe('SQLite, two connections on one file (two workers)', () => {
     expect(storeFaultOf(failure)).toMatchObject({ kind: 'busy', retryAfterSeconds: 1 });
     expect(waited).toBeGreaterThanOrEqual(250);
     expect(waited).toBeLessThan(1000);
-    // SQLite's own busy handler sleeps the thread for at most its 10 ms timeout at a time.
-    expect(stall).toBeLessThan(60);
+    // SQLite's own busy handler sleeps the thread for at most its 10 ms timeout at a time; a handler
+    // that blocked would stall for the whole 250 ms. Half of that leaves room for a loaded machine
+    // (a 62 ms stall was seen with the browser suites running beside it).
+    expect(stall).toBeLessThan(125);
     expect(storeHealthOf(b)?.faultCounts.busy).toBe(1);
     await claim(b, 'waiter');
   });
