@@ -7,6 +7,7 @@ import { api } from '../api/client.ts';
 import type { Invite } from '../api/types.ts';
 import { FormField, refusalOf } from '../components/form-field.tsx';
 import { formatDate } from '../lib/format.ts';
+import { type OrgRoleName, orgRoles, roleSentence, roleWithArticle } from '../lib/org-roles.ts';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import type { SectionProps } from './org-people.page.tsx';
 
@@ -18,7 +19,7 @@ export function Invites({ org, generation, ask, done }: SectionProps & { done: (
     [org, generation],
   );
   const [invitee, setInvitee] = useState('');
-  const [role, setRole] = useState<'member' | 'owner'>('member');
+  const [role, setRole] = useState<OrgRoleName>('member');
   const [problem, setProblem] = useState<string>();
 
   async function send(event: FormEvent) {
@@ -26,7 +27,7 @@ export function Invites({ org, generation, ask, done }: SectionProps & { done: (
     setProblem(undefined);
     try {
       await api('POST', `${base(org)}/invites`, { body: { invitee: invitee.trim(), role } });
-      done(`${invitee.trim()} was invited as ${role === 'owner' ? 'an owner' : 'a member'}.`);
+      done(`${invitee.trim()} was invited as ${roleWithArticle(role)}.`);
       setInvitee('');
     } catch (caught) {
       const refusal = refusalOf(caught, ['invitee']);
@@ -90,11 +91,18 @@ export function Invites({ org, generation, ask, done }: SectionProps & { done: (
           <select
             id="invite-role"
             value={role}
-            onChange={(e) => setRole(e.target.value as 'member' | 'owner')}
+            onChange={(e) => setRole(e.target.value as OrgRoleName)}
+            aria-describedby="invite-role-hint"
           >
-            <option value="member">Member</option>
-            <option value="owner">Owner</option>
+            {orgRoles.map((r) => (
+              <option key={r.role} value={r.role}>
+                {r.label}
+              </option>
+            ))}
           </select>
+          <p id="invite-role-hint" className="hint">
+            {roleSentence(role)}
+          </p>
         </div>
         <button type="submit" className="button primary">
           Send invite
