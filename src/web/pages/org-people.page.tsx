@@ -11,8 +11,9 @@ import type { Page } from '../api/types.ts';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
 import { Notice, useNotice } from '../components/notice.tsx';
 import { When } from '../components/when.tsx';
+import { navigateWithNotice } from '../lib/flash.ts';
 import { type OrgRoleName, orgRoles, roleName, roleSentence, roleWithArticle } from '../lib/org-roles.ts';
-import { Link, navigate } from '../lib/router.tsx';
+import { Link } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { useOrganization } from './org.page.tsx';
@@ -121,7 +122,7 @@ function Members({ org, me, isOwner, generation, ask }: SectionProps & { me: str
       label: member.username === me ? 'Leave' : 'Remove',
       run: async () => {
         await api('DELETE', `${base(org)}/members/${encodeURIComponent(member.username)}`);
-        if (member.username === me) navigate('/orgs');
+        if (member.username === me) navigateWithNotice('/orgs', `You left ${org}.`);
         return member.username === me ? `You left ${org}.` : `${member.username} was removed.`;
       },
     });
