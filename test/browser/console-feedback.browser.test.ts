@@ -3,7 +3,8 @@
  * a screen reader hears) after deactivating a PAT, deleting an organization token, creating an
  * organization and turning 2FA off; the Editor role from the people page and in an invite; an
  * organization of more than 100 members listed whole; a group's description edited. Each is
- * checked on the page and, where the server holds it, through the API.
+ * checked on the page and, where the server holds it, through the API. On a phone, an activity
+ * event's whole user agent opens with a tap.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -179,6 +180,20 @@ describe.skipIf(!requireChromium())('console feedback in Chromium', () => {
     expect(groups.results).toEqual([
       expect.objectContaining({ name: 'devs', description: 'The people who ship the API' }),
     ]);
+  });
+
+  it("at phone width, the client opens to an event's whole user agent without hovering", {
+    timeout: stepTimeout,
+  }, async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/activity`);
+    const client = page.locator('td[data-label="From"] summary').first();
+    await client.click();
+    const whole = page.getByTestId('user-agent').first();
+    await whole.waitFor();
+    expect(await whole.textContent()).toMatch(/^Mozilla\/5\.0 .*Chrom/);
+    await screenshot(page, 'console-activity-user-agent-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('turning 2FA off is confirmed on screen', { timeout: stepTimeout }, async () => {
