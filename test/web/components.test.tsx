@@ -4,6 +4,7 @@
  */
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { Notice } from '../../src/web/components/notice.tsx';
 import { Pager } from '../../src/web/components/pager.tsx';
 import { StatusBadge } from '../../src/web/components/status-badge.tsx';
 import { ExpiryField, SecretReveal } from '../../src/web/components/token-fields.tsx';
@@ -112,5 +113,25 @@ describe('routing helpers', () => {
     expect(deviceCodeOf('//evil.example/device?user_code=BCDF-GHJK')).toBeUndefined();
     expect(deviceCodeOf('https://evil.example/device?user_code=BCDF-GHJK')).toBeUndefined();
     expect(deviceCodeOf(null)).toBeUndefined();
+  });
+});
+
+describe('notice', () => {
+  const state = (message?: string) => ({ message, show: noop, clear: noop });
+
+  it('keeps an empty polite live region in the page before anything happened', () => {
+    const html = renderToStaticMarkup(<Notice notice={state()} />);
+    expect(html).toContain('role="status"');
+    expect(html).toContain('aria-live="polite"');
+    expect(html).not.toContain('alert-success');
+    expect(html).not.toContain('Dismiss');
+  });
+
+  it('shows a message visibly, in the live region, with a dismiss button', () => {
+    const html = renderToStaticMarkup(<Notice notice={state('Token deleted.')} />);
+    expect(html).toMatch(/class="notice alert alert-success"/);
+    expect(html).toMatch(/<p class="notice-text" role="status" aria-live="polite">Token deleted.<\/p>/);
+    expect(html).toContain('aria-label="Dismiss"');
+    expect(html).not.toContain('visually-hidden');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * A client's name from its User-Agent, for lists and the activity log: "Chrome on Linux",
- * "tokenhub CLI 0.1.0", "docker 28.0.1". The whole string stays available on demand (a tooltip).
+ * "tokenhub CLI 0.1.0", "docker 28.0.1". The whole string stays available on demand
+ * (components/client-name.tsx opens to it).
  */
 const browsers: readonly [RegExp, string][] = [
   [/Edg\/([\d.]+)/, 'Edge'],

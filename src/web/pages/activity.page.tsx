@@ -6,6 +6,7 @@
  */
 import { api } from '../api/client.ts';
 import type { AuditActions, AuditLogPage } from '../api/types.ts';
+import { ClientName } from '../components/client-name.tsx';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { Pager } from '../components/pager.tsx';
@@ -14,7 +15,6 @@ import { describeEvent } from '../lib/audit-words.ts';
 import { Link, navigate, useLocation } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
 import { useLoad } from '../lib/use-load.ts';
-import { clientName } from '../lib/user-agent.ts';
 
 const pageSize = 25;
 
@@ -155,11 +155,7 @@ export function ActivityPage({ account }: { account?: string }) {
                   <td data-label="By">{event.actor}</td>
                   <td data-label="From">
                     {event.ip ? <Address ip={event.ip} /> : null}
-                    {event.user_agent ? (
-                      <span className="hint" title={event.user_agent}>
-                        {clientName(event.user_agent)}
-                      </span>
-                    ) : null}
+                    {event.user_agent ? <ClientName userAgent={event.user_agent} /> : null}
                   </td>
                 </tr>
               ))}

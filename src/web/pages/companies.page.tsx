@@ -8,8 +8,10 @@ import type { Company } from '../api/company-types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { FormField, refusalOf } from '../components/form-field.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
+import { navigateWithNotice } from '../lib/flash.ts';
 import { formatDate } from '../lib/format.ts';
-import { Link, navigate } from '../lib/router.tsx';
+import { Link } from '../lib/router.tsx';
 import { useLoad } from '../lib/use-load.ts';
 
 export const companyPath = (name: string, ...rest: string[]) =>
@@ -24,6 +26,7 @@ export function CompaniesPage() {
   const [error, setError] = useState<string>();
   const [nameProblem, setNameProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const notice = useNotice();
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -34,7 +37,10 @@ export function CompaniesPage() {
       const company = await api<Company>('POST', '/v2/companies', {
         body: { name: name.trim().toLowerCase() },
       });
-      navigate(`/companies/${encodeURIComponent(company.name)}`);
+      navigateWithNotice(
+        `/companies/${encodeURIComponent(company.name)}`,
+        `Company ${company.name} was created.`,
+      );
     } catch (caught) {
       const refusal = refusalOf(caught, ['name']);
       setNameProblem(refusal.fields.name);
@@ -50,6 +56,7 @@ export function CompaniesPage() {
         A company groups Business organizations under shared owners, who manage every organization of the
         company (members, groups, invites, access tokens, activity) without getting their repositories.
       </p>
+      <Notice notice={notice} />
       {error ? <ErrorAlert message={error} /> : null}
       {companies.status === 'error' ? <ErrorAlert message={companies.error} /> : null}
       <div className="grid-2">

@@ -9,6 +9,8 @@ import { api } from '../api/client.ts';
 import type { Company, CompanyOrg, CompanyOwner } from '../api/company-types.ts';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
 import { FormField, refusalOf } from '../components/form-field.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
+import { navigateWithNotice } from '../lib/flash.ts';
 import { tierLimitText } from '../lib/oat-logic.ts';
 import { Link, navigate } from '../lib/router.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
@@ -72,7 +74,7 @@ export function CompanyPage({ company: name }: { company: string }) {
     [name],
   );
   const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const notice = useNotice();
   const [deleting, setDeleting] = useState(false);
 
   /**
@@ -86,10 +88,10 @@ export function CompanyPage({ company: name }: { company: string }) {
     field?: string,
   ): Promise<string | undefined> {
     setError(undefined);
-    setNotice(undefined);
+    notice.clear();
     try {
       await work();
-      setNotice(done);
+      notice.show(done);
       reload();
       return undefined;
     } catch (caught) {
@@ -107,7 +109,7 @@ export function CompanyPage({ company: name }: { company: string }) {
         });
         navigate(`/companies/${encodeURIComponent(renamed.name)}`);
       },
-      `${name} is now called ${newName.toLowerCase()}`,
+      `${name} is now called ${newName.toLowerCase()}.`,
       () => {},
       'name',
     );
@@ -115,7 +117,7 @@ export function CompanyPage({ company: name }: { company: string }) {
   async function remove() {
     try {
       await api('DELETE', companyPath(name));
-      navigate('/companies');
+      navigateWithNotice('/companies', `Company ${name} was deleted.`);
     } catch (caught) {
       setError(messageOf(caught));
       setDeleting(false);
@@ -130,11 +132,7 @@ export function CompanyPage({ company: name }: { company: string }) {
       <h1 id="company-title">{company.data?.name ?? name}</h1>
       {company.status === 'error' ? <ErrorAlert message={company.error} /> : null}
       {error ? <ErrorAlert message={error} /> : null}
-      {notice ? (
-        <p className="alert alert-success" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice notice={notice} />
       <p className="muted">
         As an owner of this company you act as an owner of each of its organizations: members, groups,
         invites, access tokens and activity. Repositories stay with what your own memberships give.{' '}

@@ -8,11 +8,12 @@ import { api } from '../api/client.ts';
 import type { EmailState } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { FormField, refusalOf } from '../components/form-field.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 
 export function EmailSettings() {
   const [state, reload] = useLoad(() => api<EmailState>('GET', '/v2/users/me/email'), []);
-  const [notice, setNotice] = useState<string>();
+  const notice = useNotice();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   /** The checkbox as the user left it, until the reload confirms it. */
@@ -21,10 +22,10 @@ export function EmailSettings() {
   async function act(work: () => Promise<unknown>, done: string) {
     setBusy(true);
     setError(undefined);
-    setNotice(undefined);
+    notice.clear();
     try {
       await work();
-      setNotice(done);
+      notice.show(done);
       reload();
     } catch (caught) {
       setError(messageOf(caught));
@@ -39,11 +40,7 @@ export function EmailSettings() {
       <h2 id="email-title">Email</h2>
       {state.status === 'error' ? <ErrorAlert message={state.error} /> : null}
       {error ? <ErrorAlert message={error} /> : null}
-      {notice ? (
-        <p className="alert alert-success" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice notice={notice} />
       {data === undefined ? null : (
         <>
           <p>
@@ -93,7 +90,7 @@ export function EmailSettings() {
                 />{' '}
                 Mail me before my access tokens (and my organizations' tokens) expire
               </label>
-              <ChangeEmail onDone={(message) => setNotice(message)} />
+              <ChangeEmail onDone={notice.show} />
             </>
           )}
         </>

@@ -8,7 +8,9 @@ import { api } from '../api/client.ts';
 import type { OidcConnection, OidcFailure, Page } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { FormField, refusalOf } from '../components/form-field.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
 import { Address, When } from '../components/when.tsx';
+import { navigateWithNotice } from '../lib/flash.ts';
 import {
   bodyFromDraft,
   type ConnectionDraft,
@@ -22,7 +24,6 @@ import {
   issuerPresets,
   maxRulesets,
 } from '../lib/oidc-logic.ts';
-import { navigate } from '../lib/router.tsx';
 import { useLoad } from '../lib/use-load.ts';
 import { ConnectionsFrame } from './oidc-connections.page.tsx';
 import { RulesetEditor } from './oidc-ruleset-editor.tsx';
@@ -35,7 +36,7 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
   const [draft, setDraft] = useState<ConnectionDraft>(() => emptyDraft(owner));
   const [error, setError] = useState<string>();
   const [problems, setProblems] = useState<Record<string, string>>({});
-  const [saved, setSaved] = useState('');
+  const notice = useNotice();
   const [busy, setBusy] = useState(false);
   const connection = load.data;
   useEffect(() => {
@@ -49,17 +50,17 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
     const problem = draftProblem(draft);
     setError(problem);
     setProblems({});
-    setSaved('');
+    notice.clear();
     if (problem) return;
     setBusy(true);
     try {
       const body = bodyFromDraft(owner, draft);
       if (id) {
-        await api<OidcConnection>('PATCH', `${connectionsPath(owner)}/${id}`, { body });
-        setSaved('Connection saved.');
+        const saved = await api<OidcConnection>('PATCH', `${connectionsPath(owner)}/${id}`, { body });
+        notice.show(`${saved.label} was saved.`);
       } else {
         const created = await api<OidcConnection>('POST', connectionsPath(owner), { body });
-        navigate(`${connectionsPage(owner)}/${created.id}`);
+        navigateWithNotice(`${connectionsPage(owner)}/${created.id}`, `${created.label} was created.`);
       }
     } catch (caught) {
       const refusal = refusalOf(caught, ['label', 'issuer', 'audience', 'token_ttl_seconds']);
@@ -78,14 +79,7 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
       {!id || connection ? (
         <form className="form" onSubmit={submit} noValidate>
           {error ? <ErrorAlert message={error} /> : null}
-          <p className="visually-hidden" aria-live="polite">
-            {saved}
-          </p>
-          {saved ? (
-            <div className="alert alert-success" role="status">
-              {saved}
-            </div>
-          ) : null}
+          <Notice notice={notice} />
           <FormField
             id="oidc-label"
             label="Label"

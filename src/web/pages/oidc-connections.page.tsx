@@ -4,10 +4,11 @@
  * delete. Creating and editing (with the ruleset editor and the failure log) is on its own page.
  */
 import { type ReactNode, useState } from 'react';
-import { api } from '../api/client.ts';
+import { api, fetchAllPages } from '../api/client.ts';
 import type { OidcConnection, Organization, Page } from '../api/types.ts';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
 import { SettingsNav } from '../components/settings-nav.tsx';
 import { When } from '../components/when.tsx';
 import { registryHost } from '../lib/instance.ts';
@@ -62,13 +63,13 @@ type Confirming = { connection: OidcConnection; action: 'deactivate' | 'delete' 
 
 export function OidcConnectionsPage({ owner }: { owner: ConnectionOwner }) {
   const [list, reload] = useLoad(
-    () => api<Page<OidcConnection>>('GET', connectionsPath(owner), { query: { page_size: 100 } }),
+    () => fetchAllPages<OidcConnection>(connectionsPath(owner), (reply) => reply as Page<OidcConnection>),
     [owner.kind, owner.name],
   );
   const [confirming, setConfirming] = useState<Confirming>();
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
-  const [announcement, setAnnouncement] = useState('');
+  const notice = useNotice();
 
   async function change(connection: OidcConnection, action: 'activate' | 'deactivate' | 'delete') {
     setBusy(true);
@@ -77,7 +78,7 @@ export function OidcConnectionsPage({ owner }: { owner: ConnectionOwner }) {
     try {
       if (action === 'delete') await api('DELETE', path);
       else await api('PATCH', path, { body: { is_active: action === 'activate' } });
-      setAnnouncement(`${connection.label} ${action === 'delete' ? 'deleted' : `${action}d`}.`);
+      notice.show(`${connection.label} ${action === 'delete' ? 'deleted' : `${action}d`}.`);
       setConfirming(undefined);
       reload();
     } catch (caught) {
@@ -87,7 +88,7 @@ export function OidcConnectionsPage({ owner }: { owner: ConnectionOwner }) {
     }
   }
 
-  const connections = list.data?.results ?? [];
+  const connections = list.data ?? [];
   const newLink = `${connectionsPage(owner)}/new`;
   return (
     <ConnectionsFrame owner={owner} title="OIDC connections">
@@ -102,9 +103,7 @@ export function OidcConnectionsPage({ owner }: { owner: ConnectionOwner }) {
           New connection
         </Link>
       </div>
-      <p className="visually-hidden" aria-live="polite">
-        {announcement}
-      </p>
+      <Notice notice={notice} />
       {list.status === 'error' ? <ErrorAlert message={list.error} /> : null}
       {actionError && !confirming ? <ErrorAlert message={actionError} /> : null}
       {list.status === 'loading' && !list.data ? (

@@ -6,7 +6,8 @@
  */
 import { type FormEvent, useId, useState } from 'react';
 import type { RepositoryPermissionObject } from '../../api/contract/orgs.contract.ts';
-import { api } from '../api/client.ts';
+import { api, fetchAllPages } from '../api/client.ts';
+import type { Page } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { FormField, refusalOf } from '../components/form-field.tsx';
 import { useRepositorySuggestions } from '../components/repository-list.tsx';
@@ -28,10 +29,11 @@ export function GroupRepositories({
   const id = useId();
   const path = `/v2/orgs/${encodeURIComponent(org)}/groups/${encodeURIComponent(group)}/repositories`;
   const [grants, reload] = useLoad(
-    () => api<{ results: RepositoryPermissionObject[] }>('GET', path, { query: { page: 1, page_size: 100 } }),
+    () =>
+      fetchAllPages<RepositoryPermissionObject>(path, (reply) => reply as Page<RepositoryPermissionObject>),
     [path],
   );
-  const rows = grants.data?.results ?? [];
+  const rows = grants.data ?? [];
   const { repos } = useRepositorySuggestions(org, []);
   const listed = new Set(rows.map((row) => row.repository));
   const suggestions = (repos.data ?? []).map((repo) => repo.name).filter((name) => !listed.has(name));

@@ -1,10 +1,12 @@
 /**
- * An organization's groups: create, rename, delete, their members, and their repository
+ * An organization's groups (all of them, however many pages): create, rename and describe, delete,
+ * their members, and their repository
  * permissions (org-group-repositories.section.tsx). Part of the people page (org-people.page.tsx).
  */
 import { type FormEvent, useState } from 'react';
 import type { GroupMemberObject, GroupObject } from '../../api/contract/orgs.contract.ts';
-import { api } from '../api/client.ts';
+import { api, fetchAllPages } from '../api/client.ts';
+import type { Page } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { FormField, refusalOf } from '../components/form-field.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
@@ -22,7 +24,7 @@ export function Groups({
   done,
 }: SectionProps & { isOwner: boolean; canGrant: boolean; done: (message: string) => void }) {
   const [groups] = useLoad(
-    () => api<{ results: GroupObject[] }>('GET', `${base(org)}/groups`, { query: { page_size: 100 } }),
+    () => fetchAllPages<GroupObject>(`${base(org)}/groups`, (reply) => reply as Page<GroupObject>),
     [org, generation],
   );
   const [name, setName] = useState('');
@@ -48,7 +50,7 @@ export function Groups({
       <p className="muted">Groups give their members a permission (read, write or admin) on repositories.</p>
       {groups.status === 'error' ? <ErrorAlert message={groups.error} /> : null}
       <ul className="plain-list" aria-label="Groups">
-        {(groups.data?.results ?? []).map((g) => (
+        {(groups.data ?? []).map((g) => (
           <li key={g.uuid} data-testid="group-row">
             <button
               type="button"
@@ -60,6 +62,11 @@ export function Groups({
             <span className="muted">
               {g.member_count} member{g.member_count === 1 ? '' : 's'}
             </span>
+            {g.description ? (
+              <span className="group-description" data-testid="group-description">
+                {g.description}
+              </span>
+            ) : null}
             {isOwner ? (
               <button
                 type="button"
@@ -81,7 +88,13 @@ export function Groups({
             ) : null}
             {open === g.name ? (
               <>
-                <GroupMembers org={org} group={g.name} isOwner={isOwner} done={done} />
+                <GroupMembers
+                  org={org}
+                  group={g.name}
+                  description={g.description}
+                  isOwner={isOwner}
+                  done={done}
+                />
                 <GroupRepositories org={org} group={g.name} canEdit={canGrant} done={done} />
               </>
             ) : null}
@@ -111,22 +124,25 @@ export function Groups({
 function GroupMembers({
   org,
   group,
+  description,
   isOwner,
   done,
 }: {
   org: string;
   group: string;
+  description: string;
   isOwner: boolean;
   done: (message: string) => void;
 }) {
   const path = `${base(org)}/groups/${encodeURIComponent(group)}/members`;
   const [members, reload] = useLoad(
-    () => api<{ results: GroupMemberObject[] }>('GET', path, { query: { page: 1, page_size: 100 } }),
+    () => fetchAllPages<GroupMemberObject>(path, (reply) => reply as Page<GroupMemberObject>),
     [path],
   );
   const [username, setUsername] = useState('');
   const [problem, setProblem] = useState<string>();
   const [rename, setRename] = useState(group);
+  const [about, setAbout] = useState(description);
   const [renameProblem, setRenameProblem] = useState<string>();
 
   async function add(event: FormEvent) {
@@ -146,19 +162,21 @@ function GroupMembers({
     event.preventDefault();
     setRenameProblem(undefined);
     try {
-      await api('PATCH', `${base(org)}/groups/${encodeURIComponent(group)}`, {
-        body: { name: rename.trim() },
+      const saved = await api<GroupObject>('PATCH', `${base(org)}/groups/${encodeURIComponent(group)}`, {
+        body: { name: rename.trim(), description: about.trim() },
       });
-      done(`Group ${group} is now called ${rename.trim()}.`);
+      done(
+        saved.name === group ? `Group ${group} was saved.` : `Group ${group} is now called ${saved.name}.`,
+      );
     } catch (caught) {
-      const refusal = refusalOf(caught, ['name']);
-      setRenameProblem(refusal.fields.name ?? refusal.banner);
+      const refusal = refusalOf(caught, ['name', 'description']);
+      setRenameProblem(refusal.fields.name ?? refusal.fields.description ?? refusal.banner);
     }
   }
   return (
     <div className="nested">
       <ul className="plain-list" aria-label={`Members of ${group}`}>
-        {(members.data?.results ?? []).map((m) => (
+        {(members.data ?? []).map((m) => (
           <li key={m.username}>
             {m.username}{' '}
             {isOwner ? (
@@ -206,8 +224,15 @@ function GroupMembers({
               problem={renameProblem}
               required
             />
+            <FormField
+              id={`describe-${group}`}
+              label="Description"
+              value={about}
+              onValue={setAbout}
+              maxLength={255}
+            />
             <button type="submit" className="button primary">
-              Rename
+              Save group
             </button>
           </form>
         </>

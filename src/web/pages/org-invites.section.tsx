@@ -8,6 +8,7 @@ import { api } from '../api/client.ts';
 import type { BulkInviteReply, Invite } from '../api/types.ts';
 import { refusalOf } from '../components/form-field.tsx';
 import { formatDate } from '../lib/format.ts';
+import { type OrgRoleName, orgRoles, roleSentence, roleWithArticle } from '../lib/org-roles.ts';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import type { SectionProps } from './org-people.page.tsx';
 
@@ -27,7 +28,7 @@ export function inviteesOf(text: string): string[] {
 function outcomeText({ invitee, status }: Outcome, org: string, role: string): string {
   switch (status) {
     case 'invited':
-      return `${invitee}: invited as ${role === 'owner' ? 'an owner' : 'a member'}.`;
+      return `${invitee}: invited as ${roleWithArticle(role as OrgRoleName)}.`;
     case 'existing_org_member':
       return `${invitee}: already a member of ${org}, not invited.`;
     case 'already_invited':
@@ -43,7 +44,7 @@ export function Invites({ org, generation, ask, done }: SectionProps & { done: (
     [org, generation],
   );
   const [invitee, setInvitee] = useState('');
-  const [role, setRole] = useState<'member' | 'owner'>('member');
+  const [role, setRole] = useState<OrgRoleName>('member');
   const [problem, setProblem] = useState<string>();
   const [outcomes, setOutcomes] = useState<{ role: string; list: Outcome[] }>({ role, list: [] });
 
@@ -63,7 +64,7 @@ export function Invites({ org, generation, ask, done }: SectionProps & { done: (
         done(`${sent} of ${reply.invitees.length} invites sent.`);
       } else {
         await api('POST', `${base(org)}/invites`, { body: { invitee: one ?? '', role } });
-        done(`${one} was invited as ${role === 'owner' ? 'an owner' : 'a member'}.`);
+        done(`${one} was invited as ${roleWithArticle(role)}.`);
       }
       setInvitee('');
     } catch (caught) {
@@ -135,11 +136,18 @@ export function Invites({ org, generation, ask, done }: SectionProps & { done: (
           <select
             id="invite-role"
             value={role}
-            onChange={(e) => setRole(e.target.value as 'member' | 'owner')}
+            onChange={(e) => setRole(e.target.value as OrgRoleName)}
+            aria-describedby="invite-role-hint"
           >
-            <option value="member">Member</option>
-            <option value="owner">Owner</option>
+            {orgRoles.map((r) => (
+              <option key={r.role} value={r.role}>
+                {r.label}
+              </option>
+            ))}
           </select>
+          <p id="invite-role-hint" className="hint">
+            {roleSentence(role)}
+          </p>
         </div>
         <button type="submit" className="button primary">
           Send invite

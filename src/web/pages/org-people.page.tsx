@@ -1,15 +1,19 @@
 /**
- * An organization's people (`/orgs/:org/people`): members with their role (owners change roles and
- * remove; anyone leaves), groups (create, rename, delete, members; owners and editors also their
+ * An organization's people (`/orgs/:org/people`): every member with their role (owners make them a
+ * member, an editor or an owner, and remove; anyone leaves), groups (create, rename, delete, members; owners and editors also their
  * repository permissions), and pending invites (send by username or email, resend, cancel). Every
  * change confirms itself in a polite status line.
  */
 import { useState } from 'react';
 import type { MemberObject } from '../../api/contract/orgs.contract.ts';
-import { api } from '../api/client.ts';
+import { api, fetchAllPages } from '../api/client.ts';
+import type { Page } from '../api/types.ts';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
 import { When } from '../components/when.tsx';
-import { Link, navigate } from '../lib/router.tsx';
+import { navigateWithNotice } from '../lib/flash.ts';
+import { type OrgRoleName, orgRoles, roleName, roleSentence, roleWithArticle } from '../lib/org-roles.ts';
+import { Link } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { useOrganization } from './org.page.tsx';
@@ -31,7 +35,7 @@ export function OrgPeoplePage({ org }: { org: string }) {
   const isOwner = orgLoad.data?.role === 'owner' || account.is_admin;
   // Editors manage the groups' repository permissions, nothing else of the organization.
   const canGrant = isOwner || orgLoad.data?.role === 'editor';
-  const [notice, setNotice] = useState<string>();
+  const notice = useNotice();
   const [pending, setPending] = useState<Pending>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -43,7 +47,7 @@ export function OrgPeoplePage({ org }: { org: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      setNotice(await pending.run());
+      notice.show(await pending.run());
       setPending(undefined);
       refresh();
     } catch (caught) {
@@ -57,7 +61,7 @@ export function OrgPeoplePage({ org }: { org: string }) {
     setPending(p);
   };
   const done = (message: string) => {
-    setNotice(message);
+    notice.show(message);
     refresh();
   };
 
@@ -68,9 +72,7 @@ export function OrgPeoplePage({ org }: { org: string }) {
       </p>
       <h1 id="people-title">Members, groups and invites</h1>
       {orgLoad.status === 'error' ? <ErrorAlert message={orgLoad.error} /> : null}
-      <div className="notice-slot" role="status" aria-live="polite">
-        {notice ? <div className="alert alert-success">{notice}</div> : null}
-      </div>
+      <Notice notice={notice} />
       <Members org={org} me={account.username} isOwner={isOwner} generation={generation} ask={ask} />
       <Groups org={org} isOwner={isOwner} canGrant={canGrant} generation={generation} ask={ask} done={done} />
       {isOwner ? <Invites org={org} generation={generation} ask={ask} done={done} /> : null}
@@ -97,20 +99,17 @@ export interface SectionProps {
 
 function Members({ org, me, isOwner, generation, ask }: SectionProps & { me: string; isOwner: boolean }) {
   const [members] = useLoad(
-    () => api<{ results: MemberObject[] }>('GET', `${base(org)}/members`, { query: { page_size: 100 } }),
+    () => fetchAllPages<MemberObject>(`${base(org)}/members`, (reply) => reply as Page<MemberObject>),
     [org, generation],
   );
-  const setRole = (member: MemberObject, role: 'owner' | 'member') =>
+  const setRole = (member: MemberObject, role: OrgRoleName) =>
     ask({
-      title: role === 'owner' ? `Make ${member.username} an owner?` : `Make ${member.username} a member?`,
-      message:
-        role === 'owner'
-          ? 'Owners manage members, groups, invites, access tokens and OIDC connections.'
-          : 'Members keep their group permissions but no longer manage the organization.',
+      title: `Make ${member.username} ${roleWithArticle(role)}?`,
+      message: roleSentence(role),
       label: 'Change role',
       run: async () => {
         await api('PUT', `${base(org)}/members/${encodeURIComponent(member.username)}`, { body: { role } });
-        return `${member.username} is now ${role === 'owner' ? 'an owner' : 'a member'}.`;
+        return `${member.username} is now ${roleWithArticle(role)}.`;
       },
     });
   const remove = (member: MemberObject) =>
@@ -123,7 +122,7 @@ function Members({ org, me, isOwner, generation, ask }: SectionProps & { me: str
       label: member.username === me ? 'Leave' : 'Remove',
       run: async () => {
         await api('DELETE', `${base(org)}/members/${encodeURIComponent(member.username)}`);
-        if (member.username === me) navigate('/orgs');
+        if (member.username === me) navigateWithNotice('/orgs', `You left ${org}.`);
         return member.username === me ? `You left ${org}.` : `${member.username} was removed.`;
       },
     });
@@ -131,6 +130,7 @@ function Members({ org, me, isOwner, generation, ask }: SectionProps & { me: str
     <section className="card" aria-labelledby="members-title">
       <h2 id="members-title">Members</h2>
       {members.status === 'error' ? <ErrorAlert message={members.error} /> : null}
+      <RoleLegend />
       <div className="table-wrap">
         <table className="data-table" aria-label="Members">
           <thead>
@@ -145,24 +145,31 @@ function Members({ org, me, isOwner, generation, ask }: SectionProps & { me: str
             </tr>
           </thead>
           <tbody>
-            {(members.data?.results ?? []).map((m) => (
+            {(members.data ?? []).map((m) => (
               <tr key={m.id} data-testid="member-row">
                 <td>{m.username}</td>
-                <td>{m.role}</td>
+                <td>
+                  {isOwner && roleName(m.role) ? (
+                    <select
+                      aria-label={`Role of ${m.username}`}
+                      value={roleName(m.role)}
+                      onChange={(event) => setRole(m, event.target.value as OrgRoleName)}
+                    >
+                      {orgRoles.map((r) => (
+                        <option key={r.role} value={r.role}>
+                          {r.label}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    m.role
+                  )}
+                </td>
                 <td>{m.groups.join(', ') || '—'}</td>
                 <td>
                   <When iso={m.date_joined} />
                 </td>
                 <td className="row-actions">
-                  {isOwner ? (
-                    <button
-                      type="button"
-                      className="button small"
-                      onClick={() => setRole(m, m.role === 'Owner' ? 'member' : 'owner')}
-                    >
-                      {m.role === 'Owner' ? 'Make member' : 'Make owner'}
-                    </button>
-                  ) : null}
                   {isOwner || m.username === me ? (
                     <button type="button" className="button danger-outline small" onClick={() => remove(m)}>
                       {m.username === me ? 'Leave' : 'Remove'}
@@ -175,5 +182,19 @@ function Members({ org, me, isOwner, generation, ask }: SectionProps & { me: str
         </table>
       </div>
     </section>
+  );
+}
+
+/** What each role may do, one line each, beside the roles it explains. */
+function RoleLegend() {
+  return (
+    <dl className="role-legend">
+      {orgRoles.map((r) => (
+        <div key={r.role}>
+          <dt>{r.label}</dt>
+          <dd>{r.explanation}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

@@ -8,6 +8,7 @@ import { api } from '../api/client.ts';
 import type { OrgTokenPolicy } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { FormField, refusalOf } from '../components/form-field.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { Link } from '../lib/router.tsx';
 import { useAccount } from '../lib/session.tsx';
@@ -34,7 +35,7 @@ export function OrgTokenPolicyPage({ org: name }: { org: string }) {
   const [draft, setDraft] = useState<{ oat: string; pat: string; fine: boolean }>();
   const [error, setError] = useState<string>();
   const [problems, setProblems] = useState<Record<string, string>>({});
-  const [saved, setSaved] = useState(false);
+  const notice = useNotice();
   const [busy, setBusy] = useState(false);
   const policy = load.data;
   const form =
@@ -59,7 +60,7 @@ export function OrgTokenPolicyPage({ org: name }: { org: string }) {
     });
     if (oat === 'invalid' || pat === 'invalid') return;
     setBusy(true);
-    setSaved(false);
+    notice.clear();
     try {
       await api('PATCH', path, {
         body: {
@@ -69,7 +70,7 @@ export function OrgTokenPolicyPage({ org: name }: { org: string }) {
         },
       });
       setDraft(undefined);
-      setSaved(true);
+      notice.show('Policy saved.');
       reload();
     } catch (caught) {
       const refusal = refusalOf(caught, ['pat_max_lifetime_days', 'oat_max_lifetime_days']);
@@ -95,11 +96,7 @@ export function OrgTokenPolicyPage({ org: name }: { org: string }) {
       {form && policy ? (
         <form className="form" onSubmit={save} noValidate>
           {error ? <ErrorAlert message={error} /> : null}
-          {saved ? (
-            <p role="status" className="alert alert-success">
-              Policy saved.
-            </p>
-          ) : null}
+          <Notice notice={notice} />
           <FormField
             id={`${id}-pat`}
             label="Personal access tokens live at most (days)"

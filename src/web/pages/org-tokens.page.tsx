@@ -10,6 +10,7 @@ import { api, fetchAllPages } from '../api/client.ts';
 import type { OrgAccessToken, OrgAccessTokenPage } from '../api/types.ts';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
 import { Pager } from '../components/pager.tsx';
 import { DeleteTokensDialog, SortableHeaderRow, TokenListToolbar } from '../components/token-table.tsx';
 import { registryHost } from '../lib/instance.ts';
@@ -65,7 +66,7 @@ export function OrgTokensPage({ org: name }: { org: string }) {
   const [dialog, setDialog] = useState<DialogState>({ kind: 'none' });
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
-  const [announcement, setAnnouncement] = useState('');
+  const notice = useNotice();
 
   const reload = () => {
     reloadOrg();
@@ -81,7 +82,7 @@ export function OrgTokensPage({ org: name }: { org: string }) {
     setActionError(undefined);
     try {
       await api('PATCH', `${tokensPath}/${token.id}`, { body: { is_active: false } });
-      setAnnouncement(`${token.label} deactivated.`);
+      notice.show(`${token.label} deactivated.`);
       setDialog({ kind: 'none' });
       reload();
     } catch (caught) {
@@ -102,7 +103,7 @@ export function OrgTokensPage({ org: name }: { org: string }) {
     setBusy(false);
     reload();
     if (deleted.length > 0) {
-      setAnnouncement(deleted.length === 1 ? 'Token deleted.' : `${deleted.length} tokens deleted.`);
+      notice.show(deleted.length === 1 ? 'Token deleted.' : `${deleted.length} tokens deleted.`);
     }
     if (failed.length === 0) return setDialog({ kind: 'none' });
     setDialog({ kind: 'delete', tokens: failed.map((failure) => failure.item) });
@@ -173,9 +174,7 @@ export function OrgTokensPage({ org: name }: { org: string }) {
             : 'The limit is reached: delete tokens you no longer need (inactive and expired ones count too).'}
         </p>
       ) : null}
-      <p className="visually-hidden" aria-live="polite">
-        {announcement}
-      </p>
+      <Notice notice={notice} />
       {tokens.status === 'error' ? <ErrorAlert message={tokens.error} /> : null}
       {actionError && dialog.kind === 'none' ? <ErrorAlert message={actionError} /> : null}
 
@@ -235,7 +234,14 @@ export function OrgTokensPage({ org: name }: { org: string }) {
       />
 
       {dialog.kind === 'generate' ? (
-        <GenerateOatDialog org={name} onClose={closeDialog} onCreated={reload} />
+        <GenerateOatDialog
+          org={name}
+          onClose={closeDialog}
+          onCreated={() => {
+            notice.show('Token generated. Copy it now: it is shown only once.');
+            reload();
+          }}
+        />
       ) : null}
       {dialog.kind === 'edit' ? (
         <EditOatDialog
@@ -243,7 +249,7 @@ export function OrgTokensPage({ org: name }: { org: string }) {
           token={dialog.token}
           onClose={closeDialog}
           onSaved={() => {
-            setAnnouncement('Token saved.');
+            notice.show('Token saved.');
             closeDialog();
             reload();
           }}

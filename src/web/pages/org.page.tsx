@@ -7,6 +7,7 @@
 import { api } from '../api/client.ts';
 import type { Organization } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
 import { formatDate } from '../lib/format.ts';
 import { tierLimitText } from '../lib/oat-logic.ts';
 import { Link } from '../lib/router.tsx';
@@ -41,12 +42,14 @@ export function OrgPage({ org: name }: { org: string }) {
   const account = useAccount();
   const [load] = useOrganization(name);
   const org = load.data;
+  const notice = useNotice();
   return (
     <section className="page" aria-labelledby="org-title">
       <p className="eyebrow">
         <Link to="/orgs">Organizations</Link>
       </p>
       <h1 id="org-title">{org?.name ?? name}</h1>
+      <Notice notice={notice} />
       {load.status === 'error' ? <ErrorAlert message={load.error} /> : null}
       {load.status === 'loading' ? <p role="status">Loading…</p> : null}
       {org ? (

@@ -8,7 +8,9 @@ import type { Invite, Membership, Organization } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { FormField, refusalOf } from '../components/form-field.tsx';
-import { Link, navigate } from '../lib/router.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
+import { navigateWithNotice } from '../lib/flash.ts';
+import { Link } from '../lib/router.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { tierNames } from './org.page.tsx';
 
@@ -27,6 +29,7 @@ export function OrgsPage() {
   const [error, setError] = useState<string>();
   const [nameProblem, setNameProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const notice = useNotice();
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -37,7 +40,10 @@ export function OrgsPage() {
       const org = await api<Organization>('POST', '/v2/orgs', {
         body: { name: createName.trim().toLowerCase() },
       });
-      navigate(`/orgs/${encodeURIComponent(org.name)}`);
+      navigateWithNotice(
+        `/orgs/${encodeURIComponent(org.name)}`,
+        `Organization ${org.name} was created. You are its owner.`,
+      );
     } catch (caught) {
       const refusal = refusalOf(caught, ['name']);
       setNameProblem(refusal.fields.name);
@@ -50,8 +56,11 @@ export function OrgsPage() {
     setError(undefined);
     try {
       await api('POST', `/v2/invites/${invite.id}/${accept ? 'accept' : 'decline'}`);
-      if (accept) navigate(`/orgs/${encodeURIComponent(invite.org)}`);
-      else reloadInvites();
+      if (accept) navigateWithNotice(`/orgs/${encodeURIComponent(invite.org)}`, `You joined ${invite.org}.`);
+      else {
+        notice.show(`You declined the invite to ${invite.org}.`);
+        reloadInvites();
+      }
     } catch (caught) {
       setError(messageOf(caught));
     }
@@ -65,6 +74,7 @@ export function OrgsPage() {
         Organizations own repositories together and can hold organization access tokens for pipelines that
         must not depend on one person.
       </p>
+      <Notice notice={notice} />
       {error ? <ErrorAlert message={error} /> : null}
       {invites.status === 'error' ? <ErrorAlert message={invites.error} /> : null}
       {memberships.status === 'error' ? <ErrorAlert message={memberships.error} /> : null}

@@ -8,6 +8,7 @@ import { api, fetchAllPages } from '../api/client.ts';
 import type { AccessToken, AccessTokenPage } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
 import { Pager } from '../components/pager.tsx';
 import { SettingsNav } from '../components/settings-nav.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
@@ -70,7 +71,7 @@ export function PatPage() {
   const [dialog, setDialog] = useState<DialogState>({ kind: 'none' });
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string>();
-  const [announcement, setAnnouncement] = useState('');
+  const notice = useNotice();
   const { slice, selection } = list;
   const closeDialog = () => setDialog({ kind: 'none' });
 
@@ -78,7 +79,7 @@ export function PatPage() {
     setActionError(undefined);
     try {
       await api('PATCH', `/v2/access-tokens/${token.uuid}`, { body: { is_active: active } });
-      setAnnouncement(`${tokenDescription(token)} ${active ? 'activated' : 'deactivated'}.`);
+      notice.show(`${tokenDescription(token)} ${active ? 'activated' : 'deactivated'}.`);
       reload();
     } catch (caught) {
       setActionError(messageOf(caught));
@@ -93,7 +94,7 @@ export function PatPage() {
       if (uuids.length === 1) await api('DELETE', `/v2/access-tokens/${uuids[0]}`);
       else await api('POST', '/v2/access-tokens/bulk-delete', { body: { uuids } });
       selection.forget(victims);
-      setAnnouncement(victims.length === 1 ? 'Token deleted.' : `${victims.length} tokens deleted.`);
+      notice.show(victims.length === 1 ? 'Token deleted.' : `${victims.length} tokens deleted.`);
       closeDialog();
       reload();
     } catch (caught) {
@@ -120,9 +121,7 @@ export function PatPage() {
         </button>
       </div>
 
-      <p className="visually-hidden" aria-live="polite">
-        {announcement}
-      </p>
+      <Notice notice={notice} />
       {load.status === 'error' ? <ErrorAlert message={load.error} /> : null}
       {actionError && dialog.kind === 'none' ? <ErrorAlert message={actionError} /> : null}
 
@@ -179,14 +178,21 @@ export function PatPage() {
       />
 
       {dialog.kind === 'generate' ? (
-        <GeneratePatDialog username={account.username} onClose={closeDialog} onCreated={reload} />
+        <GeneratePatDialog
+          username={account.username}
+          onClose={closeDialog}
+          onCreated={() => {
+            notice.show('Token generated. Copy it now: it is shown only once.');
+            reload();
+          }}
+        />
       ) : null}
       {dialog.kind === 'edit' ? (
         <EditPatDialog
           token={dialog.token}
           onClose={closeDialog}
           onSaved={() => {
-            setAnnouncement('Token saved.');
+            notice.show('Token saved.');
             closeDialog();
             reload();
           }}

@@ -11,6 +11,7 @@ import type { TwoFactorState } from '../api/types.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { FormField, groupsOfFour, refusalOf } from '../components/form-field.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
 import { SettingsNav } from '../components/settings-nav.tsx';
 import { qrCodeDataUrl } from '../lib/qr.ts';
 import { useSession } from '../lib/session.tsx';
@@ -21,6 +22,11 @@ import { SessionsCard } from './sessions-card.tsx';
 
 export function SecurityPage() {
   const [twoFactor, reload] = useLoad(() => api<TwoFactorState>('GET', '/v2/users/me/2fa'), []);
+  const notice = useNotice();
+  const done = (message?: string) => {
+    if (message) notice.show(message);
+    reload();
+  };
   return (
     <section className="page" aria-labelledby="security-title">
       <p className="eyebrow">Account settings</p>
@@ -28,15 +34,16 @@ export function SecurityPage() {
       <h1 id="security-title">Security</h1>
       <section className="card" aria-labelledby="twofa-title">
         <h2 id="twofa-title">Two-factor authentication</h2>
+        <Notice notice={notice} />
         {twoFactor.status === 'error' ? <ErrorAlert message={twoFactor.error} /> : null}
         {twoFactor.data === undefined ? (
           twoFactor.status === 'loading' ? (
             <p role="status">Loading…</p>
           ) : null
         ) : twoFactor.data.enabled ? (
-          <DisableTwoFactor state={twoFactor.data} onDone={reload} />
+          <DisableTwoFactor state={twoFactor.data} onDone={done} />
         ) : (
-          <EnableTwoFactor pending={twoFactor.data.setup_pending} onDone={reload} />
+          <EnableTwoFactor pending={twoFactor.data.setup_pending} onDone={done} />
         )}
       </section>
       <EmailSettings />
@@ -48,7 +55,7 @@ export function SecurityPage() {
 
 type Setup = { secret: string; otpauth_uri: string };
 
-function EnableTwoFactor({ pending, onDone }: { pending: boolean; onDone: () => void }) {
+function EnableTwoFactor({ pending, onDone }: { pending: boolean; onDone: (message?: string) => void }) {
   const [setup, setSetup] = useState<Setup>();
   const [qr, setQr] = useState<string>();
   const [code, setCode] = useState('');
@@ -96,7 +103,7 @@ function EnableTwoFactor({ pending, onDone }: { pending: boolean; onDone: () => 
       setSetup(undefined);
       setCode('');
       setCodeProblem(undefined);
-      onDone();
+      onDone('Two-factor setup was cancelled; it stays off.');
     } catch (caught) {
       setError(messageOf(caught));
     } finally {
@@ -143,7 +150,11 @@ function EnableTwoFactor({ pending, onDone }: { pending: boolean; onDone: () => 
         </ul>
         <div className="button-row">
           <CopyButton text={recoveryCodes.join('\n')} label="Copy recovery codes" />
-          <button type="button" className="button primary" onClick={onDone}>
+          <button
+            type="button"
+            className="button primary"
+            onClick={() => onDone('Two-factor authentication is on. Signing in now asks for a code.')}
+          >
             I have saved them
           </button>
         </div>
@@ -221,7 +232,7 @@ function EnableTwoFactor({ pending, onDone }: { pending: boolean; onDone: () => 
   );
 }
 
-function DisableTwoFactor({ state, onDone }: { state: TwoFactorState; onDone: () => void }) {
+function DisableTwoFactor({ state, onDone }: { state: TwoFactorState; onDone: (message?: string) => void }) {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [open, setOpen] = useState(false);
@@ -236,7 +247,7 @@ function DisableTwoFactor({ state, onDone }: { state: TwoFactorState; onDone: ()
     setProblems({});
     try {
       await api('POST', '/v2/users/me/2fa/disable', { body: { password, code: code.trim() } });
-      onDone();
+      onDone('Two-factor authentication is off. Signing in asks for your password only.');
     } catch (caught) {
       const refusal = refusalOf(caught, ['password', 'code']);
       setProblems(refusal.fields);
@@ -287,7 +298,7 @@ function DisableTwoFactor({ state, onDone }: { state: TwoFactorState; onDone: ()
           <button type="button" className="button danger-outline" onClick={() => setOpen(true)}>
             Turn off…
           </button>
-          <RegenerateRecoveryCodes onDone={onDone} />
+          <RegenerateRecoveryCodes onDone={() => onDone()} />
         </div>
       )}
     </div>

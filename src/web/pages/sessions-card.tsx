@@ -7,7 +7,9 @@
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import type { AccountSessionList, AccountSession as AccountSessionObject } from '../api/types.ts';
+import { ClientName } from '../components/client-name.tsx';
 import { ConfirmDialog, ErrorAlert } from '../components/dialog.tsx';
+import { Notice, useNotice } from '../components/notice.tsx';
 import { Address, When } from '../components/when.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { clientName } from '../lib/user-agent.ts';
@@ -25,7 +27,7 @@ export function SessionsCard() {
   const [pending, setPending] = useState<Pending>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const notice = useNotice();
   const list = sessions.data?.results ?? [];
   const others = list.filter((s) => !s.current);
 
@@ -36,10 +38,10 @@ export function SessionsCard() {
     try {
       if (pending.kind === 'one') {
         await api('DELETE', `/v2/users/me/sessions/${encodeURIComponent(pending.session.id)}`);
-        setNotice(`Ended ${describe(pending.session)}.`);
+        notice.show(`Ended ${describe(pending.session)}.`);
       } else {
         await api('DELETE', '/v2/users/me/sessions');
-        setNotice('Every other session has ended.');
+        notice.show('Every other session has ended.');
       }
       setPending(undefined);
       reload();
@@ -58,11 +60,7 @@ export function SessionsCard() {
         it must sign in again. Access tokens are managed on the tokens page.
       </p>
       {sessions.status === 'error' ? <ErrorAlert message={sessions.error} /> : null}
-      {notice ? (
-        <div className="alert alert-success" role="status">
-          {notice}
-        </div>
-      ) : null}
+      <Notice notice={notice} />
       {sessions.data === undefined ? (
         <p role="status">Loading…</p>
       ) : (
@@ -83,7 +81,7 @@ export function SessionsCard() {
               {list.map((session) => (
                 <tr key={session.id} data-testid="session-row">
                   <td>
-                    <span title={session.user_agent}>{describe(session)}</span>
+                    <ClientName userAgent={session.user_agent} label={describe(session)} />
                     {session.current ? <span className="badge badge-active">This session</span> : null}
                   </td>
                   <td>
