@@ -33,7 +33,10 @@ interface Shot {
   unavailable?: boolean;
 }
 
-/** Console paths; `{code}` is the user code of a pending device sign-in. */
+/**
+ * Console paths; `{code}` is the user code of a pending device sign-in, `{connection}` the id of
+ * an OIDC connection.
+ */
 const pages: ReadonlyArray<Shot> = [
   { name: 'signin', path: '/signin', ready: 'Sign in', signedOut: true },
   { name: 'signup', path: '/signup', ready: 'Create an account', signedOut: true },
@@ -57,15 +60,20 @@ const pages: ReadonlyArray<Shot> = [
   { name: 'device', path: '/device', ready: 'code' },
   { name: 'device-decision', path: '/device?user_code={code}', ready: 'tokenhub CLI on build box' },
   { name: 'oidc-new', path: '/settings/oidc/new', ready: 'New OIDC connection' },
+  { name: 'oidc-connection', path: '/settings/oidc/{connection}', ready: 'Rulesets' },
   { name: 'org-oidc', path: '/orgs/acme/oidc', ready: 'OIDC connections' },
+  { name: 'org-oidc-new', path: '/orgs/acme/oidc/new', ready: 'New OIDC connection' },
   { name: 'org-token-policy', path: '/orgs/acme/token-policy', ready: 'Token policy' },
   { name: 'org-settings', path: '/orgs/acme/settings', ready: 'Restrict the images members may pull' },
   { name: 'companies', path: '/companies', ready: 'megacorp' },
   { name: 'company', path: '/companies/megacorp', ready: 'bigco' },
+  { name: 'company-activity', path: '/companies/megacorp/activity', ready: 'Activity' },
 ];
 
-/** Example data; @returns the user code of a pending device sign-in. */
-async function seed(t: Awaited<ReturnType<typeof createTestApp>>): Promise<string> {
+/** Example data; @returns the user code of a pending device sign-in and an OIDC connection's id. */
+async function seed(
+  t: Awaited<ReturnType<typeof createTestApp>>,
+): Promise<{ code: string; connection: string }> {
   await t.signUp('alice', password);
   await t.signUp('bobby');
   const jwt = await t.login('alice', password);
@@ -102,7 +110,23 @@ async function seed(t: Awaited<ReturnType<typeof createTestApp>>): Promise<strin
       client_name: 'tokenhub CLI on build box',
     }).toString(),
   });
-  return (device.json() as { user_code: string }).user_code;
+  const connection = await t.inject({
+    method: 'POST',
+    url: '/v2/users/me/oidc-connections',
+    jwt,
+    body: {
+      label: 'GitHub Actions',
+      issuer: 'https://token.actions.githubusercontent.com',
+      rulesets: [
+        {
+          label: 'main',
+          subject: 'repo:alice/app:ref:refs/heads/main',
+          resources: [{ type: 'TYPE_REPO', path: 'alice/app', scopes: ['scope-image-push'] }],
+        },
+      ],
+    },
+  });
+  return { code: (device.json() as { user_code: string }).user_code, connection: connection.json().id };
 }
 
 await ensureConsoleBuilt();
@@ -112,7 +136,7 @@ const t = await createTestApp({
 });
 const browser = await launchBrowser();
 try {
-  const userCode = await seed(t);
+  const seeded = await seed(t);
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('tokenhub is not listening on TCP');
@@ -136,7 +160,10 @@ try {
             route.fulfill({ status: 503, contentType: 'text/html', body: '<h1>Service Unavailable</h1>' }),
           );
         }
-        await page.goto(`${base}${entry.path.replace('{code}', encodeURIComponent(userCode))}`);
+        const path = entry.path
+          .replace('{code}', encodeURIComponent(seeded.code))
+          .replace('{connection}', encodeURIComponent(seeded.connection));
+        await page.goto(`${base}${path}`);
         await page.getByText(entry.ready).first().waitFor();
         await page.waitForLoadState('networkidle');
         const file = join(outDir, `page-${entry.name}-${viewport.width}.png`);
