@@ -119,6 +119,7 @@ describe.each(cliNodes)('everyday commands under $name', ({ path: node }) => {
       code: 0,
       stdout: 'you joined acme as member\n',
     });
+    expect((await s.tokenhub(['org', 'member', 'ls', 'acme'])).stdout).toMatch(/^carol +member +carol@/m);
     expect((await s.tokenhub(['invite', 'decline', other.id], asCarol)).stdout).toBe(
       'declined the invite to beta\n',
     );
