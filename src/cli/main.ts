@@ -45,10 +45,11 @@ if (command !== 'serve') {
   registerAdminCommands(program);
 }
 if (command !== 'serve' && command !== 'admin') {
-  const [user, token, org, repo, oidc, company] = await Promise.all([
+  const [user, token, org, invite, repo, oidc, company] = await Promise.all([
     import('./user/user.commands.ts'),
     import('./user/token.commands.ts'),
     import('./user/org.commands.ts'),
+    import('./user/invite.commands.ts'),
     import('./user/repo.commands.ts'),
     import('./user/oidc.commands.ts'),
     import('./user/company.commands.ts'),
@@ -56,6 +57,7 @@ if (command !== 'serve' && command !== 'admin') {
   user.registerUserCommands(program);
   token.registerTokenCommands(program);
   org.registerOrgUserCommands(program);
+  invite.registerInviteCommands(program);
   repo.registerRepoCommands(program);
   oidc.registerOidcCommands(program);
   company.registerCompanyCommands(program);

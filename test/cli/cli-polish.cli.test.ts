@@ -98,7 +98,7 @@ describe('token rename and set-scope', () => {
     const renamed = await s.tokenhub(['token', 'rename', created.uuid, 'new name']);
     expect(renamed).toMatchObject({ code: 0, stdout: `${created.uuid} is now called new name\n` });
     const scoped = await s.tokenhub(['token', 'set-scope', created.uuid, 'write']);
-    expect(scoped).toMatchObject({ code: 0, stdout: `${created.uuid} (new name) now has repo:write\n` });
+    expect(scoped).toMatchObject({ code: 0, stdout: `${created.uuid} (new name) now has Read & Write\n` });
     const bad = await s.tokenhub(['token', 'set-scope', created.uuid, 'root']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown level root: choose public-read, read, write or admin');

@@ -96,7 +96,9 @@ describe('tokenhub token (alice)', () => {
       '2026-06-30',
     ]);
     expect(created.code).toBe(0);
-    expect(created.stdout).toMatch(/^UUID: +\S{36}\nDescription: +ci\nScope: +repo:write\nStatus: +active\n/);
+    expect(created.stdout).toMatch(
+      /^UUID: +\S{36}\nDescription: +ci\nScope: +Read & Write\nStatus: +active\n/,
+    );
     expect(created.stdout).toContain('\nExpires:        2026-06-30 00:00\n');
     expect(created.stdout).toMatch(
       /shown only this once:\n\nthub_pat_[0-9A-Za-z]{38}\n\nLog in with: docker login /,
@@ -156,7 +158,7 @@ describe('tokenhub token (alice)', () => {
     );
     const inspect = await s.tokenhub(['token', 'inspect', uuid]);
     expect(inspect.stdout).toContain(
-      `UUID:           ${uuid}\nDescription:    flip\nScope:          repo:public_read\nStatus:         active\n`,
+      `UUID:           ${uuid}\nDescription:    flip\nScope:          Public Repo Read-only\nStatus:         active\n`,
     );
     expect(inspect.stdout).toContain('Created:        2026-03-01 12:00 from 127.0.0.1');
     expect(inspect.stdout).toContain('Last used:      never');
@@ -208,6 +210,14 @@ describe('tokenhub token (alice)', () => {
     expect(long).toMatchObject({
       code: 1,
       stderr: 'tokenhub: --description must be at most 100 characters\n',
+    });
+    // The name given to rename is a positional argument, so the message cannot name a flag.
+    const created = json<AccessToken>(
+      (await s.tokenhub(['token', 'create', '--description', 'named', '--format', 'json'])).stdout,
+    );
+    expect(await s.tokenhub(['token', 'rename', created.uuid, 'x'.repeat(101)])).toMatchObject({
+      code: 1,
+      stderr: 'tokenhub: the new name must be at most 100 characters\n',
     });
     const tooFar = await s.tokenhub(['token', 'create', '--description', 'far', '--expires', '2030-01-01']);
     expect(tooFar).toMatchObject({

@@ -55,9 +55,15 @@ export function groupCommand(
     .addHelpText('after', `\nExamples:\n  ${examples.join('\n  ')}`);
 }
 
-/** Wraps an action so a `UsageError` ends as a usage error (exit 2) of the command that ran. */
+/**
+ * Wraps an action so a `UsageError` ends as a usage error (exit 2) of the command that ran, and
+ * the server's field names read as what the person typed.
+ * @param names field → words for this command, over the flags (`{ token_label: 'the new name' }`
+ *   when the field came from a positional argument).
+ */
 export function action<T extends unknown[]>(
   run: (...args: T) => Promise<void>,
+  names: Readonly<Record<string, string>> = {},
 ): (...args: T) => Promise<void> {
   return async (...args: T) => {
     try {
@@ -67,7 +73,7 @@ export function action<T extends unknown[]>(
       if (error instanceof UsageError && command instanceof Command) {
         command.error(`error: ${error.message}`, { exitCode: 2, code: 'tokenhub.usage' });
       }
-      if (error instanceof ApiError) error.message = withFlagNames(error.message);
+      if (error instanceof ApiError) error.message = withFlagNames(error.message, names);
       throw error;
     }
   };
@@ -82,11 +88,11 @@ const flagOfField: Record<string, string> = {
   resources: '--repo/--scope',
 };
 
-/** Rewrites field names the server put in a message into the CLI's flag names. */
-export function withFlagNames(message: string): string {
+/** Rewrites field names the server put in a message into the CLI's flag names (or `names`). */
+export function withFlagNames(message: string, names: Readonly<Record<string, string>> = {}): string {
   return message.replace(
     /\b(expires_at|token_label|scopes|label|resources)\b/g,
-    (field) => flagOfField[field] ?? field,
+    (field) => names[field] ?? flagOfField[field] ?? field,
   );
 }
 
@@ -100,9 +106,13 @@ const patScopeNames: Record<string, string> = {
   read: 'repo:read',
   write: 'repo:write',
   admin: 'repo:admin',
+  delete: 'repo:admin',
 };
 
-/** `--scope read|write|admin|public-read` (or the API's `repo:read`…) → the API's scope. */
+/**
+ * `--scope read|write|admin|public-read` (`delete` for admin, whose word is "Read, Write,
+ * Delete"; or the API's `repo:read`…) → the API's scope.
+ */
 export function parsePatScope(value: string): string {
   const scope = patScopeNames[value] ?? (Object.values(patScopeNames).includes(value) ? value : undefined);
   if (!scope) throw new InvalidArgumentError('Choose read, write, admin or public-read.');

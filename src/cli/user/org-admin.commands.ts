@@ -11,12 +11,13 @@ import type {
   OrganizationObject,
 } from '../../api/contract/orgs.contract.ts';
 import { action, type CommonOptions, groupCommand, userCommand } from '../client/command-kit.ts';
-import { HubSession, UsageError } from '../client/hub-session.ts';
+import { fetchAllPages } from '../client/http-client.ts';
+import { HubSession } from '../client/hub-session.ts';
 import { formatTable, writeJson, writeOutput } from '../client/output.ts';
+import { registerGroupPermissionCommands } from './group-permission.commands.ts';
 
 const orgPath = (org: string, ...rest: string[]) =>
   ['/v2/orgs', org, ...rest].map((part, i) => (i === 0 ? part : encodeURIComponent(part))).join('/');
-const permissions = ['read', 'write', 'admin'];
 
 function registerOrgLifecycle(org: Command): void {
   userCommand(org, 'ls', 'List the organizations you belong to, with your role and the tier', [
@@ -73,12 +74,17 @@ function registerGroupExtras(group: Command): void {
   ]).action(
     action(async (org: string, name: string, options: CommonOptions) => {
       const session = HubSession.open(options);
-      const { body } = await session.request<{ results: GroupMemberObject[] }>(
-        'GET',
-        orgPath(org, 'groups', name, 'members'),
-        { query: { page: 1, page_size: 100 } },
+      const members = await fetchAllPages(
+        async (query) =>
+          (
+            await session.request<{ results: GroupMemberObject[]; next: string | null }>(
+              'GET',
+              orgPath(org, 'groups', name, 'members'),
+              { query },
+            )
+          ).body,
       );
-      writeOutput(options.format, body.results, (rows) =>
+      writeOutput(options.format, members, (rows) =>
         formatTable(
           ['USERNAME', 'ROLE'],
           rows.map((m) => [m.username, m.role]),
@@ -114,30 +120,7 @@ function registerGroupExtras(group: Command): void {
       else process.stdout.write(`removed ${user} from ${org}/${name}\n`);
     }),
   );
-
-  userCommand(
-    group,
-    'set-permission <org> <group> <repo> <permission>',
-    "Set a group's permission on a repository: read (pull), write (pull, push) or admin (and delete)",
-    ['tokenhub org group set-permission acme devs api write'],
-  ).action(
-    action(async (org: string, name: string, repo: string, permission: string, options: CommonOptions) => {
-      if (!permissions.includes(permission)) {
-        throw new UsageError(`unknown permission ${permission}: choose read, write or admin`);
-      }
-      const session = HubSession.open(options);
-      const { body } = await session.request<Record<string, unknown>>(
-        'PUT',
-        orgPath(org, 'groups', name, 'repositories', repo.replace(new RegExp(`^${org}/`), '')),
-        { json: { permission } },
-      );
-      writeOutput(
-        options.format,
-        body,
-        () => `${org}/${name} has ${permission} on ${org}/${repo.replace(new RegExp(`^${org}/`), '')}\n`,
-      );
-    }),
-  );
+  registerGroupPermissionCommands(group);
 }
 
 function registerInviteExtras(invite: Command): void {

@@ -38,6 +38,7 @@ export type {
   MembershipObject as Membership,
   OrganizationObject as Organization,
 } from '../../api/contract/orgs.contract.ts';
+export type { GroupPermissionWords, PatLevelWords } from '../../api/contract/permission-words.contract.ts';
 export type {
   RepositoryListEntry as Repository,
   RepositoryPage,

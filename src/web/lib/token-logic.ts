@@ -4,7 +4,7 @@
  * (what both token lists share is in token-list.ts).
  * No DOM and no React here, so the component tests can check them directly.
  */
-import type { AccessToken, TokenStatus } from '../api/types.ts';
+import type { AccessToken, GroupPermissionWords, PatLevelWords, TokenStatus } from '../api/types.ts';
 import { compareDates, compareText, type SortDirection, stableSorted } from './token-list.ts';
 
 const dayMs = 86_400_000;
@@ -59,25 +59,42 @@ export function expiresAtFor(choice: ExpiryChoice, customDate: string, now: Date
   return { ok: true, expiresAt: endOfDay.toISOString() };
 }
 
+/**
+ * The server's words for the levels (core/permission-words.ts), restated here because the console
+ * imports only types; the types make any difference a compile error, so the CLI and the console
+ * say the same.
+ */
+const patLevelWords: PatLevelWords = {
+  'repo:admin': 'Read, Write, Delete',
+  'repo:write': 'Read & Write',
+  'repo:read': 'Read-only',
+  'repo:public_read': 'Public Repo Read-only',
+};
+const groupPermissionWords: GroupPermissionWords = {
+  read: 'Read-only',
+  write: 'Read & Write',
+  admin: 'Read, Write, Delete',
+};
+
 export const patLevels = [
   {
     scope: 'repo:admin',
-    label: 'Read, Write, Delete',
+    label: patLevelWords['repo:admin'],
     help: 'Pull, push and delete images in every repository your account can manage.',
   },
   {
     scope: 'repo:write',
-    label: 'Read & Write',
+    label: patLevelWords['repo:write'],
     help: 'Pull and push images, for example from a build pipeline. Cannot delete.',
   },
   {
     scope: 'repo:read',
-    label: 'Read-only',
+    label: patLevelWords['repo:read'],
     help: 'Pull images, including from your private repositories. Cannot push.',
   },
   {
     scope: 'repo:public_read',
-    label: 'Public Repo Read-only',
+    label: patLevelWords['repo:public_read'],
     help: 'Pull public images only. Your private repositories stay out of reach.',
   },
 ] as const;
@@ -179,9 +196,9 @@ export function dockerLoginCommand(username: string, host: string | undefined): 
  * levels that give the same registry actions (read: pull; write: pull, push; admin: and delete).
  */
 export const groupPermissionLevels = [
-  { value: 'read', label: 'Read-only' },
-  { value: 'write', label: 'Read & Write' },
-  { value: 'admin', label: 'Read, Write, Delete' },
+  { value: 'read', label: groupPermissionWords.read },
+  { value: 'write', label: groupPermissionWords.write },
+  { value: 'admin', label: groupPermissionWords.admin },
 ] as const;
 
 export type GroupPermission = (typeof groupPermissionLevels)[number]['value'];
