@@ -137,12 +137,8 @@ const t = await createTestApp({
 const browser = await launchBrowser();
 try {
   const seeded = await seed(t);
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = t.app.server.address();
-  if (!address || typeof address === 'string') throw new Error('tokenhub is not listening on TCP');
-  const base = `http://127.0.0.1:${address.port}`;
+  const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
   const { page } = browser;
-  page.setDefaultTimeout(20_000);
   await mkdir(outDir, { recursive: true });
   for (const signedOut of [true, false]) {
     if (!signedOut) {

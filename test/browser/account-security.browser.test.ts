@@ -14,6 +14,7 @@ import {
   launchBrowser,
   requireChromium,
   screenshot,
+  screenshotIfFailed,
 } from './browser-support.ts';
 
 const user = { username: 'carol', password: 'a long enough password' };
@@ -62,25 +63,16 @@ describe.skipIf(!requireChromium())('Security page in Chromium', () => {
       env: { TOKENHUB_REGISTRY_URL: 'http://127.0.0.1:5123' },
     });
     await t.signUp(user.username, user.password);
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('tokenhub is not listening on TCP');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
     page = browser.page;
-    page.setDefaultTimeout(20_000);
     await page.goto(`${base}/`);
     await signIn();
     await page.goto(`${base}/settings/security`);
     await page.getByRole('heading', { name: 'Security', exact: true }).waitFor();
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await screenshot(page, `failure-${name}`, { forDocs: false });
-    }
-  });
+  afterEach(async ({ task }) => screenshotIfFailed(page, task));
 
   afterAll(async () => {
     await browser?.close();

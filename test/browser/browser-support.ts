@@ -58,7 +58,7 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Headless Chromium with a fresh profile directory, deleted on close. */
+/** Headless Chromium with a fresh profile directory, deleted on close; steps wait at most 20 s. */
 export async function launchBrowser(): Promise<Browser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'tokenhub-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -80,6 +80,7 @@ export async function launchBrowser(): Promise<Browser> {
     timezoneId: 'UTC',
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -107,6 +108,17 @@ export async function copySecretAndClose(created: Locator): Promise<void> {
   await created.getByRole('button', { name: 'Copy token' }).filter({ hasText: 'Copied' }).waitFor();
   await created.getByRole('button', { name: 'Back to access tokens' }).click();
   await created.waitFor({ state: 'detached' });
+}
+
+/** For `afterEach`: a screenshot of a failed test, named after it, under test-artifacts/. */
+export async function screenshotIfFailed(
+  page: Page | undefined,
+  task: { name: string; result?: { state?: string } },
+): Promise<void> {
+  if (page && task.result?.state === 'fail') {
+    const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+    await screenshot(page, `failure-${name}`, { forDocs: false });
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   launchBrowser,
   requireChromium,
   screenshot,
+  screenshotIfFailed,
 } from './browser-support.ts';
 
 const owner = { username: 'alice', password: 'a long enough password' };
@@ -86,13 +87,9 @@ describe.skipIf(!requireChromium())('console feedback in Chromium', () => {
     await mintOat(t, acme, [{ type: 'TYPE_ORG', path: 'acme', scopes: ['scope-member-read'] }], 'robot');
     await api('POST', '/v2/orgs/acme/groups', { name: 'devs' });
 
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('tokenhub is not listening on TCP');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
     page = browser.page;
-    page.setDefaultTimeout(20_000);
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${base}/settings/tokens`);
     await page.getByLabel('Username').fill(owner.username);
@@ -101,12 +98,7 @@ describe.skipIf(!requireChromium())('console feedback in Chromium', () => {
     await page.getByRole('heading', { name: 'Personal access tokens' }).waitFor();
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await screenshot(page, `failure-${name}`, { forDocs: false });
-    }
-  });
+  afterEach(async ({ task }) => screenshotIfFailed(page, task));
 
   afterAll(async () => {
     await browser?.close();

@@ -79,7 +79,6 @@ describe.skipIf(!requireChromium())('console words in Chromium', () => {
     base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     browser = await launchBrowser();
     page = browser.page;
-    page.setDefaultTimeout(20_000);
   }, 120_000);
 
   afterEach(async ({ task }) => {

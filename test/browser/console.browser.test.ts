@@ -15,6 +15,7 @@ import {
   launchBrowser,
   requireChromium,
   screenshot,
+  screenshotIfFailed,
 } from './browser-support.ts';
 
 const owner = { username: 'alice', password: 'correct horse battery staple' };
@@ -91,21 +92,12 @@ describe.skipIf(!requireChromium())('web console in Chromium', () => {
     await ensureConsoleBuilt();
     // The manual clock starts at the real time, so the browser's dates and the server's agree.
     t = await createTestApp({ start: new Date().toISOString() });
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('tokenhub is not listening on TCP');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
     page = browser.page;
-    page.setDefaultTimeout(20_000);
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await screenshot(page, `failure-${name}`, { forDocs: false });
-    }
-  });
+  afterEach(async ({ task }) => screenshotIfFailed(page, task));
 
   afterAll(async () => {
     await browser?.close();

@@ -14,6 +14,7 @@ import {
   launchBrowser,
   requireChromium,
   screenshot,
+  screenshotIfFailed,
 } from './browser-support.ts';
 
 const owner = { username: 'alice', password: 'correct horse battery staple' };
@@ -45,16 +46,9 @@ describe.skipIf(!requireChromium())('fine-grained tokens, allowlists and token p
     await setOrgTier(t, 'acme', 'team');
     browser = await launchBrowser();
     page = browser.page;
-    page.setDefaultTimeout(20_000);
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await screenshot(page, `failure-fine-grained-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}`, {
-        forDocs: false,
-      });
-    }
-  });
+  afterEach(async ({ task }) => screenshotIfFailed(page, task));
 
   afterAll(async () => {
     await browser?.close();

@@ -7,7 +7,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app-harness.ts';
 import type { Browser } from './browser-support.ts';
-import { ensureConsoleBuilt, launchBrowser, requireChromium, screenshot } from './browser-support.ts';
+import {
+  ensureConsoleBuilt,
+  launchBrowser,
+  requireChromium,
+  screenshot,
+  screenshotIfFailed,
+} from './browser-support.ts';
 
 const owner = { username: 'alice', password: 'a long enough password' };
 const ipv6 = '2001:db8:85a3:0:0:8a2e:370:7334';
@@ -47,13 +53,9 @@ describe.skipIf(!requireChromium())('console looks in Chromium', () => {
       payload: { token_label: 'from ipv6', scopes: ['repo:read'] },
     });
     expect(fromIpv6.statusCode).toBe(201);
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('tokenhub is not listening on TCP');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
     page = browser.page;
-    page.setDefaultTimeout(20_000);
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${base}/settings/tokens`);
     await page.getByLabel('Username').fill(owner.username);
@@ -62,12 +64,7 @@ describe.skipIf(!requireChromium())('console looks in Chromium', () => {
     await page.getByRole('heading', { name: 'Personal access tokens' }).waitFor();
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await screenshot(page, `failure-${name}`, { forDocs: false });
-    }
-  });
+  afterEach(async ({ task }) => screenshotIfFailed(page, task));
 
   afterAll(async () => {
     await browser?.close();

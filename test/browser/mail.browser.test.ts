@@ -14,6 +14,7 @@ import {
   launchBrowser,
   requireChromium,
   screenshot,
+  screenshotIfFailed,
 } from './browser-support.ts';
 
 const stepTimeout = 90_000;
@@ -25,11 +26,8 @@ let plainBase: string;
 let browser: Browser;
 let page: Page;
 
-async function listen(app: TestApp): Promise<string> {
-  await app.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.app.server.address();
-  if (!address || typeof address === 'string') throw new Error('tokenhub is not listening on TCP');
-  return `http://127.0.0.1:${address.port}`;
+function listen(app: TestApp): Promise<string> {
+  return app.app.listen({ host: '127.0.0.1', port: 0 });
 }
 
 /** A mailed link, pointed at the listening server instead of the configured public URL. */
@@ -45,16 +43,9 @@ describe.skipIf(!requireChromium())('mail in the web console', () => {
     plainBase = await listen(plain);
     browser = await launchBrowser();
     page = browser.page;
-    page.setDefaultTimeout(20_000);
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await screenshot(page, `failure-mail-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}`, {
-        forDocs: false,
-      });
-    }
-  });
+  afterEach(async ({ task }) => screenshotIfFailed(page, task));
 
   afterAll(async () => {
     await browser?.close();

@@ -14,6 +14,7 @@ import {
   launchBrowser,
   requireChromium,
   screenshot,
+  screenshotIfFailed,
 } from './browser-support.ts';
 
 const owner = { username: 'alice', password: 'a long enough password' };
@@ -47,13 +48,9 @@ describe.skipIf(!requireChromium())('organization pages in Chromium', () => {
       body: { name: 'acme' },
     });
     expect(created.statusCode).toBe(201);
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('tokenhub is not listening on TCP');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
     page = browser.page;
-    page.setDefaultTimeout(20_000);
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${base}/orgs/acme`);
     await page.getByLabel('Username').fill(owner.username);
@@ -62,12 +59,7 @@ describe.skipIf(!requireChromium())('organization pages in Chromium', () => {
     await page.getByRole('heading', { name: 'acme' }).waitFor();
   }, 120_000);
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      const name = task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-      await screenshot(page, `failure-${name}`, { forDocs: false });
-    }
-  });
+  afterEach(async ({ task }) => screenshotIfFailed(page, task));
 
   afterAll(async () => {
     await browser?.close();
