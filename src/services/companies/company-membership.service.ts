@@ -47,6 +47,10 @@ async function assertOwnsOrganization(ctx: ServiceContext, principal: Principal,
   }
 }
 
+/** The refusal for an organization that is in a company already (read first, or lost at the insert). */
+const alreadyInCompany = (org: Organization) =>
+  new AppError('ORG_IN_COMPANY', `${org.name} already belongs to a company`);
+
 /**
  * Whether `org` may join a company: on the Business tier and in none yet. A read before the change
  * (the insert under the company lock stays the race-safe check), so that `admin create-company`
@@ -61,7 +65,7 @@ export async function assertMayJoinCompany(ctx: ServiceContext, org: Organizatio
     );
   }
   const holder = await findCompanyOfOrganization(ctx.db, org.id);
-  if (holder) throw new AppError('ORG_IN_COMPANY', `${org.name} already belongs to a company`);
+  if (holder) throw alreadyInCompany(org);
 }
 
 /**
@@ -82,7 +86,7 @@ export async function addCompanyOrganization(
     if (
       !(await insertCompanyOrganization(tx, { companyId: current.id, orgId: org.id, addedAt: isoNow(ctx) }))
     ) {
-      throw new AppError('ORG_IN_COMPANY', `${org.name} already belongs to a company`);
+      throw alreadyInCompany(org);
     }
   });
   await recordCompanyAudit(ctx, company, { action: 'company.org.add', name: org.name }, actor, meta);
