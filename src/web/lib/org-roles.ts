@@ -21,6 +21,11 @@ export const orgRoles: readonly { role: OrgRoleName; label: string; explanation:
   },
 ];
 
+/** "Member", "Editor", "Owner". */
+export function roleLabel(role: OrgRoleName): string {
+  return orgRoles.find((r) => r.role === role)?.label ?? role;
+}
+
 /** "a member", "an editor", "an owner". */
 export function roleWithArticle(role: OrgRoleName): string {
   return role === 'member' ? 'a member' : `an ${role}`;

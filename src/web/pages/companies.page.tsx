@@ -2,12 +2,12 @@
  * Companies: the ones the account owns (`GET /v2/users/me/companies`) and creating one (the API
  * asks for ownership of a Business organization and says so when it is missing).
  */
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Company } from '../api/company-types.ts';
+import { CreateByNameCard } from '../components/create-by-name-card.tsx';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
-import { FormField, refusalOf } from '../components/form-field.tsx';
 import { Notice, useNotice } from '../components/notice.tsx';
 import { navigateWithNotice } from '../lib/flash.ts';
 import { formatDate } from '../lib/format.ts';
@@ -22,31 +22,15 @@ export function CompaniesPage() {
     () => api<{ results: Company[] }>('GET', '/v2/users/me/companies').then((reply) => reply.results),
     [],
   );
-  const [name, setName] = useState('');
   const [error, setError] = useState<string>();
-  const [nameProblem, setNameProblem] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const notice = useNotice();
 
-  async function create(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setNameProblem(undefined);
-    try {
-      const company = await api<Company>('POST', '/v2/companies', {
-        body: { name: name.trim().toLowerCase() },
-      });
-      navigateWithNotice(
-        `/companies/${encodeURIComponent(company.name)}`,
-        `Company ${company.name} was created.`,
-      );
-    } catch (caught) {
-      const refusal = refusalOf(caught, ['name']);
-      setNameProblem(refusal.fields.name);
-      setError(refusal.banner);
-      setBusy(false);
-    }
+  async function create(name: string) {
+    const company = await api<Company>('POST', '/v2/companies', { body: { name } });
+    navigateWithNotice(
+      `/companies/${encodeURIComponent(company.name)}`,
+      `Company ${company.name} was created.`,
+    );
   }
 
   return (
@@ -77,24 +61,14 @@ export function CompaniesPage() {
             </ul>
           )}
         </section>
-        <section className="card" aria-labelledby="create-company-title">
-          <h2 id="create-company-title">Create a company</h2>
-          <form onSubmit={create} className="form">
-            <FormField
-              id="create-company-name"
-              label="Name"
-              value={name}
-              autoCapitalize="none"
-              onValue={setName}
-              problem={nameProblem}
-              hint="Shares the namespace with users and organizations. You must own a Business organization; you become the company's owner."
-              required
-            />
-            <button type="submit" className="button primary" disabled={busy}>
-              Create company
-            </button>
-          </form>
-        </section>
+        <CreateByNameCard
+          id="create-company"
+          title="Create a company"
+          hint="Shares the namespace with users and organizations. You must own a Business organization; you become the company's owner."
+          submitLabel="Create company"
+          create={create}
+          onBanner={setError}
+        />
       </div>
     </section>
   );

@@ -2,19 +2,18 @@
  * Organizations: the ones the account belongs to (`GET /v2/users/me/orgs`), pending invitations,
  * and creating one.
  */
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Invite, Membership, Organization } from '../api/types.ts';
+import { CreateByNameCard } from '../components/create-by-name-card.tsx';
 import { ErrorAlert } from '../components/dialog.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
-import { FormField, refusalOf } from '../components/form-field.tsx';
 import { Notice, useNotice } from '../components/notice.tsx';
 import { navigateWithNotice } from '../lib/flash.ts';
+import { roleLabel } from '../lib/org-roles.ts';
 import { Link } from '../lib/router.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 import { tierNames } from './org.page.tsx';
-
-const roleNames = { owner: 'Owner', editor: 'Editor', member: 'Member' } as const;
 
 export function OrgsPage() {
   const [memberships] = useLoad(
@@ -25,31 +24,15 @@ export function OrgsPage() {
     () => api<{ results: Invite[] }>('GET', '/v2/users/me/invites').then((reply) => reply.results),
     [],
   );
-  const [createName, setCreateName] = useState('');
   const [error, setError] = useState<string>();
-  const [nameProblem, setNameProblem] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const notice = useNotice();
 
-  async function create(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setNameProblem(undefined);
-    try {
-      const org = await api<Organization>('POST', '/v2/orgs', {
-        body: { name: createName.trim().toLowerCase() },
-      });
-      navigateWithNotice(
-        `/orgs/${encodeURIComponent(org.name)}`,
-        `Organization ${org.name} was created. You are its owner.`,
-      );
-    } catch (caught) {
-      const refusal = refusalOf(caught, ['name']);
-      setNameProblem(refusal.fields.name);
-      setError(refusal.banner);
-      setBusy(false);
-    }
+  async function create(name: string) {
+    const org = await api<Organization>('POST', '/v2/orgs', { body: { name } });
+    navigateWithNotice(
+      `/orgs/${encodeURIComponent(org.name)}`,
+      `Organization ${org.name} was created. You are its owner.`,
+    );
   }
 
   async function answer(invite: Invite, accept: boolean) {
@@ -120,31 +103,21 @@ export function OrgsPage() {
                 <li key={org.id} className="list-row" data-testid="org-membership">
                   <Link to={`/orgs/${encodeURIComponent(org.name)}`}>{org.name}</Link>
                   <span className="muted">
-                    {roleNames[org.role]} · {tierNames[org.tier]}
+                    {roleLabel(org.role)} · {tierNames[org.tier]}
                   </span>
                 </li>
               ))}
             </ul>
           )}
         </section>
-        <section className="card" aria-labelledby="create-org-title">
-          <h2 id="create-org-title">Create an organization</h2>
-          <form onSubmit={create} className="form">
-            <FormField
-              id="create-org-name"
-              label="Name"
-              value={createName}
-              autoCapitalize="none"
-              onValue={setCreateName}
-              problem={nameProblem}
-              hint="Shares the namespace with usernames: 4 to 30 lowercase letters and digits. You become its owner."
-              required
-            />
-            <button type="submit" className="button primary" disabled={busy}>
-              Create organization
-            </button>
-          </form>
-        </section>
+        <CreateByNameCard
+          id="create-org"
+          title="Create an organization"
+          hint="Shares the namespace with usernames: 4 to 30 lowercase letters and digits. You become its owner."
+          submitLabel="Create organization"
+          create={create}
+          onBanner={setError}
+        />
       </div>
     </section>
   );
