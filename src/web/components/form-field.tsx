@@ -2,7 +2,7 @@
  * A labelled input with its message underneath: the API's field message when the last attempt
  * was refused (`aria-invalid`, announced with the input), else an optional hint.
  */
-import type { InputHTMLAttributes } from 'react';
+import { type InputHTMLAttributes, useState } from 'react';
 import { ApiError } from '../api/client.ts';
 import { inWords } from '../lib/field-words.ts';
 
@@ -62,6 +62,42 @@ export function refusalOf(
   if (rest.length) return { fields, banner: rest.join(' ') };
   if (Object.keys(fields).length) return { fields };
   return { fields, banner: caught instanceof Error ? caught.message : String(caught) };
+}
+
+/**
+ * The state of a form whose refusals are said under its fields: `busy`, the banner (`error`) and
+ * each shown field's message (`problems`, set directly for checks made before sending).
+ * `attempt(work)` clears them, runs `work`, and splits a refusal with {@link refusalOf} (over
+ * `options.shown` when the fields on screen change, else `shown`); with `keepBusy` a success leaves
+ * the form busy (it is about to be replaced).
+ * @returns from `attempt`: whether `work` succeeded.
+ */
+export function useRefusals(shown: readonly string[] = []) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [problems, setProblems] = useState<Record<string, string>>({});
+
+  async function attempt(
+    work: () => Promise<void>,
+    options: { keepBusy?: boolean; shown?: readonly string[] } = {},
+  ): Promise<boolean> {
+    setBusy(true);
+    setError(undefined);
+    setProblems({});
+    try {
+      await work();
+      if (!options.keepBusy) setBusy(false);
+      return true;
+    } catch (caught) {
+      const refusal = refusalOf(caught, options.shown ?? shown);
+      setProblems(refusal.fields);
+      setError(refusal.banner);
+      setBusy(false);
+      return false;
+    }
+  }
+
+  return { busy, error, problems, setError, setProblems, attempt };
 }
 
 /** A base32 key in groups of four (`ABCD EFGH …`), easier to type into an authenticator. */

@@ -5,7 +5,7 @@
 import { type ReactNode, useState } from 'react';
 import { api } from '../api/client.ts';
 import { useLoad } from '../lib/use-load.ts';
-import { refusalOf } from './form-field.tsx';
+import { useRefusals } from './form-field.tsx';
 
 export const settingsPath = (org: string, rest = '') => `/v2/orgs/${encodeURIComponent(org)}/settings${rest}`;
 
@@ -17,10 +17,8 @@ export const settingsPath = (org: string, rest = '') => `/v2/orgs/${encodeURICom
 export function useSettingsForm<T>(path: string) {
   const [load] = useLoad(() => api<T>('GET', path), [path]);
   const [draft, setDraft] = useState<T>();
-  const [problems, setProblems] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string>();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, problems, attempt } = useRefusals();
 
   function edit(next: T) {
     setDraft(next);
@@ -28,21 +26,15 @@ export function useSettingsForm<T>(path: string) {
   }
 
   async function save(body: T, shown: readonly string[]) {
-    setBusy(true);
     setSaved(false);
-    setError(undefined);
-    setProblems({});
     setDraft(body);
-    try {
-      setDraft(await api<T>('PUT', path, { body }));
-      setSaved(true);
-    } catch (caught) {
-      const refusal = refusalOf(caught, shown);
-      setProblems(refusal.fields);
-      setError(refusal.banner);
-    } finally {
-      setBusy(false);
-    }
+    await attempt(
+      async () => {
+        setDraft(await api<T>('PUT', path, { body }));
+        setSaved(true);
+      },
+      { shown },
+    );
   }
 
   return { load, form: draft ?? load.data, edit, save, problems, error, saved, busy };

@@ -7,7 +7,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { EmailState } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
-import { FormField, refusalOf } from '../components/form-field.tsx';
+import { FormField, useRefusals } from '../components/form-field.tsx';
 import { Notice, useNotice } from '../components/notice.tsx';
 import { messageOf, useLoad } from '../lib/use-load.ts';
 
@@ -102,27 +102,16 @@ export function EmailSettings() {
 function ChangeEmail({ onDone }: { onDone: (message: string) => void }) {
   const [form, setForm] = useState({ email: '', password: '' });
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [problems, setProblems] = useState<Record<string, string>>({});
+  const { busy, error, problems, attempt } = useRefusals(['email', 'password']);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setProblems({});
-    try {
+    await attempt(async () => {
       await api('PUT', '/v2/users/me/email', { body: form });
       setOpen(false);
       setForm({ email: '', password: '' });
       onDone(`A link was mailed to ${form.email}: the address changes once you follow it.`);
-    } catch (caught) {
-      const refusal = refusalOf(caught, ['email', 'password']);
-      setProblems(refusal.fields);
-      setError(refusal.banner);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (!open) {

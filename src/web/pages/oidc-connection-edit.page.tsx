@@ -7,7 +7,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { OidcConnection, OidcFailure, Page } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
-import { FormField, refusalOf } from '../components/form-field.tsx';
+import { FormField, useRefusals } from '../components/form-field.tsx';
 import { Notice, useNotice } from '../components/notice.tsx';
 import { Address, When } from '../components/when.tsx';
 import { navigateWithNotice } from '../lib/flash.ts';
@@ -34,10 +34,13 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
     [owner.kind, owner.name, id],
   );
   const [draft, setDraft] = useState<ConnectionDraft>(() => emptyDraft(owner));
-  const [error, setError] = useState<string>();
-  const [problems, setProblems] = useState<Record<string, string>>({});
+  const { busy, error, problems, setError, setProblems, attempt } = useRefusals([
+    'label',
+    'issuer',
+    'audience',
+    'token_ttl_seconds',
+  ]);
   const notice = useNotice();
-  const [busy, setBusy] = useState(false);
   const connection = load.data;
   useEffect(() => {
     if (connection) setDraft(draftFromConnection(connection));
@@ -52,8 +55,7 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
     setProblems({});
     notice.clear();
     if (problem) return;
-    setBusy(true);
-    try {
+    await attempt(async () => {
       const body = bodyFromDraft(owner, draft);
       if (id) {
         const saved = await api<OidcConnection>('PATCH', `${connectionsPath(owner)}/${id}`, { body });
@@ -62,13 +64,7 @@ export function OidcConnectionEditPage({ owner, id }: { owner: ConnectionOwner; 
         const created = await api<OidcConnection>('POST', connectionsPath(owner), { body });
         navigateWithNotice(`${connectionsPage(owner)}/${created.id}`, `${created.label} was created.`);
       }
-    } catch (caught) {
-      const refusal = refusalOf(caught, ['label', 'issuer', 'audience', 'token_ttl_seconds']);
-      setProblems(refusal.fields);
-      setError(refusal.banner);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const title = id ? (connection?.label ?? 'OIDC connection') : 'New OIDC connection';

@@ -7,7 +7,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { OrgTokenPolicy } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
-import { FormField, refusalOf } from '../components/form-field.tsx';
+import { FormField, useRefusals } from '../components/form-field.tsx';
 import { Notice, useNotice } from '../components/notice.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { Link } from '../lib/router.tsx';
@@ -33,10 +33,11 @@ export function OrgTokenPolicyPage({ org: name }: { org: string }) {
   const path = `/v2/orgs/${encodeURIComponent(name)}/settings/tokens`;
   const [load, reload] = useLoad(() => api<OrgTokenPolicy>('GET', path), [path]);
   const [draft, setDraft] = useState<{ oat: string; pat: string; fine: boolean }>();
-  const [error, setError] = useState<string>();
-  const [problems, setProblems] = useState<Record<string, string>>({});
+  const { busy, error, problems, setError, setProblems, attempt } = useRefusals([
+    'pat_max_lifetime_days',
+    'oat_max_lifetime_days',
+  ]);
   const notice = useNotice();
-  const [busy, setBusy] = useState(false);
   const policy = load.data;
   const form =
     draft ??
@@ -59,9 +60,8 @@ export function OrgTokenPolicyPage({ org: name }: { org: string }) {
       ...(oat === 'invalid' ? { oat_max_lifetime_days: days } : {}),
     });
     if (oat === 'invalid' || pat === 'invalid') return;
-    setBusy(true);
     notice.clear();
-    try {
+    await attempt(async () => {
       await api('PATCH', path, {
         body: {
           oat_max_lifetime_days: oat,
@@ -72,13 +72,7 @@ export function OrgTokenPolicyPage({ org: name }: { org: string }) {
       setDraft(undefined);
       notice.show('Policy saved.');
       reload();
-    } catch (caught) {
-      const refusal = refusalOf(caught, ['pat_max_lifetime_days', 'oat_max_lifetime_days']);
-      setProblems(refusal.fields);
-      setError(refusal.banner);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -10,7 +10,7 @@ import { api } from '../api/client.ts';
 import type { TwoFactorState } from '../api/types.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { ErrorAlert } from '../components/dialog.tsx';
-import { FormField, groupsOfFour, refusalOf } from '../components/form-field.tsx';
+import { FormField, groupsOfFour, refusalOf, useRefusals } from '../components/form-field.tsx';
 import { Notice, useNotice } from '../components/notice.tsx';
 import { SettingsNav } from '../components/settings-nav.tsx';
 import { qrCodeDataUrl } from '../lib/qr.ts';
@@ -236,24 +236,17 @@ function DisableTwoFactor({ state, onDone }: { state: TwoFactorState; onDone: (m
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [problems, setProblems] = useState<Record<string, string>>({});
+  const { busy, error, problems, attempt } = useRefusals(['password', 'code']);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setProblems({});
-    try {
-      await api('POST', '/v2/users/me/2fa/disable', { body: { password, code: code.trim() } });
-      onDone('Two-factor authentication is off. Signing in asks for your password only.');
-    } catch (caught) {
-      const refusal = refusalOf(caught, ['password', 'code']);
-      setProblems(refusal.fields);
-      setError(refusal.banner);
-      setBusy(false);
-    }
+    await attempt(
+      async () => {
+        await api('POST', '/v2/users/me/2fa/disable', { body: { password, code: code.trim() } });
+        onDone('Two-factor authentication is off. Signing in asks for your password only.');
+      },
+      { keepBusy: true },
+    );
   }
 
   return (
