@@ -6,7 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { ConsoleSession } from '../api/types.ts';
 import { ErrorAlert } from '../components/dialog.tsx';
-import { refusalOf } from '../components/form-field.tsx';
+import { useRefusals } from '../components/form-field.tsx';
 import { signupAllowed } from '../lib/instance.ts';
 import { Link } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
@@ -14,16 +14,11 @@ import { useSession } from '../lib/session.tsx';
 export function SignUpPage() {
   const { signedIn } = useSession();
   const [form, setForm] = useState({ username: '', email: '', password: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [fields, setFields] = useState<Record<string, string>>({});
+  const { busy, error, problems: fields, attempt } = useRefusals(['username', 'email', 'password']);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setFields({});
-    try {
+    await attempt(async () => {
       await api('POST', '/v2/users', { body: form });
       signedIn(
         await api<ConsoleSession>('POST', '/v2/console/session', {
@@ -31,13 +26,7 @@ export function SignUpPage() {
           expectUnauthorized: true,
         }),
       );
-    } catch (caught) {
-      const refusal = refusalOf(caught, ['username', 'email', 'password']);
-      setFields(refusal.fields);
-      setError(refusal.banner);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const field = (
