@@ -143,6 +143,40 @@ export function LastUsedCell(props: {
 }
 
 /**
+ * A row's actions: each a small button named for the token (`Edit ci`); Delete is always there,
+ * last.
+ */
+export function TokenActionsCell(props: {
+  name: string;
+  actions: ReadonlyArray<{ label: string; run: () => void }>;
+  onDelete: () => void;
+}) {
+  return (
+    <td className="actions-cell">
+      {props.actions.map((action) => (
+        <button
+          key={action.label}
+          type="button"
+          className="button small"
+          onClick={action.run}
+          aria-label={`${action.label} ${props.name}`}
+        >
+          {action.label}
+        </button>
+      ))}
+      <button
+        type="button"
+        className="button small danger-outline"
+        onClick={props.onDelete}
+        aria-label={`Delete ${props.name}`}
+      >
+        Delete
+      </button>
+    </td>
+  );
+}
+
+/**
  * "Delete 2 access tokens?" naming each one, with what stops working; after a partial failure the
  * error says which ones are left.
  */

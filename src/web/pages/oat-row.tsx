@@ -2,7 +2,13 @@
 import type { OrgAccessToken } from '../api/types.ts';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { ExpiresCell } from '../components/token-fields.tsx';
-import { CreatedCell, LastUsedCell, SelectCell, TokenNameCell } from '../components/token-table.tsx';
+import {
+  CreatedCell,
+  LastUsedCell,
+  SelectCell,
+  TokenActionsCell,
+  TokenNameCell,
+} from '../components/token-table.tsx';
 import { describeResources } from '../lib/oat-logic.ts';
 import { TokenReach } from './pat-restrictions.tsx';
 
@@ -41,36 +47,18 @@ export function OatRow({ token, selected, onSelect, onEdit, onDeactivate, onDele
         <TokenReach allowedCidrs={token.allowed_cidrs} lastUsedIps={token.last_used_ips} />
       </LastUsedCell>
       <ExpiresCell expiresAt={token.expires_at} />
-      <td className="actions-cell">
-        {token.status === 'active' ? (
-          <>
-            <button
-              type="button"
-              className="button small"
-              aria-label={`Edit ${token.label}`}
-              onClick={onEdit}
-            >
-              Edit
-            </button>
-            <button
-              type="button"
-              className="button small"
-              aria-label={`Deactivate ${token.label}`}
-              onClick={onDeactivate}
-            >
-              Deactivate
-            </button>
-          </>
-        ) : null}
-        <button
-          type="button"
-          className="button small danger-outline"
-          aria-label={`Delete ${token.label}`}
-          onClick={onDelete}
-        >
-          Delete
-        </button>
-      </td>
+      <TokenActionsCell
+        name={token.label}
+        actions={
+          token.status === 'active'
+            ? [
+                { label: 'Edit', run: onEdit },
+                { label: 'Deactivate', run: onDeactivate },
+              ]
+            : []
+        }
+        onDelete={onDelete}
+      />
     </tr>
   );
 }

@@ -19,6 +19,7 @@ import {
   LastUsedCell,
   SelectCell,
   SortableHeaderRow,
+  TokenActionsCell,
   TokenListToolbar,
   TokenNameCell,
 } from '../components/token-table.tsx';
@@ -227,6 +228,7 @@ interface RowProps {
 function PatRow({ token, selected, onSelect, onEdit, onToggle, onDelete }: RowProps) {
   const name = tokenDescription(token);
   const actions = patActions(token.status);
+  const toggle = actions.toggle;
   return (
     <tr aria-selected={selected} data-testid="pat-row">
       <SelectCell name={name} checked={selected} onChange={onSelect} />
@@ -245,31 +247,14 @@ function PatRow({ token, selected, onSelect, onEdit, onToggle, onDelete }: RowPr
         />
       </LastUsedCell>
       <ExpiresCell expiresAt={token.expires_at} />
-      <td className="actions-cell">
-        {actions.edit ? (
-          <button type="button" className="button small" onClick={onEdit} aria-label={`Edit ${name}`}>
-            Edit
-          </button>
-        ) : null}
-        {actions.toggle ? (
-          <button
-            type="button"
-            className="button small"
-            onClick={() => onToggle(actions.toggle === 'Activate')}
-            aria-label={`${actions.toggle} ${name}`}
-          >
-            {actions.toggle}
-          </button>
-        ) : null}
-        <button
-          type="button"
-          className="button small danger-outline"
-          onClick={onDelete}
-          aria-label={`Delete ${name}`}
-        >
-          Delete
-        </button>
-      </td>
+      <TokenActionsCell
+        name={name}
+        actions={[
+          ...(actions.edit ? [{ label: 'Edit', run: onEdit }] : []),
+          ...(toggle ? [{ label: toggle, run: () => onToggle(toggle === 'Activate') }] : []),
+        ]}
+        onDelete={onDelete}
+      />
     </tr>
   );
 }
