@@ -22,7 +22,10 @@ export interface CliEnv {
   readonly configDir: string;
   /** `$DOCKER_CONFIG/config.json`. */
   readonly dockerConfigPath: string;
-  /** `$REGISTRY_AUTH_FILE`, else `${XDG_RUNTIME_DIR:-$HOME/.config}/containers/auth.json`. */
+  /**
+   * `$REGISTRY_AUTH_FILE`, else `${XDG_RUNTIME_DIR:-$XDG_CONFIG_HOME}/containers/auth.json`: a file
+   * skopeo and podman read (without XDG_RUNTIME_DIR they read `$XDG_CONFIG_HOME/containers`).
+   */
   readonly containersAuthPath: string;
   /** `$PATH`, split; the directories a credential helper is looked up in. */
   readonly pathDirs: readonly string[];
@@ -41,7 +44,7 @@ export function readCliEnv(env: NodeJS.ProcessEnv = process.env): CliEnv {
     dockerConfigPath: join(nonEmpty(env.DOCKER_CONFIG) ?? join(home, '.docker'), 'config.json'),
     containersAuthPath:
       nonEmpty(env.REGISTRY_AUTH_FILE) ??
-      join(nonEmpty(env.XDG_RUNTIME_DIR) ?? join(home, '.config'), 'containers', 'auth.json'),
+      join(nonEmpty(env.XDG_RUNTIME_DIR) ?? configHome, 'containers', 'auth.json'),
     pathDirs: Object.freeze((env.PATH ?? '').split(delimiter).filter((dir) => dir !== '')),
   });
 }
